@@ -1,0 +1,95 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { compile } from '../../domain/index.ts';
+
+/**
+ * The one configuration schema. Environment variables (UPPER_SNAKE) and CLI flags (--kebab-case)
+ * both feed it; flags win. It is validated once at start-up and passed down, never re-read.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'HTTP port of the API and dashboard' }),
+    HOST: Type.String({ minLength: 1, maxLength: 255, default: '127.0.0.1', description: 'interface the API listens on' }),
+    NATS_URL: Type.Optional(
+      Type.String({ pattern: '^(nats|tls|ws|wss)://', maxLength: 1000, description: 'use this NATS (cluster) instead of starting nats-server' }),
+    ),
+    CLICKHOUSE_URL: Type.Optional(
+      Type.String({ pattern: '^https?://', maxLength: 1000, description: 'use this ClickHouse server instead of embedded chdb' }),
+    ),
+    CLICKHOUSE_USER: Type.String({ maxLength: 200, default: 'default' }),
+    CLICKHOUSE_PASSWORD: Type.String({ maxLength: 200, default: '' }),
+    CLICKHOUSE_DATABASE: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', default: 'streambss' }),
+    DATA_DIR: Type.String({ minLength: 1, maxLength: 1000, default: 'var', description: 'where embedded NATS and ClickHouse keep data' }),
+    SIM_RATE: Type.Integer({ minimum: 0, maximum: 2_000_000, default: 200, description: 'demo simulator CDRs per second (0 = off)' }),
+    SIM_SUBSCRIBERS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 }),
+    SIM_SEED: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 42 }),
+    CDR_PARTITIONS: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'subscriber partitions of the CDR stream' }),
+    LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+      default: 'info',
+    }),
+    SESSION_TTL_SEC: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 8 * 3600 }),
+    SINK_BATCH_ROWS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
+    SINK_FLUSH_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
+  },
+  { additionalProperties: false },
+);
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`configuration ${key}: ${message}`);
+  }
+}
+
+const validate = compile(ConfigSchema);
+const keys = Object.keys(ConfigSchema.properties) as (keyof Config)[];
+
+/** '--nats-url' style flag name for a key. */
+export const flagName = (key: string) => `--${key.toLowerCase().replace(/_/g, '-')}`;
+
+function coerce(key: keyof Config, raw: string): unknown {
+  const schema = ConfigSchema.properties[key] as { type?: string; anyOf?: unknown };
+  if (schema.type === 'integer') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `must be an integer, got ${JSON.stringify(raw)}`);
+    return Number(raw);
+  }
+  return raw;
+}
+
+/**
+ * Builds the config from environment and flags (flags are camelCase keys as commander gives them).
+ * Throws ConfigError naming the variable at fault.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, unknown> = {}): Config {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const camel = key.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const fromFlag = flags[camel];
+    const raw = fromFlag !== undefined ? String(fromFlag) : env[key];
+    if (raw !== undefined && raw !== '') out[key] = coerce(key, raw);
+    else {
+      const d = (ConfigSchema.properties[key] as { default?: unknown }).default;
+      if (d !== undefined) out[key] = d;
+    }
+  }
+  const r = validate(out);
+  if (!r.ok) {
+    const key = r.error.field.replace(/^\//, '') || 'config';
+    throw new ConfigError(key, `${r.error.message} (got ${JSON.stringify(out[key])}; set ${key} or ${flagName(key)})`);
+  }
+  return r.value;
+}
+
+/** Describes every setting for --help. */
+export function describeConfig(): string {
+  return keys
+    .map((k) => {
+      const s = ConfigSchema.properties[k] as { default?: unknown; description?: string };
+      const d = s.default !== undefined ? ` (default ${JSON.stringify(s.default)})` : '';
+      return `  ${k.padEnd(20)} ${flagName(k).padEnd(22)} ${s.description ?? ''}${d}`;
+    })
+    .join('\n');
+}
