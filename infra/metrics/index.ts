@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process: every role registers here, `/metrics` exposes it. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'streambss_node_' });
+  return {
+    registry,
+    eventsIn: new Counter({
+      name: 'streambss_events_in_total',
+      help: 'Events accepted at the ingest edge',
+      labelNames: ['source', 'kind'] as const,
+      registers: [registry],
+    }),
+    processed: new Counter({
+      name: 'streambss_events_processed_total',
+      help: 'Events processed by a processor',
+      labelNames: ['processor'] as const,
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'streambss_dead_letters_total',
+      help: 'Events rejected to the dead-letter stream',
+      labelNames: ['source', 'code'] as const,
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'streambss_consumer_lag_messages',
+      help: 'Messages not yet delivered to a durable consumer (num_pending + ack pending)',
+      labelNames: ['stream', 'consumer'] as const,
+      registers: [registry],
+    }),
+    sinkBatchSeconds: new Histogram({
+      name: 'streambss_sink_batch_seconds',
+      help: 'ClickHouse sink: time to insert one batch',
+      labelNames: ['table'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    sinkRows: new Counter({
+      name: 'streambss_sink_rows_total',
+      help: 'Rows inserted into ClickHouse by the sink',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+    sinkSkippedRedeliveries: new Counter({
+      name: 'streambss_sink_skipped_redeliveries_total',
+      help: 'Redelivered messages already in ClickHouse, acked without a second insert',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,109 @@
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '../log/index.ts';
+
+/** A failure that may succeed later (dependency down, timeout): nak with delay, redeliver. */
+export class RetryableError extends Error {
+  readonly retryable = true;
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ConsumerRunOptions {
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  /** Largest number of messages handed to `handle` at once. */
+  maxBatch: number;
+  /** Messages pulled ahead of processing. */
+  prefetch?: number;
+  /** Called with a batch; when it resolves every message of the batch is acked. */
+  handle: (msgs: JsMsg[]) => Promise<void>;
+  log: Logger;
+  signal: AbortSignal;
+  /** Delay before a failed batch is redelivered. */
+  retryDelayMs?: number;
+  onBatch?: (size: number, ms: number) => void;
+  /** After the first message, wait up to this long for a fuller batch (fewer, larger inserts). */
+  lingerMs?: number;
+  /** Batches handled at once (acks stay per batch, so order of completion does not matter). */
+  concurrency?: number;
+}
+
+/**
+ * Pulls from a durable consumer and hands over whatever is buffered, up to maxBatch: small
+ * batches at low rates (low latency), large ones under load (throughput). Acks only after the
+ * handler resolved; a throwing handler naks the batch with a delay — nothing is lost, and the
+ * handler must be idempotent because redelivery may repeat any message.
+ */
+export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
+  const consumer = await o.js.consumers.get(o.stream, o.durable);
+  const messages = await consumer.consume({ max_messages: o.prefetch ?? o.maxBatch * 2 });
+  const queue: JsMsg[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const onAbort = () => {
+    void messages.close();
+    ended = true;
+    notify();
+  };
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  const pump = (async () => {
+    for await (const m of messages) {
+      queue.push(m);
+      notify();
+    }
+    ended = true;
+    notify();
+  })();
+
+  const running = new Set<Promise<void>>();
+  const handleOne = async (batch: JsMsg[]) => {
+    const t0 = performance.now();
+    try {
+      await o.handle(batch);
+      for (const m of batch) m.ack();
+      o.onBatch?.(batch.length, performance.now() - t0);
+    } catch (err) {
+      const retryable = (err as { retryable?: boolean }).retryable === true;
+      o.log.error(
+        { err, stream: o.stream, durable: o.durable, size: batch.length, retryable },
+        'batch failed; will be redelivered',
+      );
+      for (const m of batch) m.nak(o.retryDelayMs ?? 1000);
+    }
+  };
+  const concurrency = o.concurrency ?? 1;
+  while (!o.signal.aborted) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise<void>((r) => (wake = r));
+      continue;
+    }
+    if (o.lingerMs && queue.length < o.maxBatch && !ended) {
+      const deadline = Date.now() + o.lingerMs;
+      while (queue.length < o.maxBatch && !ended && !o.signal.aborted && Date.now() < deadline) {
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, Math.max(1, deadline - Date.now()));
+        });
+      }
+    }
+    while (running.size >= concurrency) await Promise.race(running);
+    const p = handleOne(queue.splice(0, o.maxBatch)).finally(() => running.delete(p));
+    running.add(p);
+  }
+  await Promise.allSettled([...running]);
+  for (const m of queue.splice(0)) m.nak(0);
+  o.signal.removeEventListener('abort', onAbort);
+  await pump.catch(() => undefined);
+}

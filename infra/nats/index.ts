@@ -1,0 +1,16 @@
+export { startNatsServer, NatsServerError, type NatsServerHandle, type StartNatsOptions } from './server.ts';
+export { connectNats, type Nats } from './connect.ts';
+export {
+  applyTopology,
+  buckets,
+  consumerConfig,
+  isNotFound,
+  streams,
+  subjects,
+  type ConsumerSpec,
+  type StreamSpec,
+} from './topology.ts';
+export { PipelinedPublisher, type PublishItem, type PublishStats } from './publisher.ts';
+export { runConsumer, RetryableError, type ConsumerRunOptions } from './consumer.ts';
+export type { JsMsg } from '@nats-io/jetstream';
+export { publishDeadLetter, DLQ_HEADERS } from './deadletter.ts';

@@ -1,0 +1,136 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+const SEC_NS = 1_000_000_000;
+const DAY_NS = 86_400 * SEC_NS;
+
+/**
+ * Subjects. CDRs are partitioned by subscriber: `cdr.p.<n>` with n = partitionOf(msisdn), so one
+ * consumer per partition is the one ordered writer of that subscriber's balance.
+ */
+export const subjects = {
+  rawCdr: (neId: string) => `raw.cdr.${neId}`,
+  cdr: (partition: number) => `cdr.p.${partition}`,
+  rated: (partition: number) => `rated.p.${partition}`,
+  device: (step: string) => `device.${step}`,
+  alarm: (region: string) => `net.alarm.${region}`,
+  kpi: (region: string) => `net.kpi.${region}`,
+  business: (type: string) => `bss.${type}`,
+  deadLetter: (source: string, code: string) => `dlq.${source}.${code}`,
+} as const;
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  maxAgeDays: number;
+  duplicateWindowSec: number;
+  description: string;
+}
+
+/** Every stream of the system. Limits retention everywhere: the log of record is replayable. */
+export const streams: StreamSpec[] = [
+  { name: 'RAW', subjects: ['raw.>'], maxAgeDays: 1, duplicateWindowSec: 300, description: 'as sent by network elements, before ingest' },
+  { name: 'CDR', subjects: ['cdr.p.*'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'validated, normalised CDR batches by subscriber partition' },
+  { name: 'DEVICE', subjects: ['device.>'], maxAgeDays: 90, duplicateWindowSec: 300, description: 'SIM and device lifecycle events' },
+  { name: 'NETWORK', subjects: ['net.>'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'NE alarms and KPI samples' },
+  { name: 'BSS', subjects: ['bss.>'], maxAgeDays: 365, duplicateWindowSec: 300, description: 'business events: customers, orders, payments, tickets, complaints, notifications' },
+  { name: 'RATED', subjects: ['rated.p.*'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'processor output: rated CDR batches' },
+  { name: 'DLQ', subjects: ['dlq.>'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'dead letters: original bytes plus reason headers' },
+];
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  maxAckPending: number;
+  ackWaitSec: number;
+}
+
+export function streamConfig(s: StreamSpec): Partial<StreamConfig> {
+  return {
+    name: s.name,
+    subjects: s.subjects,
+    description: s.description,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: s.maxAgeDays * DAY_NS,
+    duplicate_window: s.duplicateWindowSec * SEC_NS,
+    num_replicas: 1,
+  };
+}
+
+export function consumerConfig(c: ConsumerSpec): Partial<ConsumerConfig> {
+  return {
+    durable_name: c.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: c.maxAckPending,
+    ack_wait: c.ackWaitSec * SEC_NS,
+    max_deliver: -1,
+    ...(c.filterSubject ? { filter_subject: c.filterSubject } : {}),
+  };
+}
+
+/** KV buckets for current state. */
+export const buckets = [
+  { name: 'users', history: 5, description: 'staff and customer logins' },
+  { name: 'sessions', history: 1, description: 'login sessions (expire by TTL)', ttlSec: 7 * 86_400 },
+  { name: 'subscribers', history: 5, description: 'lines: msisdn → plan, status' },
+  { name: 'balances', history: 1, description: 'balance state per subscriber' },
+  { name: 'checkpoints', history: 1, description: 'processor checkpoints' },
+] as const;
+
+/** Creates or updates every stream, consumer and bucket. Safe to run at every start. */
+export async function applyTopology(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  consumers: ConsumerSpec[],
+  replicas = 1,
+): Promise<void> {
+  for (const s of streams) {
+    const cfg = { ...streamConfig(s), name: s.name, num_replicas: replicas };
+    try {
+      await jsm.streams.info(s.name);
+      await jsm.streams.update(s.name, cfg);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.streams.add(cfg);
+    }
+  }
+  for (const c of consumers) {
+    const cfg = consumerConfig(c);
+    try {
+      await jsm.consumers.info(c.stream, c.durable);
+      await jsm.consumers.update(c.stream, c.durable, {
+        max_ack_pending: cfg.max_ack_pending,
+        ack_wait: cfg.ack_wait,
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.consumers.add(c.stream, cfg);
+    }
+  }
+  const kvm = new Kvm(nc);
+  for (const b of buckets) {
+    await kvm.create(b.name, {
+      history: b.history,
+      description: b.description,
+      replicas,
+      ...('ttlSec' in b ? { ttl: b.ttlSec * 1000 } : {}),
+    });
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : String(err);
+  return /not found/i.test(msg);
+}
