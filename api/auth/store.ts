@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { compile, type Clock } from '../../domain/index.ts';
+import { E164, Role, Username } from '../schemas.ts';
+
+/** A login as stored in KV `users` (key = username). */
+export const UserRecord = Type.Object(
+  {
+    username: Username,
+    role: Role,
+    passwordHash: Type.String({ maxLength: 512 }),
+    customerMsisdn: Type.Optional(E164),
+  },
+  { additionalProperties: false },
+);
+export type UserRecord = Static<typeof UserRecord>;
+
+/** A session as stored in KV `sessions` (key = sha256 of the token, never the token itself). */
+export const SessionRecord = Type.Object(
+  { username: Username, role: Role, customerMsisdn: Type.Optional(E164), expiresAtMs: Type.Integer() },
+  { additionalProperties: false },
+);
+export type Session = Static<typeof SessionRecord>;
+
+const validUser = compile(UserRecord);
+const validSession = compile(SessionRecord);
+const enc = new TextEncoder();
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+async function read<T>(
+  kv: KV,
+  key: string,
+  check: (v: unknown) => { ok: true; value: T } | { ok: false },
+): Promise<T | null> {
+  const e = await kv.get(key);
+  if (!e || e.operation !== 'PUT') return null;
+  const r = check(parseJson(e.value));
+  return r.ok ? r.value : null;
+}
+
+export const sessionKey = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Users and sessions in NATS KV. */
+export class AuthStore {
+  private constructor(
+    private readonly users: KV,
+    private readonly sessions: KV,
+    private readonly clock: Clock,
+  ) {}
+
+  static async open(nc: NatsConnection, clock: Clock): Promise<AuthStore> {
+    const kvm = new Kvm(nc);
+    return new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock);
+  }
+
+  getUser(username: string): Promise<UserRecord | null> {
+    if (!/^[a-z0-9._-]{1,64}$/.test(username)) return Promise.resolve(null);
+    return read(this.users, username, validUser);
+  }
+
+  /** Creates the user only if the name is free; returns false when it already existed. */
+  async createUser(u: UserRecord): Promise<boolean> {
+    try {
+      await this.users.create(u.username, enc.encode(JSON.stringify(u)));
+      return true;
+    } catch (err) {
+      if (/exists|wrong last sequence/i.test(String((err as Error).message))) return false;
+      throw err;
+    }
+  }
+
+  /** Opens a session; returns the random token for the cookie (only its hash is stored). */
+  async openSession(u: UserRecord, ttlSec: number): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    const session: Session = {
+      username: u.username,
+      role: u.role,
+      ...(u.customerMsisdn ? { customerMsisdn: u.customerMsisdn } : {}),
+      expiresAtMs: this.clock.nowMs() + ttlSec * 1000,
+    };
+    await this.sessions.put(sessionKey(token), enc.encode(JSON.stringify(session)));
+    return { token, session };
+  }
+
+  /** The live session of a token, or null when unknown, malformed or expired. */
+  async getSession(token: string | undefined): Promise<Session | null> {
+    if (!token || token.length > 128) return null;
+    const s = await read(this.sessions, sessionKey(token), validSession);
+    if (!s || s.expiresAtMs <= this.clock.nowMs()) return null;
+    return s;
+  }
+
+  async closeSession(token: string | undefined): Promise<void> {
+    if (!token || token.length > 128) return;
+    await this.sessions.purge(sessionKey(token));
+  }
+}

@@ -1,0 +1,137 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../infra/log/index.ts';
+
+/** Every stable error code the API answers with. Clients switch on these, never on messages. */
+export const errorCodes = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The one error body shape of every route: `{ error: { code, message, field? } }`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+/** A typed API error: its code fixes the HTTP status; `field` names the input at fault (JSON pointer). */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = errorCodes[code];
+  }
+  toBody(): ErrorBody {
+    return {
+      error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) },
+    };
+  }
+}
+
+export class ValidationError extends ApiError {
+  constructor(field: string, message: string) {
+    super('VALIDATION_FAILED', message, field);
+  }
+}
+export class UnauthenticatedError extends ApiError {
+  constructor(message = 'login required') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+export class ForbiddenError extends ApiError {
+  constructor(message = 'your role may not do this') {
+    super('FORBIDDEN', message);
+  }
+}
+export class NotFoundError extends ApiError {
+  constructor(message = 'not found') {
+    super('NOT_FOUND', message);
+  }
+}
+export class RateLimitedError extends ApiError {
+  constructor(message = 'too many attempts, retry later') {
+    super('RATE_LIMITED', message);
+  }
+}
+export class UnavailableError extends ApiError {
+  constructor(message: string) {
+    super('UNAVAILABLE', message);
+  }
+}
+
+interface AjvLikeError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Names the field of the first ajv error as a JSON pointer ('/msisdn', '/body/password' → '/password'). */
+export function fieldOf(e: AjvLikeError): string {
+  const base = e.instancePath ?? '';
+  if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string')
+    return `${base}/${e.params.missingProperty}`;
+  if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string')
+    return `${base}/${e.params.additionalProperty}`;
+  return base || '/';
+}
+
+function messageOf(e: AjvLikeError): string {
+  if (e.keyword === 'additionalProperties') return 'unknown property';
+  return e.message ?? 'invalid';
+}
+
+/** Maps anything thrown inside a route to an ApiError (pure: unit-tested). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as Partial<FastifyError> & { validation?: AjvLikeError[] };
+  if (Array.isArray(fe.validation) && fe.validation.length > 0) {
+    const first = fe.validation[0] as AjvLikeError;
+    const where = fe.validationContext ? ` (${fe.validationContext})` : '';
+    return new ValidationError(fieldOf(first), `${messageOf(first)}${where}`);
+  }
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  switch (status) {
+    case 400:
+      return new ApiError('BAD_REQUEST', 'malformed request');
+    case 401:
+      return new UnauthenticatedError();
+    case 403:
+      return new ForbiddenError();
+    case 404:
+      return new NotFoundError();
+    case 413:
+      return new ApiError('PAYLOAD_TOO_LARGE', 'request body too large');
+    case 415:
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
+    case 429:
+      return new RateLimitedError();
+    case 503:
+      return new UnavailableError('service unavailable');
+    default:
+      return new ApiError('INTERNAL', 'internal error');
+  }
+}
+
+/** Fastify error handler: one body shape; 5xx are logged with their cause, 4xx only at debug. */
+export function makeErrorHandler(log: Logger) {
+  return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const api = toApiError(err);
+    if (api.statusCode >= 500)
+      log.error({ err, reqId: request.id, route: request.routeOptions.url }, 'request failed');
+    else log.debug({ code: api.code, field: api.field, reqId: request.id }, 'request rejected');
+    return reply.code(api.statusCode).type('application/json').send(api.toBody());
+  };
+}
