@@ -1,0 +1,54 @@
+import type { Role } from '../../api/index.ts';
+
+export type { Role };
+export interface Me {
+  username: string;
+  role: Role;
+  customerMsisdn?: string;
+  expiresAtMs: number;
+}
+
+/** An error answer of the API, in its one shape. */
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiCallError(0, 'NETWORK', 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  const json: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const e = (json as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error;
+    throw new ApiCallError(
+      res.status,
+      typeof e?.code === 'string' ? e.code : 'HTTP_' + res.status,
+      typeof e?.message === 'string' ? e.message : res.statusText,
+      typeof e?.field === 'string' ? e.field : undefined,
+    );
+  }
+  return json as T;
+}
+
+export const api = {
+  me: () => call<Me>('GET', '/api/v1/auth/me'),
+  login: (username: string, password: string) =>
+    call<Me>('POST', '/api/v1/auth/login', { username, password }),
+  logout: () => call<void>('POST', '/api/v1/auth/logout'),
+};

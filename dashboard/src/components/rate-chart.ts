@@ -1,0 +1,86 @@
+import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+
+const POINTS = 120;
+
+/**
+ * A live line chart of one series over time. The uPlot instance is created once; each new point
+ * goes in through `setData`, never by recreating the chart.
+ */
+export class RateChart extends LitElement {
+  static override properties = { point: { attribute: false }, label: {} };
+  static override styles = [
+    unsafeCSS(uplotCss),
+    css`
+      :host {
+        display: block;
+        min-height: 220px;
+      }
+      .u-legend {
+        color: #cbd5e1;
+      }
+    `,
+  ];
+  /** The newest point: [epoch ms, value]. */
+  declare point: [number, number] | null;
+  declare label: string;
+  private plot: uPlot | null = null;
+  private readonly xs: number[] = [];
+  private readonly ys: number[] = [];
+  private resize: ResizeObserver | null = null;
+
+  constructor() {
+    super();
+    this.point = null;
+    this.label = '';
+  }
+
+  override render() {
+    return html`<div id="plot" role="img" aria-label=${this.label}></div>`;
+  }
+
+  override firstUpdated(): void {
+    const el = this.renderRoot.querySelector<HTMLElement>('#plot');
+    if (!el) return;
+    const opts: uPlot.Options = {
+      width: Math.max(300, this.clientWidth),
+      height: 220,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.2)] } },
+      axes: [
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 60 },
+      ],
+      series: [{}, { label: this.label, stroke: '#38bdf8', width: 2, fill: 'rgba(56,189,248,0.15)' }],
+    };
+    this.plot = new uPlot(opts, [this.xs, this.ys], el);
+    this.resize = new ResizeObserver(() =>
+      this.plot?.setSize({ width: Math.max(300, this.clientWidth), height: 220 }),
+    );
+    this.resize.observe(this);
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('point') || !this.point || !this.plot) return;
+    const [ms, v] = this.point;
+    const x = ms / 1000;
+    if (this.xs.length && x <= (this.xs[this.xs.length - 1] ?? 0)) return;
+    this.xs.push(x);
+    this.ys.push(v);
+    if (this.xs.length > POINTS) {
+      this.xs.shift();
+      this.ys.shift();
+    }
+    this.plot.setData([this.xs, this.ys]);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize?.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}
+customElements.define('sbss-rate-chart', RateChart);
