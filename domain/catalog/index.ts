@@ -1,0 +1,18 @@
+export * from './schema.ts';
+export { loadCatalog, validateSemantics, type LoadedCatalog } from './load.ts';
+export {
+  matchPrefix,
+  versionAt,
+  spanAt,
+  DEFAULT_LOW_BALANCE_FEN,
+  type CompiledCatalog,
+  type CompiledPlan,
+  type CompiledPlanVersion,
+  type CompiledRates,
+  type CompiledTimedRate,
+  type CompiledWindows,
+  type CompiledDestination,
+  type PrefixTrie,
+} from './compile.ts';
+export { CatalogError, type CatalogIssue, type CatalogIssueCode } from './errors.ts';
+export * from './time.ts';

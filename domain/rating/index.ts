@@ -1,0 +1,16 @@
+export { rate, type RateResult, type RateOptions } from './rate.ts';
+export { applyPayment, type Payment, type PaymentResult } from './payment.ts';
+export {
+  closeBill,
+  billLines,
+  type Bill,
+  type BillLine,
+  type BillLineCode,
+  type BillResult,
+} from './bill.ts';
+export { newSubscriber, periodEndMs, feeFor, type Provisioning, type Effects } from './period.ts';
+export { sentences, bytesText } from './explain.ts';
+export { splitByWindow, applyIncrements, shareByTime, roundHalfUpDiv, type WindowRun } from './split.ts';
+export { RatingError, type RatingErrorCode } from './errors.ts';
+export { toRatedCdr } from './wire.ts';
+export * from './types.ts';

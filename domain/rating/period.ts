@@ -1,0 +1,214 @@
+import { mulDivRoundHalfUp } from '../money/index.ts';
+import {
+  DAY_MS,
+  nextLocalMonthStartMs,
+  versionAt,
+  type CompiledCatalog,
+  type CompiledPlan,
+  type CompiledPlanVersion,
+  type Validity,
+} from '../catalog/index.ts';
+import { RatingError } from './errors.ts';
+import { checkBalance } from './thresholds.ts';
+import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
+
+/** End (exclusive) of a period starting at `startMs`: next local month start, or start + N days. */
+export function periodEndMs(validity: Validity, startMs: number): number {
+  return validity.kind === 'calendar_month'
+    ? nextLocalMonthStartMs(startMs)
+    : startMs + validity.days * DAY_MS;
+}
+
+/** Monthly fee of a period and its first-period discount (percent of the fee, rounded half up). */
+export function feeFor(v: CompiledPlanVersion, periodIndex: number): { feeFen: number; discountFen: number } {
+  const discountFen =
+    periodIndex === 0 && v.firstPeriodPercentOff > 0
+      ? mulDivRoundHalfUp(v.monthlyFeeFen, v.firstPeriodPercentOff, 100)
+      : 0;
+  return { feeFen: v.monthlyFeeFen, discountFen };
+}
+
+export function planOf(catalog: CompiledCatalog, planId: string): CompiledPlan {
+  const plan = catalog.plans.get(planId);
+  if (!plan)
+    throw new RatingError(
+      'UNKNOWN_PLAN',
+      `plan "${planId}" is not in catalog ${catalog.catalogVersion}`,
+      '/planId',
+    );
+  return plan;
+}
+
+export function versionOf(plan: CompiledPlan, atMs: number): CompiledPlanVersion {
+  const v = versionAt(plan, atMs);
+  if (!v)
+    throw new RatingError(
+      'NO_PLAN_VERSION',
+      `plan "${plan.id}" has no version in force at ${atMs}`,
+      '/startMs',
+    );
+  return v;
+}
+
+const zeroCharges = (): PeriodCharges => ({ feeFen: 0, discountFen: 0, voiceFen: 0, smsFen: 0, dataFen: 0 });
+
+/** The state with a fresh period: allowances from the version in force at its start, charges = fee. */
+export function withNewPeriod(
+  s: SubscriberState,
+  v: CompiledPlanVersion,
+  index: number,
+  startMs: number,
+): SubscriberState {
+  const fee = feeFor(v, index);
+  const bonus = v.bonusDataEveryBytes + (index === 0 ? v.bonusDataFirstBytes : 0);
+  return {
+    ...s,
+    periodIndex: index,
+    periodStartMs: startMs,
+    periodEndMs: periodEndMs(v.validity, startMs),
+    periodPlanVersion: v.version,
+    creditLimitFen: v.payment === 'postpaid' ? v.creditLimitFen : 0,
+    allowances: {
+      voice: { totalUnits: v.allowances.voiceSec, usedUnits: 0 },
+      sms: { totalUnits: v.allowances.smsCount, usedUnits: 0 },
+      data: { totalUnits: v.allowances.dataBytes + bonus, usedUnits: 0 },
+    },
+    charges: { ...zeroCharges(), feeFen: fee.feeFen, discountFen: fee.discountFen },
+  };
+}
+
+export function feeEntry(
+  s: SubscriberState,
+  v: CompiledPlanVersion,
+  periodStartMs: number,
+  amountFen: number,
+  atMs: number,
+): LedgerEntry {
+  return {
+    key: `fee:${s.msisdn}:${periodStartMs}`,
+    msisdn: s.msisdn,
+    kind: 'fee',
+    direction: 'debit',
+    amountFen,
+    balanceAfterFen: s.balanceFen,
+    atMs,
+    planId: v.planId,
+    planVersion: v.version,
+  };
+}
+
+export interface Effects {
+  state: SubscriberState;
+  ledger: LedgerEntry[];
+  notifications: RatingNotification[];
+}
+
+/**
+ * Brings the state's period up to `atMs`. Postpaid: every period that has ended is closed (kept for
+ * its bill) and the next starts at its end, taking the fee into the balance. Prepaid: a period paid
+ * ahead starts at the end of the current one; otherwise the line stays expired (no allowances).
+ */
+export function rollTo(
+  catalog: CompiledCatalog,
+  plan: CompiledPlan,
+  state: SubscriberState,
+  atMs: number,
+  fx: Effects,
+): void {
+  let s = state;
+  while (atMs >= s.periodEndMs) {
+    const startMs = s.periodEndMs;
+    const v = versionAt(plan, startMs) ?? plan.versions[0];
+    if (!v) break;
+    if (plan.payment === 'postpaid') {
+      const closed = {
+        index: s.periodIndex,
+        startMs: s.periodStartMs,
+        endMs: s.periodEndMs,
+        planVersion: s.periodPlanVersion,
+        charges: s.charges,
+      };
+      s = withNewPeriod(
+        { ...s, closedPeriods: [...s.closedPeriods, closed].slice(-24) },
+        v,
+        s.periodIndex + 1,
+        startMs,
+      );
+      const net = s.charges.feeFen - s.charges.discountFen;
+      const before = s.balanceFen;
+      s = { ...s, balanceFen: before - net };
+      fx.ledger.push(feeEntry(s, v, startMs, net, startMs));
+      s = checkBalance(s, before, startMs, `fee:${s.msisdn}:${startMs}`, fx.notifications, v);
+    } else {
+      if (s.paidPeriodsAhead <= 0) break;
+      s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
+    }
+  }
+  fx.state = s;
+}
+
+export interface Provisioning {
+  msisdn: string;
+  planId: string;
+  activatedAtMs: number;
+  /** Money credited before the first fee (prepaid credit or postpaid deposit). */
+  openingBalanceFen?: number;
+}
+
+/**
+ * A new line: period 0 starts at activation, the first fee (less any first-period discount) is
+ * debited at once. A prepaid line whose credit does not cover it starts barred.
+ */
+export function newSubscriber(catalog: CompiledCatalog, p: Provisioning): Effects {
+  const plan = planOf(catalog, p.planId);
+  const v = versionOf(plan, p.activatedAtMs);
+  const opening = p.openingBalanceFen ?? 0;
+  const base: SubscriberState = {
+    msisdn: p.msisdn,
+    planId: plan.id,
+    payment: plan.payment,
+    activatedAtMs: p.activatedAtMs,
+    periodIndex: 0,
+    periodStartMs: p.activatedAtMs,
+    periodEndMs: p.activatedAtMs,
+    periodPlanVersion: v.version,
+    paidPeriodsAhead: 0,
+    balanceFen: opening,
+    creditLimitFen: 0,
+    allowances: {
+      voice: { totalUnits: 0, usedUnits: 0 },
+      sms: { totalUnits: 0, usedUnits: 0 },
+      data: { totalUnits: 0, usedUnits: 0 },
+    },
+    charges: zeroCharges(),
+    closedPeriods: [],
+    barred: false,
+    barReason: null,
+  };
+  const fx: Effects = { state: base, ledger: [], notifications: [] };
+  if (opening !== 0)
+    fx.ledger.push({
+      key: `opening:${p.msisdn}`,
+      msisdn: p.msisdn,
+      kind: 'opening',
+      direction: opening > 0 ? 'credit' : 'debit',
+      amountFen: Math.abs(opening),
+      balanceAfterFen: opening,
+      atMs: p.activatedAtMs,
+      planId: plan.id,
+      planVersion: v.version,
+    });
+  let s = withNewPeriod(base, v, 0, p.activatedAtMs);
+  const net = s.charges.feeFen - s.charges.discountFen;
+  s = { ...s, balanceFen: opening - net };
+  fx.ledger.push(feeEntry(s, v, p.activatedAtMs, net, p.activatedAtMs));
+  fx.state = checkBalance(
+    s,
+    opening,
+    p.activatedAtMs,
+    `fee:${p.msisdn}:${p.activatedAtMs}`,
+    fx.notifications,
+    v,
+  );
+  return fx;
+}
