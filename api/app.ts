@@ -33,6 +33,8 @@ export interface ApiDeps {
 
 export interface Api {
   app: FastifyInstance;
+  /** Ends live sockets whose session was logged out or expired (also runs every 30 s). */
+  recheckSockets(): Promise<number>;
   /** Listens on config HOST:PORT (PORT 0 = random) and returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -111,7 +113,8 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   usageRoutes(app, deps);
   await serveDashboard(app, deps.dashboardDir ?? defaultDashboardDir);
 
-  const io = attachSocket(app, store);
+  const sockets = attachSocket(app, store);
+  const io = sockets.io;
   const feed = startLiveFeed({
     nc: deps.nats.nc,
     clock: deps.clock,
@@ -124,12 +127,14 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   });
   app.addHook('onClose', async () => {
     feed.stop();
+    sockets.stop();
     io.engine.close();
   });
 
   await app.ready();
   return {
     app,
+    recheckSockets: sockets.recheck,
     listen: async () => {
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       return address.replace('://[::1]', '://localhost');

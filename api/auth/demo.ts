@@ -14,8 +14,11 @@ export interface DemoUser {
   created: boolean;
 }
 
-/** The documented demo number of the demo customer login. */
-export const DEMO_CUSTOMER_MSISDN = '+8613800000001';
+/**
+ * The demo customer's number: subscriber 0 of the demo simulator with its default seed (42), so
+ * the business-hall login sees live usage out of the box. Pass `customerMsisdn` for another seed.
+ */
+export const DEMO_CUSTOMER_MSISDN = '+8613800000042';
 
 const demo: { username: string; role: Role }[] = [
   { username: 'agent', role: 'agent' },

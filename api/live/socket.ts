@@ -9,16 +9,26 @@ import type { LiveFeed } from './feed.ts';
 export const nocRoles: readonly Role[] = ['noc', 'supervisor', 'admin'];
 export const NOC_ROOM = 'noc';
 export const LIVE_EVENT = 'live';
+/** How often open sockets re-check their session (logout or expiry ends the live stream). */
+export const SESSION_RECHECK_MS = 30_000;
 
 interface SocketData {
   session: Session;
+  token: string;
+}
+
+export interface LiveSockets {
+  io: Server;
+  /** Disconnects every socket whose session has ended; returns how many. */
+  recheck(): Promise<number>;
+  stop(): void;
 }
 
 /**
  * socket.io on the API's HTTP server. A connection needs the same session cookie as HTTP (the
- * handshake is refused otherwise); it joins the rooms its role may see.
+ * handshake is refused with UNAUTHENTICATED otherwise); sessions are re-checked periodically.
  */
-export function attachSocket(app: FastifyInstance, store: AuthStore): Server {
+export function attachSocket(app: FastifyInstance, store: AuthStore): LiveSockets {
   const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(
     app.server,
     {
@@ -28,17 +38,31 @@ export function attachSocket(app: FastifyInstance, store: AuthStore): Server {
     },
   );
   io.use((socket, next) => {
-    const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+    const token = app.parseCookie(socket.request.headers.cookie ?? '')[SESSION_COOKIE];
     store
-      .getSession(cookies[SESSION_COOKIE])
+      .getSession(token)
       .then((session) => {
-        if (!session) return next(new Error('UNAUTHENTICATED'));
+        if (!session || !token) return next(new Error('UNAUTHENTICATED'));
         socket.data.session = session;
+        socket.data.token = token;
         next();
       })
       .catch(() => next(new Error('UNAVAILABLE')));
   });
-  return io as unknown as Server;
+  const recheck = async () => {
+    let ended = 0;
+    for (const socket of io.of('/').sockets.values()) {
+      const live = await store.getSession(socket.data.token).catch(() => 'unknown' as const);
+      if (live === null) {
+        socket.disconnect(true);
+        ended++;
+      }
+    }
+    return ended;
+  };
+  const timer = setInterval(() => void recheck(), SESSION_RECHECK_MS);
+  timer.unref();
+  return { io: io as unknown as Server, recheck, stop: () => clearInterval(timer) };
 }
 
 /** Joins a connected socket to the NOC room when its role allows, and sends the current picture. */

@@ -136,4 +136,17 @@ describe('live page in Chromium', () => {
     await page.getByRole('heading', { name: 'Live' }).waitFor();
     await page.getByText('Total CDRs').waitFor();
   });
+
+  it('serves Swagger UI at /docs under the same Content-Security-Policy', async () => {
+    const docs = await browser.newPage();
+    const blocked: string[] = [];
+    docs.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
+    await docs.goto(`${base}/docs`);
+    await docs.getByText('StreamBSS API').first().waitFor();
+    await docs.getByText('/api/v1/subscribers/{msisdn}/usage').first().waitFor();
+    expect(blocked).toEqual([]);
+    await docs.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
-import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
+import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
 import { applyTopology, type Nats } from '../../infra/nats/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
@@ -205,7 +205,7 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
     });
     expect(other.statusCode).toBe(403);
     const own = await api.app.inject({
-      url: `/api/v1/subscribers/${encodeURIComponent('+8613800000001')}/usage`,
+      url: `/api/v1/subscribers/${encodeURIComponent(DEMO_CUSTOMER_MSISDN)}/usage`,
       headers: { cookie: customer },
     });
     expect(own.statusCode).toBe(200);
@@ -254,6 +254,15 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
     const snapshots: { totalCdrs: number; latest: { msisdnMasked: string }[] }[] = [];
     sock.on('live', (s) => snapshots.push(s));
     await waitFor(() => snapshots.length > 0);
+    const agentCookie = await login('agent');
+    const agentSock = ioClient(base, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { cookie: agentCookie },
+    });
+    let agentPushes = 0;
+    agentSock.on('live', () => agentPushes++);
+    await waitFor(() => agentSock.connected);
     const before = snapshots.at(-1)?.totalCdrs ?? 0;
     for (let b = 0; b < 20; b++)
       n.nc.publish(
@@ -269,6 +278,15 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
     expect(last?.latest[0]?.msisdnMasked).toBe('+86139****5678');
     // 1000 CDRs in 20 batches arrive as a handful of pushes, not one per event or batch
     expect(snapshots.length).toBeLessThan(15);
+    // an agent is connected but may not watch the NOC room
+    expect(agentPushes).toBe(0);
+    agentSock.close();
+
+    // logging out ends the live stream of that session
+    const ended = new Promise<string>((resolve) => sock.on('disconnect', (reason) => resolve(reason)));
+    await api.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    expect(await api.recheckSockets()).toBe(1);
+    expect(await ended).toBe('io server disconnect');
     sock.close();
   });
 

@@ -25,7 +25,10 @@ export class LiveStreamController implements ReactiveController {
     const socket = io({ transports: ['websocket'], withCredentials: true });
     this.socket = socket;
     socket.on('connect', () => this.set('live'));
-    socket.on('disconnect', () => this.set('disconnected'));
+    // the server ends a socket whose session was logged out or expired: that one does not reconnect
+    socket.on('disconnect', (reason) =>
+      this.set(reason === 'io server disconnect' ? 'denied' : 'disconnected'),
+    );
     socket.on('connect_error', (err: Error) => {
       if (err.message === 'UNAUTHENTICATED') {
         socket.close();
