@@ -251,7 +251,7 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
 
     const cookie = await login('noc');
     const sock = ioClient(base, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-    const snapshots: { totalCdrs: number; latest: { msisdnMasked: string }[] }[] = [];
+    const snapshots: { totalCdrs: number; badPayloads: number; latest: { msisdnMasked: string }[] }[] = [];
     sock.on('live', (s) => snapshots.push(s));
     await waitFor(() => snapshots.length > 0);
     const agentCookie = await login('agent');
@@ -273,7 +273,9 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
         ),
       );
     n.nc.publish('rated.p.1', new TextEncoder().encode('{not json'));
-    await waitFor(() => (snapshots.at(-1)?.totalCdrs ?? 0) >= before + 1000);
+    await waitFor(
+      () => (snapshots.at(-1)?.totalCdrs ?? 0) >= before + 1000 && (snapshots.at(-1)?.badPayloads ?? 0) >= 1,
+    );
     const last = snapshots.at(-1);
     expect(last?.latest[0]?.msisdnMasked).toBe('+86139****5678');
     // 1000 CDRs in 20 batches arrive as a handful of pushes, not one per event or batch
