@@ -138,7 +138,7 @@ export function rollTo(
       const before = s.balanceFen;
       s = { ...s, balanceFen: before - net };
       fx.ledger.push(feeEntry(s, v, startMs, net, startMs));
-      s = checkBalance(s, before, startMs, `fee:${s.msisdn}:${startMs}`, fx.notifications, v);
+      s = checkBalance(s, before, startMs, `fee:${s.msisdn}:${startMs}`, fx.notifications, v, 'fee');
     } else {
       if (s.paidPeriodsAhead <= 0) break;
       s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
@@ -209,6 +209,7 @@ export function newSubscriber(catalog: CompiledCatalog, p: Provisioning): Effect
     `fee:${p.msisdn}:${p.activatedAtMs}`,
     fx.notifications,
     v,
+    'fee',
   );
   return fx;
 }

@@ -45,8 +45,9 @@ export function checkAllowance(
 
 /**
  * Balance rules after a debit caused by `cause`. Prepaid: falling below the low-balance level
- * warns; reaching 0 or less notifies exhaustion and bars the line. Postpaid: owing the credit limit
- * or more bars the line. Returns the (possibly barred) state.
+ * warns; usage bringing the balance to 0 or less notifies exhaustion and bars the line (a monthly
+ * fee bars only if it leaves the balance below 0: a line that just paid its fee keeps its
+ * allowances). Postpaid: owing the credit limit or more bars the line. Returns the new state.
  */
 export function checkBalance(
   s: SubscriberState,
@@ -55,6 +56,7 @@ export function checkBalance(
   cause: string,
   out: RatingNotification[],
   v: CompiledPlanVersion,
+  debit: 'usage' | 'fee' = 'usage',
 ): SubscriberState {
   const after = s.balanceFen;
   if (after >= before) return s;
@@ -66,10 +68,11 @@ export function checkBalance(
           balanceFen: after,
         }),
       );
-    if (before > 0 && after <= 0) {
-      out.push(
-        notice(`balance_exhausted:${cause}`, 'balance_exhausted', s.msisdn, atMs, { balanceFen: after }),
-      );
+    if (debit === 'usage' ? after <= 0 : after < 0) {
+      if (before > 0)
+        out.push(
+          notice(`balance_exhausted:${cause}`, 'balance_exhausted', s.msisdn, atMs, { balanceFen: after }),
+        );
       return bar(s, 'balance', atMs, cause, out);
     }
     return s;
