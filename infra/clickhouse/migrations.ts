@@ -74,7 +74,10 @@ export async function migrate(ch: ClickHouse, list: Migration[] = migrations): P
       version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = MergeTree ORDER BY version`,
   });
-  const rs = await ch.client.query({ query: `SELECT version FROM ${ch.db}.schema_migrations`, format: 'JSONEachRow' });
+  const rs = await ch.client.query({
+    query: `SELECT version FROM ${ch.db}.schema_migrations`,
+    format: 'JSONEachRow',
+  });
   const done = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of [...list].sort((a, b) => a.version - b.version)) {

@@ -10,16 +10,22 @@ export interface SinkSpec {
   /** Table name without database. Must have a `stream_seq UInt64` column. */
   table: string;
   /**
-   * Turns one message into rows. Returning an error string rejects the message (the caller
-   * dead-letters it); rows of other messages in the batch are not affected.
+   * Turns one message into rows. A message that cannot be read at all is rejected whole
+   * (`reject`); single bad items are listed in `rejected` and the good rows beside them kept.
    */
-  toRows(msg: JsMsg): Record<string, unknown>[] | { reject: string };
+  toRows(msg: JsMsg): SinkRows | { reject: string };
+}
+
+export interface SinkRows {
+  rows: Record<string, unknown>[];
+  rejected: { index: number; reason: string }[];
 }
 
 export interface SinkDeps {
   ch: ClickHouse;
   metrics: Metrics;
-  onReject(msg: JsMsg, reason: string): Promise<void>;
+  /** Keeps a rejected message (itemIndex undefined) or item as a dead letter; must be durable on return. */
+  onReject(msg: JsMsg, reason: string, itemIndex?: number): Promise<void>;
 }
 
 /**
@@ -44,7 +50,9 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         });
         skip = new Set((await rs.json<{ stream_seq: string | number }>()).map((r) => Number(r.stream_seq)));
       } catch (err) {
-        throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `redelivery check on ${table} failed`, { cause: err });
+        throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `redelivery check on ${table} failed`, {
+          cause: err,
+        });
       }
       if (skip.size) metrics.sinkSkippedRedeliveries.inc({ table: spec.table }, skip.size);
     }
@@ -56,7 +64,8 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         await deps.onReject(m, r.reject);
         continue;
       }
-      for (const row of r) {
+      for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
+      for (const row of r.rows) {
         row.stream_seq = m.seq;
         rows.push(row);
       }

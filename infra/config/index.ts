@@ -7,25 +7,67 @@ import { compile } from '../../domain/index.ts';
  */
 export const ConfigSchema = Type.Object(
   {
-    PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'HTTP port of the API and dashboard' }),
-    HOST: Type.String({ minLength: 1, maxLength: 255, default: '127.0.0.1', description: 'interface the API listens on' }),
+    PORT: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 8080,
+      description: 'HTTP port of the API and dashboard',
+    }),
+    HOST: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      default: '127.0.0.1',
+      description: 'interface the API listens on',
+    }),
     NATS_URL: Type.Optional(
-      Type.String({ pattern: '^(nats|tls|ws|wss)://', maxLength: 1000, description: 'use this NATS (cluster) instead of starting nats-server' }),
+      Type.String({
+        pattern: '^(nats|tls|ws|wss)://',
+        maxLength: 1000,
+        description: 'use this NATS (cluster) instead of starting nats-server',
+      }),
     ),
+    NATS_PORT: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 4222,
+      description: 'client port of the embedded nats-server (0 = random)',
+    }),
     CLICKHOUSE_URL: Type.Optional(
-      Type.String({ pattern: '^https?://', maxLength: 1000, description: 'use this ClickHouse server instead of embedded chdb' }),
+      Type.String({
+        pattern: '^https?://',
+        maxLength: 1000,
+        description: 'use this ClickHouse server instead of embedded chdb',
+      }),
     ),
     CLICKHOUSE_USER: Type.String({ maxLength: 200, default: 'default' }),
     CLICKHOUSE_PASSWORD: Type.String({ maxLength: 200, default: '' }),
     CLICKHOUSE_DATABASE: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', default: 'streambss' }),
-    DATA_DIR: Type.String({ minLength: 1, maxLength: 1000, default: 'var', description: 'where embedded NATS and ClickHouse keep data' }),
-    SIM_RATE: Type.Integer({ minimum: 0, maximum: 2_000_000, default: 200, description: 'demo simulator CDRs per second (0 = off)' }),
+    DATA_DIR: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      default: 'var',
+      description: 'where embedded NATS and ClickHouse keep data',
+    }),
+    SIM_RATE: Type.Integer({
+      minimum: 0,
+      maximum: 2_000_000,
+      default: 200,
+      description: 'demo simulator CDRs per second (0 = off)',
+    }),
     SIM_SUBSCRIBERS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 }),
     SIM_SEED: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 42 }),
-    CDR_PARTITIONS: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'subscriber partitions of the CDR stream' }),
-    LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
-      default: 'info',
+    CDR_PARTITIONS: Type.Integer({
+      minimum: 1,
+      maximum: 256,
+      default: 4,
+      description: 'subscriber partitions of the CDR stream',
     }),
+    LOG_LEVEL: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      {
+        default: 'info',
+      },
+    ),
     SESSION_TTL_SEC: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 8 * 3600 }),
     SINK_BATCH_ROWS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
     SINK_FLUSH_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
@@ -53,7 +95,8 @@ export const flagName = (key: string) => `--${key.toLowerCase().replace(/_/g, '-
 function coerce(key: keyof Config, raw: string): unknown {
   const schema = ConfigSchema.properties[key] as { type?: string; anyOf?: unknown };
   if (schema.type === 'integer') {
-    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `must be an integer, got ${JSON.stringify(raw)}`);
+    if (!/^-?\d+$/.test(raw.trim()))
+      throw new ConfigError(key, `must be an integer, got ${JSON.stringify(raw)}`);
     return Number(raw);
   }
   return raw;
@@ -78,7 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, unknown
   const r = validate(out);
   if (!r.ok) {
     const key = r.error.field.replace(/^\//, '') || 'config';
-    throw new ConfigError(key, `${r.error.message} (got ${JSON.stringify(out[key])}; set ${key} or ${flagName(key)})`);
+    throw new ConfigError(
+      key,
+      `${r.error.message} (got ${JSON.stringify(out[key])}; set ${key} or ${flagName(key)})`,
+    );
   }
   return r.value;
 }

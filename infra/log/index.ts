@@ -8,7 +8,14 @@ export function createLogger(level: string, name = 'streambss'): Logger {
     name,
     level,
     redact: {
-      paths: ['password', '*.password', 'req.headers.cookie', 'req.headers.authorization', '*.idNumber', 'idNumber'],
+      paths: [
+        'password',
+        '*.password',
+        'req.headers.cookie',
+        'req.headers.authorization',
+        '*.idNumber',
+        'idNumber',
+      ],
       censor: '[redacted]',
     },
   });

@@ -57,8 +57,14 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     notify();
   };
   o.signal.addEventListener('abort', onAbort, { once: true });
+  // Sequences queued or being handled here. When the ack wait lapses while a message is still
+  // queued, the server delivers it again to this same process: keep one copy, or two batches
+  // could apply it twice.
+  const held = new Set<number>();
   const pump = (async () => {
     for await (const m of messages) {
+      if (held.has(m.seq)) continue;
+      held.add(m.seq);
       queue.push(m);
       notify();
     }
@@ -80,6 +86,8 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
         'batch failed; will be redelivered',
       );
       for (const m of batch) m.nak(o.retryDelayMs ?? 1000);
+    } finally {
+      for (const m of batch) held.delete(m.seq);
     }
   };
   const concurrency = o.concurrency ?? 1;
@@ -105,5 +113,6 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
   await Promise.allSettled([...running]);
   for (const m of queue.splice(0)) m.nak(0);
   o.signal.removeEventListener('abort', onAbort);
-  await pump.catch(() => undefined);
+  // A closed consume() iterator does not always end while a pull is outstanding; don't hang on it.
+  await Promise.race([pump.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
 }

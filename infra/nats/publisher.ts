@@ -39,7 +39,11 @@ export class PipelinedPublisher {
       h = natsHeaders();
       for (const [k, v] of Object.entries(item.headers)) h.set(k, v);
     }
-    const p = this.js.publish(item.subject, item.data, { msgID: item.msgId, headers: h, timeout: this.timeoutMs });
+    const p = this.js.publish(item.subject, item.data, {
+      msgID: item.msgId,
+      headers: h,
+      timeout: this.timeoutMs,
+    });
     this.inflight.add(p);
     p.then(
       (ack) => {

@@ -65,7 +65,15 @@ export async function startNatsServer(opts: StartNatsOptions): Promise<NatsServe
   const pidFile = join(storeDir, 'nats-server.pid');
   await reapOrphan(pidFile);
   const host = opts.host ?? '127.0.0.1';
-  const args = ['-js', '-sd', storeDir, '-a', host, '-p', String(opts.port && opts.port > 0 ? opts.port : -1)];
+  const args = [
+    '-js',
+    '-sd',
+    storeDir,
+    '-a',
+    host,
+    '-p',
+    String(opts.port && opts.port > 0 ? opts.port : -1),
+  ];
   const child = spawn(opts.bin ?? 'nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const timeoutMs = opts.startTimeoutMs ?? 20_000;
 
@@ -74,7 +82,9 @@ export async function startNatsServer(opts: StartNatsOptions): Promise<NatsServe
     let port = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new NatsServerError(`nats-server did not become ready in ${timeoutMs} ms:\n${log.slice(-2000)}`));
+      reject(
+        new NatsServerError(`nats-server did not become ready in ${timeoutMs} ms:\n${log.slice(-2000)}`),
+      );
     }, timeoutMs);
     const onData = (buf: Buffer) => {
       log += buf.toString();
@@ -94,12 +104,15 @@ export async function startNatsServer(opts: StartNatsOptions): Promise<NatsServe
     child.stdout?.on('data', onData);
     child.once('error', (err) => {
       clearTimeout(timer);
-      const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (install it: apt-get install nats-server)' : '';
+      const hint =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (install it: apt-get install nats-server)' : '';
       reject(new NatsServerError(`cannot start nats-server${hint}: ${err.message}`));
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new NatsServerError(`nats-server exited with code ${code} before it was ready:\n${log.slice(-2000)}`));
+      reject(
+        new NatsServerError(`nats-server exited with code ${code} before it was ready:\n${log.slice(-2000)}`),
+      );
     });
   });
   const pid = child.pid ?? 0;

@@ -38,13 +38,55 @@ export interface StreamSpec {
 
 /** Every stream of the system. Limits retention everywhere: the log of record is replayable. */
 export const streams: StreamSpec[] = [
-  { name: 'RAW', subjects: ['raw.>'], maxAgeDays: 1, duplicateWindowSec: 300, description: 'as sent by network elements, before ingest' },
-  { name: 'CDR', subjects: ['cdr.p.*'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'validated, normalised CDR batches by subscriber partition' },
-  { name: 'DEVICE', subjects: ['device.>'], maxAgeDays: 90, duplicateWindowSec: 300, description: 'SIM and device lifecycle events' },
-  { name: 'NETWORK', subjects: ['net.>'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'NE alarms and KPI samples' },
-  { name: 'BSS', subjects: ['bss.>'], maxAgeDays: 365, duplicateWindowSec: 300, description: 'business events: customers, orders, payments, tickets, complaints, notifications' },
-  { name: 'RATED', subjects: ['rated.p.*'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'processor output: rated CDR batches' },
-  { name: 'DLQ', subjects: ['dlq.>'], maxAgeDays: 30, duplicateWindowSec: 300, description: 'dead letters: original bytes plus reason headers' },
+  {
+    name: 'RAW',
+    subjects: ['raw.>'],
+    maxAgeDays: 1,
+    duplicateWindowSec: 300,
+    description: 'as sent by network elements, before ingest',
+  },
+  {
+    name: 'CDR',
+    subjects: ['cdr.p.*'],
+    maxAgeDays: 30,
+    duplicateWindowSec: 300,
+    description: 'validated, normalised CDR batches by subscriber partition',
+  },
+  {
+    name: 'DEVICE',
+    subjects: ['device.>'],
+    maxAgeDays: 90,
+    duplicateWindowSec: 300,
+    description: 'SIM and device lifecycle events',
+  },
+  {
+    name: 'NETWORK',
+    subjects: ['net.>'],
+    maxAgeDays: 30,
+    duplicateWindowSec: 300,
+    description: 'NE alarms and KPI samples',
+  },
+  {
+    name: 'BSS',
+    subjects: ['bss.>'],
+    maxAgeDays: 365,
+    duplicateWindowSec: 300,
+    description: 'business events: customers, orders, payments, tickets, complaints, notifications',
+  },
+  {
+    name: 'RATED',
+    subjects: ['rated.p.*'],
+    maxAgeDays: 30,
+    duplicateWindowSec: 300,
+    description: 'processor output: rated CDR batches',
+  },
+  {
+    name: 'DLQ',
+    subjects: ['dlq.>'],
+    maxAgeDays: 30,
+    duplicateWindowSec: 300,
+    description: 'dead letters: original bytes plus reason headers',
+  },
 ];
 
 export interface ConsumerSpec {

@@ -5,7 +5,12 @@ import { startNatsServer, connectNats, type NatsServerHandle, type Nats } from '
 import { openClickHouse, migrate, type ClickHouse } from '../../infra/clickhouse/index.ts';
 
 /** A real nats-server on a random port with a temp store. */
-export async function startTestNats(): Promise<{ server: NatsServerHandle; nats: Nats; dir: string; close(): Promise<void> }> {
+export async function startTestNats(): Promise<{
+  server: NatsServerHandle;
+  nats: Nats;
+  dir: string;
+  close(): Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'sbss-nats-'));
   const server = await startNatsServer({ storeDir: dir, port: 0 });
   const nats = await connectNats(server.url, 'test');
@@ -50,7 +55,8 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, s
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`waitFor timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`waitFor timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

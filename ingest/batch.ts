@@ -1,0 +1,91 @@
+import {
+  type Cdr,
+  decodeBatch,
+  encodeBatch,
+  partitionOf,
+  stableId,
+  type DeadLetterInfo,
+} from '../domain/index.ts';
+import { normaliseCdr } from './normalize.ts';
+import type { PublishItem } from '../infra/nats/index.ts';
+import { subjects } from '../infra/nats/index.ts';
+
+export interface RejectedItem {
+  info: DeadLetterInfo;
+  original: Uint8Array;
+}
+
+export interface IngestResult {
+  /** One publish per partition that received CDRs. */
+  publishes: PublishItem[];
+  rejected: RejectedItem[];
+  accepted: number;
+}
+
+const enc = new TextEncoder();
+
+/**
+ * Pure decision of the ingest edge for one raw batch: validate and normalise every item, group
+ * the good ones by subscriber partition, and describe each bad one as a dead letter. The same
+ * input always gives the same message ids, so a redelivered raw batch republishes nothing new.
+ */
+export function ingestCdrBatch(
+  data: Uint8Array,
+  ctx: { source: string; subject: string; partitions: number; nowMs: number; fallbackId: string },
+): IngestResult {
+  const env = decodeBatch(data);
+  if (!env.ok) {
+    const id = stableId('dl', ctx.source, ctx.fallbackId);
+    return {
+      publishes: [],
+      accepted: 0,
+      rejected: [
+        {
+          info: {
+            id,
+            source: ctx.source,
+            code: 'bad_envelope',
+            reason: env.reason,
+            originalSubject: ctx.subject,
+            atMs: ctx.nowMs,
+          },
+          original: data,
+        },
+      ],
+    };
+  }
+  const { batchId, items } = env.batch;
+  const groups = new Map<number, Cdr[]>();
+  const rejected: RejectedItem[] = [];
+  let accepted = 0;
+  items.forEach((item, index) => {
+    const r = normaliseCdr(item, ctx.nowMs);
+    if (r.ok) {
+      const p = partitionOf(r.cdr.msisdn, ctx.partitions);
+      let g = groups.get(p);
+      if (!g) groups.set(p, (g = []));
+      g.push(r.cdr);
+      accepted++;
+    } else {
+      rejected.push({
+        info: {
+          id: stableId('dl', ctx.source, batchId, index),
+          source: ctx.source,
+          code: r.rejection.code,
+          reason: r.rejection.reason,
+          field: r.rejection.field,
+          originalSubject: ctx.subject,
+          itemIndex: index,
+          atMs: ctx.nowMs,
+        },
+        original: enc.encode(JSON.stringify(item)),
+      });
+    }
+  });
+  const publishes: PublishItem[] = [];
+  for (const [p, cdrs] of [...groups].sort((a, b) => a[0] - b[0])) {
+    const id = `in-${batchId}-p${p}`.slice(0, 128);
+    publishes.push({ subject: subjects.cdr(p), data: encodeBatch(id, cdrs), msgId: id });
+  }
+  return { publishes, rejected, accepted };
+}

@@ -1,0 +1,66 @@
+import type { Clock } from '../domain/index.ts';
+import type { Logger } from '../infra/log/index.ts';
+import type { Metrics } from '../infra/metrics/index.ts';
+import {
+  type ConsumerSpec,
+  type Nats,
+  PipelinedPublisher,
+  publishDeadLetter,
+  runConsumer,
+} from '../infra/nats/index.ts';
+import { ingestCdrBatch } from './batch.ts';
+
+export const INGEST_CONSUMER: ConsumerSpec = {
+  stream: 'RAW',
+  durable: 'ingest-cdr',
+  filterSubject: 'raw.cdr.>',
+  maxAckPending: 2000,
+  ackWaitSec: 15,
+};
+
+export interface IngestDeps {
+  nats: Nats;
+  partitions: number;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * NATS adapter: network elements publish CDR batches to `raw.cdr.<neId>` (kept on the RAW
+ * stream). Each raw batch is validated and normalised; good CDRs go to their subscriber
+ * partition on the CDR stream, bad ones to the DLQ with their reason. The raw message is acked
+ * only after every resulting publish is acknowledged by JetStream.
+ */
+export async function runNatsIngest(deps: IngestDeps, signal: AbortSignal): Promise<void> {
+  const publisher = new PipelinedPublisher(deps.nats.js, 512);
+  await runConsumer({
+    js: deps.nats.js,
+    stream: INGEST_CONSUMER.stream,
+    durable: INGEST_CONSUMER.durable,
+    maxBatch: 200,
+    log: deps.log,
+    signal,
+    handle: async (msgs) => {
+      const nowMs = deps.clock.nowMs();
+      for (const m of msgs) {
+        const source = `ne:${m.subject.split('.')[2] ?? 'unknown'}`;
+        const r = ingestCdrBatch(m.data, {
+          source: 'nats',
+          subject: m.subject,
+          partitions: deps.partitions,
+          nowMs,
+          fallbackId: `RAW-${m.seq}`,
+        });
+        for (const p of r.publishes) await publisher.publish(p);
+        for (const bad of r.rejected) {
+          await publishDeadLetter(publisher, bad.info, bad.original);
+          deps.metrics.deadLettered.inc({ source: 'nats', code: bad.info.code });
+        }
+        if (r.rejected.length) deps.log.debug({ source, rejected: r.rejected.length }, 'dead-lettered CDRs');
+        deps.metrics.eventsIn.inc({ source: 'nats', kind: 'cdr' }, r.accepted);
+      }
+      await publisher.flush();
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export { rateFlat, FLAT } from './decide.ts';
+export { runFlatRating, flatRateConsumers, type ProcessorDeps } from './runner.ts';

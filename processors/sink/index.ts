@@ -1,0 +1,2 @@
+export { sinks, runSinks, type SinkRole, type SinkDepsAll } from './runner.ts';
+export { ratedCdrSink } from './rated.ts';

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomIds, systemClock } from '../domain/index.ts';
+import type { Config } from '../infra/config/index.ts';
+import type { Logger } from '../infra/log/index.ts';
+import { createMetrics } from '../infra/metrics/index.ts';
+import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } from '../infra/nats/index.ts';
+import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
+import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
+import { flatRateConsumers, runFlatRating } from '../processors/flatrate/index.ts';
+import { runSinks, sinks } from '../processors/sink/index.ts';
+import { runCdrSimulator } from '../simulators/index.ts';
+import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
+import { lockDataDir } from './lock.ts';
+import { needsClickHouse, type Role } from './roles.ts';
+
+export interface RunningSystem {
+  url?: string;
+  natsUrl: string;
+  clickhouseMode?: ClickHouse['mode'];
+  demoUsers: DemoUser[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: brings up what the chosen roles need (an embedded nats-server unless
+ * NATS_URL is set, ClickHouse embedded unless CLICKHOUSE_URL is set), applies the topology and
+ * migrations, and runs the roles until stop(). Every role is the same code in one process or many.
+ */
+export async function runSystem(config: Config, roles: Role[], log: Logger): Promise<RunningSystem> {
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse())
+      await Promise.resolve(c()).catch((err: unknown) => log.warn({ err }, 'cleanup failed'));
+    cleanups.length = 0;
+  };
+  try {
+    let server: NatsServerHandle | undefined;
+    let natsUrl = config.NATS_URL;
+    if (!natsUrl) {
+      server = await startNatsServer({ storeDir: join(dataDir, 'nats'), port: config.NATS_PORT });
+      natsUrl = server.url;
+      cleanups.push(() => server?.stop());
+      log.info({ url: natsUrl, storeDir: join(dataDir, 'nats') }, 'embedded nats-server started');
+    }
+    const nats = await connectNats(natsUrl, `streambss-${roles.join('+')}`);
+    cleanups.push(async () => {
+      await nats.nc.drain().catch(() => nats.nc.close());
+    });
+    const consumers = [
+      INGEST_CONSUMER,
+      ...flatRateConsumers(config.CDR_PARTITIONS),
+      ...sinks.map((s) => s.consumer),
+    ];
+    await applyTopology(nats.nc, nats.jsm, consumers);
+
+    let ch: ClickHouse | undefined;
+    if (needsClickHouse(roles)) {
+      const chDir = join(dataDir, 'clickhouse');
+      mkdirSync(chDir, { recursive: true });
+      if (!config.CLICKHOUSE_URL) cleanups.push(lockDataDir(chDir, 'embedded ClickHouse'));
+      ch = await openClickHouse({
+        url: config.CLICKHOUSE_URL,
+        user: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+        database: config.CLICKHOUSE_DATABASE,
+        embeddedPath: chDir,
+      });
+      const chRef = ch;
+      cleanups.push(() => chRef.close());
+      const applied = await migrate(ch);
+      if (applied.length) log.info({ applied }, 'ClickHouse migrations applied');
+    }
+
+    const metrics = createMetrics();
+    const ac = new AbortController();
+    const running: Promise<void>[] = [];
+    const clock = systemClock;
+    const base = { nats, clock, log, metrics };
+    const track = (name: string, p: Promise<unknown>) =>
+      running.push(
+        p.then(
+          () => undefined,
+          (err: unknown) => {
+            log.error({ err, role: name }, 'role stopped with an error');
+          },
+        ),
+      );
+    cleanups.push(async () => {
+      ac.abort();
+      await Promise.all(running);
+    });
+
+    if (roles.includes('ingest'))
+      track('ingest', runNatsIngest({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
+    if (roles.includes('processor'))
+      track('processor', runFlatRating({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
+    if (roles.includes('sink') && ch)
+      track(
+        'sink',
+        runSinks(
+          {
+            ...base,
+            ch,
+            batchMessages: Math.max(1, Math.ceil(config.SINK_BATCH_ROWS / 100)),
+            flushMs: config.SINK_FLUSH_MS,
+          },
+          ac.signal,
+        ),
+      );
+
+    let url: string | undefined;
+    let demoUsers: DemoUser[] = [];
+    if (roles.includes('api') && ch) {
+      const api = await createApi({
+        config,
+        nats,
+        ch,
+        metrics,
+        log,
+        clock,
+        ids: randomIds,
+        dashboardDir: resolve('dashboard/dist'),
+      });
+      demoUsers = await seedDemoUsers(nats, log);
+      url = await api.listen();
+      cleanups.push(() => api.close());
+    }
+    if (roles.includes('sim') && config.SIM_RATE > 0)
+      track(
+        'sim',
+        runCdrSimulator(
+          nats,
+          {
+            seed: config.SIM_SEED,
+            subscribers: config.SIM_SUBSCRIBERS,
+            rate: config.SIM_RATE,
+            startMs: Date.now(),
+            batchSize: Math.min(100, Math.max(1, Math.round(config.SIM_RATE / 10))),
+            planIds: ['flat'],
+          },
+          ac.signal,
+        ),
+      );
+    return { url, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what StreamBSS needs on a fresh Debian machine, and nothing twice:
+#   runtime: npm dependencies, nats-server (Debian package), the built dashboard
+#   test:    the same plus Debian chromium for the browser tests
+set -euo pipefail
+mode="${1:-runtime}"
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else say "need root to run: $*  (run it yourself, then retry)"; exit 1
+  fi
+}
+
+apt_updated=0
+need_pkg() { # need_pkg <command> <debian package>
+  if ! command -v "$1" >/dev/null 2>&1; then
+    if [ "$apt_updated" = 0 ]; then
+      say "updating Debian package lists"
+      as_root apt-get update -qq
+      apt_updated=1
+    fi
+    say "installing $2 (Debian package)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+
+if [ -z "${NATS_URL:-}" ] || [ "$mode" = test ]; then need_pkg nats-server nats-server; fi
+if [ "$mode" = test ]; then need_pkg chromium chromium; fi
+
+# npm dependencies: install when missing or when the lock file changed since the last install.
+if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The dashboard is served pre-built: build it when missing or older than its sources.
+if [ -d dashboard/src ]; then
+  if [ ! -f dashboard/dist/index.html ] || [ -n "$(find dashboard/src dashboard/index.html dashboard/vite.config.ts -newer dashboard/dist/index.html 2>/dev/null | head -1)" ]; then
+    say "building the dashboard"
+    npx vite build --config dashboard/vite.config.ts --logLevel error
+  fi
+fi
