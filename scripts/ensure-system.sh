@@ -29,7 +29,15 @@ need_pkg() { # need_pkg <command> <debian package>
 }
 
 if [ -z "${NATS_URL:-}" ] || [ "$mode" = test ]; then need_pkg nats-server nats-server; fi
-if [ "$mode" = test ]; then need_pkg chromium chromium; fi
+if [ "$mode" = test ]; then
+  need_pkg chromium chromium
+  # CJK glyphs for the zh-CN screenshots the browser tests save
+  if [ ! -d /usr/share/fonts/opentype/noto ] && ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    [ "$apt_updated" = 0 ] && as_root apt-get update -qq && apt_updated=1
+    say "installing fonts-noto-cjk (Debian package)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+  fi
+fi
 
 # npm dependencies: install when missing or when the lock file changed since the last install.
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
