@@ -12,8 +12,7 @@ import type { Logger } from '../infra/log/index.ts';
 import type { Clock, IdGenerator } from '../domain/index.ts';
 import { makeErrorHandler, NotFoundError } from './errors.ts';
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
-import { opsRoutes } from './routes/ops.ts';
-import { usageRoutes } from './routes/usage.ts';
+import { registerRoutes } from './routes/index.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
 import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
 
@@ -109,8 +108,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     loginMax: deps.loginRateLimit?.max ?? 10,
     loginWindowMs: deps.loginRateLimit?.windowMs ?? 60_000,
   });
-  opsRoutes(app, deps);
-  usageRoutes(app, deps);
+  registerRoutes(app, deps);
   await serveDashboard(app, deps.dashboardDir ?? defaultDashboardDir);
 
   const sockets = attachSocket(app, store);

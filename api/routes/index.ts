@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../app.ts';
+import { opsRoutes } from './ops.ts';
+import { usageRoutes } from './usage.ts';
+
+/**
+ * Every route module of the API, registered in one place. A new area adds its module here
+ * (one line) and keeps its routes, schemas and tests in its own file(s) under api/routes/.
+ */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  opsRoutes(app, deps);
+  usageRoutes(app, deps);
+}
