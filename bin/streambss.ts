@@ -11,6 +11,7 @@ import {
 import { createLogger } from '../infra/log/index.ts';
 import { parseRoles, ROLES, runSystem, type Role } from '../runtime/index.ts';
 import { printBanner } from './banner.ts';
+import { registerCommands } from './commands/index.ts';
 
 /** Adds one --flag per configuration key (the same schema as the environment variables). */
 function withConfigFlags(cmd: Command): Command {
@@ -96,6 +97,8 @@ for (const role of ROLES) {
     (opts: Record<string, unknown>) => run([role], opts, true),
   );
 }
+
+registerCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err);
