@@ -1,15 +1,14 @@
-// Test-only helpers (imported by *.test.ts beside it, never by the module itself).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Test-only helpers (imported by *.test.ts beside it, never by the module itself). No IO: the demo
+// catalog is a JSON module import.
+import demoCatalog from '../../catalog/default.json' with { type: 'json' };
 import { loadCatalog, shanghaiMs, type CompiledCatalog } from '../catalog/index.ts';
 import type { DataCdr, SmsCdr, VoiceCdr } from '../events/cdr.ts';
 import { newSubscriber } from './period.ts';
 import type { SubscriberState } from './types.ts';
 
-export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../../catalog/default.json', import.meta.url));
-
+/** A fresh deep copy of catalog/default.json (tests may mutate it). */
 export function defaultCatalogJson(): unknown {
-  return JSON.parse(readFileSync(DEFAULT_CATALOG_PATH, 'utf8'));
+  return structuredClone(demoCatalog);
 }
 
 export function defaultCatalog(): CompiledCatalog {
