@@ -11,7 +11,9 @@ export const CustomerEvent = Closed(
     type: Type.Union([Type.Literal('customer.registered'), Type.Literal('customer.updated')]),
     customerId: Id,
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    idType: Type.Union(['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'].map((v) => Type.Literal(v))),
+    idType: Type.Union(
+      ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'].map((v) => Type.Literal(v)),
+    ),
     /** Stored masked on the event log; the clear value lives only in the access-controlled customer store. */
     idNumberMasked: Type.String({ maxLength: 32 }),
     mobile: Type.Optional(E164),
@@ -29,7 +31,9 @@ export const OrderEvent = Closed(
     type: Type.Literal('order.state_changed'),
     orderId: Id,
     customerId: Id,
-    kind: Type.Union(['new_line', 'pre_open', 'renewal', 'plan_change', 'unsubscribe', 'device'].map((v) => Type.Literal(v))),
+    kind: Type.Union(
+      ['new_line', 'pre_open', 'renewal', 'plan_change', 'unsubscribe', 'device'].map((v) => Type.Literal(v)),
+    ),
     fromState: Type.Optional(ShortText),
     toState: ShortText,
     reason: Type.Optional(Type.String({ maxLength: 500 })),
@@ -42,7 +46,11 @@ export type OrderEvent = Static<typeof OrderEvent>;
 export const PaymentEvent = Closed(
   {
     ...envelope,
-    type: Type.Union([Type.Literal('payment.succeeded'), Type.Literal('payment.failed'), Type.Literal('payment.timeout')]),
+    type: Type.Union([
+      Type.Literal('payment.succeeded'),
+      Type.Literal('payment.failed'),
+      Type.Literal('payment.timeout'),
+    ]),
     paymentId: Id,
     msisdn: E164,
     amountFen: AmountFen,
@@ -58,7 +66,16 @@ export type PaymentEvent = Static<typeof PaymentEvent>;
 export const TicketEvent = Closed(
   {
     ...envelope,
-    type: Type.Union(['ticket.opened', 'ticket.updated', 'ticket.assigned', 'ticket.resolved', 'ticket.closed', 'ticket.reopened'].map((v) => Type.Literal(v))),
+    type: Type.Union(
+      [
+        'ticket.opened',
+        'ticket.updated',
+        'ticket.assigned',
+        'ticket.resolved',
+        'ticket.closed',
+        'ticket.reopened',
+      ].map((v) => Type.Literal(v)),
+    ),
     ticketId: Id,
     ticketType: Type.Union(['network', 'customer_fault', 'installation'].map((v) => Type.Literal(v))),
     priority: Type.Union(['P1', 'P2', 'P3', 'P4'].map((v) => Type.Literal(v))),
@@ -76,10 +93,14 @@ export type TicketEvent = Static<typeof TicketEvent>;
 export const ComplaintEvent = Closed(
   {
     ...envelope,
-    type: Type.Union(['complaint.opened', 'complaint.updated', 'complaint.closed'].map((v) => Type.Literal(v))),
+    type: Type.Union(
+      ['complaint.opened', 'complaint.updated', 'complaint.closed'].map((v) => Type.Literal(v)),
+    ),
     complaintId: Id,
     customerId: Id,
-    category: Type.Union(['billing', 'network_quality', 'service_attitude', 'device', 'other'].map((v) => Type.Literal(v))),
+    category: Type.Union(
+      ['billing', 'network_quality', 'service_attitude', 'device', 'other'].map((v) => Type.Literal(v)),
+    ),
     status: ShortText,
     text: Type.Optional(Text),
     channel: Channel,
@@ -91,13 +112,17 @@ export type ComplaintEvent = Static<typeof ComplaintEvent>;
 export const NotificationEvent = Closed(
   {
     ...envelope,
-    type: Type.Union(['notification.queued', 'notification.sent', 'notification.failed'].map((v) => Type.Literal(v))),
+    type: Type.Union(
+      ['notification.queued', 'notification.sent', 'notification.failed'].map((v) => Type.Literal(v)),
+    ),
     notificationId: Id,
     channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]),
     to: Type.String({ minLength: 3, maxLength: 254 }),
     template: ShortText,
     locale: Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]),
-    params: Type.Record(Type.String({ maxLength: 32 }), Type.String({ maxLength: 200 }), { maxProperties: 20 }),
+    params: Type.Record(Type.String({ maxLength: 32 }), Type.String({ maxLength: 200 }), {
+      maxProperties: 20,
+    }),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { $id: 'NotificationEvent' },

@@ -66,7 +66,10 @@ export const VoiceCdr = Closed(
   },
   { $id: 'VoiceCdr' },
 );
-export const SmsCdr = Closed({ ...RawSmsCdr.properties, ...normalised, calledNumber: E164 }, { $id: 'SmsCdr' });
+export const SmsCdr = Closed(
+  { ...RawSmsCdr.properties, ...normalised, calledNumber: E164 },
+  { $id: 'SmsCdr' },
+);
 export const DataCdr = Closed({ ...RawDataCdr.properties, ...normalised }, { $id: 'DataCdr' });
 /** A validated, normalised usage record as it travels on the CDR stream. */
 export const Cdr = Type.Union([VoiceCdr, SmsCdr, DataCdr], { $id: 'Cdr' });

@@ -17,7 +17,10 @@ export const AmountFen = Type.Integer({ minimum: -1_000_000_000_00, maximum: 1_0
 export const Region = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
 
 /** Every object schema is closed: unknown properties are a validation error, never silently kept. */
-export function Closed<T extends Parameters<typeof Type.Object>[0]>(props: T, opts: { $id?: string; description?: string } = {}) {
+export function Closed<T extends Parameters<typeof Type.Object>[0]>(
+  props: T,
+  opts: { $id?: string; description?: string } = {},
+) {
   return Type.Object(props, { additionalProperties: false, ...opts });
 }
 

@@ -18,14 +18,17 @@ export function encodeBatch<T>(batchId: string, items: T[]): Uint8Array {
 }
 
 /** Parses a batch envelope without trusting its items (they are validated one by one). */
-export function decodeBatch(data: Uint8Array): { ok: true; batch: Batch<unknown> } | { ok: false; reason: string } {
+export function decodeBatch(
+  data: Uint8Array,
+): { ok: true; batch: Batch<unknown> } | { ok: false; reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'not an object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { ok: false, reason: 'not an object' };
   const b = parsed as Record<string, unknown>;
   if (b.v !== 1) return { ok: false, reason: 'unsupported envelope version (want v=1)' };
   if (typeof b.batchId !== 'string' || b.batchId.length === 0 || b.batchId.length > 128)

@@ -40,9 +40,9 @@ function firstError(errors: ErrorObject[] | null | undefined): FieldError {
 export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   const fn: ValidateFunction = ajv.compile(schema);
   const v = ((input: unknown) =>
-    fn(input) ? { ok: true, value: input as Static<S> } : { ok: false, error: firstError(fn.errors) }) as Validator<
-    Static<S>
-  >;
+    fn(input)
+      ? { ok: true, value: input as Static<S> }
+      : { ok: false, error: firstError(fn.errors) }) as Validator<Static<S>>;
   v.schema = schema;
   return v;
 }
@@ -59,7 +59,10 @@ export function compileTagged<S extends TSchema>(
     const key = (input as Record<string, unknown>)[tag];
     const branch = typeof key === 'string' ? compiled.get(key) : undefined;
     if (!branch)
-      return { ok: false, error: { field: `/${tag}`, message: `must be one of ${[...compiled.keys()].join(', ')}` } };
+      return {
+        ok: false,
+        error: { field: `/${tag}`, message: `must be one of ${[...compiled.keys()].join(', ')}` },
+      };
     return branch(input);
   }) as Validator<Static<S>>;
   v.schema = { anyOf: Object.values(branches) } as unknown as TSchema;
