@@ -1,0 +1,43 @@
+/** Pure order rules: business acceptance state machine, plan comparison, reservations, unsubscribe review. */
+export {
+  acceptanceSteps,
+  newAcceptanceOrder,
+  nextStep,
+  completeStep,
+  failStep,
+  cancelOrder,
+  OrderRuleError,
+  type AcceptanceOrder,
+  type AcceptanceStep,
+  type StepState,
+  type StepStatus,
+  type OrderStatus,
+  type OrderErrorCode,
+} from './acceptance.ts';
+export {
+  comparePlans,
+  suggestPlan,
+  planSummaries,
+  type PlanSummary,
+  type ExpectedUsage,
+  type PlanComparison,
+} from './plan.ts';
+export {
+  checkSlot,
+  compatible,
+  takeStock,
+  returnStock,
+  cancellationFeeFen,
+  SLOT_MS,
+  SLOT_HOURS_LOCAL,
+  type DeviceKind,
+  type SlotError,
+  type Stock,
+} from './reservation.ts';
+export {
+  reviewUnsubscribe,
+  type ReviewInput,
+  type Review,
+  type ReviewReason,
+  type IneligibleCode,
+} from './unsubscribe.ts';
