@@ -1,5 +1,6 @@
 import type { RawCdr } from '../domain/index.ts';
 import { Rng } from './rng.ts';
+import type { Timeline } from './shape.ts';
 import { SECTORS_PER_SITE, SITES_PER_CITY, type SimSubscriber } from './population.ts';
 
 export interface CdrMix {
@@ -48,6 +49,8 @@ export class CdrGenerator {
     private readonly ratePerSec: number,
     private readonly mix: CdrMix = DEFAULT_MIX,
     private readonly isBarred: (e164: string) => boolean = () => false,
+    /** Shaped virtual time (daily curve, bursts); default: evenly spaced at ratePerSec. */
+    private readonly timeline?: Timeline,
   ) {
     this.rng = new Rng(seed);
   }
@@ -61,7 +64,9 @@ export class CdrGenerator {
     const k = this.k++;
     const rng = this.rng;
     const sub = this.subs[rng.int(0, this.subs.length - 1)] as SimSubscriber;
-    const startMs = Math.floor(this.startMs + (k * 1000) / Math.max(1, this.ratePerSec));
+    const startMs = this.timeline
+      ? this.timeline.next()
+      : Math.floor(this.startMs + (k * 1000) / Math.max(1, this.ratePerSec));
     const roll = rng.unit();
     const roaming = rng.unit() < this.mix.roamingShare;
     const cell = rng.unit() < 0.7 ? sub.homeCell : nearbyCell(sub, rng);

@@ -2,6 +2,8 @@ import { encodeBatch, type RawCdr } from '../domain/index.ts';
 import { PipelinedPublisher, subjects, type Nats } from '../infra/nats/index.ts';
 import { CdrGenerator } from './cdr-generator.ts';
 import { population } from './population.ts';
+import type { SendRecorder } from './recording/index.ts';
+import { Timeline, type TrafficShape } from './shape.ts';
 
 export interface SimOptions {
   seed: number;
@@ -16,6 +18,12 @@ export interface SimOptions {
   batchSize: number;
   planIds: readonly string[];
   isBarred?: (e164: string) => boolean;
+  /** Daily curve and bursts: event times follow them, and so does pacing when rate > 0. */
+  shape?: TrafficShape;
+  /** Virtual seconds per real second when shaped (3600 = a day in 24 s). Default 1. */
+  timeScale?: number;
+  /** Gets every message as it is published (for `--record`). */
+  recorder?: SendRecorder;
 }
 
 export interface SimProgress {
@@ -37,7 +45,9 @@ export async function runCdrSimulator(
   onProgress?: (p: SimProgress) => void,
 ): Promise<SimProgress> {
   const subs = population(o.seed, o.subscribers, o.planIds);
-  const gen = new CdrGenerator(o.seed, subs, o.startMs, o.rate || 100_000, undefined, o.isBarred);
+  const timeline = o.shape ? new Timeline(o.startMs, o.rate || 100_000, o.shape) : undefined;
+  const gen = new CdrGenerator(o.seed, subs, o.startMs, o.rate || 100_000, undefined, o.isBarred, timeline);
+  const timeScale = o.timeScale ?? 1;
   const pub = new PipelinedPublisher(nats.js, 256);
   const pending = new Map<string, RawCdr[]>();
   const seqByNe = new Map<string, number>();
@@ -49,7 +59,10 @@ export async function runCdrSimulator(
     const seq = (seqByNe.get(neId) ?? 0) + 1;
     seqByNe.set(neId, seq);
     const batchId = `${neId}-${runId}-${seq}`;
-    await pub.publish({ subject: subjects.rawCdr(neId), data: encodeBatch(batchId, items), msgId: batchId });
+    const data = encodeBatch(batchId, items);
+    const subject = subjects.rawCdr(neId);
+    await pub.publish({ subject, data, msgId: batchId });
+    await o.recorder?.record(subject, batchId, items.length, data);
     p.published += items.length;
     p.messages++;
   };
@@ -81,7 +94,10 @@ export async function runCdrSimulator(
   while (!signal.aborted && p.generated < limit) {
     let due: number;
     if (o.rate > 0) {
-      const shouldHave = Math.floor(((Date.now() - t0) / 1000) * o.rate);
+      const elapsedMs = Date.now() - t0;
+      const shouldHave = timeline
+        ? p.generated + dueByTimeline(timeline, o.startMs + elapsedMs * timeScale, o.batchSize * 50)
+        : Math.floor((elapsedMs / 1000) * o.rate);
       due = Math.min(limit, shouldHave) - p.generated;
       if (due <= 0) {
         // Low rates: don't hold records back waiting for a full batch.
@@ -103,4 +119,16 @@ export async function runCdrSimulator(
   p.elapsedMs = Date.now() - t0;
   onProgress?.({ ...p });
   return p;
+}
+
+/** How many upcoming events of a shaped timeline are due by virtual time `untilMs` (at most `cap`). */
+function dueByTimeline(t: Timeline, untilMs: number, cap: number): number {
+  // Look ahead on a copy: the generator consumes the real timeline as it emits.
+  const probe = t.clone();
+  let n = 0;
+  while (n < cap && probe.peek() <= untilMs) {
+    probe.next();
+    n++;
+  }
+  return n;
 }
