@@ -1,0 +1,10 @@
+export * from './schemas.ts';
+export * from './alarms.ts';
+export * from './kpi.ts';
+export * from './tickets.ts';
+export * from './dispatch.ts';
+export * from './roster.ts';
+export * from './sla.ts';
+export * from './complaints.ts';
+export { NocRuleError } from './errors.ts';
+export { nocValidators } from './validate.ts';
