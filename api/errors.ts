@@ -8,6 +8,13 @@ export const errorCodes = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  PAYMENT_FAILED: 402,
+  REVISION_CONFLICT: 409,
+  DUPLICATE: 409,
+  OUT_OF_STOCK: 409,
+  INVALID_STATE: 409,
+  NOT_ELIGIBLE: 422,
+  PAYMENT_TIMEOUT: 504,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -58,6 +65,12 @@ export class ForbiddenError extends ApiError {
 export class NotFoundError extends ApiError {
   constructor(message = 'not found') {
     super('NOT_FOUND', message);
+  }
+}
+/** Someone else changed the entity since it was read: reload, reapply, retry with the new revision. */
+export class ConflictError extends ApiError {
+  constructor(message = 'changed by someone else since you read it; reload and retry') {
+    super('REVISION_CONFLICT', message, '/revision');
   }
 }
 export class RateLimitedError extends ApiError {

@@ -7,6 +7,7 @@ export {
   UnauthenticatedError,
   ForbiddenError,
   NotFoundError,
+  ConflictError,
   RateLimitedError,
   UnavailableError,
   errorCodes,

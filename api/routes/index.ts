@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../app.ts';
 import { opsRoutes } from './ops.ts';
 import { usageRoutes } from './usage.ts';
+import { careRoutes } from './care/index.ts';
 
 /**
  * Every route module of the API, registered in one place. A new area adds its module here
@@ -10,4 +11,5 @@ import { usageRoutes } from './usage.ts';
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   opsRoutes(app, deps);
   usageRoutes(app, deps);
+  careRoutes(app, deps);
 }

@@ -10,6 +10,7 @@ import {
   runConsumer,
 } from '../../infra/nats/index.ts';
 import { ratedCdrSink } from './rated.ts';
+import { careSinks } from './care.ts';
 
 export interface SinkRole {
   spec: SinkSpec;
@@ -22,6 +23,7 @@ export const sinks: SinkRole[] = [
     spec: ratedCdrSink,
     consumer: { stream: 'RATED', durable: 'sink-cdr-rated', maxAckPending: 4000, ackWaitSec: 30 },
   },
+  ...careSinks,
 ];
 
 export interface SinkDepsAll {

@@ -1,5 +1,7 @@
 import type { Migration } from '../migrations.ts';
 import { m001 } from './001-cdr-rated.ts';
+import { m002 } from './002-ledger.ts';
+import { m020 } from './020-care.ts';
 
 /** Every migration, any order (migrate() sorts by version). Add one line per new file. */
-export const migrations: Migration[] = [m001];
+export const migrations: Migration[] = [m001, m002, m020];

@@ -1,0 +1,486 @@
+import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  checkResidentId,
+  diffProfile,
+  maskAddress,
+  maskEmail,
+  maskIdNumber,
+  maskPhone,
+  needsApproval,
+  normaliseIdNumber,
+} from '../../../domain/customer/index.ts';
+import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
+import { E164 } from '../../schemas.ts';
+import type { Session } from '../../auth/index.ts';
+import { assertOwn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
+import { actorOf } from './recorder.ts';
+import { AddressSchema, Channel, IdType, Locale, ServiceType, type CustomerRecord } from './records.ts';
+
+const CustomerId = Type.String({ pattern: '^cus-[A-Za-z0-9_-]{1,40}$', maxLength: 44 });
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+const IdNumber = Type.String({ minLength: 4, maxLength: 32, pattern: '^[0-9A-Za-z-]+$' });
+const Landline = Type.String({ pattern: '^[0-9-]{7,20}$' });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+
+export const idKey = (idType: string, idNumber: string) =>
+  `id.${createHash('sha256')
+    .update(`${idType}:${normaliseIdNumber(idType, idNumber)}`)
+    .digest('hex')}`;
+export const mobileKey = (msisdn: string) => `m.${msisdn.slice(1)}`;
+export const customerKey = (id: string) => `c.${id}`;
+
+/** Throws 400 naming /idNumber when a resident ID fails its check digit or birth date. */
+export function validateIdentity(
+  idType: string,
+  idNumber: string,
+  nowMs: number,
+  field = '/idNumber',
+): string | undefined {
+  if (idType !== 'resident_id') return undefined;
+  const r = checkResidentId(idNumber, nowMs);
+  if (!r.ok) throw new ValidationError(field, `${r.code}: ${r.message}`);
+  return r.birthDate;
+}
+
+/** The customer as a response: personal data masked unless `reveal` (own record or audited reveal). */
+export function view(c: CustomerRecord, revision: number, reveal: boolean) {
+  return {
+    customerId: c.customerId,
+    revision,
+    name: c.name,
+    idType: c.idType,
+    idNumber: reveal ? c.idNumber : maskIdNumber(c.idNumber),
+    mobile: reveal ? c.mobile : maskPhone(c.mobile),
+    ...(c.landline ? { landline: reveal ? c.landline : maskPhone(c.landline) } : {}),
+    ...(c.email ? { email: reveal ? c.email : maskEmail(c.email) } : {}),
+    address: reveal ? c.address : maskAddress(c.address),
+    serviceType: c.serviceType,
+    locale: c.locale,
+    registeredAtMs: c.registeredAtMs,
+    updatedAtMs: c.updatedAtMs,
+    masked: !reveal,
+    ...(c.pendingIdentityChange
+      ? {
+          pendingIdentityChange: {
+            idType: c.pendingIdentityChange.idType,
+            idNumber: maskIdNumber(c.pendingIdentityChange.idNumber),
+            requestedBy: c.pendingIdentityChange.requestedBy,
+            atMs: c.pendingIdentityChange.atMs,
+          },
+        }
+      : {}),
+  };
+}
+
+export async function loadCustomer(ctx: CareContext, session: Session, customerId: string) {
+  const c = await ctx.customers.must(customerKey(customerId));
+  assertOwn(session, c.value);
+  return c;
+}
+
+export async function customerByMsisdn(ctx: CareContext, msisdn: string) {
+  const idx = await ctx.index.get(mobileKey(msisdn));
+  if (!idx) return null;
+  return ctx.customers.get(customerKey(idx.value.customerId));
+}
+
+const NewCustomer = Type.Object(
+  {
+    name: Name,
+    idType: IdType,
+    idNumber: IdNumber,
+    mobile: E164,
+    landline: Type.Optional(Landline),
+    email: Type.Optional(Email),
+    address: AddressSchema,
+    serviceType: ServiceType,
+    locale: Type.Optional(Locale),
+    channel: Channel,
+  },
+  { additionalProperties: false },
+);
+
+const Change = Type.Object(
+  {
+    revision: Type.Integer({ minimum: 1, description: 'the revision you read; 409 if it changed since' }),
+    changes: Type.Object(
+      {
+        name: Type.Optional(Name),
+        mobile: Type.Optional(E164),
+        landline: Type.Optional(Landline),
+        email: Type.Optional(Email),
+        address: Type.Optional(AddressSchema),
+        locale: Type.Optional(Locale),
+        idType: Type.Optional(IdType),
+        idNumber: Type.Optional(IdNumber),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const Params = Type.Object({ customerId: CustomerId }, { additionalProperties: false });
+
+export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { clock, ids } = ctx.deps;
+
+  r.post(
+    '/api/v1/customers',
+    {
+      schema: {
+        tags: ['care'],
+        summary:
+          'Customer info entry (客户信息录入); an existing customer with the same ID is returned, not duplicated',
+        body: NewCustomer,
+      },
+      config: { roles: staff },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const now = clock.nowMs();
+      const birthDate = validateIdentity(b.idType, b.idNumber, now);
+      const idNumber = normaliseIdNumber(b.idType, b.idNumber);
+      const customerId = ids.next('cus');
+      const claimed = await ctx.index.create(idKey(b.idType, idNumber), { customerId });
+      if (claimed === null) {
+        const existing = await ctx.index.must(idKey(b.idType, idNumber));
+        const c = await ctx.customers.must(customerKey(existing.value.customerId));
+        return reply.code(200).send({ created: false, customer: view(c.value, c.revision, false) });
+      }
+      const rec: CustomerRecord = {
+        customerId,
+        name: b.name,
+        idType: b.idType,
+        idNumber,
+        ...(birthDate ? { birthDate } : {}),
+        mobile: b.mobile,
+        ...(b.landline ? { landline: b.landline } : {}),
+        ...(b.email ? { email: b.email } : {}),
+        address: b.address,
+        serviceType: b.serviceType,
+        locale: b.locale ?? 'zh-CN',
+        registeredAtMs: now,
+        updatedAtMs: now,
+      };
+      const rev = await ctx.customers.create(customerKey(customerId), rec);
+      if (rev === null) throw new ApiError('INTERNAL', 'customer id collision');
+      if ((await ctx.index.create(mobileKey(b.mobile), { customerId })) === null)
+        request.log.warn({ customerId }, 'mobile already indexed to another customer; keeping the first');
+      const session = who(request);
+      await ctx.recorder.customer({
+        type: 'customer.registered',
+        customerId,
+        name: rec.name,
+        idType: rec.idType,
+        idNumberMasked: maskIdNumber(idNumber),
+        mobile: rec.mobile,
+        ...(rec.email ? { email: rec.email } : {}),
+        channel: b.channel,
+        actor: actorOf(session),
+      });
+      await ctx.recorder.audit(actorOf(session), 'customer.registered', 'customer', customerId, {
+        customerId,
+      });
+      await ctx.notice(rec, 'customer_registered', { name: rec.name, customerId });
+      return reply.code(201).send({ created: true, customer: view(rec, rev, false) });
+    },
+  );
+
+  r.get(
+    '/api/v1/customers/:customerId',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Customer 360: masked unless it is your own record',
+        params: Params,
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const session = who(request);
+      const c = await loadCustomer(ctx, session, request.params.customerId);
+      return view(c.value, c.revision, session.role === 'customer');
+    },
+  );
+
+  r.get(
+    '/api/v1/customers',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Find customers by phone, identity number or name',
+        querystring: Type.Object(
+          {
+            phone: Type.Optional(E164),
+            idType: Type.Optional(IdType),
+            idNumber: Type.Optional(IdNumber),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      config: { roles: staff },
+    },
+    async (request) => {
+      const q = request.query;
+      if (q.phone) {
+        const c = await customerByMsisdn(ctx, q.phone);
+        return { customers: c ? [view(c.value, c.revision, false)] : [] };
+      }
+      if (q.idNumber) {
+        const idx = await ctx.index.get(idKey(q.idType ?? 'resident_id', q.idNumber));
+        const c = idx ? await ctx.customers.get(customerKey(idx.value.customerId)) : null;
+        return { customers: c ? [view(c.value, c.revision, false)] : [] };
+      }
+      if (q.name) {
+        const rs = await ctx.deps.ch.client.query({
+          query: `SELECT customer_id FROM ${ctx.deps.ch.db}.care_customers FINAL
+                  WHERE positionCaseInsensitiveUTF8(name, {name:String}) > 0 ORDER BY customer_id LIMIT 50`,
+          query_params: { name: q.name },
+          format: 'JSONEachRow',
+        });
+        const out = [];
+        for (const row of await rs.json<{ customer_id: string }>()) {
+          const c = await ctx.customers.get(customerKey(String(row.customer_id)));
+          if (c) out.push(view(c.value, c.revision, false));
+        }
+        return { customers: out };
+      }
+      throw new ValidationError('/phone', 'give phone, idNumber or name');
+    },
+  );
+
+  r.post(
+    '/api/v1/customers/:customerId/reveal',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Reveal unmasked personal data; every reveal is audited with its reason',
+        params: Params,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 5, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+      },
+      config: { roles: staff },
+    },
+    async (request) => {
+      const session = who(request);
+      const c = await ctx.customers.must(customerKey(request.params.customerId));
+      await ctx.recorder.audit(actorOf(session), 'customer.revealed', 'customer', c.value.customerId, {
+        customerId: c.value.customerId,
+        reason: request.body.reason,
+      });
+      return view(c.value, c.revision, true);
+    },
+  );
+
+  r.patch(
+    '/api/v1/customers/:customerId',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Profile change (用户信息变更) with revision check; identity changes wait for a supervisor',
+        params: Params,
+        body: Change,
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request, reply) => {
+      const session = who(request);
+      const { revision, changes, reason } = request.body;
+      const cur = await loadCustomer(ctx, session, request.params.customerId);
+      if (cur.revision !== revision)
+        throw new ApiError(
+          'REVISION_CONFLICT',
+          'changed by someone else since you read it; reload and retry',
+          '/revision',
+        );
+      const now = clock.nowMs();
+      const { idType, idNumber, ...direct } = changes;
+      let next: CustomerRecord = { ...cur.value, ...direct, updatedAtMs: now };
+      const identityWanted = idType !== undefined || idNumber !== undefined;
+      if (identityWanted) {
+        const t = idType ?? cur.value.idType;
+        const n = normaliseIdNumber(t, idNumber ?? cur.value.idNumber);
+        validateIdentity(t, n, now);
+        if (!reason)
+          throw new ValidationError('/reason', 'an identity change needs a reason for the supervisor');
+        next = {
+          ...next,
+          pendingIdentityChange: { idType: t, idNumber: n, requestedBy: session.username, atMs: now, reason },
+        };
+      }
+      const diff = diffProfile(cur.value, { ...next, pendingIdentityChange: undefined }, ['updatedAtMs']);
+      const pendingDiff = identityWanted
+        ? diffProfile(
+            { idType: cur.value.idType, idNumber: cur.value.idNumber },
+            { idType: next.pendingIdentityChange?.idType, idNumber: next.pendingIdentityChange?.idNumber },
+          )
+        : [];
+      if (diff.length === 0 && pendingDiff.length === 0)
+        throw new ValidationError('/changes', 'nothing would change');
+      if (direct.mobile && direct.mobile !== cur.value.mobile) {
+        const taken = await ctx.index.create(mobileKey(direct.mobile), { customerId: cur.value.customerId });
+        if (taken === null)
+          throw new ApiError(
+            'DUPLICATE',
+            'that mobile number belongs to another customer',
+            '/changes/mobile',
+          );
+      }
+      const rev = await ctx.customers.update(customerKey(cur.value.customerId), next, revision);
+      if (direct.mobile && direct.mobile !== cur.value.mobile)
+        await ctx.index.kv.delete(mobileKey(cur.value.mobile));
+      const actor = actorOf(session);
+      if (diff.length)
+        await ctx.recorder.audit(actor, 'customer.changed', 'customer', cur.value.customerId, {
+          customerId: cur.value.customerId,
+          changes: diff,
+          ...(reason ? { reason } : {}),
+        });
+      if (pendingDiff.length && needsApproval(pendingDiff))
+        await ctx.recorder.audit(
+          actor,
+          'customer.identity_change_requested',
+          'customer',
+          cur.value.customerId,
+          {
+            customerId: cur.value.customerId,
+            changes: pendingDiff,
+            reason: reason ?? '',
+          },
+        );
+      if (diff.length) {
+        await ctx.recorder.customer({
+          type: 'customer.updated',
+          customerId: next.customerId,
+          name: next.name,
+          idType: next.idType,
+          idNumberMasked: maskIdNumber(next.idNumber),
+          mobile: next.mobile,
+          ...(next.email ? { email: next.email } : {}),
+          channel: session.role === 'customer' ? 'web' : 'counter',
+          actor,
+        });
+        await ctx.notice(next, 'profile_changed', { fields: diff.map((d) => d.field).join(', ') });
+      }
+      return reply
+        .code(identityWanted ? 202 : 200)
+        .send({
+          customer: view(next, rev, session.role === 'customer'),
+          changes: diff,
+          identityChangePending: identityWanted,
+        });
+    },
+  );
+
+  r.post(
+    '/api/v1/customers/:customerId/identity-change/decision',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "Supervisor's approval or rejection of a pending identity change",
+        params: Params,
+        body: Type.Object(
+          {
+            approve: Type.Boolean(),
+            revision: Type.Integer({ minimum: 1 }),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      config: { roles: ['supervisor', 'admin'] },
+    },
+    async (request) => {
+      const session = who(request);
+      const cur = await ctx.customers.must(customerKey(request.params.customerId));
+      const p = cur.value.pendingIdentityChange;
+      if (!p) throw new NotFoundError('no identity change is pending');
+      if (cur.revision !== request.body.revision)
+        throw new ApiError('REVISION_CONFLICT', 'changed since you read it', '/revision');
+      const { pendingIdentityChange: _drop, ...rest } = cur.value;
+      void _drop;
+      const now = clock.nowMs();
+      let next: CustomerRecord = { ...rest, updatedAtMs: now };
+      const approve = request.body.approve;
+      if (approve) {
+        const claimed = await ctx.index.create(idKey(p.idType, p.idNumber), {
+          customerId: cur.value.customerId,
+        });
+        if (claimed === null)
+          throw new ApiError('DUPLICATE', 'another customer already holds that identity number', '/idNumber');
+        next = { ...next, idType: p.idType, idNumber: p.idNumber };
+      }
+      const rev = await ctx.customers.update(customerKey(cur.value.customerId), next, cur.revision);
+      if (approve) await ctx.index.kv.delete(idKey(cur.value.idType, cur.value.idNumber));
+      await ctx.recorder.audit(
+        actorOf(session),
+        approve ? 'customer.identity_change_approved' : 'customer.identity_change_rejected',
+        'customer',
+        cur.value.customerId,
+        {
+          customerId: cur.value.customerId,
+          changes: approve
+            ? diffProfile(
+                { idType: cur.value.idType, idNumber: cur.value.idNumber },
+                { idType: p.idType, idNumber: p.idNumber },
+              )
+            : [],
+          ...(request.body.note ? { reason: request.body.note } : {}),
+        },
+      );
+      await ctx.notice(next, 'identity_change_decided', {
+        decision: approve
+          ? next.locale === 'en'
+            ? 'approved'
+            : '批准'
+          : next.locale === 'en'
+            ? 'rejected'
+            : '驳回',
+      });
+      return view(next, rev, false);
+    },
+  );
+
+  r.get(
+    '/api/v1/customers/:customerId/audit',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "The customer's audit trail, newest first (from ClickHouse)",
+        params: Params,
+      },
+      config: { roles: staff },
+    },
+    async (request) => {
+      const rs = await ctx.deps.ch.client.query({
+        query: `SELECT event_id, toUnixTimestamp64Milli(at) AS at_ms, actor, actor_role, action, entity, entity_id, changes, reason
+                FROM ${ctx.deps.ch.db}.care_audit FINAL WHERE customer_id = {id:String} ORDER BY at DESC, event_id DESC LIMIT 500`,
+        query_params: { id: request.params.customerId },
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<Record<string, unknown>>();
+      return {
+        entries: rows.map((x) => ({
+          eventId: String(x.event_id),
+          atMs: Number(x.at_ms),
+          actor: String(x.actor),
+          role: String(x.actor_role),
+          action: String(x.action),
+          entity: String(x.entity),
+          entityId: String(x.entity_id),
+          changes: JSON.parse(String(x.changes)) as unknown,
+          reason: String(x.reason),
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import type { Clock, IdGenerator } from '../../../domain/index.ts';
+import { ApiError } from '../../errors.ts';
+import type { Recorder } from './recorder.ts';
+import type { NotificationRecord } from './records.ts';
+import type { Repo } from './store.ts';
+import { render, type TemplateId } from './templates.ts';
+
+/** The SMS / e-mail gateway. `send` resolves with a failure reason, or null when accepted. */
+export interface MessageGateway {
+  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
+}
+
+/**
+ * Simulated gateway: e-mail to a `.invalid` domain bounces, SMS to a number ending in 0000 is
+ * unreachable; everything else is accepted. `down` makes every send fail (gateway outage).
+ */
+export function simulatedGateway(): MessageGateway & { down: boolean } {
+  const g = {
+    down: false,
+    send: async (channel: 'sms' | 'email', to: string): Promise<string | null> => {
+      if (g.down) return 'gateway_unavailable';
+      if (channel === 'email' && to.endsWith('.invalid')) return 'mailbox_unreachable';
+      if (channel === 'sms' && to.endsWith('0000')) return 'number_unreachable';
+      return null;
+    },
+  };
+  return g;
+}
+
+export interface NoticeRequest {
+  customerId: string;
+  channel: 'sms' | 'email';
+  to: string;
+  locale: 'zh-CN' | 'en';
+  template: TemplateId;
+  params: Record<string, string>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Notifications outbox: queued → sent | failed → retried → sent | failed; per-customer keys. */
+export class Outbox {
+  constructor(
+    private readonly repo: Repo<NotificationRecord>,
+    private readonly gateway: MessageGateway,
+    private readonly recorder: Recorder,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  static key(customerId: string, notificationId: string): string {
+    return `${customerId}.${notificationId}`;
+  }
+
+  /** Queues a notice and tries to deliver it at once; never throws for a delivery failure. */
+  async notify(n: NoticeRequest): Promise<NotificationRecord> {
+    const now = this.clock.nowMs();
+    const rec: NotificationRecord = {
+      notificationId: this.ids.next('ntf'),
+      customerId: n.customerId,
+      channel: n.channel,
+      to: n.to,
+      template: n.template,
+      locale: n.locale,
+      text: render(n.template, n.locale, n.params).slice(0, 1000),
+      state: 'queued',
+      attempts: 0,
+      history: [{ state: 'queued', atMs: now }],
+      createdAtMs: now,
+    };
+    const key = Outbox.key(n.customerId, rec.notificationId);
+    const rev = await this.repo.create(key, rec);
+    if (rev === null) throw new ApiError('INTERNAL', 'notification id collision');
+    await this.event(rec, 'notification.queued', n.params);
+    return this.deliver(key, rec, rev);
+  }
+
+  /** Retries a failed notice (state retried, then sent or failed). */
+  async retry(customerId: string, notificationId: string): Promise<NotificationRecord> {
+    const key = Outbox.key(customerId, notificationId);
+    const cur = await this.repo.must(key);
+    if (cur.value.state !== 'failed')
+      throw new ApiError(
+        'INVALID_STATE',
+        `only a failed notification can be retried (it is ${cur.value.state})`,
+      );
+    if (cur.value.attempts >= MAX_ATTEMPTS)
+      throw new ApiError('INVALID_STATE', `gave up after ${MAX_ATTEMPTS} attempts`);
+    const retried: NotificationRecord = {
+      ...cur.value,
+      state: 'retried',
+      history: [...cur.value.history, { state: 'retried', atMs: this.clock.nowMs() }].slice(-50),
+    };
+    const rev = await this.repo.update(key, retried, cur.revision);
+    return this.deliver(key, retried, rev);
+  }
+
+  private async deliver(key: string, rec: NotificationRecord, rev: number): Promise<NotificationRecord> {
+    const reason = await this.gateway.send(rec.channel, rec.to, rec.text).catch(() => 'gateway_error');
+    const atMs = this.clock.nowMs();
+    const next: NotificationRecord = {
+      ...rec,
+      state: reason ? 'failed' : 'sent',
+      attempts: rec.attempts + 1,
+      ...(reason ? { reason } : {}),
+      history: [
+        ...rec.history,
+        { state: reason ? 'failed' : 'sent', atMs, ...(reason ? { reason } : {}) },
+      ].slice(-50),
+    };
+    if (!reason) delete next.reason;
+    await this.repo.update(key, next, rev);
+    await this.event(next, reason ? 'notification.failed' : 'notification.sent', {}, reason ?? undefined);
+    return next;
+  }
+
+  private event(
+    r: NotificationRecord,
+    type: 'notification.queued' | 'notification.sent' | 'notification.failed',
+    params: Record<string, string>,
+    reason?: string,
+  ): Promise<void> {
+    return this.recorder.notification({
+      eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
+      atMs: this.clock.nowMs(),
+      type,
+      notificationId: r.notificationId,
+      channel: r.channel,
+      to: r.to,
+      template: r.template,
+      locale: r.locale,
+      params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k.slice(0, 32), v.slice(0, 200)])),
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  async history(customerId: string): Promise<NotificationRecord[]> {
+    const keys = await this.repo.keys(`${customerId}.>`);
+    const out: NotificationRecord[] = [];
+    for (const k of keys) {
+      const r = await this.repo.get(k);
+      if (r) out.push(r.value);
+    }
+    return out.sort((a, b) => b.createdAtMs - a.createdAtMs);
+  }
+}

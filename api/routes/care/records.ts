@@ -1,0 +1,109 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { compile } from '../../../domain/index.ts';
+
+/** Stored shapes of the care area (KV values), validated on every read. */
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
+const E164 = Type.String({ pattern: '^\\+[1-9][0-9]{5,14}$', maxLength: 16 });
+const Str = (max: number) => Type.String({ maxLength: max });
+const Ms = Type.Integer({ minimum: 0 });
+
+export const IdType = Type.Union(
+  ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'].map((v) => Type.Literal(v)),
+);
+export const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]);
+export const Channel = Type.Union(['counter', 'web', 'app', 'phone'].map((v) => Type.Literal(v)));
+export const ServiceType = Type.Union(['mobile', 'broadband', 'fixed', 'bundle'].map((v) => Type.Literal(v)));
+export const AddressSchema = Type.Object(
+  {
+    province: Type.String({ minLength: 1, maxLength: 32 }),
+    city: Type.String({ minLength: 1, maxLength: 32 }),
+    district: Type.String({ minLength: 1, maxLength: 32 }),
+    street: Type.String({ minLength: 1, maxLength: 100 }),
+    number: Type.String({ minLength: 1, maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CustomerRecord = Type.Object({
+  customerId: Id,
+  name: Str(100),
+  idType: IdType,
+  idNumber: Str(32),
+  birthDate: Type.Optional(Str(10)),
+  mobile: E164,
+  landline: Type.Optional(Str(20)),
+  email: Type.Optional(Str(254)),
+  address: AddressSchema,
+  serviceType: ServiceType,
+  locale: Locale,
+  registeredAtMs: Ms,
+  updatedAtMs: Ms,
+  pendingIdentityChange: Type.Optional(
+    Type.Object({ idType: IdType, idNumber: Str(32), requestedBy: Str(64), atMs: Ms, reason: Str(500) }),
+  ),
+});
+export type CustomerRecord = Static<typeof CustomerRecord>;
+
+export const LineRecord = Type.Object({
+  msisdn: E164,
+  customerId: Id,
+  status: Type.Union(['pre_opened', 'active', 'closed'].map((v) => Type.Literal(v))),
+  planId: Str(64),
+  openedAtMs: Ms,
+  contractEndMs: Type.Union([Ms, Type.Null()]),
+  devicesOutstanding: Type.Array(Str(64), { maxItems: 20 }),
+  closedAtMs: Type.Optional(Ms),
+});
+export type LineRecord = Static<typeof LineRecord>;
+
+export const StockRecord = Type.Object({
+  region: Str(32),
+  model: Str(64),
+  kind: Type.Union(['phone', 'cpe', 'mifi', 'sim', 'ont'].map((v) => Type.Literal(v))),
+  available: Type.Integer({ minimum: 0 }),
+  reserved: Type.Integer({ minimum: 0 }),
+});
+export type StockRecord = Static<typeof StockRecord>;
+
+export const ReservationRecord = Type.Object({
+  reservationId: Id,
+  customerId: Id,
+  region: Str(32),
+  model: Str(64),
+  kind: StockRecord.properties.kind,
+  quantity: Type.Integer({ minimum: 1 }),
+  planId: Str(64),
+  channel: Channel,
+  slotStartMs: Ms,
+  status: Type.Union(['reserved', 'cancelled', 'installed'].map((v) => Type.Literal(v))),
+  createdAtMs: Ms,
+  cancelFeeFen: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type ReservationRecord = Static<typeof ReservationRecord>;
+
+export const NotificationRecord = Type.Object({
+  notificationId: Id,
+  customerId: Id,
+  channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]),
+  to: Str(254),
+  template: Str(64),
+  locale: Locale,
+  text: Str(1000),
+  state: Type.Union(['queued', 'sent', 'failed', 'retried'].map((v) => Type.Literal(v))),
+  attempts: Type.Integer({ minimum: 0 }),
+  reason: Type.Optional(Str(500)),
+  history: Type.Array(Type.Object({ state: Str(16), atMs: Ms, reason: Type.Optional(Str(500)) }), {
+    maxItems: 50,
+  }),
+  createdAtMs: Ms,
+});
+export type NotificationRecord = Static<typeof NotificationRecord>;
+
+export const validators = {
+  customer: compile(CustomerRecord),
+  line: compile(LineRecord),
+  stock: compile(StockRecord),
+  reservation: compile(ReservationRecord),
+  notification: compile(NotificationRecord),
+  indexEntry: compile(Type.Object({ customerId: Id })),
+};

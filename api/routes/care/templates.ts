@@ -1,0 +1,52 @@
+/** Notification templates in zh-CN and en. `{name}` placeholders are filled from params. */
+export const templates = {
+  customer_registered: {
+    'zh-CN': '尊敬的{name}，您的客户资料已登记，客户编号 {customerId}。',
+    en: 'Dear {name}, your customer record is registered (customer id {customerId}).',
+  },
+  reservation_confirmed: {
+    'zh-CN': '您已预约设备 {model} × {quantity}，时间 {slot}。开始前可免费取消。',
+    en: 'Your reservation of {model} × {quantity} is confirmed for {slot}. Free cancellation until then.',
+  },
+  reservation_cancelled: {
+    'zh-CN': '您的设备预约 {reservationId} 已取消，费用 {fee} 元。',
+    en: 'Your reservation {reservationId} is cancelled; fee {fee} yuan.',
+  },
+  installation_result: {
+    'zh-CN': '装机工单 {workOrderId} 结果：{result}。',
+    en: 'Installation work order {workOrderId}: {result}.',
+  },
+  activation_done: {
+    'zh-CN': '您的号码 {msisdn} 已激活，欢迎使用。',
+    en: 'Your line {msisdn} is active. Welcome!',
+  },
+  activation_failed: {
+    'zh-CN': '号码 {msisdn} 激活未成功（{reason}），我们将尽快处理。',
+    en: 'Activation of {msisdn} failed ({reason}); we are on it.',
+  },
+  preopen_done: {
+    'zh-CN': '号码 {msisdn} 已预开户，套餐 {plan}，已付 {amount} 元。',
+    en: 'Line {msisdn} is pre-opened on {plan}; {amount} yuan paid.',
+  },
+  renewal_paid: {
+    'zh-CN': '号码 {msisdn} 续费 {amount} 元已到账。',
+    en: 'Renewal payment of {amount} yuan for {msisdn} received.',
+  },
+  profile_changed: {
+    'zh-CN': '您的资料已变更：{fields}。如非本人操作请致电客服。',
+    en: 'Your details changed: {fields}. If this was not you, call us.',
+  },
+  identity_change_decided: {
+    'zh-CN': '您的证件变更申请已{decision}。',
+    en: 'Your identity change request was {decision}.',
+  },
+  unsubscribe_done: {
+    'zh-CN': '号码 {msisdn} 已销户，最终账单余额 {balance} 元。',
+    en: 'Line {msisdn} is closed; final balance {balance} yuan.',
+  },
+} as const satisfies Record<string, { 'zh-CN': string; en: string }>;
+export type TemplateId = keyof typeof templates;
+
+export function render(id: TemplateId, locale: 'zh-CN' | 'en', params: Record<string, string>): string {
+  return templates[id][locale].replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? `{${k}}`);
+}
