@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../app.ts';
 import { opsRoutes } from './ops.ts';
 import { usageRoutes } from './usage.ts';
+import { ingestRoutes } from './ingest.ts';
+import { deadLetterRoutes } from './dead-letters.ts';
 import { careRoutes } from './care/index.ts';
 
 /**
@@ -11,5 +13,7 @@ import { careRoutes } from './care/index.ts';
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   opsRoutes(app, deps);
   usageRoutes(app, deps);
+  ingestRoutes(app, deps);
+  deadLetterRoutes(app, deps);
   careRoutes(app, deps);
 }
