@@ -24,3 +24,4 @@ export {
 export { runDeviceSimulator, type DeviceSimOptions, type DeviceSimSummary } from './device-runner.ts';
 export { formatSummary, progressBar, type Progress, type RunSummary } from './progress.ts';
 export * from './recording/index.ts';
+export * from './network/index.ts';

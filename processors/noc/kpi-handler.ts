@@ -1,0 +1,131 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { decodeBatch, validators, type KpiSample } from '../../domain/index.ts';
+import {
+  checkKpiSample,
+  emptyRegionKpi,
+  reduceKpi,
+  type KpiEffect,
+  type RegionKpiState,
+} from '../../domain/noc/index.ts';
+import { placeOfCell } from '../../domain/index.ts';
+import type { HandlerCtx } from './context.ts';
+import { checkRegionKpi, keys } from './store.ts';
+import { metricTitle } from './text.ts';
+
+const PROCESSOR = 'noc-processor';
+
+/**
+ * NETWORK KPI batches → per-region KPI state, detections and KPI tickets. Bad input: values out
+ * of the metric's range, unknown cells and region mismatches are dead-lettered with the reason;
+ * samples older than the cell's last one are flagged and ignored.
+ */
+export async function handleKpiMessages(ctx: HandlerCtx, msgs: JsMsg[]): Promise<void> {
+  const byRegion = new Map<string, KpiSample[]>();
+  for (const m of msgs) {
+    const env = decodeBatch(m.data);
+    if (!env.ok) {
+      await ctx.deadLetter(m, 'bad_envelope', env.reason);
+      continue;
+    }
+    for (const [i, item] of env.batch.items.entries()) {
+      const v = validators.kpiSample(item);
+      if (!v.ok) {
+        await ctx.deadLetter(m, 'schema', `${v.error.field} ${v.error.message}`, i, item);
+        continue;
+      }
+      const bad = checkKpiSample(v.value);
+      if (bad) {
+        await ctx.deadLetter(m, bad.code, bad.reason, i, item);
+        continue;
+      }
+      const list = byRegion.get(v.value.region) ?? [];
+      list.push(v.value);
+      byRegion.set(v.value.region, list);
+    }
+  }
+  for (const [region, samples] of byRegion) {
+    const cur = await ctx.store.get(keys.kpi(region), checkRegionKpi);
+    let st: RegionKpiState = cur?.value ?? emptyRegionKpi(region);
+    const effects: { e: KpiEffect; s: KpiSample }[] = [];
+    for (const s of samples) {
+      const r = reduceKpi(st, s);
+      st = r.state;
+      for (const e of r.effects) effects.push({ e, s });
+    }
+    for (const { e, s } of effects) await apply(ctx, region, e, s);
+    await ctx.store.put(keys.kpi(region), st, cur?.revision ?? 0);
+  }
+  ctx.metrics.processed.inc({ processor: 'noc-kpi' }, msgs.length);
+}
+
+async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample): Promise<void> {
+  const sample = { cellId: s.cellId, metric: s.metric, value: s.value, atMs: s.atMs };
+  switch (e.kind) {
+    case 'breach':
+    case 'recover': {
+      await ctx.svc.publishDetection({
+        detectionId: ctx.svc.newDetectionId(e.kind, e.cellId, e.metric, e.atMs),
+        kind: e.kind === 'breach' ? 'kpi_breach' : 'kpi_recovered',
+        rule: `${e.metric} threshold with hysteresis`,
+        region,
+        cellId: e.cellId,
+        ...(placeOfCell(e.cellId) ? { siteId: placeOfCell(e.cellId)?.siteId } : {}),
+        ...(e.ticketId ? { ticketId: e.ticketId } : {}),
+        evidence: { alarmIds: [], samples: [sample] },
+        atMs: e.atMs,
+      });
+      if (e.kind === 'breach' && e.ticketId) {
+        const siteId = placeOfCell(e.cellId)?.siteId;
+        await ctx.svc.open({
+          id: e.ticketId,
+          ticketType: 'network',
+          faultType: 'radio',
+          severity: 'minor',
+          priority: 'P3',
+          channel: 'system',
+          name: metricTitle(e.metric, e.cellId),
+          description: `${e.metric} = ${e.value} on ${e.cellId}`,
+          region,
+          ...(siteId ? { siteId } : {}),
+          cellId: e.cellId,
+          related: [{ role: 'cell', id: e.cellId }],
+          by: PROCESSOR,
+          atMs: e.atMs,
+        });
+      }
+      if (e.kind === 'recover' && e.ticketId)
+        await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, 'KPI recovered / 指标恢复');
+      return;
+    }
+    case 'region_congestion':
+      await ctx.svc.publishDetection({
+        detectionId: ctx.svc.newDetectionId('region_congestion', e.ticketId),
+        kind: 'region_congestion',
+        rule: 'congested cells in one region reached the threshold',
+        region,
+        ticketId: e.ticketId,
+        evidence: { alarmIds: [], samples: [sample] },
+        atMs: e.atMs,
+      });
+      await ctx.svc.open({
+        id: e.ticketId,
+        ticketType: 'network',
+        faultType: 'congestion',
+        severity: 'major',
+        priority: 'P2',
+        channel: 'system',
+        name: metricTitle('congestion_rate', region),
+        description: `${e.cellIds.length} congested cells in ${region}`,
+        region,
+        related: e.cellIds.map((id) => ({ role: 'cell' as const, id })),
+        by: PROCESSOR,
+        atMs: e.atMs,
+      });
+      return;
+    case 'region_congestion_cleared':
+      await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, 'congestion cleared / 拥塞解除');
+      return;
+    case 'flag':
+      ctx.flagged.inc({ code: e.code });
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  scenarioEvents,
+  SCENARIOS,
+  ScenarioError,
+  type ScenarioName,
+  type ScenarioOptions,
+  type NetworkEvents,
+} from './scenarios.ts';
+export { publishNetworkEvents, type PublishNetworkOptions } from './publish.ts';
