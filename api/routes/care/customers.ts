@@ -371,13 +371,11 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         });
         await ctx.notice(next, 'profile_changed', { fields: diff.map((d) => d.field).join(', ') });
       }
-      return reply
-        .code(identityWanted ? 202 : 200)
-        .send({
-          customer: view(next, rev, session.role === 'customer'),
-          changes: diff,
-          identityChangePending: identityWanted,
-        });
+      return reply.code(identityWanted ? 202 : 200).send({
+        customer: view(next, rev, session.role === 'customer'),
+        changes: diff,
+        identityChangePending: identityWanted,
+      });
     },
   );
 

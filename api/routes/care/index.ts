@@ -3,6 +3,11 @@ import { openCareContext, type CareDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { accountRoutes } from './accounts.ts';
 import { notificationRoutes } from './notifications.ts';
+import { planRoutes } from './plans.ts';
+import { reservationRoutes } from './reservations.ts';
+import { orderRoutes } from './orders.ts';
+import { contractRoutes } from './contracts.ts';
+import { runActivation } from './activation.ts';
 
 export { openCareContext, type CareDeps, type CareContext } from './context.ts';
 export { careBuckets } from './store.ts';
@@ -21,5 +26,19 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     customerRoutes(child, ctx);
     accountRoutes(child, ctx);
     notificationRoutes(child, ctx);
+    planRoutes(child, ctx);
+    reservationRoutes(child, ctx);
+    orderRoutes(child, ctx);
+    contractRoutes(child, ctx);
+    // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
+    // API instances share the work) and stops when the API closes.
+    const ac = new AbortController();
+    const running = runActivation(ctx, ac.signal).catch((err: unknown) =>
+      deps.log.error({ err }, 'activation consumer stopped'),
+    );
+    child.addHook('onClose', async () => {
+      ac.abort();
+      await running;
+    });
   });
 }

@@ -59,7 +59,13 @@ export type LineRecord = Static<typeof LineRecord>;
 export const StockRecord = Type.Object({
   region: Str(32),
   model: Str(64),
-  kind: Type.Union(['phone', 'cpe', 'mifi', 'sim', 'ont'].map((v) => Type.Literal(v))),
+  kind: Type.Union([
+    Type.Literal('phone'),
+    Type.Literal('cpe'),
+    Type.Literal('mifi'),
+    Type.Literal('sim'),
+    Type.Literal('ont'),
+  ]),
   available: Type.Integer({ minimum: 0 }),
   reserved: Type.Integer({ minimum: 0 }),
 });

@@ -1,0 +1,148 @@
+import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import { validators, type DeviceEvent } from '../../../domain/index.ts';
+import { nextStep, type AcceptanceOrder } from '../../../domain/orders/index.ts';
+import { runConsumer, isNotFound } from '../../../infra/nats/index.ts';
+import { ConflictError } from '../../errors.ts';
+import type { CareContext } from './context.ts';
+import { customerKey } from './customers.ts';
+import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './order-store.ts';
+import { msisdnKey } from './store.ts';
+import type { LineRecord } from './records.ts';
+
+export const ACTIVATION_CONSUMER = {
+  stream: 'DEVICE',
+  durable: 'care-activation',
+  filterSubject: 'device.>',
+};
+const SYSTEM = { userId: 'activation', role: 'system' };
+/** Devices that are lent, not sold: they must come back before a line can be closed. */
+const RENTED_KINDS = ['cpe', 'ont', 'mifi'];
+const MONTH_MS = 30 * 86_400_000;
+
+/** The pure part: applies one device event to an order's activation sub-steps. */
+export function applyDeviceEvent(o: OrderRecord, e: DeviceEvent): OrderRecord {
+  const cur = o.activation[e.step];
+  if (cur.status === e.result || (cur.status === 'ok' && e.result === 'failed')) return o;
+  const sub =
+    e.result === 'ok'
+      ? { status: 'ok' as const, atMs: e.atMs }
+      : { status: 'failed' as const, reason: e.reason ?? 'unknown', atMs: e.atMs };
+  return { ...o, activation: { ...o.activation, [e.step]: sub } };
+}
+
+/**
+ * Activation (设备激活) driven by the SIM device events on `device.>`: SIM activation, network
+ * attach and device verification. Each result lands on the order; all three ok completes step 7
+ * and opens the line; a failure marks step 7 failed with its reason (retryable from the API).
+ */
+export async function runActivation(ctx: CareContext, signal: AbortSignal): Promise<void> {
+  const { jsm, js } = ctx.deps.nats;
+  try {
+    await jsm.consumers.info(ACTIVATION_CONSUMER.stream, ACTIVATION_CONSUMER.durable);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await jsm.consumers.add(ACTIVATION_CONSUMER.stream, {
+      durable_name: ACTIVATION_CONSUMER.durable,
+      filter_subject: ACTIVATION_CONSUMER.filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_ack_pending: 1000,
+      ack_wait: 30_000_000_000,
+    });
+  }
+  const repo = orderRepo(ctx);
+  await runConsumer({
+    js,
+    stream: ACTIVATION_CONSUMER.stream,
+    durable: ACTIVATION_CONSUMER.durable,
+    maxBatch: 50,
+    log: ctx.deps.log,
+    signal,
+    retryDelayMs: 500,
+    handle: async (msgs: JsMsg[]) => {
+      for (const m of msgs) await handleOne(ctx, repo, m);
+    },
+  });
+}
+
+async function handleOne(ctx: CareContext, repo: ReturnType<typeof orderRepo>, m: JsMsg): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(m.data));
+  } catch {
+    json = undefined;
+  }
+  const v = validators.deviceEvent(json);
+  if (!v.ok) {
+    ctx.deps.log.warn(
+      { seq: m.seq, field: v.error.field, message: v.error.message },
+      'activation: invalid device event skipped',
+    );
+    return;
+  }
+  const e = v.value;
+  if (!e.orderId || !e.orderId.startsWith('ord-')) return;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const cur = await repo.get(orderKey(e.orderId));
+    if (!cur || cur.value.status !== 'open') return;
+    let next = applyDeviceEvent(cur.value, e);
+    const atActivation = nextStep(next as unknown as AcceptanceOrder) === 'activation';
+    const a = next.activation;
+    const failed = Object.entries(a).find(([, s]) => s.status === 'failed');
+    let outcome: 'done' | 'failed' | null = null;
+    if (atActivation && failed && next.steps.activation.status !== 'failed') {
+      next = transition(
+        next,
+        'activation',
+        { ok: false, reason: `${failed[0]}: ${failed[1].reason ?? 'unknown'}` },
+        e.atMs,
+      );
+      outcome = 'failed';
+    } else if (atActivation && Object.values(a).every((s) => s.status === 'ok')) {
+      next = transition(next, 'activation', { ok: true, ref: e.iccid }, e.atMs);
+      outcome = 'done';
+    }
+    if (next === cur.value) return;
+    try {
+      if (outcome) await saveStep(ctx, repo, cur, next, 'activation', SYSTEM);
+      else await repo.update(orderKey(e.orderId), next, cur.revision);
+    } catch (err) {
+      if (err instanceof ConflictError) continue;
+      throw err;
+    }
+    if (outcome) await afterActivation(ctx, next, outcome, e);
+    return;
+  }
+}
+
+async function afterActivation(
+  ctx: CareContext,
+  o: OrderRecord,
+  outcome: 'done' | 'failed',
+  e: DeviceEvent,
+): Promise<void> {
+  const customer = await ctx.customers.get(customerKey(o.customerId));
+  if (outcome === 'done') {
+    let rented: string[] = [];
+    if (o.reservationId) {
+      const res = await ctx.reservations.get(`res.${o.reservationId}`);
+      if (res && RENTED_KINDS.includes(res.value.kind))
+        rented = Array.from({ length: res.value.quantity }, () => res.value.model);
+    }
+    const line: LineRecord = {
+      msisdn: o.msisdn,
+      customerId: o.customerId,
+      status: 'active',
+      planId: o.planId ?? 'unknown',
+      openedAtMs: e.atMs,
+      contractEndMs: o.contractId ? e.atMs + 12 * MONTH_MS : null,
+      devicesOutstanding: rented,
+    };
+    await ctx.lines.mutate(msisdnKey(o.msisdn), () => line);
+  }
+  if (customer)
+    await ctx.notice(customer.value, outcome === 'done' ? 'activation_done' : 'activation_failed', {
+      msisdn: o.msisdn,
+      reason: o.steps.activation.reason ?? '',
+    });
+}
