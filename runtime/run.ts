@@ -7,7 +7,9 @@ import { createMetrics } from '../infra/metrics/index.ts';
 import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } from '../infra/nats/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
-import { flatRateConsumers, runFlatRating } from '../processors/flatrate/index.ts';
+import { ratingConsumers, runRating } from '../processors/rating/index.ts';
+import { loadCatalogFile } from './catalog.ts';
+import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
 import { runSinks, sinks } from '../processors/sink/index.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
 import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
@@ -45,13 +47,14 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       cleanups.push(() => server?.stop());
       log.info({ url: natsUrl, storeDir: join(dataDir, 'nats') }, 'embedded nats-server started');
     }
+    const catalog = loadCatalogFile(config.CATALOG_FILE);
     const nats = await connectNats(natsUrl, `streambss-${roles.join('+')}`);
     cleanups.push(async () => {
       await nats.nc.drain().catch(() => nats.nc.close());
     });
     const consumers = [
       INGEST_CONSUMER,
-      ...flatRateConsumers(config.CDR_PARTITIONS),
+      ...ratingConsumers(config.CDR_PARTITIONS),
       ...sinks.map((s) => s.consumer),
     ];
     await applyTopology(nats.nc, nats.jsm, consumers);
@@ -96,7 +99,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
     if (roles.includes('ingest'))
       track('ingest', runNatsIngest({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
     if (roles.includes('processor'))
-      track('processor', runFlatRating({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
+      track('processor', runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog }, ac.signal));
     if (roles.includes('sink') && ch)
       track(
         'sink',
@@ -128,7 +131,18 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       url = await api.listen();
       cleanups.push(() => api.close());
     }
-    if (roles.includes('sim') && config.SIM_RATE > 0)
+    if (roles.includes('sim') && config.SIM_RATE > 0) {
+      const simStartMs = Date.now();
+      const created = await provisionSimulatedLines(
+        nats.nc,
+        catalog,
+        config.SIM_SEED,
+        config.SIM_SUBSCRIBERS,
+        simStartMs - 86_400_000,
+      );
+      if (created) log.info({ created }, 'simulated lines provisioned');
+      const barred = watchBarredLines(nats.nc);
+      cleanups.push(() => barred.stop());
       track(
         'sim',
         runCdrSimulator(
@@ -137,13 +151,15 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
             seed: config.SIM_SEED,
             subscribers: config.SIM_SUBSCRIBERS,
             rate: config.SIM_RATE,
-            startMs: Date.now(),
+            startMs: simStartMs,
             batchSize: Math.min(100, Math.max(1, Math.round(config.SIM_RATE / 10))),
-            planIds: ['flat'],
+            planIds: planIdsOf(catalog),
+            isBarred: barred.isBarred,
           },
           ac.signal,
         ),
       );
+    }
     return { url, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
   } catch (err) {
     await stopAll();

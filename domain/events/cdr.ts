@@ -92,6 +92,8 @@ export const RatedCdr = Closed(
     balanceAfterFen: Type.Optional(Type.Integer()),
     ratedAtMs: EpochMs,
     explanation: Type.String({ maxLength: 2000 }),
+    /** The structured rating breakdown as JSON (see domain/rating RatingBreakdown), for "explain this charge". */
+    breakdownJson: Type.Optional(Type.String({ maxLength: 8000 })),
   },
   { $id: 'RatedCdr' },
 );

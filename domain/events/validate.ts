@@ -38,7 +38,10 @@ function firstError(errors: ErrorObject[] | null | undefined): FieldError {
  * which is confusing: for discriminated unions, pass `discriminator` to pick the branch first.
  */
 export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
-  const fn: ValidateFunction = ajv.compile(schema);
+  // A schema with an $id may already be known (compiled alone or inside a union): reuse it.
+  const id = (schema as { $id?: unknown }).$id;
+  const known = typeof id === 'string' ? ajv.getSchema(id) : undefined;
+  const fn: ValidateFunction = known ?? ajv.compile(schema);
   const v = ((input: unknown) =>
     fn(input)
       ? { ok: true, value: input as Static<S> }

@@ -14,11 +14,15 @@ export interface SinkSpec {
    * (`reject`); single bad items are listed in `rejected` and the good rows beside them kept.
    */
   toRows(msg: JsMsg): SinkRows | { reject: string };
+  /** Other tables the same messages feed (one parse, several projections), each with `stream_seq`. */
+  alsoTables?: string[];
 }
 
 export interface SinkRows {
   rows: Record<string, unknown>[];
   rejected: { index: number; reason: string }[];
+  /** Rows for the `alsoTables`, by table name. */
+  also?: Record<string, Record<string, unknown>[]>;
 }
 
 export interface SinkDeps {
@@ -37,48 +41,75 @@ export interface SinkDeps {
  */
 export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[]) => Promise<void> {
   const { ch, metrics } = deps;
-  const table = `${ch.db}.${spec.table}`;
+  const tables = [spec.table, ...(spec.alsoTables ?? [])];
   return async (msgs) => {
-    let skip = new Set<number>();
+    // Per table: the redelivered messages whose rows it already holds (a crash can fall between
+    // the inserts of two tables, so each table answers for itself).
+    const skip = new Map<string, Set<number>>(tables.map((t) => [t, new Set<number>()]));
     const redelivered = msgs.filter((m) => m.info.deliveryCount > 1).map((m) => m.seq);
     if (redelivered.length > 0) {
-      try {
-        const rs = await ch.client.query({
-          query: `SELECT DISTINCT stream_seq FROM ${table} WHERE stream_seq IN {seqs:Array(UInt64)}`,
-          query_params: { seqs: redelivered },
-          format: 'JSONEachRow',
-        });
-        skip = new Set((await rs.json<{ stream_seq: string | number }>()).map((r) => Number(r.stream_seq)));
-      } catch (err) {
-        throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `redelivery check on ${table} failed`, {
-          cause: err,
-        });
-      }
-      if (skip.size) metrics.sinkSkippedRedeliveries.inc({ table: spec.table }, skip.size);
+      await Promise.all(
+        tables.map(async (t) => {
+          const present = await alreadyInserted(ch, t, redelivered);
+          skip.set(t, present);
+          if (present.size) metrics.sinkSkippedRedeliveries.inc({ table: t }, present.size);
+        }),
+      );
     }
-    const rows: Record<string, unknown>[] = [];
+    const rows = new Map<string, Record<string, unknown>[]>(tables.map((t) => [t, []]));
     for (const m of msgs) {
-      if (skip.has(m.seq)) continue;
+      if (tables.every((t) => skip.get(t)?.has(m.seq))) continue;
       const r = spec.toRows(m);
       if ('reject' in r) {
-        await deps.onReject(m, r.reject);
+        if (!skip.get(spec.table)?.has(m.seq)) await deps.onReject(m, r.reject);
         continue;
       }
-      for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
-      for (const row of r.rows) {
-        row.stream_seq = m.seq;
-        rows.push(row);
-      }
+      const add = (t: string, list: Record<string, unknown>[]) => {
+        if (skip.get(t)?.has(m.seq)) return;
+        const target = rows.get(t);
+        if (!target) return;
+        for (const row of list) {
+          row.stream_seq = m.seq;
+          target.push(row);
+        }
+      };
+      if (!skip.get(spec.table)?.has(m.seq))
+        for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
+      add(spec.table, r.rows);
+      for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }
-    if (rows.length === 0) return;
-    const end = metrics.sinkBatchSeconds.startTimer({ table: spec.table });
-    try {
-      await ch.client.insert({ table, values: rows, format: 'JSONEachRow' });
-    } catch (err) {
-      throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${table} failed`, { cause: err });
-    } finally {
-      end();
-    }
-    metrics.sinkRows.inc({ table: spec.table }, rows.length);
+    await Promise.all(
+      [...rows].filter(([, list]) => list.length > 0).map(([t, list]) => insertRows(ch, metrics, t, list)),
+    );
   };
+}
+
+async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promise<Set<number>> {
+  try {
+    const rs = await ch.client.query({
+      query: `SELECT DISTINCT stream_seq FROM ${ch.db}.${t} WHERE stream_seq IN {seqs:Array(UInt64)}`,
+      query_params: { seqs },
+      format: 'JSONEachRow',
+    });
+    return new Set((await rs.json<{ stream_seq: string | number }>()).map((r) => Number(r.stream_seq)));
+  } catch (err) {
+    throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `redelivery check on ${t} failed`, { cause: err });
+  }
+}
+
+async function insertRows(
+  ch: ClickHouse,
+  metrics: Metrics,
+  t: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  const end = metrics.sinkBatchSeconds.startTimer({ table: t });
+  try {
+    await ch.client.insert({ table: `${ch.db}.${t}`, values: rows, format: 'JSONEachRow' });
+  } catch (err) {
+    throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
+  } finally {
+    end();
+  }
+  metrics.sinkRows.inc({ table: t }, rows.length);
 }

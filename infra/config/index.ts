@@ -48,6 +48,12 @@ export const ConfigSchema = Type.Object(
       default: 'var',
       description: 'where embedded NATS and ClickHouse keep data',
     }),
+    CATALOG_FILE: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      default: 'catalog/default.json',
+      description: 'tariff catalog loaded at start',
+    }),
     SIM_RATE: Type.Integer({
       minimum: 0,
       maximum: 2_000_000,

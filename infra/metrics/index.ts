@@ -18,6 +18,18 @@ export function createMetrics() {
       labelNames: ['processor'] as const,
       registers: [registry],
     }),
+    duplicates: new Counter({
+      name: 'streambss_duplicates_total',
+      help: 'Inputs seen again with the same id and content: acknowledged, no second effect',
+      labelNames: ['processor'] as const,
+      registers: [registry],
+    }),
+    conflicts: new Counter({
+      name: 'streambss_conflicting_duplicates_total',
+      help: 'Inputs seen again with the same id but different content: dead-lettered, flagged',
+      labelNames: ['processor'] as const,
+      registers: [registry],
+    }),
     deadLettered: new Counter({
       name: 'streambss_dead_letters_total',
       help: 'Events rejected to the dead-letter stream',

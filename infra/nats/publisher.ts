@@ -7,6 +7,8 @@ export interface PublishItem {
   /** JetStream message id: the stream drops a second publish with the same id (dedup window). */
   msgId: string;
   headers?: Record<string, string>;
+  /** Called with the stream's ack (its sequence tells where the message landed). */
+  onAck?: (ack: PubAck) => void;
 }
 
 export interface PublishStats {
@@ -47,6 +49,7 @@ export class PipelinedPublisher {
     this.inflight.add(p);
     p.then(
       (ack) => {
+        item.onAck?.(ack);
         this.stats.published++;
         if (ack.duplicate) this.stats.duplicates++;
       },

@@ -14,12 +14,16 @@ const SEC_NS = 1_000_000_000;
 const DAY_NS = 86_400 * SEC_NS;
 
 /**
- * Subjects. CDRs are partitioned by subscriber: `cdr.p.<n>` with n = partitionOf(msisdn), so one
- * consumer per partition is the one ordered writer of that subscriber's balance.
+ * Subjects. Everything that changes a balance is partitioned by subscriber on the CDR stream:
+ * `chg.<n>.cdr` (usage batches) and `chg.<n>.pay` (payments, adjustments) with
+ * n = partitionOf(msisdn). One consumer per partition (filter `chg.<n>.>`) sees both in one order:
+ * it is the single ordered writer of those subscribers' balances.
  */
 export const subjects = {
   rawCdr: (neId: string) => `raw.cdr.${neId}`,
-  cdr: (partition: number) => `cdr.p.${partition}`,
+  cdr: (partition: number) => `chg.${partition}.cdr`,
+  payment: (partition: number) => `chg.${partition}.pay`,
+  charging: (partition: number) => `chg.${partition}.>`,
   rated: (partition: number) => `rated.p.${partition}`,
   device: (step: string) => `device.${step}`,
   alarm: (region: string) => `net.alarm.${region}`,
@@ -47,10 +51,10 @@ export const streams: StreamSpec[] = [
   },
   {
     name: 'CDR',
-    subjects: ['cdr.p.*'],
+    subjects: ['chg.>'],
     maxAgeDays: 30,
     duplicateWindowSec: 300,
-    description: 'validated, normalised CDR batches by subscriber partition',
+    description: 'balance-changing input by subscriber partition: CDR batches and payments',
   },
   {
     name: 'DEVICE',

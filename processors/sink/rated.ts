@@ -1,10 +1,39 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { decodeBatch, validators } from '../../domain/index.ts';
+import { compile, decodeBatch, validators } from '../../domain/index.ts';
+import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
+import { readOutputParts } from '../rating/index.ts';
 import type { SinkSpec } from '../../infra/clickhouse/index.ts';
 
-/** RATED stream → `cdr_rated`: one row per rated CDR (times as epoch ms into DateTime64(3)). */
+const validLedger = compile(LedgerEntry);
+const validNotice = compile(RatingNotification);
+
+const ledgerRow = (l: LedgerEntry) => ({
+  key: l.key,
+  msisdn: l.msisdn,
+  kind: l.kind,
+  direction: l.direction,
+  amount_fen: l.amountFen,
+  balance_after_fen: l.balanceAfterFen,
+  at: l.atMs,
+  plan_id: l.planId,
+  plan_version: l.planVersion,
+  service: l.service ?? '',
+  allowance_units: l.allowanceUnits ?? 0,
+});
+
+const noticeRow = (n: RatingNotification) => ({
+  key: n.key,
+  msisdn: n.msisdn,
+  kind: n.kind,
+  service: n.service ?? '',
+  at: n.atMs,
+  params: JSON.stringify(n.params),
+});
+
+/** RATED stream → `cdr_rated` (+ `ledger`, `charging_notifications` from the same messages): one row per rated CDR (times as epoch ms into DateTime64(3)). */
 export const ratedCdrSink: SinkSpec = {
   table: 'cdr_rated',
+  alsoTables: ['ledger', 'charging_notifications'],
   toRows(msg: JsMsg) {
     const env = decodeBatch(msg.data);
     if (!env.ok) return { reject: env.reason };
@@ -36,9 +65,19 @@ export const ratedCdrSink: SinkSpec = {
         billable_units: r.billableUnits,
         allowance_used: r.allowanceUsed,
         explanation: r.explanation,
+        breakdown: r.breakdownJson ?? '',
         rated_at: r.ratedAtMs,
       });
     }
-    return { rows, rejected };
+    const parts = readOutputParts(msg.data);
+    const ledger = (parts?.ledger ?? []).flatMap((l) => {
+      const v = validLedger(l);
+      return v.ok ? [ledgerRow(v.value)] : [];
+    });
+    const notices = (parts?.notifications ?? []).flatMap((n) => {
+      const v = validNotice(n);
+      return v.ok ? [noticeRow(v.value as RatingNotification)] : [];
+    });
+    return { rows, rejected, also: { ledger, charging_notifications: notices } };
   },
 };

@@ -11,7 +11,7 @@ describe('JetStream topology and pipelined publishing (real nats-server)', () =>
   afterAll(async () => env?.close());
 
   const consumers = [
-    { stream: 'CDR', durable: 'probe', filterSubject: 'cdr.p.1', maxAckPending: 1000, ackWaitSec: 5 },
+    { stream: 'CDR', durable: 'probe', filterSubject: 'chg.1.cdr', maxAckPending: 1000, ackWaitSec: 5 },
   ];
 
   it('applies streams, consumers and buckets idempotently', async () => {
@@ -22,7 +22,7 @@ describe('JetStream topology and pipelined publishing (real nats-server)', () =>
       if (!s.config.name.startsWith('KV_')) names.push(s.config.name);
     expect(names.sort()).toEqual(streams.map((s) => s.name).sort());
     const info = await env.nats.jsm.consumers.info('CDR', 'probe');
-    expect(info.config.filter_subject).toBe('cdr.p.1');
+    expect(info.config.filter_subject).toBe('chg.1.cdr');
   });
 
   it('drops a second publish with the same message id and delivers each message once', async () => {

@@ -4,12 +4,22 @@ import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
 import { applyTopology, DLQ_HEADERS, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
-import { flatRateConsumers, runFlatRating } from '../../processors/flatrate/index.ts';
+import {
+  openChargingStores,
+  provisionLines,
+  ratingConsumers,
+  runRating,
+} from '../../processors/rating/index.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
+import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
 import { population, runCdrSimulator } from '../../simulators/index.ts';
 import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
 
 const PARTITIONS = 3;
+
+const catalog = loadCatalogFile('catalog/default.json');
+const START = Date.now() - 3_600_000;
 
 describe('thin live path: simulator → ingest → rating → sink → ClickHouse (real servers)', () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
@@ -23,13 +33,19 @@ describe('thin live path: simulator → ingest → rating → sink → ClickHous
     chEnv = await openTestClickHouse();
     await applyTopology(nats.nats.nc, nats.nats.jsm, [
       INGEST_CONSUMER,
-      ...flatRateConsumers(PARTITIONS),
+      ...ratingConsumers(PARTITIONS),
       ...sinks.map((s) => s.consumer),
     ]);
-    const deps = { nats: nats.nats, clock: systemClock, log: createLogger('silent'), metrics };
+    await provisionSimulatedLines(nats.nats.nc, catalog, 11, 300, START - 86_400_000);
+    const deps = {
+      nats: nats.nats,
+      clock: systemClock,
+      log: createLogger(process.env.TEST_LOG ?? 'silent'),
+      metrics,
+    };
     roles = Promise.all([
       runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
-      runFlatRating({ ...deps, partitions: PARTITIONS }, ac.signal),
+      runRating({ ...deps, partitions: PARTITIONS, catalog, checkpointMs: 500 }, ac.signal),
       runSinks({ ...deps, ch: chEnv.ch, batchMessages: 200, flushMs: 100 }, ac.signal),
     ]);
   });
@@ -50,17 +66,25 @@ describe('thin live path: simulator → ingest → rating → sink → ClickHous
   };
 
   it('lands every simulated CDR in ClickHouse exactly once, queryable by subscriber', async () => {
-    const startMs = Date.now() - 3_600_000;
+    const startMs = START;
     const sim = await runCdrSimulator(
       nats.nats,
-      { seed: 11, subscribers: 300, rate: 0, total: 6000, startMs, batchSize: 100, planIds: ['flat'] },
+      {
+        seed: 11,
+        subscribers: 300,
+        rate: 0,
+        total: 6000,
+        startMs,
+        batchSize: 100,
+        planIds: planIdsOf(catalog),
+      },
       new AbortController().signal,
     );
     expect(sim.published).toBe(6000);
     await waitFor(async () => (await count()).n >= 6000, 60_000);
     expect(await count()).toEqual({ n: 6000, u: 6000 });
 
-    const someone = population(11, 300, ['flat'])[5]!;
+    const someone = population(11, 300, planIdsOf(catalog))[5]!;
     const rs = await chEnv.ch.client.query({
       query: `SELECT type, charge_fen FROM ${chEnv.ch.db}.cdr_rated WHERE msisdn = {m:String}`,
       query_params: { m: someone.e164 },
@@ -84,12 +108,22 @@ describe('thin live path: simulator → ingest → rating → sink → ClickHous
       direction: 'mo',
       calledNumber: '10086',
     });
+    const stores = await openChargingStores(nats.nats.nc);
+    await provisionLines(stores.subscribers, [
+      {
+        msisdn: '+8613900000001',
+        planId: 'dazhongka-8',
+        activatedAtMs: START - 86_400_000,
+        openingBalanceFen: 5000,
+      },
+    ]);
     const items = [
       good(1),
       { ...good(2), cellId: 'nowhere' },
       good(3),
       { ...good(4), durationSec: 5 },
       good(5),
+      { ...good(6), msisdn: '13700000099' },
     ];
     const pub = new PipelinedPublisher(nats.nats.js);
     await pub.publishAll([
@@ -103,17 +137,17 @@ describe('thin live path: simulator → ingest → rating → sink → ClickHous
     await waitFor(async () => (await count(`msisdn = '+8613900000001'`)).n === 3, 30_000);
     const dlq = await waitFor(async () => {
       const info = await nats.nats.jsm.streams.info('DLQ');
-      return info.state.messages >= 3 ? info : null;
+      return info.state.messages >= 4 ? info : null;
     });
-    expect(dlq?.state.messages).toBe(3);
+    expect(dlq?.state.messages).toBe(4);
     const codes: string[] = [];
-    for (let seq = 1; seq <= 3; seq++) {
+    for (let seq = 1; seq <= 4; seq++) {
       const m = await nats.nats.jsm.streams.getMessage('DLQ', { seq });
       codes.push(m!.header.get(DLQ_HEADERS.code));
       const info = JSON.parse(m!.header.get(DLQ_HEADERS.info)) as { reason: string; field?: string };
       expect(info.reason.length).toBeGreaterThan(0);
     }
-    expect(codes.sort()).toEqual(['bad_envelope', 'schema', 'unknown_cell']);
+    expect(codes.sort()).toEqual(['bad_envelope', 'schema', 'unknown_cell', 'unknown_subscriber']);
     const rendered = await metrics.registry.getSingleMetricAsString('streambss_dead_letters_total');
     expect(rendered).toMatch(/code="unknown_cell"\} 1/);
   });

@@ -1,0 +1,55 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { compile, E164, EpochMs, Id, type RatedCdr } from '../../domain/index.ts';
+import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
+
+/** A payment as the charging partition receives it on `chg.<n>.pay` (top-up, renewal, bill, goodwill). */
+export const AccountPayment = Type.Object(
+  {
+    paymentId: Id,
+    msisdn: E164,
+    amountFen: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+    purpose: Type.Union([
+      Type.Literal('top_up'),
+      Type.Literal('renewal'),
+      Type.Literal('bill'),
+      Type.Literal('order'),
+    ]),
+    atMs: EpochMs,
+  },
+  { additionalProperties: false, $id: 'AccountPayment' },
+);
+export type AccountPayment = Static<typeof AccountPayment>;
+export const validatePayment = compile(AccountPayment);
+
+/**
+ * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
+ * records (`items`, so the envelope reads like any batch), the ledger entries and the
+ * notifications. `inputSeq` ties it to its cause; the message id is `rt-p<n>-<inputSeq>`.
+ */
+export interface RatingOutput {
+  v: 1;
+  batchId: string;
+  partition: number;
+  inputSeq: number;
+  items: RatedCdr[];
+  ledger: LedgerEntry[];
+  notifications: RatingNotification[];
+}
+
+export const INPUT_SEQ_HEADER = 'StreamBSS-Input-Seq';
+export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;
+
+/** Reads the ledger and notifications of an output message; tolerant of older outputs without them. */
+export function readOutputParts(data: Uint8Array): { ledger: unknown[]; notifications: unknown[] } | null {
+  try {
+    const o = JSON.parse(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'),
+    ) as Record<string, unknown>;
+    return {
+      ledger: Array.isArray(o.ledger) ? o.ledger : [],
+      notifications: Array.isArray(o.notifications) ? o.notifications : [],
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,21 @@
+export { runRating, ratingConsumers, type RatingDeps } from './runner.ts';
+export { PartitionWorker, type Applied, type InputMessage, type ReplayFilter } from './worker.ts';
+export { sendPayment } from './payments.ts';
+export {
+  AccountPayment,
+  validatePayment,
+  INPUT_SEQ_HEADER,
+  outputId,
+  readOutputParts,
+  type RatingOutput,
+} from './contracts.ts';
+export {
+  openChargingStores,
+  provisionLines,
+  provisioningLookup,
+  lineKey,
+  balanceKey,
+  readCheckpoint,
+  type ChargingStores,
+  type Checkpoint,
+} from './store.ts';

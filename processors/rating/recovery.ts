@@ -1,0 +1,76 @@
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { subjects } from '../../infra/nats/index.ts';
+import { readOutputParts, INPUT_SEQ_HEADER } from './contracts.ts';
+import type { ReplayFilter } from './worker.ts';
+
+/**
+ * Reads one subject of a stream from a sequence to its current end, in order, through an
+ * ephemeral ordered consumer. `visit` sees every message; reading stops at the last one.
+ */
+export async function readRange(
+  js: JetStreamClient,
+  stream: string,
+  subject: string,
+  fromSeq: number,
+  visit: (m: JsMsg) => Promise<void> | void,
+): Promise<number> {
+  const oc = await js.consumers.get(stream, {
+    filter_subjects: subject,
+    opt_start_seq: Math.max(1, fromSeq),
+  });
+  let read = 0;
+  for (;;) {
+    const batch = await oc.fetch({ max_messages: 500, expires: 1000 });
+    let got = 0;
+    let last: JsMsg | undefined;
+    for await (const m of batch) {
+      await visit(m);
+      got++;
+      read++;
+      last = m;
+    }
+    if (got === 0 || (last && last.info.pending === 0)) break;
+  }
+  await oc.delete().catch(() => undefined);
+  return read;
+}
+
+export interface PublishedOutputs {
+  /** Input sequence → what its output charged. */
+  byInput: Map<number, ReplayFilter>;
+  /** RATED sequence of the newest output found. */
+  lastRatedSeq: number;
+}
+
+/** Scans a partition's outputs newer than the checkpoint: which inputs were already answered, and how. */
+export async function scanOutputs(
+  js: JetStreamClient,
+  partition: number,
+  afterRatedSeq: number,
+): Promise<PublishedOutputs> {
+  const byInput = new Map<number, ReplayFilter>();
+  let lastRatedSeq = afterRatedSeq;
+  await readRange(js, 'RATED', subjects.rated(partition), afterRatedSeq + 1, (m) => {
+    lastRatedSeq = Math.max(lastRatedSeq, m.seq);
+    const inputSeq = Number(m.headers?.get(INPUT_SEQ_HEADER));
+    if (!Number.isInteger(inputSeq) || inputSeq <= 0) return;
+    const parts = readOutputParts(m.data);
+    const items = parseItems(m.data);
+    const filter: ReplayFilter = { cdrIds: new Set(items), ledgerKeys: new Set() };
+    for (const l of parts?.ledger ?? []) {
+      const key = (l as { key?: unknown }).key;
+      if (typeof key === 'string') filter.ledgerKeys.add(key);
+    }
+    byInput.set(inputSeq, filter);
+  });
+  return { byInput, lastRatedSeq };
+}
+
+function parseItems(data: Uint8Array): string[] {
+  try {
+    const o = JSON.parse(Buffer.from(data).toString('utf8')) as { items?: { cdr?: { cdrId?: unknown } }[] };
+    return (o.items ?? []).flatMap((i) => (typeof i?.cdr?.cdrId === 'string' ? [i.cdr.cdrId] : []));
+  } catch {
+    return [];
+  }
+}

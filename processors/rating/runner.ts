@@ -1,0 +1,204 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { CompiledCatalog } from '../../domain/catalog/index.ts';
+import type { Clock } from '../../domain/index.ts';
+import type { Logger } from '../../infra/log/index.ts';
+import type { Metrics } from '../../infra/metrics/index.ts';
+import {
+  type ConsumerSpec,
+  type Nats,
+  PipelinedPublisher,
+  publishDeadLetter,
+  runConsumer,
+  subjects,
+} from '../../infra/nats/index.ts';
+import { INPUT_SEQ_HEADER, type RatingOutput } from './contracts.ts';
+import { readRange, scanOutputs } from './recovery.ts';
+import {
+  loadStates,
+  openChargingStores,
+  provisioningLookup,
+  readCheckpoint,
+  saveCheckpoint,
+  type ChargingStores,
+} from './store.ts';
+import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
+
+export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
+  Array.from({ length: partitions }, (_, p) => ({
+    stream: 'CDR',
+    durable: `rating-p${p}`,
+    filterSubject: subjects.charging(p),
+    maxAckPending: 2000,
+    ackWaitSec: 30,
+  }));
+
+export interface RatingDeps {
+  nats: Nats;
+  partitions: number;
+  catalog: CompiledCatalog;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** How often changed balances are saved (ms); recovery replays at most this much. */
+  checkpointMs?: number;
+}
+
+const enc = new TextEncoder();
+
+/**
+ * Runs one rating worker per subscriber partition. Each is the single ordered writer of its
+ * subscribers' balances; exactly-once comes from three rules:
+ *  - an input is acked only after its output (rated records + ledger + notifications) and its
+ *    dead letters are acknowledged by JetStream;
+ *  - state is saved at checkpoints; after any failure or restart the worker rebuilds it from the
+ *    checkpoint, re-applying only what the already-published outputs say was charged, then
+ *    processes every later input in stream order before taking new deliveries;
+ *  - the same CDR id twice in a partition changes nothing (counted), with other content is flagged.
+ */
+export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<void> {
+  const stores = await openChargingStores(deps.nats.nc);
+  await Promise.all(Array.from({ length: deps.partitions }, (_, p) => runPartition(deps, stores, p, signal)));
+}
+
+async function runPartition(
+  deps: RatingDeps,
+  stores: ChargingStores,
+  p: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const { log } = deps;
+  while (!signal.aborted) {
+    const local = new AbortController();
+    const stop = () => local.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const session = await recoverPartition(deps, stores, p);
+      await consumePartition(deps, stores, session, local);
+    } catch (err) {
+      log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+}
+
+interface Session {
+  worker: PartitionWorker;
+  publisher: PipelinedPublisher;
+  ratedSeq: number;
+  lastCheckpointMs: number;
+}
+
+/** Rebuilds a partition's state: checkpoint + outputs already published + every later input, in order. */
+async function recoverPartition(deps: RatingDeps, stores: ChargingStores, p: number): Promise<Session> {
+  const t0 = Date.now();
+  const worker = new PartitionWorker(
+    deps.catalog,
+    p,
+    provisioningLookup(stores.subscribers),
+    deps.clock.nowMs,
+  );
+  const ckpt = await readCheckpoint(stores.checkpoints, p);
+  for (const [msisdn, entry] of await loadStates(stores.balances, p, deps.log))
+    worker.states.set(msisdn, entry);
+  worker.appliedThrough = ckpt?.inputSeq ?? 0;
+  const outputs = await scanOutputs(deps.nats.js, p, ckpt?.ratedSeq ?? 0);
+  const session: Session = {
+    worker,
+    publisher: new PipelinedPublisher(deps.nats.js, 256),
+    ratedSeq: outputs.lastRatedSeq,
+    lastCheckpointMs: Date.now(),
+  };
+  let replayed = 0;
+  let processed = 0;
+  await readRange(deps.nats.js, 'CDR', subjects.charging(p), worker.appliedThrough + 1, async (m) => {
+    const input: InputMessage = { seq: m.seq, subject: m.subject, data: m.data };
+    const done = outputs.byInput.get(m.seq);
+    if (done) {
+      await worker.apply(input, done);
+      replayed++;
+    } else {
+      await emit(deps, session, await worker.apply(input));
+      processed++;
+    }
+  });
+  await session.publisher.flush();
+  await saveCheckpoint(stores, worker, session.ratedSeq, deps.clock.nowMs());
+  deps.log.info(
+    {
+      partition: p,
+      fromSeq: ckpt?.inputSeq ?? 0,
+      replayed,
+      processed,
+      states: worker.states.size,
+      ms: Date.now() - t0,
+    },
+    'rating partition recovered',
+  );
+  return session;
+}
+
+/** Publishes an input's output and dead letters (not yet durable: the caller flushes before acking). */
+async function emit(deps: RatingDeps, s: Session, a: Applied): Promise<void> {
+  const o: RatingOutput = a.output;
+  await s.publisher.publish({
+    subject: subjects.rated(o.partition),
+    data: enc.encode(JSON.stringify(o)),
+    msgId: o.batchId,
+    headers: { [INPUT_SEQ_HEADER]: String(o.inputSeq) },
+    onAck: (ack) => {
+      if (ack.seq > s.ratedSeq) s.ratedSeq = ack.seq;
+    },
+  });
+  for (const d of a.deadLetters) {
+    await publishDeadLetter(s.publisher, d.info, d.original);
+    deps.metrics.deadLettered.inc({ source: 'rating', code: d.info.code });
+  }
+  deps.metrics.processed.inc({ processor: 'rating' }, o.items.length);
+  if (a.duplicates) deps.metrics.duplicates.inc({ processor: 'rating' }, a.duplicates);
+  if (a.conflicts) deps.metrics.conflicts.inc({ processor: 'rating' }, a.conflicts);
+}
+
+async function consumePartition(
+  deps: RatingDeps,
+  stores: ChargingStores,
+  s: Session,
+  local: AbortController,
+): Promise<void> {
+  const spec = ratingConsumers(deps.partitions)[s.worker.partition]!;
+  let failure: unknown = null;
+  await runConsumer({
+    js: deps.nats.js,
+    stream: spec.stream,
+    durable: spec.durable,
+    maxBatch: 64,
+    prefetch: 256,
+    log: deps.log,
+    signal: local.signal,
+    handle: async (msgs: JsMsg[]) => {
+      if (failure) throw failure;
+      try {
+        for (const m of msgs) {
+          if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
+          await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
+        }
+        await s.publisher.flush();
+        const ms = deps.checkpointMs ?? 5000;
+        if (Date.now() - s.lastCheckpointMs >= ms) {
+          await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
+          s.lastCheckpointMs = Date.now();
+        }
+      } catch (err) {
+        // In-memory state may now hold effects whose outputs were not published: stop and rebuild.
+        failure = err;
+        local.abort();
+        throw err;
+      }
+    },
+  });
+  if (failure) throw failure;
+  if (!local.signal.aborted) return;
+  // Clean stop: save what we have so the next start replays little.
+  await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs()).catch(() => undefined);
+}

@@ -1,0 +1,48 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { CompiledCatalog } from '../domain/catalog/index.ts';
+import { openChargingStores, provisionLines, readOutputParts } from '../processors/rating/index.ts';
+import { population } from '../simulators/index.ts';
+
+/** Plan ids of the catalog, in catalog order: the simulator spreads its lines over them. */
+export function planIdsOf(catalog: CompiledCatalog): string[] {
+  return [...catalog.plans.keys()];
+}
+
+/**
+ * Gives every simulated line a provisioning entry (plan, activation, opening credit) so the
+ * charging partitions can rate it; existing entries are kept. Returns how many were created.
+ */
+export async function provisionSimulatedLines(
+  nc: NatsConnection,
+  catalog: CompiledCatalog,
+  seed: number,
+  subscribers: number,
+  activatedAtMs: number,
+): Promise<number> {
+  const stores = await openChargingStores(nc);
+  const subs = population(seed, subscribers, planIdsOf(catalog));
+  return provisionLines(
+    stores.subscribers,
+    subs.map((s) => ({ msisdn: s.e164, planId: s.planId, activatedAtMs, openingBalanceFen: 10_000 })),
+  );
+}
+
+/**
+ * Follows barring notices from charging so the simulator obeys them (a barred line makes no
+ * chargeable usage until a top-up or renewal lifts the bar).
+ */
+export function watchBarredLines(nc: NatsConnection): { isBarred(e164: string): boolean; stop(): void } {
+  const barred = new Set<string>();
+  const sub = nc.subscribe('rated.p.*', {
+    callback: (err, msg) => {
+      if (err) return;
+      for (const n of readOutputParts(msg.data)?.notifications ?? []) {
+        const { kind, msisdn } = n as { kind?: unknown; msisdn?: unknown };
+        if (typeof msisdn !== 'string') continue;
+        if (kind === 'line_barred') barred.add(msisdn);
+        if (kind === 'line_unbarred') barred.delete(msisdn);
+      }
+    },
+  });
+  return { isBarred: (e164) => barred.has(e164), stop: () => sub.unsubscribe() };
+}
