@@ -53,7 +53,7 @@ export type Candidate = Static<typeof Candidate>;
 
 /** Why a dispatch went the way it did: the rule, every technician considered, and the reason in zh/en. */
 export const DispatchWhy = Closed({
-  rule: ShortText,
+  rule: Type.String({ maxLength: 200 }),
   atMs: EpochMs,
   technicianId: Type.Optional(Id),
   reasonEn: Type.String({ maxLength: 500 }),

@@ -12,6 +12,8 @@ import {
   siteLocation,
   technicianAction,
   toTicketEvent,
+  nocValidators,
+  NocRuleError,
   type Detection,
   type NewTicket,
   type RelatedEntity,
@@ -31,6 +33,17 @@ export const nocSubjects = {
   notification: 'bss.notification.queued',
   adjustment: 'bss.adjustment.goodwill',
 } as const;
+
+/** A ticket about to be stored must pass its own schema: a failure here is a bug, never retried. */
+function valid(t: Ticket): Ticket {
+  const r = nocValidators.ticket(t);
+  if (!r.ok)
+    throw new NocRuleError(
+      'TICKET_INVALID',
+      `ticket ${t.id} invalid at ${r.error.field}: ${r.error.message}`,
+    );
+  return t;
+}
 
 const enc = (v: unknown) => Buffer.from(JSON.stringify(v));
 const PROCESSOR = 'noc-processor';
@@ -86,7 +99,7 @@ export class NocService {
       before = cur;
       if (!cur) return null;
       const next = fn(cur);
-      return next === cur ? null : next;
+      return next === null || next === cur ? null : valid(next);
     });
     if (!before || !after) return null;
     return { before, after };
@@ -94,7 +107,7 @@ export class NocService {
 
   /** Opens a ticket (once: a second open of the same id is a no-op) and dispatches it. */
   async open(n: NewTicket): Promise<Ticket> {
-    const t = newTicket(n);
+    const t = valid(newTicket(n));
     const created = await this.d.store.createOnce(keys.ticket(t.id), t);
     const cur = created ? t : ((await this.getTicket(t.id)) ?? t);
     if (created) await this.publishTicket(t, 'ticket.opened', n.description);
