@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { register as sim } from './sim.ts';
+import { register as dlq } from './dlq.ts';
+import { register as replay } from './replay.ts';
+import { register as rebuild } from './rebuild.ts';
 
 /**
  * Operator commands beyond the roles (dead letters, replay, rebuild, rate, ...). Each lives in
@@ -7,4 +10,7 @@ import { register as sim } from './sim.ts';
  */
 export function registerCommands(program: Command): void {
   sim(program);
+  dlq(program);
+  replay(program);
+  rebuild(program);
 }
