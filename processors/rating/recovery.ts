@@ -13,7 +13,10 @@ export async function readRange(
   subject: string,
   fromSeq: number,
   visit: (m: JsMsg) => Promise<void> | void,
+  /** Stop after this stream sequence (default: the end). */
+  toSeq = Number.MAX_SAFE_INTEGER,
 ): Promise<number> {
+  if (fromSeq > toSeq) return 0;
   const oc = await js.consumers.get(stream, {
     filter_subjects: subject,
     opt_start_seq: Math.max(1, fromSeq),
@@ -23,13 +26,18 @@ export async function readRange(
     const batch = await oc.fetch({ max_messages: 500, expires: 1000 });
     let got = 0;
     let last: JsMsg | undefined;
+    let past = false;
     for await (const m of batch) {
+      if (m.seq > toSeq) {
+        past = true;
+        break;
+      }
       await visit(m);
       got++;
       read++;
       last = m;
     }
-    if (got === 0 || (last && last.info.pending === 0)) break;
+    if (past || got === 0 || (last && (last.info.pending === 0 || last.seq >= toSeq))) break;
   }
   await oc.delete().catch(() => undefined);
   return read;

@@ -41,6 +41,11 @@ export interface RatingDeps {
   metrics: Metrics;
   /** How often changed balances are saved (ms); recovery replays at most this much. */
   checkpointMs?: number;
+  /**
+   * On recovery, CDR ids of this many stream sequences before the checkpoint are read back into
+   * the duplicate index, so a CDR resent in a new batch shortly after a restart is still caught.
+   */
+  dedupPrescanSeqs?: number;
 }
 
 const enc = new TextEncoder();
@@ -104,6 +109,18 @@ async function recoverPartition(deps: RatingDeps, stores: ChargingStores, p: num
     worker.states.set(msisdn, entry);
   worker.appliedThrough = ckpt?.inputSeq ?? 0;
   const outputs = await scanOutputs(deps.nats.js, p, ckpt?.ratedSeq ?? 0);
+  const prescanFrom = Math.max(1, worker.appliedThrough - (deps.dedupPrescanSeqs ?? 20_000) + 1);
+  if (worker.appliedThrough > 0)
+    await readRange(
+      deps.nats.js,
+      'CDR',
+      subjects.charging(p),
+      prescanFrom,
+      (m) => {
+        if (m.seq <= worker.appliedThrough) worker.remember({ seq: m.seq, subject: m.subject, data: m.data });
+      },
+      worker.appliedThrough,
+    );
   const session: Session = {
     worker,
     publisher: new PipelinedPublisher(deps.nats.js, 256),

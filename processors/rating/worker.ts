@@ -109,6 +109,21 @@ export class PartitionWorker {
     return out;
   }
 
+  /** Reads an already-applied input only to remember its CDR and payment ids (recovery). */
+  remember(m: InputMessage): void {
+    const env = decodeBatch(m.data);
+    if (!env.ok) return;
+    for (const item of env.batch.items) {
+      if (m.subject.endsWith('.pay')) {
+        const v = validatePayment(item);
+        if (v.ok) this.dedup.check(`payment:${v.value.paymentId}`, `${v.value.amountFen}|${v.value.purpose}`);
+      } else {
+        const v = validators.cdr(item);
+        if (v.ok) this.dedup.check(v.value.cdrId, fingerprintOf(v.value));
+      }
+    }
+  }
+
   private async ensureStates(msisdns: Iterable<string>): Promise<void> {
     const missing = [...new Set(msisdns)].filter((n) => !this.states.has(n));
     if (missing.length === 0) return;

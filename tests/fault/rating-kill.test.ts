@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBatch, encodeBatch, systemClock, type RatedCdr } from '../../domain/index.ts';
+import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '../../infra/nats/index.ts';
+import { ingestCdrBatch } from '../../ingest/index.ts';
+import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts';
+import {
+  openChargingStores,
+  PartitionWorker,
+  provisioningLookup,
+  ratingConsumers,
+  readOutputParts,
+  sendPayment,
+} from '../../processors/rating/index.ts';
+import { readRange } from '../../processors/rating/recovery.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
+import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
+import { CdrGenerator, population } from '../../simulators/index.ts';
+import { startTestNats } from '../support/env.ts';
+
+const PARTITIONS = 2;
+const SEED = 5;
+const LINES = 150;
+const CDRS = 30_000;
+const catalog = loadCatalogFile('catalog/default.json');
+const START = Date.now() - 6 * 3_600_000;
+
+function spawnRating(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fault/fixtures/rating-child.ts'], {
+    env: { ...process.env, ...env, PARTITIONS: String(PARTITIONS) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited };
+}
+
+/** Raw batches of simulated CDRs as ingest would publish them to the charging partitions. */
+function inputBatches(): PublishItem[] {
+  const subs = population(SEED, LINES, planIdsOf(catalog));
+  const gen = new CdrGenerator(SEED, subs, START, 2);
+  const out: PublishItem[] = [];
+  for (let b = 0; b < CDRS / 100; b++) {
+    const raw = Array.from({ length: 100 }, () => gen.next());
+    const r = ingestCdrBatch(encodeBatch(`sim-${b}`, raw), {
+      source: 'test',
+      subject: 'raw.cdr.test',
+      partitions: PARTITIONS,
+      nowMs: Date.now(),
+      fallbackId: `b${b}`,
+    });
+    expect(r.rejected).toEqual([]);
+    out.push(...r.publishes);
+  }
+  return out;
+}
+
+describe('rating processor killed with SIGKILL while CDRs stream (real nats-server)', () => {
+  let env: Awaited<ReturnType<typeof startTestNats>>;
+  beforeAll(async () => {
+    env = await startTestNats();
+    await applyTopology(
+      env.nats.nc,
+      env.nats.jsm,
+      ratingConsumers(PARTITIONS).map((c) => ({ ...c, ackWaitSec: 2 })),
+    );
+    await provisionSimulatedLines(env.nats.nc, catalog, SEED, LINES, START - 86_400_000);
+  });
+  afterAll(async () => env?.close());
+
+  it('loses nothing, charges nothing twice, and every balance equals its ledger and a reference run', async () => {
+    const batches = inputBatches();
+    const pub = new PipelinedPublisher(env.nats.js, 64);
+    let published = 0;
+    let kills = 0;
+    const feeding = (async () => {
+      for (const [i, b] of batches.entries()) {
+        await pub.publish(b);
+        // 2 % republished as they are (same message id: the stream drops them) ...
+        if (i % 50 === 7) await pub.publish(b);
+        // ... and 1 % re-batched under a new message id: the charging dedup must drop those CDRs.
+        if (i % 100 === 3) await pub.publish({ ...b, msgId: `${b.msgId}-resent` });
+        if (i % 60 === 0)
+          await sendPayment(pub, PARTITIONS, {
+            paymentId: `pay-${i}`,
+            msisdn: population(SEED, LINES, [])[i % LINES]!.e164,
+            amountFen: 5000,
+            purpose: 'top_up',
+            atMs: START + i * 1000,
+          });
+        published++;
+        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 25));
+      }
+      await pub.flush();
+    })();
+
+    const natsEnv = { NATS_URL: env.server.url };
+    const deadline = Date.now() + 120_000;
+    let feedDone = false;
+    void feeding.then(() => (feedDone = true));
+    while (!feedDone || kills < 4) {
+      const { child, exited } = spawnRating(natsEnv);
+      await new Promise((r) => setTimeout(r, 700 + Math.floor(Math.random() * 1500)));
+      child.kill('SIGKILL');
+      await exited;
+      kills++;
+      if (Date.now() > deadline) throw new Error('feeding did not finish in time');
+    }
+    await feeding;
+    const final = spawnRating({ ...natsEnv, DRAIN: '1' });
+    expect(await final.exited).toBe(0);
+    expect(published).toBe(batches.length);
+
+    // Read every output: each CDR charged exactly once, ledger debits equal rated charges.
+    const charged = new Map<string, number>();
+    let ratedFen = 0;
+    const ledger: LedgerEntry[] = [];
+    for (let p = 0; p < PARTITIONS; p++) {
+      await readRange(env.nats.js, 'RATED', subjects.rated(p), 1, (m) => {
+        const env2 = decodeBatch(m.data);
+        if (!env2.ok) throw new Error(env2.reason);
+        for (const r of env2.batch.items as RatedCdr[]) {
+          charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
+          ratedFen += r.chargeFen;
+        }
+        ledger.push(...((readOutputParts(m.data)?.ledger ?? []) as LedgerEntry[]));
+      });
+    }
+    const inputIds = new Set<string>();
+    for (const b of batches)
+      for (const c of decodeBatch(b.data).ok
+        ? (JSON.parse(Buffer.from(b.data).toString()) as { items: { cdrId: string }[] }).items
+        : [])
+        inputIds.add(c.cdrId);
+    const lost = [...inputIds].filter((id) => !charged.has(id)).length;
+    const twice = [...charged.values()].filter((n) => n > 1).length;
+    const usageDebits = ledger.filter((l) => l.kind === 'usage').reduce((a, l) => a + l.amountFen, 0);
+    expect({ lost, twice, kills }).toEqual({ lost: 0, twice: 0, kills });
+    expect(kills).toBeGreaterThanOrEqual(4);
+    expect(charged.size).toBe(inputIds.size);
+    expect(usageDebits).toBe(ratedFen);
+    expect(new Set(ledger.map((l) => l.key)).size).toBe(ledger.length);
+
+    // Every saved balance = opening + credits − debits of its ledger.
+    const stores = await openChargingStores(env.nats.nc);
+    const states = new Map<string, SubscriberState>();
+    for await (const k of await stores.balances.keys()) {
+      const e = await stores.balances.get(k);
+      const v = e!.json<{ state: SubscriberState }>();
+      states.set(v.state.msisdn, v.state);
+    }
+    expect(states.size).toBe(LINES);
+    for (const [msisdn, st] of states) {
+      const sum = ledger
+        .filter((l) => l.msisdn === msisdn)
+        .reduce((a, l) => a + (l.direction === 'credit' ? l.amountFen : -l.amountFen), 0);
+      expect(st.balanceFen, msisdn).toBe(sum);
+    }
+
+    // A single-threaded reference over the same streams gives identical balances.
+    for (let p = 0; p < PARTITIONS; p++) {
+      const ref = new PartitionWorker(catalog, p, provisioningLookup(stores.subscribers), systemClock.nowMs);
+      await readRange(env.nats.js, 'CDR', subjects.charging(p), 1, async (m) => {
+        await ref.apply({ seq: m.seq, subject: m.subject, data: m.data });
+      });
+      for (const [msisdn, entry] of ref.states) expect(states.get(msisdn), msisdn).toEqual(entry.state);
+    }
+  });
+});
