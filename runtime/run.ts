@@ -8,6 +8,7 @@ import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } fr
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
 import { ratingConsumers, runRating } from '../processors/rating/index.ts';
+import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
 import { loadCatalogFile } from './catalog.ts';
 import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
 import { runSinks, sinks } from '../processors/sink/index.ts';
@@ -55,6 +56,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
     const consumers = [
       INGEST_CONSUMER,
       ...ratingConsumers(config.CDR_PARTITIONS),
+      ...nocConsumers,
       ...sinks.map((s) => s.consumer),
     ];
     await applyTopology(nats.nc, nats.jsm, consumers);
@@ -100,6 +102,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       track('ingest', runNatsIngest({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
     if (roles.includes('processor'))
       track('processor', runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog }, ac.signal));
+    if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
     if (roles.includes('sink') && ch)
       track(
         'sink',

@@ -11,6 +11,7 @@ import {
 } from '../../infra/nats/index.ts';
 import { ratedCdrSink } from './rated.ts';
 import { careSinks } from './care.ts';
+import { nocSinks } from './noc.ts';
 
 export interface SinkRole {
   spec: SinkSpec;
@@ -24,6 +25,7 @@ export const sinks: SinkRole[] = [
     consumer: { stream: 'RATED', durable: 'sink-cdr-rated', maxAckPending: 4000, ackWaitSec: 30 },
   },
   ...careSinks,
+  ...nocSinks,
 ];
 
 export interface SinkDepsAll {
