@@ -6,7 +6,7 @@ import type { Logger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } from '../infra/nats/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
-import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
+import { INGEST_CONSUMER, runInboxWatcher, runNatsIngest } from '../ingest/index.ts';
 import { ratingConsumers, runRating } from '../processors/rating/index.ts';
 import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
 import { loadCatalogFile } from './catalog.ts';
@@ -98,8 +98,12 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       await Promise.all(running);
     });
 
-    if (roles.includes('ingest'))
+    if (roles.includes('ingest')) {
       track('ingest', runNatsIngest({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
+      // CDR files dropped into DATA_DIR/inbox: imported once each, moved to done/ or failed/ with a report.
+      const inbox = { ...base, partitions: config.CDR_PARTITIONS, dir: join(dataDir, 'inbox') };
+      track('ingest-files', runInboxWatcher(inbox, ac.signal));
+    }
     if (roles.includes('processor'))
       track('processor', runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog }, ac.signal));
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
