@@ -8,6 +8,9 @@ import { reservationRoutes } from './reservations.ts';
 import { orderRoutes } from './orders.ts';
 import { contractRoutes } from './contracts.ts';
 import { runActivation } from './activation.ts';
+import { paymentRoutes } from './payments.ts';
+import { unsubscribeRoutes } from './unsubscribe.ts';
+import { usageReportRoutes } from './usage-report.ts';
 
 export { openCareContext, type CareDeps, type CareContext } from './context.ts';
 export { careBuckets } from './store.ts';
@@ -30,6 +33,9 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     reservationRoutes(child, ctx);
     orderRoutes(child, ctx);
     contractRoutes(child, ctx);
+    paymentRoutes(child, ctx);
+    unsubscribeRoutes(child, ctx);
+    usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.
     const ac = new AbortController();

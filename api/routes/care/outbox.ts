@@ -12,13 +12,19 @@ export interface MessageGateway {
 
 /**
  * Simulated gateway: e-mail to a `.invalid` domain bounces, SMS to a number ending in 0000 is
- * unreachable; everything else is accepted. `down` makes every send fail (gateway outage).
+ * unreachable, an address starting with `flaky` fails its first send only (a transient error);
+ * everything else is accepted. `down` makes every send fail (gateway outage).
  */
 export function simulatedGateway(): MessageGateway & { down: boolean } {
+  const flaky = new Set<string>();
   const g = {
     down: false,
     send: async (channel: 'sms' | 'email', to: string): Promise<string | null> => {
       if (g.down) return 'gateway_unavailable';
+      if (to.startsWith('flaky') && !flaky.has(to)) {
+        flaky.add(to);
+        return 'temporary_failure';
+      }
       if (channel === 'email' && to.endsWith('.invalid')) return 'mailbox_unreachable';
       if (channel === 'sms' && to.endsWith('0000')) return 'number_unreachable';
       return null;

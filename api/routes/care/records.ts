@@ -11,7 +11,12 @@ export const IdType = Type.Union(
   ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'].map((v) => Type.Literal(v)),
 );
 export const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]);
-export const Channel = Type.Union(['counter', 'web', 'app', 'phone'].map((v) => Type.Literal(v)));
+export const Channel = Type.Union([
+  Type.Literal('counter'),
+  Type.Literal('web'),
+  Type.Literal('app'),
+  Type.Literal('phone'),
+]);
 export const ServiceType = Type.Union(['mobile', 'broadband', 'fixed', 'bundle'].map((v) => Type.Literal(v)));
 export const AddressSchema = Type.Object(
   {
@@ -47,7 +52,7 @@ export type CustomerRecord = Static<typeof CustomerRecord>;
 export const LineRecord = Type.Object({
   msisdn: E164,
   customerId: Id,
-  status: Type.Union(['pre_opened', 'active', 'closed'].map((v) => Type.Literal(v))),
+  status: Type.Union([Type.Literal('pre_opened'), Type.Literal('active'), Type.Literal('closed')]),
   planId: Str(64),
   openedAtMs: Ms,
   contractEndMs: Type.Union([Ms, Type.Null()]),
