@@ -1,0 +1,166 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Care API load test (issue 5): customer lookup, order placement and usage query through the real
+ * API (nats-server + embedded ClickHouse), with a bare-Fastify baseline measured in the same run,
+ * while the CDR simulator streams in the background. Prints one JSON object.
+ *
+ *   npx tsx bench/loadtest-care.ts            (or `run()` from the loadtest runner)
+ *   LOADTEST_SEC=10 LOADTEST_CONNECTIONS=20 LOADTEST_CDR_RATE=20000
+ */
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { createApi, seedDemoUsers } from '../api/index.ts';
+import { randomIds, systemClock } from '../domain/index.ts';
+import { loadConfig } from '../infra/config/index.ts';
+import { createLogger } from '../infra/log/index.ts';
+import { createMetrics } from '../infra/metrics/index.ts';
+import { applyTopology } from '../infra/nats/index.ts';
+import { runCdrSimulator } from '../simulators/index.ts';
+import { startBenchEnv } from './harness.ts';
+
+const num = (name: string, dflt: number) => {
+  const v = Number(process.env[name] ?? dflt);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
+  return v;
+};
+
+interface Figures {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(o: autocannon.Options): Promise<Figures> {
+  const r = await autocannon(o);
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const durationSec = num('LOADTEST_SEC', 10);
+  const connections = num('LOADTEST_CONNECTIONS', 20);
+  const cdrRate = num('LOADTEST_CDR_RATE', 20_000);
+  const env = await startBenchEnv();
+  const log = createLogger('silent');
+  const ac = new AbortController();
+  const baseline = Fastify({ logger: false });
+  baseline.get('/ping', async () => ({ ok: true, customerId: 'cus-baseline', name: 'baseline' }));
+  const api = await createApi({
+    config: { ...loadConfig({}), PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+    nats: env.nats,
+    ch: env.ch,
+    metrics: createMetrics(),
+    log,
+    clock: systemClock,
+    ids: randomIds,
+    dashboardDir: '/nonexistent-dashboard',
+  });
+  try {
+    await applyTopology(env.nats.nc, env.nats.jsm, []);
+    await seedDemoUsers(env.nats, log);
+    const url = await api.listen();
+    const baseUrl = await baseline.listen({ port: 0, host: '127.0.0.1' });
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'agent', password: 'agent-demo-2026' },
+    });
+    const cookie = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    const headers = { cookie, 'content-type': 'application/json' };
+    const mobile = '+8613600000001';
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers: { cookie },
+      payload: {
+        name: '压测客户',
+        idType: 'resident_id',
+        idNumber: '11010519491231002X',
+        mobile,
+        address: { province: '北京', city: '北京', district: '朝阳区', street: '建国路', number: '1号' },
+        serviceType: 'mobile',
+        channel: 'counter',
+      },
+    });
+    const customerId = (created.json() as { customer: { customerId: string } }).customer.customerId;
+    const sim =
+      cdrRate > 0
+        ? runCdrSimulator(
+            env.nats,
+            {
+              seed: 7,
+              subscribers: 20_000,
+              rate: cdrRate,
+              startMs: Date.now(),
+              batchSize: 100,
+              planIds: ['flat'],
+            },
+            ac.signal,
+          ).catch(() => undefined)
+        : Promise.resolve(undefined);
+    const common = { connections, duration: durationSec };
+    const result = {
+      baseline: await measure({ ...common, url: `${baseUrl}/ping` }),
+      customerLookup: await measure({ ...common, url: `${url}/api/v1/customers/${customerId}`, headers }),
+      orderPlacement: await measure({
+        ...common,
+        url: `${url}/api/v1/orders`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ customerId, msisdn: mobile, channel: 'counter' }),
+      }),
+      usageQuery: await measure({
+        ...common,
+        url: `${url}/api/v1/subscribers/${encodeURIComponent(mobile)}/usage/summary?period=this_month`,
+        headers,
+      }),
+    };
+    ac.abort();
+    await sim;
+    const base = result.baseline.reqPerSec || 1;
+    return {
+      scenario: 'care',
+      durationSec,
+      connections,
+      cdrRatePerSec: cdrRate,
+      ...result,
+      ratioToBaseline: {
+        customerLookup: +(result.customerLookup.reqPerSec / base).toFixed(3),
+        orderPlacement: +(result.orderPlacement.reqPerSec / base).toFixed(3),
+        usageQuery: +(result.usageQuery.reqPerSec / base).toFixed(3),
+      },
+      target: {
+        lookupRatioAtLeast: 0.25,
+        lookupP99BelowMs: 50,
+        met: result.customerLookup.reqPerSec / base >= 0.25 && result.customerLookup.p99Ms < 50,
+      },
+    };
+  } finally {
+    ac.abort();
+    await api.close();
+    await baseline.close();
+    await env.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  run().then(
+    (r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
