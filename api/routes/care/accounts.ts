@@ -6,7 +6,7 @@ import { AuthStore, hashPassword } from '../../auth/index.ts';
 import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, Username } from '../../schemas.ts';
 import type { CareContext } from './context.ts';
-import { customerByMsisdn } from './customers.ts';
+import { customerByMsisdn } from './customer-view.ts';
 
 const Registration = Type.Object(
   {

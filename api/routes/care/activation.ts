@@ -4,7 +4,7 @@ import { nextStep, type AcceptanceOrder } from '../../../domain/orders/index.ts'
 import { runConsumer, isNotFound } from '../../../infra/nats/index.ts';
 import { ConflictError } from '../../errors.ts';
 import type { CareContext } from './context.ts';
-import { customerKey } from './customers.ts';
+import { customerKey } from './customer-view.ts';
 import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './order-store.ts';
 import { msisdnKey } from './store.ts';
 import type { LineRecord } from './records.ts';

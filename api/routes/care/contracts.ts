@@ -6,7 +6,7 @@ import { compile, formatYuan } from '../../../domain/index.ts';
 import { maskIdNumber } from '../../../domain/customer/index.ts';
 import { ApiError, NotFoundError } from '../../errors.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customers.ts';
+import { loadCustomer } from './customer-view.ts';
 import { orderKey, orderRepo, orderView, saveStep, transition } from './order-store.ts';
 import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';

@@ -1,91 +1,31 @@
-import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  checkResidentId,
   diffProfile,
-  maskAddress,
-  maskEmail,
   maskIdNumber,
-  maskPhone,
   needsApproval,
   normaliseIdNumber,
 } from '../../../domain/customer/index.ts';
-import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
+import { ApiError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import type { Session } from '../../auth/index.ts';
-import { assertOwn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
+import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
+import {
+  CustomerId,
+  Email,
+  IdNumber,
+  Landline,
+  Name,
+  customerByMsisdn,
+  customerKey,
+  idKey,
+  loadCustomer,
+  mobileKey,
+  validateIdentity,
+  view,
+} from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { AddressSchema, Channel, IdType, Locale, ServiceType, type CustomerRecord } from './records.ts';
-
-const CustomerId = Type.String({ pattern: '^cus-[A-Za-z0-9_-]{1,40}$', maxLength: 44 });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
-const IdNumber = Type.String({ minLength: 4, maxLength: 32, pattern: '^[0-9A-Za-z-]+$' });
-const Landline = Type.String({ pattern: '^[0-9-]{7,20}$' });
-const Email = Type.String({ format: 'email', maxLength: 254 });
-
-export const idKey = (idType: string, idNumber: string) =>
-  `id.${createHash('sha256')
-    .update(`${idType}:${normaliseIdNumber(idType, idNumber)}`)
-    .digest('hex')}`;
-export const mobileKey = (msisdn: string) => `m.${msisdn.slice(1)}`;
-export const customerKey = (id: string) => `c.${id}`;
-
-/** Throws 400 naming /idNumber when a resident ID fails its check digit or birth date. */
-export function validateIdentity(
-  idType: string,
-  idNumber: string,
-  nowMs: number,
-  field = '/idNumber',
-): string | undefined {
-  if (idType !== 'resident_id') return undefined;
-  const r = checkResidentId(idNumber, nowMs);
-  if (!r.ok) throw new ValidationError(field, `${r.code}: ${r.message}`);
-  return r.birthDate;
-}
-
-/** The customer as a response: personal data masked unless `reveal` (own record or audited reveal). */
-export function view(c: CustomerRecord, revision: number, reveal: boolean) {
-  return {
-    customerId: c.customerId,
-    revision,
-    name: c.name,
-    idType: c.idType,
-    idNumber: reveal ? c.idNumber : maskIdNumber(c.idNumber),
-    mobile: reveal ? c.mobile : maskPhone(c.mobile),
-    ...(c.landline ? { landline: reveal ? c.landline : maskPhone(c.landline) } : {}),
-    ...(c.email ? { email: reveal ? c.email : maskEmail(c.email) } : {}),
-    address: reveal ? c.address : maskAddress(c.address),
-    serviceType: c.serviceType,
-    locale: c.locale,
-    registeredAtMs: c.registeredAtMs,
-    updatedAtMs: c.updatedAtMs,
-    masked: !reveal,
-    ...(c.pendingIdentityChange
-      ? {
-          pendingIdentityChange: {
-            idType: c.pendingIdentityChange.idType,
-            idNumber: maskIdNumber(c.pendingIdentityChange.idNumber),
-            requestedBy: c.pendingIdentityChange.requestedBy,
-            atMs: c.pendingIdentityChange.atMs,
-          },
-        }
-      : {}),
-  };
-}
-
-export async function loadCustomer(ctx: CareContext, session: Session, customerId: string) {
-  const c = await ctx.customers.must(customerKey(customerId));
-  assertOwn(session, c.value);
-  return c;
-}
-
-export async function customerByMsisdn(ctx: CareContext, msisdn: string) {
-  const idx = await ctx.index.get(mobileKey(msisdn));
-  if (!idx) return null;
-  return ctx.customers.get(customerKey(idx.value.customerId));
-}
 
 const NewCustomer = Type.Object(
   {
@@ -376,109 +316,6 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         changes: diff,
         identityChangePending: identityWanted,
       });
-    },
-  );
-
-  r.post(
-    '/api/v1/customers/:customerId/identity-change/decision',
-    {
-      schema: {
-        tags: ['care'],
-        summary: "Supervisor's approval or rejection of a pending identity change",
-        params: Params,
-        body: Type.Object(
-          {
-            approve: Type.Boolean(),
-            revision: Type.Integer({ minimum: 1 }),
-            note: Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      config: { roles: ['supervisor', 'admin'] },
-    },
-    async (request) => {
-      const session = who(request);
-      const cur = await ctx.customers.must(customerKey(request.params.customerId));
-      const p = cur.value.pendingIdentityChange;
-      if (!p) throw new NotFoundError('no identity change is pending');
-      if (cur.revision !== request.body.revision)
-        throw new ApiError('REVISION_CONFLICT', 'changed since you read it', '/revision');
-      const { pendingIdentityChange: _drop, ...rest } = cur.value;
-      void _drop;
-      const now = clock.nowMs();
-      let next: CustomerRecord = { ...rest, updatedAtMs: now };
-      const approve = request.body.approve;
-      if (approve) {
-        const claimed = await ctx.index.create(idKey(p.idType, p.idNumber), {
-          customerId: cur.value.customerId,
-        });
-        if (claimed === null)
-          throw new ApiError('DUPLICATE', 'another customer already holds that identity number', '/idNumber');
-        next = { ...next, idType: p.idType, idNumber: p.idNumber };
-      }
-      const rev = await ctx.customers.update(customerKey(cur.value.customerId), next, cur.revision);
-      if (approve) await ctx.index.kv.delete(idKey(cur.value.idType, cur.value.idNumber));
-      await ctx.recorder.audit(
-        actorOf(session),
-        approve ? 'customer.identity_change_approved' : 'customer.identity_change_rejected',
-        'customer',
-        cur.value.customerId,
-        {
-          customerId: cur.value.customerId,
-          changes: approve
-            ? diffProfile(
-                { idType: cur.value.idType, idNumber: cur.value.idNumber },
-                { idType: p.idType, idNumber: p.idNumber },
-              )
-            : [],
-          ...(request.body.note ? { reason: request.body.note } : {}),
-        },
-      );
-      await ctx.notice(next, 'identity_change_decided', {
-        decision: approve
-          ? next.locale === 'en'
-            ? 'approved'
-            : '批准'
-          : next.locale === 'en'
-            ? 'rejected'
-            : '驳回',
-      });
-      return view(next, rev, false);
-    },
-  );
-
-  r.get(
-    '/api/v1/customers/:customerId/audit',
-    {
-      schema: {
-        tags: ['care'],
-        summary: "The customer's audit trail, newest first (from ClickHouse)",
-        params: Params,
-      },
-      config: { roles: staff },
-    },
-    async (request) => {
-      const rs = await ctx.deps.ch.client.query({
-        query: `SELECT event_id, toUnixTimestamp64Milli(at) AS at_ms, actor, actor_role, action, entity, entity_id, changes, reason
-                FROM ${ctx.deps.ch.db}.care_audit FINAL WHERE customer_id = {id:String} ORDER BY at DESC, event_id DESC LIMIT 500`,
-        query_params: { id: request.params.customerId },
-        format: 'JSONEachRow',
-      });
-      const rows = await rs.json<Record<string, unknown>>();
-      return {
-        entries: rows.map((x) => ({
-          eventId: String(x.event_id),
-          atMs: Number(x.at_ms),
-          actor: String(x.actor),
-          role: String(x.actor_role),
-          action: String(x.action),
-          entity: String(x.entity),
-          entityId: String(x.entity_id),
-          changes: JSON.parse(String(x.changes)) as unknown,
-          reason: String(x.reason),
-        })),
-      };
     },
   );
 }

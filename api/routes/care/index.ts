@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { openCareContext, type CareDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
+import { customerReviewRoutes } from './customer-review.ts';
 import { accountRoutes } from './accounts.ts';
 import { notificationRoutes } from './notifications.ts';
 import { planRoutes } from './plans.ts';
@@ -27,6 +28,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
   void app.register(async (child) => {
     const ctx = await openCareContext(deps);
     customerRoutes(child, ctx);
+    customerReviewRoutes(child, ctx);
     accountRoutes(child, ctx);
     notificationRoutes(child, ctx);
     planRoutes(child, ctx);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { maskEmail, maskPhone } from '../../../domain/customer/index.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customers.ts';
+import { loadCustomer } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import type { NotificationRecord } from './records.ts';
 

@@ -5,7 +5,7 @@ import { compatible, newAcceptanceOrder } from '../../../domain/orders/index.ts'
 import { ApiError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customers.ts';
+import { loadCustomer } from './customer-view.ts';
 import {
   orderKey,
   orderRepo,

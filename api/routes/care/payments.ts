@@ -5,7 +5,7 @@ import { formatYuan, stableId } from '../../../domain/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staffAndCustomer, who, type CareContext } from './context.ts';
-import { customerByMsisdn, loadCustomer } from './customers.ts';
+import { customerByMsisdn, loadCustomer } from './customer-view.ts';
 import type { OnlineMethod } from './gateway.ts';
 import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';

@@ -11,7 +11,7 @@ import {
 import { formatYuan } from '../../../domain/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customers.ts';
+import { loadCustomer } from './customer-view.ts';
 import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, StockRecord, type ReservationRecord } from './records.ts';

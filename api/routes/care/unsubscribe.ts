@@ -6,7 +6,7 @@ import { reviewUnsubscribe } from '../../../domain/orders/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { customerKey, loadCustomer } from './customers.ts';
+import { customerKey, loadCustomer } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel } from './records.ts';
 import { msisdnKey, Repo } from './store.ts';

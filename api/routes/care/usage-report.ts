@@ -6,7 +6,7 @@ import { levelOf, maskPhone } from '../../../domain/customer/index.ts';
 import { UnavailableError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staff, who, type CareContext } from './context.ts';
-import { customerByMsisdn, customerKey } from './customers.ts';
+import { customerByMsisdn, customerKey } from './customer-view.ts';
 import type { CustomerRecord } from './records.ts';
 
 const TZ_MS = 8 * 3_600_000;

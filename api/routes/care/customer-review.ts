@@ -1,0 +1,120 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { diffProfile } from '../../../domain/customer/index.ts';
+import { ApiError, NotFoundError } from '../../errors.ts';
+import { staff, who, type CareContext } from './context.ts';
+import { CustomerId, customerKey, idKey, view } from './customer-view.ts';
+import { actorOf } from './recorder.ts';
+import type { CustomerRecord } from './records.ts';
+
+const Params = Type.Object({ customerId: CustomerId }, { additionalProperties: false });
+
+/** Supervisor review of identity changes, and the customer's audit trail. */
+export function customerReviewRoutes(app: FastifyInstance, ctx: CareContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { clock } = ctx.deps;
+
+  r.post(
+    '/api/v1/customers/:customerId/identity-change/decision',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "Supervisor's approval or rejection of a pending identity change",
+        params: Params,
+        body: Type.Object(
+          {
+            approve: Type.Boolean(),
+            revision: Type.Integer({ minimum: 1 }),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      config: { roles: ['supervisor', 'admin'] },
+    },
+    async (request) => {
+      const session = who(request);
+      const cur = await ctx.customers.must(customerKey(request.params.customerId));
+      const p = cur.value.pendingIdentityChange;
+      if (!p) throw new NotFoundError('no identity change is pending');
+      if (cur.revision !== request.body.revision)
+        throw new ApiError('REVISION_CONFLICT', 'changed since you read it', '/revision');
+      const { pendingIdentityChange: _drop, ...rest } = cur.value;
+      void _drop;
+      const now = clock.nowMs();
+      let next: CustomerRecord = { ...rest, updatedAtMs: now };
+      const approve = request.body.approve;
+      if (approve) {
+        const claimed = await ctx.index.create(idKey(p.idType, p.idNumber), {
+          customerId: cur.value.customerId,
+        });
+        if (claimed === null)
+          throw new ApiError('DUPLICATE', 'another customer already holds that identity number', '/idNumber');
+        next = { ...next, idType: p.idType, idNumber: p.idNumber };
+      }
+      const rev = await ctx.customers.update(customerKey(cur.value.customerId), next, cur.revision);
+      if (approve) await ctx.index.kv.delete(idKey(cur.value.idType, cur.value.idNumber));
+      await ctx.recorder.audit(
+        actorOf(session),
+        approve ? 'customer.identity_change_approved' : 'customer.identity_change_rejected',
+        'customer',
+        cur.value.customerId,
+        {
+          customerId: cur.value.customerId,
+          changes: approve
+            ? diffProfile(
+                { idType: cur.value.idType, idNumber: cur.value.idNumber },
+                { idType: p.idType, idNumber: p.idNumber },
+              )
+            : [],
+          ...(request.body.note ? { reason: request.body.note } : {}),
+        },
+      );
+      await ctx.notice(next, 'identity_change_decided', {
+        decision: approve
+          ? next.locale === 'en'
+            ? 'approved'
+            : '批准'
+          : next.locale === 'en'
+            ? 'rejected'
+            : '驳回',
+      });
+      return view(next, rev, false);
+    },
+  );
+
+  r.get(
+    '/api/v1/customers/:customerId/audit',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "The customer's audit trail, newest first (from ClickHouse)",
+        params: Params,
+      },
+      config: { roles: staff },
+    },
+    async (request) => {
+      const rs = await ctx.deps.ch.client.query({
+        query: `SELECT event_id, toUnixTimestamp64Milli(at) AS at_ms, actor, actor_role, action, entity, entity_id, changes, reason
+                FROM ${ctx.deps.ch.db}.care_audit FINAL WHERE customer_id = {id:String} ORDER BY at DESC, event_id DESC LIMIT 500`,
+        query_params: { id: request.params.customerId },
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<Record<string, unknown>>();
+      return {
+        entries: rows.map((x) => ({
+          eventId: String(x.event_id),
+          atMs: Number(x.at_ms),
+          actor: String(x.actor),
+          role: String(x.actor_role),
+          action: String(x.action),
+          entity: String(x.entity),
+          entityId: String(x.entity_id),
+          changes: JSON.parse(String(x.changes)) as unknown,
+          reason: String(x.reason),
+        })),
+      };
+    },
+  );
+}
