@@ -115,6 +115,25 @@ describe('care: customer entry, accounts, profile change, reveal (real NATS + Cl
     const cookie = await env.login('wangwu', 'Hall-Pass-2026');
     const own = await env.api.app.inject({ url: `/api/v1/customers/${c.customerId}`, headers: { cookie } });
     expect(own.json()).toMatchObject({ mobile: body.mobile, masked: false });
+    // password change: wrong current → 401, weak → names the field, good → the new one logs in
+    const pw = (payload: object) =>
+      env.api.app.inject({ method: 'POST', url: '/api/v1/accounts/password', payload, headers: { cookie } });
+    expect(
+      (await pw({ currentPassword: 'nope', newPassword: 'x', newPasswordConfirm: 'x' })).statusCode,
+    ).toBe(401);
+    const weakNew = await pw({
+      currentPassword: 'Hall-Pass-2026',
+      newPassword: 'abc',
+      newPasswordConfirm: 'abc',
+    });
+    expect(weakNew.json().error.field).toBe('/newPassword');
+    const changed = await pw({
+      currentPassword: 'Hall-Pass-2026',
+      newPassword: 'New-Hall-Pass-7',
+      newPasswordConfirm: 'New-Hall-Pass-7',
+    });
+    expect(changed.statusCode).toBe(204);
+    await env.login('wangwu', 'New-Hall-Pass-7');
     const other = (await env.call('agent', 'POST', '/api/v1/customers', newCustomerBody())).json().customer;
     const denied = await env.api.app.inject({
       url: `/api/v1/customers/${other.customerId}`,

@@ -285,6 +285,28 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     );
   });
 
+  it("lists a customer's orders with their latest state so an open one can be resumed", async () => {
+    const c = await customer();
+    const o = (
+      await env.call('agent', 'POST', '/api/v1/orders', {
+        customerId: c.customerId,
+        msisdn: newMsisdn(),
+        channel: 'app',
+      })
+    ).json();
+    const list = await waitFor(async () => {
+      const r = (await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/orders`)).json();
+      return r.orders.length ? r : null;
+    });
+    expect(list?.orders[0]).toMatchObject({
+      orderId: o.orderId,
+      kind: 'new_line',
+      state: 'customer_info:done',
+    });
+    const resumed = (await env.call('agent', 'GET', `/api/v1/orders/${o.orderId}`)).json();
+    expect(resumed.nextStep).toBe('plan_selection');
+  });
+
   it('detects a tampered contract archive', async () => {
     const c = await customer();
     let o = (

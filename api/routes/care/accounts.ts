@@ -2,10 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { checkPassword, passwordRuleText } from '../../../domain/customer/index.ts';
-import { AuthStore, hashPassword } from '../../auth/index.ts';
-import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
+import { Kvm } from '@nats-io/kv';
+import { AuthStore, hashPassword, verifyPassword } from '../../auth/index.ts';
+import { ApiError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { E164, Username } from '../../schemas.ts';
-import type { CareContext } from './context.ts';
+import { who, type CareContext } from './context.ts';
+import { actorOf } from './recorder.ts';
 import { customerByMsisdn } from './customer-view.ts';
 
 const Registration = Type.Object(
@@ -69,6 +71,60 @@ export function accountRoutes(app: FastifyInstance, ctx: CareContext): void {
         },
       );
       return reply.code(201).send({ username: b.username, customerId: c.value.customerId });
+    },
+  );
+
+  r.post(
+    '/api/v1/accounts/password',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Change my business-hall password (audited; the strength rule applies)',
+        body: Type.Object(
+          {
+            currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+            newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+            newPasswordConfirm: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      config: { roles: ['customer'], rateLimit: { max: 5, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      const session = who(request);
+      const b = request.body;
+      const store = await storeP;
+      const user = await store.getUser(session.username);
+      if (!user || !(await verifyPassword(b.currentPassword, user.passwordHash)))
+        throw new UnauthenticatedError('the current password is wrong');
+      const broken = checkPassword(b.newPassword, {
+        phone: user.customerMsisdn ?? '',
+        username: user.username,
+      })[0];
+      if (broken)
+        throw new ValidationError(
+          '/newPassword',
+          `${broken}: ${passwordRuleText[broken].en} / ${passwordRuleText[broken]['zh-CN']}`,
+        );
+      if (b.newPassword !== b.newPasswordConfirm)
+        throw new ValidationError('/newPasswordConfirm', 'does not match / 两次输入的密码不一致');
+      const kv = await new Kvm(ctx.deps.nats.nc).open('users');
+      const e = await kv.get(user.username);
+      if (!e) throw new NotFoundError('no such account');
+      const next = { ...user, passwordHash: await hashPassword(b.newPassword) };
+      try {
+        await kv.update(user.username, new TextEncoder().encode(JSON.stringify(next)), e.revision);
+      } catch {
+        throw new ApiError('REVISION_CONFLICT', 'the account changed meanwhile; retry', '/currentPassword');
+      }
+      const c = user.customerMsisdn ? await customerByMsisdn(ctx, user.customerMsisdn) : null;
+      await ctx.recorder.audit(actorOf(session), 'account.password_changed', 'account', user.username, {
+        ...(c ? { customerId: c.value.customerId } : {}),
+        changes: [{ field: 'password', before: '***', after: '***' }],
+      });
+      if (c) await ctx.notice(c.value, 'profile_changed', { fields: 'password' });
+      return reply.code(204).send();
     },
   );
 }

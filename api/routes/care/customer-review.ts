@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { diffProfile } from '../../../domain/customer/index.ts';
 import { ApiError, NotFoundError } from '../../errors.ts';
 import { staff, who, type CareContext } from './context.ts';
-import { CustomerId, customerKey, idKey, view } from './customer-view.ts';
+import { CustomerId, customerKey, idKey, loadCustomer, view } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import type { CustomerRecord } from './records.ts';
 
@@ -113,6 +113,39 @@ export function customerReviewRoutes(app: FastifyInstance, ctx: CareContext): vo
           entityId: String(x.entity_id),
           changes: JSON.parse(String(x.changes)) as unknown,
           reason: String(x.reason),
+        })),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/customers/:customerId/orders',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "The customer's orders with their latest state (from ClickHouse), to resume open ones",
+        params: Params,
+      },
+      config: { roles: [...staff, 'customer'] },
+    },
+    async (request) => {
+      await loadCustomer(ctx, who(request), request.params.customerId);
+      const rs = await ctx.deps.ch.client.query({
+        query: `SELECT order_id, any(kind) AS kind, argMax(to_state, at) AS state,
+                  toUnixTimestamp64Milli(min(at)) AS opened_ms, toUnixTimestamp64Milli(max(at)) AS updated_ms
+                FROM ${ctx.deps.ch.db}.care_order_history FINAL WHERE customer_id = {id:String}
+                GROUP BY order_id ORDER BY updated_ms DESC LIMIT 200`,
+        query_params: { id: request.params.customerId },
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<Record<string, unknown>>();
+      return {
+        orders: rows.map((x) => ({
+          orderId: String(x.order_id),
+          kind: String(x.kind),
+          state: String(x.state),
+          openedAtMs: Number(x.opened_ms),
+          updatedAtMs: Number(x.updated_ms),
         })),
       };
     },

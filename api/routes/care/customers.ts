@@ -9,6 +9,7 @@ import {
 } from '../../../domain/customer/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
+import { SESSION_COOKIE } from '../../auth/index.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import {
   CustomerId,
@@ -208,7 +209,15 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
           { additionalProperties: false },
         ),
       },
-      config: { roles: staff },
+      config: {
+        roles: staff,
+        // reveals are rare and sensitive: 30 a minute per login session
+        rateLimit: {
+          max: 30,
+          timeWindow: 60_000,
+          keyGenerator: (req) => `reveal|${req.cookies[SESSION_COOKIE] ?? req.ip}`,
+        },
+      },
     },
     async (request) => {
       const session = who(request);
