@@ -1,7 +1,7 @@
 /**
  * Customer level and points (用户等级与积分). The rule, as told to customers:
  *
- * - Spend points: 1 point per whole yuan paid for usage and fees over the last 12 months.
+ * - Spend points: 1 point per whole yuan charged for rated usage over the last 12 months.
  * - Tenure points: 100 points per full year since the customer registered (capped at 10 years).
  * - Levels by total points: 普通 standard 0, 银卡 silver 1,000, 金卡 gold 3,000,
  *   白金 platinum 8,000, 钻石 diamond 20,000.
