@@ -5,6 +5,7 @@ import { usageRoutes } from './usage.ts';
 import { ingestRoutes } from './ingest.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
 import { careRoutes } from './care/index.ts';
+import { nocRoutes } from './noc/index.ts';
 
 /**
  * Every route module of the API, registered in one place. A new area adds its module here
@@ -16,4 +17,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   ingestRoutes(app, deps);
   deadLetterRoutes(app, deps);
   careRoutes(app, deps);
+  nocRoutes(app, deps);
 }

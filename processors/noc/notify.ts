@@ -73,3 +73,33 @@ export function resultNotice(
     },
   };
 }
+
+/** Tells an affected subscriber about the goodwill credit for an outage (zh-CN, English beside it). */
+export function goodwillNotice(
+  t: Ticket,
+  msisdn: string,
+  amountFen: number,
+  atMs: number,
+): NotificationEvent {
+  const yuan = (amountFen / 100).toFixed(2);
+  return {
+    eventId: stableId('ev', t.id, 'goodwill', msisdn),
+    notificationId: stableId('N', t.id, 'goodwill', msisdn),
+    atMs,
+    type: 'notification.queued',
+    channel: 'sms',
+    to: msisdn,
+    template: 'noc.outage_goodwill',
+    locale: 'zh-CN',
+    params: {
+      ticketId: t.id,
+      amountYuan: yuan,
+      textZh: `因网络故障给您带来不便，我们已为您补偿 ${yuan} 元（工单 ${t.id}）。`.slice(0, 200),
+      textEn:
+        `Sorry for the network outage: we credited ${yuan} yuan to your account (ticket ${t.id}).`.slice(
+          0,
+          200,
+        ),
+    },
+  };
+}

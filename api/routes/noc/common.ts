@@ -1,0 +1,77 @@
+import type { FastifyRequest } from 'fastify';
+import {
+  demoRoster,
+  NocRuleError,
+  type Technician,
+  type Ticket,
+  type Complaint,
+} from '../../../domain/noc/index.ts';
+import { telId, type NocService } from '../../../processors/noc/index.ts';
+import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
+import type { Clock, IdGenerator } from '../../../domain/index.ts';
+import type { Logger } from '../../../infra/log/index.ts';
+import { ApiError, ForbiddenError, ValidationError } from '../../errors.ts';
+import { sessionOf, type Session } from '../../auth/index.ts';
+
+export interface NocApiContext {
+  svc: NocService;
+  ch: ClickHouse;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  roster: readonly Technician[];
+}
+
+/** Staff who see every network ticket. */
+export const NOC_STAFF = ['noc', 'supervisor', 'admin'] as const;
+
+/** The roster entry of a technician login, or 403. */
+export function technicianOf(ctx: NocApiContext, s: Session): Technician {
+  const t = ctx.roster.find((x) => x.username === s.username);
+  if (!t) throw new ForbiddenError('this login is not on the technician roster');
+  return t;
+}
+
+/**
+ * Who may see a ticket: NOC staff and agents all; a technician only what is assigned to them;
+ * a customer only their own fault reports (or the network ticket their report was linked to).
+ */
+export function canSeeTicket(ctx: NocApiContext, s: Session, t: Ticket): boolean {
+  if (s.role === 'technician') return t.technicianId === technicianOf(ctx, s).id;
+  if (s.role === 'customer') {
+    if (!s.customerMsisdn) return false;
+    const tel = telId(s.customerMsisdn);
+    return t.customerMsisdn === s.customerMsisdn || t.relatedEntity.some((e) => e.id === tel);
+  }
+  return true;
+}
+
+export function canSeeComplaint(s: Session, c: Complaint): boolean {
+  if (s.role === 'customer') return s.customerMsisdn === c.customerMsisdn;
+  return s.role !== 'technician';
+}
+
+export const session = (r: FastifyRequest) => sessionOf(r);
+
+/** Maps a NOC rule refusal to the API's error shape (stable codes). */
+export function ruleError(err: unknown): never {
+  if (err instanceof NocRuleError) {
+    if (err.code === 'NOT_ASSIGNED') throw new ForbiddenError(err.message);
+    if (err.code === 'NOTE_REQUIRED') throw new ValidationError('/note', err.message);
+    if (err.code === 'SATISFACTION_INVALID') throw new ValidationError('/satisfaction', err.message);
+    throw new ApiError('INVALID_STATE', `${err.code}: ${err.message}`);
+  }
+  throw err;
+}
+
+/** CSV with a BOM (spreadsheets open UTF-8 Chinese text correctly); cells quoted when needed. */
+export function toCsv(header: string[], rows: (string | number | boolean | undefined)[][]): string {
+  const esc = (v: string | number | boolean | undefined) => {
+    const s = v === undefined ? '' : String(v);
+    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s; // no formula injection
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return `\ufeff${[header, ...rows].map((r) => r.map(esc).join(',')).join('\n')}\n`;
+}
+
+export const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString());

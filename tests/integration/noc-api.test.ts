@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
+import { randomIds, systemClock } from '../../domain/index.ts';
+import type { Complaint, Ticket } from '../../domain/noc/index.ts';
+import { loadConfig } from '../../infra/config/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
+import { createMetrics } from '../../infra/metrics/index.ts';
+import { applyTopology } from '../../infra/nats/index.ts';
+import { nocConsumers, runNocProcessor } from '../../processors/noc/index.ts';
+import { runSinks, sinks } from '../../processors/sink/index.ts';
+import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
+import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
+
+const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
+const SITE = 'GD-GZ-0031';
+const log = createLogger('silent');
+const until = <T>(fn: () => Promise<T | null | undefined | false>): Promise<T> => waitFor(fn) as Promise<T>;
+
+describe('NOC API (real nats-server and embedded ClickHouse)', () => {
+  let env: Awaited<ReturnType<typeof startTestNats>>;
+  let chEnv: Awaited<ReturnType<typeof openTestClickHouse>>;
+  let api: Api;
+  const ac = new AbortController();
+  const running: Promise<void>[] = [];
+  const cookies: Record<string, string> = {};
+  let ticket: Ticket;
+
+  const as = (user: string) => ({ cookie: cookies[user] ?? '' });
+  const get = (user: string, url: string) => api.app.inject({ url, headers: as(user) });
+  const post = (user: string, url: string, payload: object) =>
+    api.app.inject({ method: 'POST', url, payload, headers: as(user) });
+
+  /** Every message on a BSS subject so far, parsed. */
+  const bss = async (subject: string): Promise<unknown[]> => {
+    const ci = await env.nats.jsm.consumers.add('BSS', {
+      filter_subject: subject,
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      inactive_threshold: 30_000_000_000,
+    });
+    const c = await env.nats.js.consumers.get('BSS', ci.name);
+    let n = ci.num_pending;
+    const out: unknown[] = [];
+    if (n === 0) return out;
+    for await (const m of await c.fetch({ max_messages: n, expires: 2000 })) {
+      out.push(m.json());
+      if (--n === 0) break;
+    }
+    return out;
+  };
+
+  beforeAll(async () => {
+    env = await startTestNats();
+    chEnv = await openTestClickHouse();
+    await applyTopology(env.nats.nc, env.nats.jsm, [...nocConsumers, ...sinks.map((s) => s.consumer)]);
+    await seedDemoUsers(env.nats, log);
+    const metrics = createMetrics();
+    running.push(
+      runNocProcessor({ nats: env.nats, clock: systemClock, log, metrics, slaSweepMs: 0 }, ac.signal),
+    );
+    running.push(
+      runSinks(
+        { nats: env.nats, ch: chEnv.ch, clock: systemClock, log, metrics, batchMessages: 50, flushMs: 50 },
+        ac.signal,
+      ),
+    );
+    api = await createApi({
+      config: { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent' },
+      nats: env.nats,
+      ch: chEnv.ch,
+      metrics,
+      log,
+      clock: systemClock,
+      ids: randomIds,
+      dashboardDir: '/nonexistent-dashboard',
+    });
+    for (const u of ['noc', 'technician', 'customer', 'agent', 'supervisor']) {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: u, password: `${u}-demo-2026` },
+      });
+      cookies[u] = `sbss_session=${res.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    }
+    // Recent usage on the site's cells (3 subscribers, one of them the demo customer) and elsewhere.
+    const row = (msisdn: string, cell: string, i: number) => ({
+      cdr_id: `cdr-${i}`,
+      msisdn,
+      type: 'voice',
+      start_time: T0 - 3_600_000 + i * 1000,
+      duration_sec: 60,
+      bytes_up: 0,
+      bytes_down: 0,
+      called: '+8613900000000',
+      region: 'GD',
+      cell_id: cell,
+      roaming: 0,
+      plan_id: 'flat',
+      plan_version: 1,
+      charge_fen: 15,
+      billable_units: 60,
+      allowance_used: 0,
+      explanation: '',
+      rated_at: T0,
+      stream_seq: i,
+    });
+    await chEnv.ch.client.insert({
+      table: `${chEnv.ch.db}.cdr_rated`,
+      values: [
+        row(DEMO_CUSTOMER_MSISDN, `${SITE}-1`, 1),
+        row('+8613800000101', `${SITE}-2`, 2),
+        row('+8613800000102', `${SITE}-3`, 3),
+        row('+8613800000102', `${SITE}-3`, 4),
+        row('+8613800000999', 'GD-GZ-0099-1', 5),
+      ],
+      format: 'JSONEachRow',
+    });
+    await publishNetworkEvents(
+      env.nats,
+      scenarioEvents('site-power-loss', { seed: 9, startMs: T0, siteId: SITE, alarms: 300 }),
+    );
+    ticket = await until(async () => {
+      const res = await get('noc', '/api/v1/noc/tickets?open=true');
+      const items = (res.json() as { items: Ticket[] }).items;
+      return items.length === 1 && items[0]?.status === 'assigned' ? items[0] : null;
+    });
+  });
+  afterAll(async () => {
+    ac.abort();
+    await Promise.all(running);
+    await api?.close();
+    await chEnv?.close();
+    await env?.close();
+  });
+
+  it('NOC sees the one dispatched P1 ticket; the technician sees it as theirs; a customer sees nothing yet', async () => {
+    expect(ticket).toMatchObject({ priority: 'P1', technicianId: 'T-GD-GZ-01', siteId: SITE });
+    expect(ticket.dispatch?.reasonZh).toContain('在班');
+    expect((await get('technician', '/api/v1/noc/tickets')).json().total).toBe(1);
+    expect((await get('customer', '/api/v1/noc/tickets')).json().total).toBe(0);
+    expect((await get('customer', `/api/v1/noc/tickets/${ticket.id}`)).statusCode).toBe(404);
+    const alarms = (await get('noc', `/api/v1/noc/alarms?siteId=${SITE}&rootsOnly=true`)).json();
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({ probableCause: 'power_failure', ticketId: ticket.id });
+    expect(alarms[0].children).toBeGreaterThanOrEqual(5);
+    const csv = await get('noc', '/api/v1/noc/tickets.csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain(ticket.id);
+  });
+
+  it("a customer's fault report on an affected cell is linked to the network ticket, not duplicated", async () => {
+    const res = await post('customer', '/api/v1/noc/tickets', {
+      cellId: `${SITE}-1`,
+      channel: 'app',
+      description: '家里没信号',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ linked: true, ticket: { id: ticket.id } });
+    expect((await get('customer', '/api/v1/noc/tickets')).json().items.map((t: Ticket) => t.id)).toEqual([
+      ticket.id,
+    ]);
+  });
+
+  it('outage impact lists the subscribers of those cells; goodwill credit is applied once', async () => {
+    expect((await get('customer', `/api/v1/noc/tickets/${ticket.id}/impact`)).statusCode).toBe(403);
+    const impact = (await get('noc', `/api/v1/noc/tickets/${ticket.id}/impact`)).json();
+    expect(impact.count).toBe(3);
+    expect(impact.subscribers.map((s: { msisdnMasked: string }) => s.msisdnMasked)).toContain(
+      '+86138****0042',
+    );
+    expect(
+      (await post('noc', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 500 })).statusCode,
+    ).toBe(403);
+    const first = await post('supervisor', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 500 });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ subscribers: 3, totalFen: 1500, alreadyApplied: false });
+    const again = await post('supervisor', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 900 });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ amountFen: 500, subscribers: 3, alreadyApplied: true });
+    const adjustments = (await bss('bss.adjustment.goodwill')) as { msisdn: string; amountFen: number }[];
+    expect(adjustments.map((a) => a.amountFen)).toEqual([500, 500, 500]);
+    expect(new Set(adjustments.map((a) => a.msisdn)).size).toBe(3);
+  });
+
+  it('the technician works the ticket to resolved; the reporting customer is told', async () => {
+    const act = (payload: object) => post('technician', `/api/v1/noc/tickets/${ticket.id}/actions`, payload);
+    expect((await act({ action: 'resolve', note: 'x' })).json().error.code).toBe('INVALID_STATE');
+    expect(
+      (await post('noc', `/api/v1/noc/tickets/${ticket.id}/actions`, { action: 'accept' })).statusCode,
+    ).toBe(403);
+    for (const action of ['accept', 'on_the_way', 'on_site'])
+      expect((await act({ action })).statusCode).toBe(200);
+    expect((await act({ action: 'resolve' })).json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: '/note',
+    });
+    const done = await act({ action: 'resolve', note: '更换电源模块，恢复供电', parts: ['PSU-48V'] });
+    expect(done.json()).toMatchObject({ status: 'resolved', parts: ['PSU-48V'] });
+    const notices = (await bss('bss.notification.queued')) as {
+      to: string;
+      template: string;
+      params: Record<string, string>;
+    }[];
+    const toCustomer = notices.filter((n) => n.to === DEMO_CUSTOMER_MSISDN).map((n) => n.template);
+    expect(toCustomer.sort()).toEqual(['noc.fault_resolved', 'noc.outage_goodwill']);
+    expect(notices.find((n) => n.template === 'noc.fault_resolved')?.params.textZh).toContain('已处理完毕');
+    const tech = (await get('technician', '/api/v1/noc/technicians/me')).json();
+    expect(tech).toMatchObject({ id: 'T-GD-GZ-01', workload: 0 });
+  });
+
+  it('complaint lifecycle: suggested category, agent correction, solution, customer confirmation with satisfaction', async () => {
+    const reg = await post('customer', '/api/v1/noc/complaints', {
+      channel: 'app',
+      text: '这个月话费多扣了20元',
+    });
+    expect(reg.statusCode).toBe(201);
+    const c = reg.json() as Complaint;
+    expect(c).toMatchObject({
+      suggestedCategory: 'billing',
+      category: 'billing',
+      customerMsisdn: DEMO_CUSTOMER_MSISDN,
+    });
+    const act = (user: string, payload: object) =>
+      post(user, `/api/v1/noc/complaints/${c.id}/actions`, payload);
+    expect((await act('customer', { action: 'propose_solution', solution: 'x' })).statusCode).toBe(403);
+    expect(
+      (await act('agent', { action: 'correct_category', category: 'network_quality' })).json(),
+    ).toMatchObject({ category: 'network_quality', suggestedCategory: 'billing' });
+    await act('agent', { action: 'propose_solution', solution: '核实为信号问题导致重复计费，已退费' });
+    const closed = await act('customer', { action: 'close', customerConfirmed: true, satisfaction: 4 });
+    expect(closed.json()).toMatchObject({ status: 'closed', satisfaction: 4 });
+    expect((await get('agent', '/api/v1/noc/complaints?status=closed')).json().total).toBe(1);
+    expect((await get('agent', '/api/v1/noc/complaints.csv')).body).toContain(c.id);
+    expect(
+      (
+        await get(
+          'agent',
+          `/api/v1/noc/complaints/suggest?text=${encodeURIComponent('signal drops all the time')}`,
+        )
+      ).json().category,
+    ).toBe('network_quality');
+  });
+
+  it('ClickHouse keeps the alarm history, ticket versions and complaint versions', async () => {
+    const count = async (table: string, where = '1') => {
+      const rs = await chEnv.ch.client.query({
+        query: `SELECT count() AS n FROM ${chEnv.ch.db}.${table} WHERE ${where}`,
+        format: 'JSONEachRow',
+      });
+      return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+    };
+    await until(async () => (await count('noc_alarms', `site_id = '${SITE}'`)) >= 300);
+    await until(
+      async () =>
+        (await count('noc_ticket_events', `ticket_id = '${ticket.id}' AND status = 'resolved'`)) === 1,
+    );
+    await until(async () => (await count('noc_complaint_events', "status = 'closed'")) === 1);
+  });
+});
