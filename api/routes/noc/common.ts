@@ -1,11 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import {
-  demoRoster,
-  NocRuleError,
-  type Technician,
-  type Ticket,
-  type Complaint,
-} from '../../../domain/noc/index.ts';
+import { NocRuleError, type Technician, type Ticket, type Complaint } from '../../../domain/noc/index.ts';
 import { telId, type NocService } from '../../../processors/noc/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
