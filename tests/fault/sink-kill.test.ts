@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, type RatedCdr } from '../../domain/index.ts';
 import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { rateFlat } from '../../processors/flatrate/index.ts';
+import { sinks } from '../../processors/sink/index.ts';
 import { startTestNats } from '../support/env.ts';
 
 function runChild(
@@ -33,8 +34,10 @@ describe('sink killed between insert and ack (kill -9, real nats-server and Clic
   beforeAll(async () => {
     nats = await startTestNats();
     // Short ack wait so a killed sink's unacked batches come back quickly.
+    // The child runs every sink (runSinks), so every sink's consumer must exist.
     await applyTopology(nats.nats.nc, nats.nats.jsm, [
       { stream: 'RATED', durable: 'sink-cdr-rated', maxAckPending: 4000, ackWaitSec: 1 },
+      ...sinks.map((s) => s.consumer).filter((c) => c.durable !== 'sink-cdr-rated'),
     ]);
   });
   afterAll(async () => {
