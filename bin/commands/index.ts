@@ -3,6 +3,7 @@ import { register as sim } from './sim.ts';
 import { register as dlq } from './dlq.ts';
 import { register as replay } from './replay.ts';
 import { register as rebuild } from './rebuild.ts';
+import { register as networkFault } from './network-fault.ts';
 
 /**
  * Operator commands beyond the roles (dead letters, replay, rebuild, rate, ...). Each lives in
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   dlq(program);
   replay(program);
   rebuild(program);
+  networkFault(program);
 }
