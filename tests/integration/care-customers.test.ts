@@ -37,6 +37,17 @@ describe('care: customer entry, accounts, profile change, reveal (real NATS + Cl
     ).toEqual(['email:sent', 'sms:sent']);
   });
 
+  it('creates one customer when the same person is entered at two counters at once', async () => {
+    const body = newCustomerBody();
+    const both = await Promise.all([
+      env.call('agent', 'POST', '/api/v1/customers', body),
+      env.call('supervisor', 'POST', '/api/v1/customers', body),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    const ids = both.map((r) => r.json().customer.customerId);
+    expect(ids[0]).toBe(ids[1]);
+  });
+
   it('rejects a resident ID with a wrong check digit or birth date, naming /idNumber', async () => {
     const good = residentId();
     const bad = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');

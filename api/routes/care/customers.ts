@@ -88,12 +88,6 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
       const birthDate = validateIdentity(b.idType, b.idNumber, now);
       const idNumber = normaliseIdNumber(b.idType, b.idNumber);
       const customerId = ids.next('cus');
-      const claimed = await ctx.index.create(idKey(b.idType, idNumber), { customerId });
-      if (claimed === null) {
-        const existing = await ctx.index.must(idKey(b.idType, idNumber));
-        const c = await ctx.customers.must(customerKey(existing.value.customerId));
-        return reply.code(200).send({ created: false, customer: view(c.value, c.revision, false) });
-      }
       const rec: CustomerRecord = {
         customerId,
         name: b.name,
@@ -109,8 +103,16 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         registeredAtMs: now,
         updatedAtMs: now,
       };
+      // The record is written before the identity is claimed, so whoever wins the claim has a
+      // record a concurrent loser can read; the loser withdraws its own and answers with it.
       const rev = await ctx.customers.create(customerKey(customerId), rec);
       if (rev === null) throw new ApiError('INTERNAL', 'customer id collision');
+      if ((await ctx.index.create(idKey(b.idType, idNumber), { customerId })) === null) {
+        await ctx.customers.kv.purge(customerKey(customerId));
+        const existing = await ctx.index.must(idKey(b.idType, idNumber));
+        const c = await ctx.customers.must(customerKey(existing.value.customerId));
+        return reply.code(200).send({ created: false, customer: view(c.value, c.revision, false) });
+      }
       if ((await ctx.index.create(mobileKey(b.mobile), { customerId })) === null)
         request.log.warn({ customerId }, 'mobile already indexed to another customer; keeping the first');
       const session = who(request);
