@@ -18,6 +18,8 @@ export interface RejectedItem {
 export interface IngestResult {
   /** One publish per partition that received CDRs. */
   publishes: PublishItem[];
+  /** The accepted CDRs by partition (what `publishes` carries), for callers that re-batch. */
+  groups: Map<number, Cdr[]>;
   rejected: RejectedItem[];
   accepted: number;
 }
@@ -38,6 +40,7 @@ export function ingestCdrBatch(
     const id = stableId('dl', ctx.source, ctx.fallbackId);
     return {
       publishes: [],
+      groups: new Map(),
       accepted: 0,
       rejected: [
         {
@@ -87,5 +90,37 @@ export function ingestCdrBatch(
     const id = `in-${batchId}-p${p}`.slice(0, 128);
     publishes.push({ subject: subjects.cdr(p), data: encodeBatch(id, cdrs), msgId: id });
   }
-  return { publishes, rejected, accepted };
+  return { publishes, groups, rejected, accepted };
+}
+
+/**
+ * Merges the partition groups of several raw batches into few, larger messages (at most
+ * `maxPerMessage` CDRs each): with many partitions a 100-CDR raw batch would otherwise become
+ * messages of a handful of CDRs. Ids are derived from the raw sequences covered; if a redelivery
+ * groups differently, the charging partition's CDR-id dedup still charges each CDR once.
+ */
+export function mergeGroups(
+  groups: Map<number, Cdr[]>[],
+  idPrefix: string,
+  maxPerMessage: number,
+): PublishItem[] {
+  const all = new Map<number, Cdr[]>();
+  for (const g of groups)
+    for (const [p, cdrs] of g) {
+      const list = all.get(p);
+      if (list) for (const c of cdrs) list.push(c);
+      else all.set(p, [...cdrs]);
+    }
+  const out: PublishItem[] = [];
+  for (const [p, cdrs] of [...all].sort((a, b) => a[0] - b[0])) {
+    for (let i = 0, chunk = 0; i < cdrs.length; i += maxPerMessage, chunk++) {
+      const id = `${idPrefix}-p${p}-${chunk}`.slice(0, 128);
+      out.push({
+        subject: subjects.cdr(p),
+        data: encodeBatch(id, cdrs.slice(i, i + maxPerMessage)),
+        msgId: id,
+      });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 export { normaliseCdr, toE164, MAX_FUTURE_SKEW_MS, type Normalised, type Rejection } from './normalize.ts';
-export { ingestCdrBatch, type IngestResult, type RejectedItem } from './batch.ts';
-export { runNatsIngest, INGEST_CONSUMER, type IngestDeps } from './nats-adapter.ts';
+export { ingestCdrBatch, mergeGroups, type IngestResult, type RejectedItem } from './batch.ts';
+export { runNatsIngest, INGEST_CONSUMER, MAX_CDRS_PER_MESSAGE, type IngestDeps } from './nats-adapter.ts';
 export {
   decideLines,
   lineText,

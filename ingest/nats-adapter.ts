@@ -8,7 +8,11 @@ import {
   publishDeadLetter,
   runConsumer,
 } from '../infra/nats/index.ts';
-import { ingestCdrBatch } from './batch.ts';
+import { ingestCdrBatch, mergeGroups } from './batch.ts';
+import type { Cdr } from '../domain/index.ts';
+
+/** Largest CDR batch sent to a charging partition (keeps messages well under 1 MB). */
+export const MAX_CDRS_PER_MESSAGE = 500;
 
 export const INGEST_CONSUMER: ConsumerSpec = {
   stream: 'RAW',
@@ -43,8 +47,8 @@ export async function runNatsIngest(deps: IngestDeps, signal: AbortSignal): Prom
     signal,
     handle: async (msgs) => {
       const nowMs = deps.clock.nowMs();
+      const groups: Map<number, Cdr[]>[] = [];
       for (const m of msgs) {
-        const source = `ne:${m.subject.split('.')[2] ?? 'unknown'}`;
         const r = ingestCdrBatch(m.data, {
           source: 'nats',
           subject: m.subject,
@@ -52,14 +56,19 @@ export async function runNatsIngest(deps: IngestDeps, signal: AbortSignal): Prom
           nowMs,
           fallbackId: `RAW-${m.seq}`,
         });
-        for (const p of r.publishes) await publisher.publish(p);
+        groups.push(r.groups);
         for (const bad of r.rejected) {
           await publishDeadLetter(publisher, bad.info, bad.original);
           deps.metrics.deadLettered.inc({ source: 'nats', code: bad.info.code });
         }
-        if (r.rejected.length) deps.log.debug({ source, rejected: r.rejected.length }, 'dead-lettered CDRs');
+        if (r.rejected.length)
+          deps.log.debug({ subject: m.subject, rejected: r.rejected.length }, 'dead-lettered CDRs');
         deps.metrics.eventsIn.inc({ source: 'nats', kind: 'cdr' }, r.accepted);
       }
+      const first = msgs[0]?.seq ?? 0;
+      const last = msgs.at(-1)?.seq ?? 0;
+      for (const p of mergeGroups(groups, `in-raw-${first}-${last}`, MAX_CDRS_PER_MESSAGE))
+        await publisher.publish(p);
       await publisher.flush();
     },
   });

@@ -19,3 +19,6 @@ export {
   type ChargingStores,
   type Checkpoint,
 } from './store.ts';
+export { ProvisioningCache } from './provisioning.ts';
+export { runPaymentRouter, toAccountPayment, PAYMENT_ROUTER_CONSUMER } from './payment-router.ts';
+export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.ts';

@@ -16,11 +16,11 @@ import { readRange, scanOutputs } from './recovery.ts';
 import {
   loadStates,
   openChargingStores,
-  provisioningLookup,
   readCheckpoint,
   saveCheckpoint,
   type ChargingStores,
 } from './store.ts';
+import { ProvisioningCache } from './provisioning.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
 
 export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
@@ -62,12 +62,20 @@ const enc = new TextEncoder();
  */
 export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<void> {
   const stores = await openChargingStores(deps.nats.nc);
-  await Promise.all(Array.from({ length: deps.partitions }, (_, p) => runPartition(deps, stores, p, signal)));
+  const lines = await ProvisioningCache.open(stores.subscribers, deps.log);
+  try {
+    await Promise.all(
+      Array.from({ length: deps.partitions }, (_, p) => runPartition(deps, stores, lines, p, signal)),
+    );
+  } finally {
+    lines.stop();
+  }
 }
 
 async function runPartition(
   deps: RatingDeps,
   stores: ChargingStores,
+  lines: ProvisioningCache,
   p: number,
   signal: AbortSignal,
 ): Promise<void> {
@@ -77,7 +85,7 @@ async function runPartition(
     const stop = () => local.abort();
     signal.addEventListener('abort', stop, { once: true });
     try {
-      const session = await recoverPartition(deps, stores, p);
+      const session = await recoverPartition(deps, stores, lines, p);
       await consumePartition(deps, stores, session, local);
     } catch (err) {
       log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
@@ -96,14 +104,14 @@ interface Session {
 }
 
 /** Rebuilds a partition's state: checkpoint + outputs already published + every later input, in order. */
-async function recoverPartition(deps: RatingDeps, stores: ChargingStores, p: number): Promise<Session> {
+async function recoverPartition(
+  deps: RatingDeps,
+  stores: ChargingStores,
+  lines: ProvisioningCache,
+  p: number,
+): Promise<Session> {
   const t0 = Date.now();
-  const worker = new PartitionWorker(
-    deps.catalog,
-    p,
-    provisioningLookup(stores.subscribers),
-    deps.clock.nowMs,
-  );
+  const worker = new PartitionWorker(deps.catalog, p, lines.lookup, deps.clock.nowMs);
   const ckpt = await readCheckpoint(stores.checkpoints, p);
   for (const [msisdn, entry] of await loadStates(stores.balances, p, deps.log))
     worker.states.set(msisdn, entry);

@@ -204,8 +204,9 @@ export class PartitionWorker {
         entry.state = r.newState;
         this.dirty.add(cdr.msisdn);
         this.takeOpening(cdr.msisdn, out);
+        // The structured breakdown is not shipped per CDR (it would double the stream): it is
+        // re-derived on demand by explainCharge from the stored record.
         const rated: RatedCdr = toRatedCdr(r.rated);
-        rated.breakdownJson = JSON.stringify({ breakdown: r.rated.breakdown, sentence: r.rated.sentence });
         out.output.items.push(rated);
         out.output.ledger.push(...r.ledger);
         out.output.notifications.push(...r.notifications);

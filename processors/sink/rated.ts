@@ -66,6 +66,9 @@ export const ratedCdrSink: SinkSpec = {
         allowance_used: r.allowanceUsed,
         explanation: r.explanation,
         breakdown: r.breakdownJson ?? '',
+        direction: c.type === 'data' ? '' : c.direction,
+        apn: c.type === 'data' ? c.apn : '',
+        ne_id: c.neId,
         rated_at: r.ratedAtMs,
       });
     }

@@ -1,0 +1,184 @@
+import { encodeBatch, systemClock, type RawCdr } from '../domain/index.ts';
+import { createLogger } from '../infra/log/index.ts';
+import { createMetrics } from '../infra/metrics/index.ts';
+import { applyTopology, PipelinedPublisher, runConsumer, subjects, type PublishItem } from '../infra/nats/index.ts';
+import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
+import { ratingConsumers, runRating } from '../processors/rating/index.ts';
+import { runSinks, sinks } from '../processors/sink/index.ts';
+import { loadCatalogFile } from '../runtime/catalog.ts';
+import { planIdsOf, provisionSimulatedLines } from '../runtime/demo.ts';
+import { CdrGenerator, population } from '../simulators/index.ts';
+import { percentile, pollUntil, scalar, startBenchEnv, type BenchEnv } from './harness.ts';
+
+export interface PipelineOptions {
+  cdrs: number;
+  partitions: number;
+  subscribers: number;
+  batchSize: number;
+}
+
+const SEED = 1;
+
+/** The CDRs of the run, generated before timing so the generator is never the bottleneck. */
+function generate(o: PipelineOptions, planIds: string[], startMs: number): Uint8Array[] {
+  const gen = new CdrGenerator(SEED, population(SEED, o.subscribers, planIds), startMs, 1000);
+  const out: Uint8Array[] = [];
+  for (let b = 0; b * o.batchSize < o.cdrs; b++) {
+    const items: RawCdr[] = [];
+    for (let i = 0; i < o.batchSize && b * o.batchSize + i < o.cdrs; i++) items.push(gen.next()!);
+    out.push(encodeBatch(`bench-${b}`, items));
+  }
+  return out;
+}
+
+async function publishAll(env: BenchEnv, items: PublishItem[], sentAt: number[]): Promise<void> {
+  const pub = new PipelinedPublisher(env.nats.js, 512);
+  for (const [i, it] of items.entries()) {
+    sentAt[i] = performance.now();
+    await pub.publish(it);
+  }
+  await pub.flush();
+}
+
+/** Freshness: for each batch, from publish to the poll that first saw its rows counted. */
+function freshness(sentAt: number[], t0: number, samples: [number, number][], batchSize: number): { p50: number; p99: number } {
+  const lat: number[] = [];
+  let s = 0;
+  for (let i = 0; i < sentAt.length; i++) {
+    const need = (i + 1) * batchSize;
+    while (s < samples.length && (samples[s]![1] ?? 0) < need) s++;
+    const seen = samples[s];
+    if (seen) lat.push(t0 + seen[0] - (sentAt[i] ?? 0));
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: Math.round(percentile(lat, 50)), p99: Math.round(percentile(lat, 99)) };
+}
+
+/**
+ * Pass-through baseline: the same batches published, consumed (one ack per message), parsed and
+ * inserted into ClickHouse (two inserts in flight) with no validation, rating, balances or
+ * redelivery guarantees.
+ */
+async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions) {
+  await env.nats.jsm.streams.add({ name: 'BASE', subjects: ['base.>'] });
+  await env.nats.jsm.consumers.add('BASE', { durable_name: 'base', ack_policy: 'explicit' as never, max_ack_pending: 4000 });
+  await env.ch.client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${env.ch.db}.bench_baseline (id String, msisdn String, type String, start_time DateTime64(3,'UTC'), duration_sec UInt32, bytes UInt64, charge_fen Int64) ENGINE = MergeTree ORDER BY (msisdn, start_time)`,
+  });
+  const ac = new AbortController();
+  let rows = 0;
+  const consuming = runConsumer({
+    js: env.nats.js,
+    stream: 'BASE',
+    durable: 'base',
+    maxBatch: 200,
+    prefetch: 600,
+    lingerMs: 100,
+    concurrency: 2,
+    log: createLogger('silent'),
+    signal: ac.signal,
+    handle: async (msgs) => {
+      const values: Record<string, unknown>[] = [];
+      for (const m of msgs) {
+        const b = JSON.parse(Buffer.from(m.data).toString('utf8')) as { items: RawCdr[] };
+        for (const c of b.items)
+          values.push({
+            id: `${c.neId}-${c.recordSeq}`,
+            msisdn: c.msisdn,
+            type: c.type,
+            start_time: c.startMs,
+            duration_sec: c.type === 'sms' ? 0 : c.durationSec,
+            bytes: c.type === 'data' ? c.bytesUp + c.bytesDown : 0,
+            charge_fen: 0,
+          });
+      }
+      await env.ch.client.insert({ table: `${env.ch.db}.bench_baseline`, values, format: 'JSONEachRow' });
+      rows += values.length;
+    },
+  });
+  const t0 = performance.now();
+  const sentAt: number[] = [];
+  const publishing = publishAll(
+    env,
+    batches.map((data, i) => ({ subject: `base.${i % o.partitions}`, data, msgId: `base-${i}` })),
+    sentAt,
+  );
+  const poll = await pollUntil(async () => rows, o.cdrs, 600_000);
+  await publishing;
+  ac.abort();
+  await consuming;
+  return { cdrs: rows, seconds: poll.ms / 1000, cdrPerSec: Math.round(rows / (poll.ms / 1000)) };
+}
+
+async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, startMs: number) {
+  const catalog = loadCatalogFile('catalog/default.json');
+  await applyTopology(env.nats.nc, env.nats.jsm, [INGEST_CONSUMER, ...ratingConsumers(o.partitions), ...sinks.map((s) => s.consumer)]);
+  await provisionSimulatedLines(env.nats.nc, catalog, SEED, o.subscribers, startMs - 86_400_000);
+  const metrics = createMetrics();
+  const deps = { nats: env.nats, clock: systemClock, log: createLogger('warn'), metrics };
+  const ac = new AbortController();
+  const roles = Promise.all([
+    runNatsIngest({ ...deps, partitions: o.partitions }, ac.signal),
+    runRating({ ...deps, partitions: o.partitions, catalog }, ac.signal),
+    runSinks({ ...deps, ch: env.ch, batchMessages: 200, flushMs: 200 }, ac.signal),
+  ]);
+  await new Promise((r) => setTimeout(r, 2500)); // partitions recover (empty) before the clock starts
+  const sentAt: number[] = [];
+  const t0 = performance.now();
+  const publishing = publishAll(
+    env,
+    batches.map((data, i) => ({ subject: subjects.rawCdr(`NE-${i % 8}`), data, msgId: `raw-${i}` })),
+    sentAt,
+  );
+  const poll = await pollUntil(() => scalar(env.ch, `SELECT count() FROM ${env.ch.db}.cdr_rated`), o.cdrs, 900_000, 100);
+  await publishing;
+  const q = (sql: string) => scalar(env.ch, sql);
+  const db = env.ch.db;
+  const correctness = {
+    published: o.cdrs,
+    rated: await q(`SELECT count() FROM ${db}.cdr_rated`),
+    uniqueRated: await q(`SELECT uniqExact(cdr_id) FROM ${db}.cdr_rated`),
+    ledgerUsageEntries: await q(`SELECT count() FROM ${db}.ledger WHERE kind = 'usage'`),
+    sumDebitsFen: await q(`SELECT sum(amount_fen) FROM ${db}.ledger WHERE kind = 'usage'`),
+    sumChargesFen: await q(`SELECT sum(charge_fen) FROM ${db}.cdr_rated`),
+    deadLettered: (await env.nats.jsm.streams.info('DLQ')).state.messages,
+  };
+  ac.abort();
+  await roles;
+  return {
+    cdrs: correctness.rated,
+    seconds: poll.ms / 1000,
+    reached: poll.reached,
+    cdrPerSec: Math.round(correctness.rated / (poll.ms / 1000)),
+    freshnessMs: freshness(sentAt, t0, poll.samples, o.batchSize),
+    correctness: {
+      ...correctness,
+      duplicates: correctness.rated - correctness.uniqueRated,
+      debitsEqualCharges: correctness.sumDebitsFen === correctness.sumChargesFen,
+    },
+  };
+}
+
+export async function run(o: PipelineOptions): Promise<Record<string, unknown>> {
+  const catalog = loadCatalogFile('catalog/default.json');
+  const startMs = Date.now() - 2 * 3_600_000;
+  const batches = generate(o, planIdsOf(catalog), startMs);
+  // One ClickHouse session per process (chdb): both runs share the environment, not streams or tables.
+  const env = await startBenchEnv();
+  let base: Awaited<ReturnType<typeof baseline>>;
+  let result: Awaited<ReturnType<typeof full>>;
+  try {
+    base = await baseline(env, batches, o);
+    result = await full(env, batches, o, startMs);
+  } finally {
+    await env.close();
+  }
+  return {
+    scenario: 'pipeline',
+    options: o,
+    pipeline: result,
+    baseline: base,
+    ratio: Number((result.cdrPerSec / base.cdrPerSec).toFixed(3)),
+    targets: { cdrPerSec: 100_000, ratio: 0.7, sustainedSeconds: 60 },
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { newSubscriber, rate } from '../../domain/rating/index.ts';
+import { normaliseCdr } from '../../ingest/index.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
+import { planIdsOf } from '../../runtime/demo.ts';
+import { CdrGenerator, population } from '../../simulators/index.ts';
+import { explainCharge } from './explain.ts';
+
+const catalog = loadCatalogFile('catalog/default.json');
+
+describe('explainCharge', () => {
+  it('re-derives the breakdown and the exact fen of charges taken mid-period, on every plan', () => {
+    const start = Date.UTC(2026, 10, 20, 2, 0, 0);
+    const subs = population(9, 60, planIdsOf(catalog));
+    const states = new Map(
+      subs.map((s) => [
+        s.e164,
+        newSubscriber(catalog, {
+          msisdn: s.e164,
+          planId: s.planId,
+          activatedAtMs: start - 86_400_000,
+          openingBalanceFen: 50_000,
+        }).state,
+      ]),
+    );
+    const gen = new CdrGenerator(9, subs, start, 0.05); // one CDR every 20 s: crosses time windows
+    let charged = 0;
+    for (let i = 0; i < 3000; i++) {
+      const n = normaliseCdr(gen.next(), start + 10 * 86_400_000);
+      if (!n.ok) throw new Error(n.rejection.reason);
+      const c = n.cdr;
+      const r = rate(catalog, states.get(c.msisdn)!, c);
+      states.set(c.msisdn, r.newState);
+      if (r.rated.chargeFen > 0) charged++;
+      const e = explainCharge(catalog, {
+        cdrId: c.cdrId,
+        msisdn: c.msisdn,
+        type: c.type,
+        startMs: c.startMs,
+        durationSec: c.type === 'sms' ? 0 : c.durationSec,
+        bytesUp: c.type === 'data' ? c.bytesUp : 0,
+        bytesDown: c.type === 'data' ? c.bytesDown : 0,
+        called: c.type === 'data' ? '' : c.calledNumber,
+        region: c.region,
+        cellId: c.cellId,
+        roaming: c.roaming,
+        direction: c.type === 'data' ? '' : c.direction,
+        apn: c.type === 'data' ? c.apn : '',
+        neId: c.neId,
+        planId: r.rated.planId,
+        chargeFen: r.rated.chargeFen,
+        allowanceUsed: r.rated.allowanceUsed,
+      });
+      expect(e.chargeFen, c.cdrId).toBe(r.rated.chargeFen);
+      expect(e.consistent).toBe(true);
+      expect(e.breakdown.segments).toEqual(r.rated.breakdown.segments);
+    }
+    expect(charged).toBeGreaterThan(100); // the sample includes real overage charges, not only allowance
+  });
+});

@@ -1,0 +1,80 @@
+import type { CompiledCatalog } from '../../domain/catalog/index.ts';
+import type { Cdr } from '../../domain/index.ts';
+import { newSubscriber, rate, type RatingBreakdown } from '../../domain/rating/index.ts';
+
+/** A rated CDR as ClickHouse keeps it (cdr_rated), times in epoch ms. */
+export interface StoredRatedCdr {
+  cdrId: string;
+  msisdn: string;
+  type: 'voice' | 'sms' | 'data';
+  startMs: number;
+  durationSec: number;
+  bytesUp: number;
+  bytesDown: number;
+  called: string;
+  region: string;
+  cellId: string;
+  roaming: boolean;
+  direction: string;
+  apn: string;
+  neId: string;
+  planId: string;
+  chargeFen: number;
+  allowanceUsed: number;
+}
+
+export interface Explanation {
+  breakdown: RatingBreakdown;
+  sentence: { 'zh-CN': string; en: string };
+  chargeFen: number;
+  /** The re-derived charge equals the charge that was taken. */
+  consistent: boolean;
+}
+
+/**
+ * Explains a charge without storing a breakdown per CDR: the rating of one record depends on
+ * the subscriber's state only through the allowance left, and the stored record says how much
+ * allowance it drew. Re-rating it against a state holding exactly that much allowance gives the
+ * same segments, windows, increments, destination and fen — checked by `consistent`.
+ */
+export function explainCharge(catalog: CompiledCatalog, s: StoredRatedCdr): Explanation {
+  const base = {
+    cdrId: s.cdrId,
+    neId: s.neId || 'unknown',
+    recordSeq: 0,
+    msisdn: s.msisdn,
+    imsi: '000000000000000',
+    cellId: s.cellId,
+    region: s.region,
+    startMs: s.startMs,
+    roaming: s.roaming,
+  };
+  const direction = s.direction === 'mt' ? 'mt' : 'mo';
+  const cdr: Cdr =
+    s.type === 'data'
+      ? {
+          ...base,
+          type: 'data',
+          apn: s.apn || 'cmnet',
+          durationSec: s.durationSec,
+          bytesUp: s.bytesUp,
+          bytesDown: s.bytesDown,
+        }
+      : s.type === 'sms'
+        ? { ...base, type: 'sms', direction, calledNumber: s.called }
+        : { ...base, type: 'voice', direction, calledNumber: s.called, durationSec: s.durationSec };
+  const { state } = newSubscriber(catalog, {
+    msisdn: s.msisdn,
+    planId: s.planId,
+    activatedAtMs: s.startMs - 1,
+    openingBalanceFen: 1_000_000_000,
+  });
+  const allowances = { ...state.allowances, [s.type]: { totalUnits: s.allowanceUsed, usedUnits: 0 } };
+  const r = rate(catalog, { ...state, allowances }, cdr);
+  return {
+    breakdown: r.rated.breakdown,
+    sentence: r.rated.sentence,
+    chargeFen: r.rated.chargeFen,
+    consistent: r.rated.chargeFen === s.chargeFen,
+  };
+}
