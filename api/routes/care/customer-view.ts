@@ -11,7 +11,8 @@ import {
 import { ValidationError } from '../../errors.ts';
 import type { Session } from '../../auth/index.ts';
 import { assertOwn, type CareContext } from './context.ts';
-import type { CustomerRecord } from './records.ts';
+import { AddressSchema, type CustomerRecord } from './records.ts';
+import { ErrorBody } from '../../schemas.ts';
 
 export const CustomerId = Type.String({ pattern: '^cus-[A-Za-z0-9_-]{1,40}$', maxLength: 44 });
 export const Name = Type.String({ minLength: 1, maxLength: 100 });
@@ -80,3 +81,37 @@ export async function customerByMsisdn(ctx: CareContext, msisdn: string) {
   if (!idx) return null;
   return ctx.customers.get(customerKey(idx.value.customerId));
 }
+
+/** The customer as answered (OpenAPI and fast serialisation); masked fields keep their shape. */
+export const CustomerView = Type.Object({
+  customerId: Type.String(),
+  revision: Type.Integer({ description: 'send it back with a change; 409 if it moved on' }),
+  name: Type.String(),
+  idType: Type.String(),
+  idNumber: Type.String(),
+  mobile: Type.String(),
+  landline: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  address: AddressSchema,
+  serviceType: Type.String(),
+  locale: Type.String(),
+  registeredAtMs: Type.Integer(),
+  updatedAtMs: Type.Integer(),
+  masked: Type.Boolean({ description: 'true when personal data is masked' }),
+  pendingIdentityChange: Type.Optional(
+    Type.Object({
+      idType: Type.String(),
+      idNumber: Type.String(),
+      requestedBy: Type.String(),
+      atMs: Type.Integer(),
+    }),
+  ),
+});
+
+export const customerResponses = {
+  200: CustomerView,
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+};

@@ -13,6 +13,7 @@ import { SESSION_COOKIE } from '../../auth/index.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import {
   CustomerId,
+  customerResponses,
   Email,
   IdNumber,
   Landline,
@@ -142,6 +143,7 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         tags: ['care'],
         summary: 'Customer 360: masked unless it is your own record',
         params: Params,
+        response: customerResponses,
       },
       config: { roles: staffAndCustomer },
     },
