@@ -16,24 +16,45 @@ const extra: Record<string, string> = {
 
 const program = new Command('bench')
   .description('StreamBSS benchmarks: print one JSON object with the figures and a same-run baseline.')
-  .addOption(new Option('--scenario <name>', 'what to measure').choices(['pipeline', ...Object.keys(extra)]).default('pipeline'))
+  .addOption(
+    new Option('--scenario <name>', 'what to measure')
+      .choices(['pipeline', ...Object.keys(extra)])
+      .default('pipeline'),
+  )
   .option('--cdrs <n>', 'CDRs to push through the pipeline', int('--cdrs'), 1_000_000)
   .option('--partitions <n>', 'subscriber partitions', int('--partitions'), 4)
   .option('--subscribers <n>', 'simulated lines', int('--subscribers'), 20_000)
   .option('--batch-size <n>', 'CDRs per message', int('--batch-size'), 100)
-  .action(async (o: { scenario: string; cdrs: number; partitions: number; subscribers: number; batchSize: number }) => {
-    let result: Record<string, unknown>;
-    if (o.scenario === 'pipeline') {
-      result = await pipeline.run(o);
-      const c = (result.pipeline as { correctness: { duplicates: number; debitsEqualCharges: boolean; rated: number; published: number } }).correctness;
+  .action(
+    async (o: {
+      scenario: string;
+      cdrs: number;
+      partitions: number;
+      subscribers: number;
+      batchSize: number;
+    }) => {
+      let result: Record<string, unknown>;
+      if (o.scenario === 'pipeline') {
+        result = await pipeline.run(o);
+        const c = (
+          result.pipeline as {
+            correctness: {
+              duplicates: number;
+              debitsEqualCharges: boolean;
+              rated: number;
+              published: number;
+            };
+          }
+        ).correctness;
+        console.log(JSON.stringify(result, null, 2));
+        if (c.duplicates !== 0 || !c.debitsEqualCharges || c.rated !== c.published) process.exitCode = 1;
+        return;
+      }
+      const mod = (await import(extra[o.scenario]!)) as { run: () => Promise<Record<string, unknown>> };
+      result = await mod.run();
       console.log(JSON.stringify(result, null, 2));
-      if (c.duplicates !== 0 || !c.debitsEqualCharges || c.rated !== c.published) process.exitCode = 1;
-      return;
-    }
-    const mod = (await import(extra[o.scenario]!)) as { run: () => Promise<Record<string, unknown>> };
-    result = await mod.run();
-    console.log(JSON.stringify(result, null, 2));
-  });
+    },
+  );
 
 program.parseAsync(process.argv).then(
   () => process.exit(process.exitCode ?? 0),

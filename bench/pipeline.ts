@@ -1,7 +1,13 @@
 import { encodeBatch, systemClock, type RawCdr } from '../domain/index.ts';
 import { createLogger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
-import { applyTopology, PipelinedPublisher, runConsumer, subjects, type PublishItem } from '../infra/nats/index.ts';
+import {
+  applyTopology,
+  PipelinedPublisher,
+  runConsumer,
+  subjects,
+  type PublishItem,
+} from '../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
 import { ratingConsumers, runRating } from '../processors/rating/index.ts';
 import { runSinks, sinks } from '../processors/sink/index.ts';
@@ -41,7 +47,12 @@ async function publishAll(env: BenchEnv, items: PublishItem[], sentAt: number[])
 }
 
 /** Freshness: for each batch, from publish to the poll that first saw its rows counted. */
-function freshness(sentAt: number[], t0: number, samples: [number, number][], batchSize: number): { p50: number; p99: number } {
+function freshness(
+  sentAt: number[],
+  t0: number,
+  samples: [number, number][],
+  batchSize: number,
+): { p50: number; p99: number } {
   const lat: number[] = [];
   let s = 0;
   for (let i = 0; i < sentAt.length; i++) {
@@ -61,7 +72,11 @@ function freshness(sentAt: number[], t0: number, samples: [number, number][], ba
  */
 async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions) {
   await env.nats.jsm.streams.add({ name: 'BASE', subjects: ['base.>'] });
-  await env.nats.jsm.consumers.add('BASE', { durable_name: 'base', ack_policy: 'explicit' as never, max_ack_pending: 4000 });
+  await env.nats.jsm.consumers.add('BASE', {
+    durable_name: 'base',
+    ack_policy: 'explicit' as never,
+    max_ack_pending: 4000,
+  });
   await env.ch.client.command({
     query: `CREATE TABLE IF NOT EXISTS ${env.ch.db}.bench_baseline (id String, msisdn String, type String, start_time DateTime64(3,'UTC'), duration_sec UInt32, bytes UInt64, charge_fen Int64) ENGINE = MergeTree ORDER BY (msisdn, start_time)`,
   });
@@ -96,7 +111,6 @@ async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions
       rows += values.length;
     },
   });
-  const t0 = performance.now();
   const sentAt: number[] = [];
   const publishing = publishAll(
     env,
@@ -112,7 +126,11 @@ async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions
 
 async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, startMs: number) {
   const catalog = loadCatalogFile('catalog/default.json');
-  await applyTopology(env.nats.nc, env.nats.jsm, [INGEST_CONSUMER, ...ratingConsumers(o.partitions), ...sinks.map((s) => s.consumer)]);
+  await applyTopology(env.nats.nc, env.nats.jsm, [
+    INGEST_CONSUMER,
+    ...ratingConsumers(o.partitions),
+    ...sinks.map((s) => s.consumer),
+  ]);
   await provisionSimulatedLines(env.nats.nc, catalog, SEED, o.subscribers, startMs - 86_400_000);
   const metrics = createMetrics();
   const deps = { nats: env.nats, clock: systemClock, log: createLogger('warn'), metrics };
@@ -130,7 +148,12 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     batches.map((data, i) => ({ subject: subjects.rawCdr(`NE-${i % 8}`), data, msgId: `raw-${i}` })),
     sentAt,
   );
-  const poll = await pollUntil(() => scalar(env.ch, `SELECT count() FROM ${env.ch.db}.cdr_rated`), o.cdrs, 900_000, 100);
+  const poll = await pollUntil(
+    () => scalar(env.ch, `SELECT count() FROM ${env.ch.db}.cdr_rated`),
+    o.cdrs,
+    900_000,
+    100,
+  );
   await publishing;
   const q = (sql: string) => scalar(env.ch, sql);
   const db = env.ch.db;
