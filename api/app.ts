@@ -13,6 +13,7 @@ import type { Clock, IdGenerator } from '../domain/index.ts';
 import { makeErrorHandler, NotFoundError } from './errors.ts';
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
 import { registerRoutes } from './routes/index.ts';
+import { startNocLive } from './routes/noc/index.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
 import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
 
@@ -120,11 +121,13 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     push: (snapshot) => io.to(NOC_ROOM).emit(LIVE_EVENT, snapshot),
   });
   io.on('connection', (socket) => joinRooms(socket, feed));
+  const nocLive = startNocLive({ io, nc: deps.nats.nc, log });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
     feed.stop();
+    nocLive.stop();
     sockets.stop();
     io.engine.close();
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { io as ioClient } from 'socket.io-client';
 import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
 import { randomIds, systemClock } from '../../domain/index.ts';
 import type { Complaint, Ticket } from '../../domain/noc/index.ts';
@@ -183,7 +184,21 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     expect(new Set(adjustments.map((a) => a.msisdn)).size).toBe(3);
   });
 
-  it('the technician works the ticket to resolved; the reporting customer is told', async () => {
+  it('the technician works the ticket to resolved; the reporting customer is told; sockets see it live', async () => {
+    const base = await api.listen();
+    const seen: Record<string, string[]> = { technician: [], customer: [], agent: [] };
+    const sockets = Object.keys(seen).map((u) => {
+      const sock = ioClient(base, {
+        transports: ['websocket'],
+        reconnection: false,
+        extraHeaders: { cookie: cookies[u] ?? '' },
+      });
+      sock.on('noc:tickets', (m: { tickets: { ticketId: string; status: string }[] }) =>
+        seen[u]?.push(...m.tickets.map((t) => `${t.ticketId}:${t.status}`)),
+      );
+      return sock;
+    });
+    await until(async () => sockets.every((x) => x.connected));
     const act = (payload: object) => post('technician', `/api/v1/noc/tickets/${ticket.id}/actions`, payload);
     expect((await act({ action: 'resolve', note: 'x' })).json().error.code).toBe('INVALID_STATE');
     expect(
@@ -205,6 +220,13 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     const toCustomer = notices.filter((n) => n.to === DEMO_CUSTOMER_MSISDN).map((n) => n.template);
     expect(toCustomer.sort()).toEqual(['noc.fault_resolved', 'noc.outage_goodwill']);
     expect(notices.find((n) => n.template === 'noc.fault_resolved')?.params.textZh).toContain('已处理完毕');
+    await until(
+      async () =>
+        seen.technician?.includes(`${ticket.id}:resolved`) &&
+        seen.customer?.includes(`${ticket.id}:resolved`),
+    );
+    expect(seen.agent).toEqual([]);
+    for (const x of sockets) x.close();
     const tech = (await get('technician', '/api/v1/noc/technicians/me')).json();
     expect(tech).toMatchObject({ id: 'T-GD-GZ-01', workload: 0 });
   });

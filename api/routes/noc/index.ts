@@ -25,3 +25,4 @@ export function nocRoutes(app: FastifyInstance, deps: ApiDeps): void {
     complaintRoutes(child, ctx);
   });
 }
+export { startNocLive, NOC_TICKETS_EVENT, nocRooms } from './live.ts';

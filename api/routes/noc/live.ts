@@ -1,0 +1,107 @@
+import type { Server, Socket } from 'socket.io';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { validators, type TicketEvent } from '../../../domain/index.ts';
+import { demoRoster, type Technician } from '../../../domain/noc/index.ts';
+import { msisdnOfTelId } from '../../../processors/noc/index.ts';
+import type { Logger } from '../../../infra/log/index.ts';
+import type { Session } from '../../auth/index.ts';
+
+/** socket.io event carrying coalesced ticket changes: `{ atMs, tickets: TicketEvent[] }`. */
+export const NOC_TICKETS_EVENT = 'noc:tickets';
+export const nocRooms = {
+  all: 'noc:all',
+  region: (r: string) => `noc:region:${r}`,
+  technician: (id: string) => `noc:tech:${id}`,
+  customer: (msisdn: string) => `noc:customer:${msisdn}`,
+};
+
+/**
+ * Coalesces ticket events between pushes (pure): only the latest change of each ticket is
+ * kept, then handed out per room — NOC all, the ticket's region, its technician's queue and the
+ * customers who reported it.
+ */
+export class TicketCoalescer {
+  private pending = new Map<string, TicketEvent>();
+
+  add(ev: TicketEvent): void {
+    const cur = this.pending.get(ev.ticketId);
+    if (!cur || cur.atMs <= ev.atMs) this.pending.set(ev.ticketId, ev);
+  }
+
+  take(): Map<string, TicketEvent[]> {
+    const rooms = new Map<string, TicketEvent[]>();
+    const to = (room: string, ev: TicketEvent) => rooms.set(room, [...(rooms.get(room) ?? []), ev]);
+    for (const ev of this.pending.values()) {
+      to(nocRooms.all, ev);
+      if (ev.region) to(nocRooms.region(ev.region), ev);
+      if (ev.technicianId) to(nocRooms.technician(ev.technicianId), ev);
+      for (const id of ev.relatedIds) {
+        const msisdn = msisdnOfTelId(id);
+        if (msisdn) to(nocRooms.customer(msisdn), ev);
+      }
+    }
+    this.pending.clear();
+    return rooms;
+  }
+}
+
+/** Rooms a socket joins for its session: NOC staff all (and their region if asked), a technician their queue, a customer their tickets. */
+export function nocRoomsFor(s: Session, roster: readonly Technician[], region?: string): string[] {
+  if (s.role === 'noc' || s.role === 'supervisor' || s.role === 'admin')
+    return region ? [nocRooms.region(region)] : [nocRooms.all];
+  if (s.role === 'technician') {
+    const t = roster.find((x) => x.username === s.username);
+    return t ? [nocRooms.technician(t.id)] : [];
+  }
+  if (s.role === 'customer' && s.customerMsisdn) return [nocRooms.customer(s.customerMsisdn)];
+  return [];
+}
+
+/**
+ * Live ticket updates: follows `bss.ticket.>` (core subscription: the live view needs no
+ * durability) and pushes coalesced changes at most `pushesPerSec` times per second per room.
+ * A socket may pass `?nocRegion=GD` in its handshake to watch one region instead of all.
+ */
+export function startNocLive(o: {
+  io: Server;
+  nc: NatsConnection;
+  log: Logger;
+  roster?: readonly Technician[];
+  pushesPerSec?: number;
+}): { stop(): void } {
+  const roster = o.roster ?? demoRoster();
+  const coalescer = new TicketCoalescer();
+  const onConnection = (socket: Socket) => {
+    const s = (socket.data as { session?: Session }).session;
+    const q = socket.handshake.query.nocRegion;
+    const region = typeof q === 'string' && /^[A-Z]{2}$/.test(q) ? q : undefined;
+    if (s) for (const room of nocRoomsFor(s, roster, region)) void socket.join(room);
+  };
+  o.io.on('connection', onConnection);
+  const sub: Subscription = o.nc.subscribe('bss.ticket.>', {
+    callback: (err, msg) => {
+      if (err) return;
+      try {
+        const v = validators.businessEvent(msg.json());
+        if (v.ok && 'ticketId' in v.value) coalescer.add(v.value);
+      } catch {
+        o.log.debug('noc live: skipped an unreadable ticket event');
+      }
+    },
+  });
+  const timer = setInterval(
+    () => {
+      for (const [room, tickets] of coalescer.take())
+        o.io.to(room).emit(NOC_TICKETS_EVENT, { atMs: Date.now(), tickets });
+    },
+    1000 / (o.pushesPerSec ?? 5),
+  );
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      o.io.off('connection', onConnection);
+      if (!o.nc.isClosed()) sub.unsubscribe();
+    },
+  };
+}
