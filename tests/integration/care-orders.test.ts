@@ -193,6 +193,15 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
       })
     ).json();
     const wo1 = o.workOrder.workOrderId;
+    const mine = (await env.call('technician', 'GET', '/api/v1/work-orders')).json().workOrders;
+    expect(mine).toContainEqual(
+      expect.objectContaining({
+        workOrderId: wo1,
+        orderId: o.orderId,
+        status: 'assigned',
+        device: { model: 'ONT-1', quantity: 1 },
+      }),
+    );
     const fail = (
       await env.call('technician', 'POST', `/api/v1/work-orders/${wo1}/result`, {
         model: 'ONT-2',

@@ -7,6 +7,7 @@ import { notificationRoutes } from './notifications.ts';
 import { planRoutes } from './plans.ts';
 import { reservationRoutes } from './reservations.ts';
 import { orderRoutes } from './orders.ts';
+import { workOrderRoutes } from './work-orders.ts';
 import { contractRoutes } from './contracts.ts';
 import { runActivation } from './activation.ts';
 import { paymentRoutes } from './payments.ts';
@@ -34,6 +35,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     planRoutes(child, ctx);
     reservationRoutes(child, ctx);
     orderRoutes(child, ctx);
+    workOrderRoutes(child, ctx);
     contractRoutes(child, ctx);
     paymentRoutes(child, ctx);
     unsubscribeRoutes(child, ctx);

@@ -218,6 +218,10 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
       };
       const rev = await repo.update(orderKey(o.value.orderId), next, o.revision);
       await ctx.orders.kv.put(
+        `tech.${request.body.technicianId}.${workOrderId}`,
+        new TextEncoder().encode(JSON.stringify({ orderId: o.value.orderId })),
+      );
+      await ctx.orders.kv.put(
         workOrderKey(workOrderId),
         new TextEncoder().encode(JSON.stringify({ orderId: o.value.orderId })),
       );
@@ -231,89 +235,6 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
           changes: [{ field: 'workOrder.technicianId', before: null, after: request.body.technicianId }],
         },
       );
-      return orderView(next, rev);
-    },
-  );
-
-  r.post(
-    '/api/v1/work-orders/:workOrderId/result',
-    {
-      schema: {
-        tags: ['care'],
-        summary: "The technician's on-site result: model and quantity checked, connection test recorded",
-        params: Type.Object(
-          { workOrderId: Type.String({ pattern: '^wo-[A-Za-z0-9_-]{1,40}$' }) },
-          { additionalProperties: false },
-        ),
-        body: Type.Object(
-          {
-            model: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-            quantity: Type.Integer({ minimum: 1, maximum: 10 }),
-            connectionTest: Type.Object(
-              {
-                passed: Type.Boolean(),
-                downMbps: Type.Number({ minimum: 0, maximum: 100_000 }),
-                latencyMs: Type.Number({ minimum: 0, maximum: 100_000 }),
-              },
-              { additionalProperties: false },
-            ),
-            note: Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      config: { roles: ['technician', 'agent', 'supervisor', 'admin'] },
-    },
-    async (request) => {
-      const link = await ctx.orders.kv.get(workOrderKey(request.params.workOrderId));
-      const orderId = link
-        ? (JSON.parse(new TextDecoder().decode(link.value)) as { orderId?: unknown }).orderId
-        : undefined;
-      if (typeof orderId !== 'string') throw new ApiError('NOT_FOUND', 'no such work order');
-      const o = await repo.must(orderKey(orderId));
-      const session = who(request);
-      const wo = o.value.workOrder;
-      if (!wo || wo.workOrderId !== request.params.workOrderId || wo.status !== 'assigned')
-        throw new ApiError('INVALID_STATE', 'this work order is not open');
-      if (session.role === 'technician' && wo.technicianId !== session.username)
-        throw new ApiError('FORBIDDEN', 'this work order is assigned to another technician');
-      const b = request.body;
-      const expected = o.value.device;
-      let reason: string | null = null;
-      if (expected && (expected.model !== b.model || expected.quantity !== b.quantity))
-        reason = `device mismatch: expected ${expected.model} × ${expected.quantity}, found ${b.model} × ${b.quantity}`;
-      else if (!b.connectionTest.passed) reason = 'connection test failed';
-      const now = clock.nowMs();
-      const withWo: OrderRecord = {
-        ...o.value,
-        workOrder: {
-          ...wo,
-          status: reason ? 'failed' : 'done',
-          connectionTest: b.connectionTest,
-          ...(b.note ? { note: b.note } : {}),
-        },
-      };
-      const next = transition(
-        withWo,
-        'installation',
-        reason ? { ok: false, reason } : { ok: true, ref: wo.workOrderId },
-        now,
-      );
-      const rev = await saveStep(ctx, repo, o, next, 'installation', actorOf(session));
-      if (!reason && o.value.reservationId) {
-        const res = await ctx.reservations.get(reservationKey(o.value.reservationId));
-        if (res)
-          await ctx.reservations.update(
-            reservationKey(o.value.reservationId),
-            { ...res.value, status: 'installed' },
-            res.revision,
-          );
-      }
-      const customer = await ctx.customers.must(`c.${o.value.customerId}`);
-      await ctx.notice(customer.value, 'installation_result', {
-        workOrderId: wo.workOrderId,
-        result: reason ?? (customer.value.locale === 'en' ? 'installed and connected' : '安装完成，连接正常'),
-      });
       return orderView(next, rev);
     },
   );
