@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyComplaintAction, registerComplaint, suggestCategory } from './complaints.ts';
+import { applyComplaintAction, checkComplaintSla, registerComplaint, suggestCategory } from './complaints.ts';
 import { NocRuleError } from './errors.ts';
 
 describe('complaint category suggestion', () => {
@@ -74,5 +74,26 @@ describe('complaint lifecycle', () => {
       'solution_proposed',
       'closed',
     ]);
+  });
+});
+
+describe('complaint SLA', () => {
+  it('escalates an open complaint at 36 h (at risk) and 48 h (breached), never a closed one', () => {
+    const c = registerComplaint({
+      id: 'CP-2',
+      customerMsisdn: '+8613800000042',
+      channel: 'phone',
+      text: 'bill is wrong',
+      by: 'agent',
+      atMs: 0 + Date.UTC(2026, 5, 1),
+    });
+    const h = (n: number) => c.createdMs + n * 3_600_000;
+    expect(checkComplaintSla(c, h(35)).escalation).toBeUndefined();
+    const risk = checkComplaintSla(c, h(36));
+    expect(risk.escalation).toMatchObject({ kind: 'sla_at_risk', to: 'supervisor' });
+    expect(checkComplaintSla(risk.complaint, h(40)).escalation).toBeUndefined();
+    expect(checkComplaintSla(risk.complaint, h(48)).escalation?.kind).toBe('sla_breached');
+    const closed = { ...c, status: 'closed' as const };
+    expect(checkComplaintSla(closed, h(100)).escalation).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
-import type { Complaint, ComplaintCategory, TicketChannel } from './schemas.ts';
-import { COMPLAINT_SLA_MS, newSla } from './sla.ts';
+import type { ComplaintEvent } from '../events/index.ts';
+import type { Complaint, ComplaintCategory, Escalation, TicketChannel } from './schemas.ts';
+import { COMPLAINT_SLA_MS, evaluateSla, newSla } from './sla.ts';
 import { NocRuleError } from './errors.ts';
 
 /** Keywords per category, zh and en (lower case). The category with the most hits wins. */
@@ -168,4 +169,39 @@ export function applyComplaintAction(c: Complaint, a: ComplaintAction, by: strin
       push('closed', a.note);
       return next;
   }
+}
+
+/** The wire event of a complaint version (the ComplaintEvent contract; customerId = number without '+'). */
+export function toComplaintEvent(c: Complaint, type: ComplaintEvent['type']): ComplaintEvent {
+  return {
+    eventId: `${c.id}.v${c.version}`,
+    atMs: c.lastUpdateMs,
+    type,
+    complaintId: c.id,
+    customerId: c.customerMsisdn.slice(1),
+    category: c.category,
+    status: c.status,
+    text: (c.solution ? `${c.text}\n---\n${c.solution}` : c.text).slice(0, 2000),
+    channel: c.channel,
+  };
+}
+
+/** SLA check of an open complaint (48 h to close): the complaint and any escalation owed. */
+export function checkComplaintSla(
+  c: Complaint,
+  nowMs: number,
+): { complaint: Complaint; escalation?: Escalation } {
+  if (c.status === 'closed') return { complaint: c };
+  const r = evaluateSla(c.sla, nowMs);
+  if (!r.escalation) return { complaint: c };
+  return {
+    complaint: {
+      ...c,
+      sla: r.sla,
+      version: c.version + 1,
+      lastUpdateMs: Math.max(c.lastUpdateMs, nowMs),
+      escalations: [...c.escalations, r.escalation].slice(-20),
+    },
+    escalation: r.escalation,
+  };
 }

@@ -1,6 +1,6 @@
 import type { NotificationEvent } from '../../domain/index.ts';
 import { stableId } from '../../domain/index.ts';
-import type { Escalation, Ticket } from '../../domain/noc/index.ts';
+import type { Complaint, Escalation, Ticket } from '../../domain/noc/index.ts';
 
 /** Where supervisor escalations go (demo mailbox). */
 export const SUPERVISOR_EMAIL = 'noc-supervisor@streambss.example';
@@ -100,6 +100,29 @@ export function goodwillNotice(
           0,
           200,
         ),
+    },
+  };
+}
+
+/** A supervisor escalation for a complaint past (or near) its 48 h SLA. */
+export function complaintEscalationNotice(c: Complaint, e: Escalation): NotificationEvent {
+  const breached = e.kind === 'sla_breached';
+  return {
+    eventId: stableId('ev', c.id, e.kind, e.atMs),
+    notificationId: stableId('N', c.id, e.kind, e.atMs),
+    atMs: e.atMs,
+    type: 'notification.queued',
+    channel: 'email',
+    to: SUPERVISOR_EMAIL,
+    template: `complaint.${e.kind}`,
+    locale: 'zh-CN',
+    params: {
+      complaintId: c.id,
+      category: c.category,
+      textZh: breached ? `投诉 ${c.id} 已超时未办结` : `投诉 ${c.id} 即将超时`,
+      textEn: breached
+        ? `Complaint ${c.id} breached its SLA`
+        : `Complaint ${c.id} is at risk of breaching its SLA`,
     },
   };
 }

@@ -102,6 +102,7 @@ export async function runNocProcessor(deps: NocDeps, signal: AbortSignal): Promi
       ? setInterval(() => {
           svc
             .slaSweep(deps.clock.nowMs())
+            .then(() => svc.complaintSlaSweep(deps.clock.nowMs()))
             .then(() => publisher.flush())
             .catch((err: unknown) => deps.log.warn({ err }, 'SLA sweep failed; next round retries'));
         }, sweepMs)

@@ -3,6 +3,8 @@ import {
   addRelated,
   applyDispatch,
   checkTicketSla,
+  checkComplaintSla,
+  toComplaintEvent,
   chooseTechnician,
   closeTicket,
   isOpen,
@@ -24,8 +26,8 @@ import {
 } from '../../domain/noc/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { PipelinedPublisher } from '../../infra/nats/index.ts';
-import { escalationNotice, msisdnOfTelId, resultNotice } from './notify.ts';
-import { checkTech, checkTicket, keys, type NocStore, type TechState } from './store.ts';
+import { complaintEscalationNotice, escalationNotice, msisdnOfTelId, resultNotice } from './notify.ts';
+import { checkComplaint, checkTech, checkTicket, keys, type NocStore, type TechState } from './store.ts';
 
 export const nocSubjects = {
   ticket: (verb: string) => `bss.ticket.${verb}`,
@@ -256,6 +258,32 @@ export class NocService {
         n++;
         await this.publishTicket(r.after, 'ticket.updated', esc.kind);
         await this.publishNotification(escalationNotice(r.after, esc));
+      }
+    }
+    return n;
+  }
+
+  /** Checks every open complaint against its 48 h SLA; escalates to the supervisor; returns how many. */
+  async complaintSlaSweep(nowMs: number): Promise<number> {
+    let n = 0;
+    for (const c of await this.d.store.list('complaint.', checkComplaint)) {
+      if (c.status === 'closed') continue;
+      let esc: ReturnType<typeof checkComplaintSla>['escalation'];
+      const after = await this.d.store.update(keys.complaint(c.id), checkComplaint, (cur) => {
+        if (!cur) return null;
+        const r = checkComplaintSla(cur, nowMs);
+        esc = r.escalation;
+        return r.escalation ? r.complaint : null;
+      });
+      if (after && esc) {
+        n++;
+        const ev = toComplaintEvent(after, 'complaint.updated');
+        await this.d.publisher.publish({
+          subject: 'bss.complaint.updated',
+          data: enc(ev),
+          msgId: ev.eventId,
+        });
+        await this.publishNotification(complaintEscalationNotice(after, esc));
       }
     }
     return n;

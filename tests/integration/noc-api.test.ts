@@ -8,7 +8,7 @@ import { loadConfig } from '../../infra/config/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
 import { applyTopology } from '../../infra/nats/index.ts';
-import { nocConsumers, runNocProcessor } from '../../processors/noc/index.ts';
+import { createNocService, nocConsumers, runNocProcessor } from '../../processors/noc/index.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
 import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
@@ -262,6 +262,32 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
         )
       ).json().category,
     ).toBe('network_quality');
+  });
+
+  it('an open complaint escalates to the supervisor at risk and when breached (injected time)', async () => {
+    const reg = await post('agent', '/api/v1/noc/complaints', {
+      msisdn: '+8613800000101',
+      channel: 'phone',
+      text: 'The agent at the counter was rude',
+    });
+    const c = reg.json() as Complaint;
+    expect(c.suggestedCategory).toBe('service_attitude');
+    const svc = await createNocService(env.nats, { clock: systemClock, log });
+    expect(await svc.complaintSlaSweep(c.sla.atRiskAtMs - 1)).toBe(0);
+    expect(await svc.complaintSlaSweep(c.sla.atRiskAtMs)).toBe(1);
+    expect(await svc.complaintSlaSweep(c.sla.dueAtMs)).toBe(1);
+    await svc.d.publisher.flush();
+    const after = (await get('agent', `/api/v1/noc/complaints/${c.id}`)).json() as Complaint;
+    expect(after.sla.state).toBe('breached');
+    expect(after.escalations.map((e) => e.kind)).toEqual(['sla_at_risk', 'sla_breached']);
+    const notices = (await bss('bss.notification.queued')) as {
+      template: string;
+      params: Record<string, string>;
+    }[];
+    expect(notices.filter((n) => n.params.complaintId === c.id).map((n) => n.template)).toEqual([
+      'complaint.sla_at_risk',
+      'complaint.sla_breached',
+    ]);
   });
 
   it('ClickHouse keeps the alarm history, ticket versions and complaint versions', async () => {

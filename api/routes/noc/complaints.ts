@@ -9,6 +9,7 @@ import {
   ComplaintStatus,
   registerComplaint,
   suggestCategory,
+  toComplaintEvent,
   type ComplaintAction,
   type Complaint as ComplaintT,
 } from '../../../domain/noc/index.ts';
@@ -61,26 +62,12 @@ const Suggestion = Type.Object({ category: ComplaintCategory, matched: Type.Arra
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const roles = ['agent', 'supervisor', 'admin', 'noc', 'customer'] as const;
 
-function toEvent(c: ComplaintT, type: ComplaintEvent['type']): ComplaintEvent {
-  return {
-    eventId: `${c.id}.v${c.version}`,
-    atMs: c.lastUpdateMs,
-    type,
-    complaintId: c.id,
-    customerId: c.customerMsisdn.slice(1),
-    category: c.category,
-    status: c.status,
-    text: (c.solution ? `${c.text}\n---\n${c.solution}` : c.text).slice(0, 2000),
-    channel: c.channel,
-  };
-}
-
 /** Complaints (投诉处理): register with a suggested category, correct it, propose a solution, close with the customer's confirmation. */
 export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const store = ctx.svc.d.store;
   const publish = async (c: ComplaintT, type: ComplaintEvent['type']) => {
-    const ev = toEvent(c, type);
+    const ev = toComplaintEvent(c, type);
     await ctx.svc.d.publisher.publish({
       subject: `bss.complaint.${type.slice(10)}`,
       data: Buffer.from(JSON.stringify(ev)),
