@@ -18,6 +18,8 @@ export interface RebuildOptions {
   tables?: string[];
   /** Messages per insert (default 200; one message is a batch of up to 1000 rows). */
   batchMessages?: number;
+  /** Bytes of messages per insert (default 8 MiB), whichever of the two limits comes first. */
+  batchBytes?: number;
   /** Inserts in flight (default 2). */
   concurrency?: number;
   sinks?: SinkRole[];
@@ -29,6 +31,8 @@ export interface RebuildResult {
   /** Rows in the sink tables afterwards, in all and by table. */
   rows: number;
   rowsByTable: Record<string, number>;
+  /** Of elapsedMs: dropping and recreating the tables and views. */
+  recreateMs: number;
   elapsedMs: number;
 }
 
@@ -73,6 +77,7 @@ async function* readStream(
   stream: string,
   filter: string | undefined,
   batch: number,
+  batchBytes: number,
 ): AsyncGenerator<JsMsg[]> {
   const info = await nats.jsm.streams.info(stream);
   const lastSeq = info.state.last_seq;
@@ -81,15 +86,20 @@ async function* readStream(
     deliver_policy: DeliverPolicy.All,
     ...(filter ? { filter_subjects: filter } : {}),
   });
-  const msgs = await consumer.consume({ max_messages: batch * 4 });
+  // Bounded by bytes, not messages: rated batches can be large, and an over-full client buffer
+  // makes a slow consumer (the server then drops and the ordered consumer restarts).
+  const msgs = await consumer.consume({ max_bytes: batchBytes * 2 });
   let buf: JsMsg[] = [];
+  let bytes = 0;
   try {
     for await (const m of msgs) {
       buf.push(m);
+      bytes += m.data.length;
       const done = m.seq >= lastSeq || m.info.pending === 0;
-      if (buf.length >= batch || done) {
+      if (buf.length >= batch || bytes >= batchBytes || done) {
         yield buf;
         buf = [];
+        bytes = 0;
       }
       if (done) break;
     }
@@ -128,6 +138,7 @@ export async function rebuildProjections(
   );
   const t0 = Date.now();
   await recreate(deps.ch, plan);
+  const recreateMs = Date.now() - t0;
   let messages = 0;
   for (const { spec, consumer } of chosen) {
     // Rejected items were dead-lettered when first seen: a rebuild only counts them.
@@ -142,6 +153,7 @@ export async function rebuildProjections(
       consumer.stream,
       consumer.filterSubject,
       o.batchMessages ?? 200,
+      o.batchBytes ?? 8 * 1024 * 1024,
     )) {
       while (inflight.size >= (o.concurrency ?? 2)) await Promise.race(inflight);
       const p = handle(batch).finally(() => inflight.delete(p));
@@ -163,5 +175,5 @@ export async function rebuildProjections(
     rows += rowsByTable[t];
   }
   deps.log.info({ plan, messages, rows, elapsedMs }, 'projections rebuilt from the streams');
-  return { plan, messages, rows, rowsByTable, elapsedMs };
+  return { plan, messages, rows, rowsByTable, recreateMs, elapsedMs };
 }

@@ -82,17 +82,25 @@ function checkMeta(m: unknown, lineNo: number): Meta {
   return x as Meta;
 }
 
-/** Parses one message line. The payload bytes are sliced, not re-serialised. */
-export function decodeLine(line: string, lineNo: number): RecordedMessage {
+const D_KEY_BYTES = Buffer.from(D_KEY);
+const CLOSE = 0x7d; // '}'
+
+/**
+ * Parses one message line. The payload bytes are a view into the line (never decoded to a
+ * string and re-encoded): only the short meta prefix is parsed — this is what lets a replay
+ * keep up with the raw transport.
+ */
+export function decodeLine(line: string | Buffer, lineNo: number): RecordedMessage {
+  const buf = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
   // A structural `,"d":` cannot occur inside the meta strings (their quotes are escaped).
-  const at = line.indexOf(D_KEY);
+  const at = buf.indexOf(D_KEY_BYTES);
   try {
-    if (at > 0 && line.endsWith('}')) {
-      const meta = checkMeta(JSON.parse(`${line.slice(0, at)}}`), lineNo);
-      const data = Buffer.from(line.slice(at + D_KEY.length, -1), 'utf8');
+    if (at > 0 && buf[buf.length - 1] === CLOSE) {
+      const meta = checkMeta(JSON.parse(`${buf.toString('utf8', 0, at)}}`), lineNo);
+      const data = buf.subarray(at + D_KEY_BYTES.length, buf.length - 1);
       return { t: meta.t, subject: meta.s, msgId: meta.id, n: meta.n, data };
     }
-    const meta = checkMeta(JSON.parse(line), lineNo);
+    const meta = checkMeta(JSON.parse(buf.toString('utf8')), lineNo);
     if (typeof meta.b !== 'string')
       throw new RecordingError('RECORDING_BAD_LINE', `line ${lineNo}: no payload`);
     return { t: meta.t, subject: meta.s, msgId: meta.id, n: meta.n, data: Buffer.from(meta.b, 'base64') };

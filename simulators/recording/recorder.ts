@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { createGunzip, createGzip, constants, type Gzip } from 'node:zlib';
 import {
   decodeHeader,
@@ -62,22 +61,39 @@ export class Recorder implements SendRecorder {
   }
 }
 
+/** Splits a byte stream into lines (LF), as Buffers: no string decoding of the payloads. */
+async function* byteLines(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let rest: Buffer | null = null;
+  for await (const chunk of input) {
+    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl === -1) break;
+      yield buf.subarray(start, nl);
+      start = nl + 1;
+    }
+    buf = buf.subarray(start);
+    rest = buf.length ? buf : null;
+  }
+  if (rest?.length) yield rest;
+}
+
 /** Reads a recording: its header, then its messages in order (streamed, never all in memory). */
 export async function openRecording(
   path: string,
 ): Promise<{ header: RecordingHeader; messages: AsyncGenerator<RecordedMessage> }> {
-  const input = createReadStream(path).pipe(createGunzip());
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  const it = rl[Symbol.asyncIterator]();
-  let first: IteratorResult<string>;
+  const input = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 }));
+  const it = byteLines(input);
+  let first: IteratorResult<Buffer>;
   try {
     first = await it.next();
   } catch (err) {
-    rl.close();
+    input.destroy();
     throw new RecordingError('RECORDING_IO', `cannot read ${path}: ${(err as Error).message}`);
   }
   if (first.done) throw new RecordingError('RECORDING_BAD_HEADER', `${path} is empty`);
-  const header = decodeHeader(first.value);
+  const header = decodeHeader(first.value.toString('utf8'));
   async function* messages(): AsyncGenerator<RecordedMessage> {
     let lineNo = 1;
     try {
@@ -94,7 +110,6 @@ export async function openRecording(
         `reading ${path} at line ${lineNo}: ${(err as Error).message}`,
       );
     } finally {
-      rl.close();
       input.destroy();
     }
   }
