@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import { loadCatalog } from '../../domain/catalog/index.ts';
 import { newSubscriber } from '../../domain/rating/index.ts';
+import { partitionOf } from '../../domain/index.ts';
+import { loadConfig } from '../../infra/config/index.ts';
+import { balanceKey } from '../../processors/rating/index.ts';
 import { newCustomerBody, newMsisdn, startCareEnv, type CareEnv } from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
 
@@ -82,7 +85,12 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
       openingBalanceFen: 1000,
     }).state;
     const balances = await new Kvm(env.nats.nc).open('balances');
-    await balances.put(c.mobile.slice(1), JSON.stringify(state));
+    // as charging stores it: key p<partition>.<digits>, value { state, throughSeq }
+    const partitions = loadConfig({}).CDR_PARTITIONS;
+    await balances.put(
+      balanceKey(partitionOf(c.mobile, partitions), c.mobile),
+      JSON.stringify({ state, throughSeq: 0 }),
+    );
     const info = (
       await env.call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(c.mobile)}/renewal`)
     ).json();

@@ -23,6 +23,8 @@ import type { TemplateId } from './templates.ts';
 import { simulatedPaymentGateway, type PaymentGateway } from './gateway.ts';
 
 export interface CareDeps {
+  /** CDR_PARTITIONS locates a subscriber's balance in charging's KV layout. */
+  config: { CDR_PARTITIONS: number };
   nats: Nats;
   ch: ClickHouse;
   clock: Clock;
