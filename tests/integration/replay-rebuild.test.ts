@@ -10,7 +10,13 @@ import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
 import { flatRateConsumers, runFlatRating } from '../../processors/flatrate/index.ts';
 import { rebuildProjections } from '../../processors/rebuild/index.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
-import { Recorder, replayRecording, runCdrSimulator } from '../../simulators/index.ts';
+import {
+  openRecording,
+  Recorder,
+  replayRecording,
+  runCdrSimulator,
+  type RecordedMessage,
+} from '../../simulators/index.ts';
 import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
 
 const PARTITIONS = 3;
@@ -108,6 +114,37 @@ describe('recording, replay and rebuild (real nats-server and ClickHouse)', () =
     await new Promise((r) => setTimeout(r, 1500));
     expect(await streamCounts()).toEqual(streams);
     expect(await rated()).toEqual(table);
+  });
+
+  it('sends the same bytes for the same seed: a second identical run is recorded identically and changes nothing', async () => {
+    const { header, messages } = await openRecording(file);
+    const again = join(dir, 'again.ndjson.gz');
+    const recorder = Recorder.create(again, { ...header, createdAtMs: Date.now() });
+    const before = await streamCounts();
+    await runCdrSimulator(
+      nats.nats,
+      {
+        seed: 21,
+        subscribers: 400,
+        rate: 0,
+        total: TOTAL,
+        startMs: header.startMs,
+        batchSize: 100,
+        planIds: ['flat'],
+        recorder,
+      },
+      new AbortController().signal,
+    );
+    await recorder.close();
+    const wire = async (it: AsyncGenerator<RecordedMessage>) => {
+      const out: string[] = [];
+      for await (const m of it) out.push(`${m.subject} ${m.msgId} ${Buffer.from(m.data).toString('base64')}`);
+      return out;
+    };
+    const first = await wire(messages);
+    expect(first.length).toBeGreaterThan(0);
+    expect(await wire((await openRecording(again)).messages)).toEqual(first);
+    expect(await streamCounts()).toEqual(before);
   });
 
   it('replays re-stamped as new events: every CDR again under a new id', async () => {
