@@ -66,6 +66,9 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     });
     const last = await lastPayment();
     expect(last).toMatchObject({ paymentId: ok.json().paymentId, purpose: 'order', amountFen: 3900 });
+    // the line is handed to charging (its provisioning bucket) so its usage gets rated
+    const prov = await (await new Kvm(env.nats.nc).open('subscribers')).get(msisdn.slice(1));
+    expect(prov?.json()).toMatchObject({ msisdn, planId: 'liuliangwang-39' });
     const again = await preopen(c.customerId, msisdn, 'buyer1234', 4);
     expect(again.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
     const notes = (await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/notifications`)).json()

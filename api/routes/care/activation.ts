@@ -8,6 +8,7 @@ import { customerKey } from './customer-view.ts';
 import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './order-store.ts';
 import { msisdnKey } from './store.ts';
 import type { LineRecord } from './records.ts';
+import { provisionForCharging } from './balance.ts';
 
 export const ACTIVATION_CONSUMER = {
   stream: 'DEVICE',
@@ -139,6 +140,7 @@ async function afterActivation(
       devicesOutstanding: rented,
     };
     await ctx.lines.mutate(msisdnKey(o.msisdn), () => line);
+    if (o.planId) await provisionForCharging(ctx, o.msisdn, o.planId, e.atMs);
   }
   if (customer)
     await ctx.notice(customer.value, outcome === 'done' ? 'activation_done' : 'activation_failed', {

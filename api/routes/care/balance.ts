@@ -1,5 +1,5 @@
 import { Kvm, type KV } from '@nats-io/kv';
-import { readBalance } from '../../../processors/rating/index.ts';
+import { provisionLines, readBalance } from '../../../processors/rating/index.ts';
 import type { CareContext } from './context.ts';
 
 /** What care needs from charging's balance state. */
@@ -33,4 +33,19 @@ export function balanceReader(ctx: CareContext): (msisdn: string) => Promise<Bal
       barred: s.barred,
     };
   };
+}
+
+/**
+ * Hands a newly opened line to charging (KV `subscribers`, charging's provisioning layout): from
+ * then on its CDRs are rated on the plan. Never overwrites an existing provisioning; no opening
+ * balance (money arrives as PaymentEvents, so nothing is credited twice).
+ */
+export async function provisionForCharging(
+  ctx: CareContext,
+  msisdn: string,
+  planId: string,
+  atMs: number,
+): Promise<boolean> {
+  const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
+  return (await provisionLines(kv, [{ msisdn, planId, activatedAtMs: atMs }])) === 1;
 }

@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
-import { balanceReader } from './balance.ts';
+import { balanceReader, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
   Type.Literal('alipay'),
@@ -155,6 +155,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         devicesOutstanding: [],
       };
       await ctx.lines.mutate(msisdnKey(b.msisdn), () => line);
+      await provisionForCharging(ctx, b.msisdn, b.planId, line.openedAtMs);
       await ctx.notice(customer.value, 'preopen_done', {
         msisdn: b.msisdn,
         plan: plan.name[customer.value.locale],
