@@ -10,6 +10,7 @@ import type { ClickHouse } from '../infra/clickhouse/index.ts';
 import type { Metrics } from '../infra/metrics/index.ts';
 import type { Logger } from '../infra/log/index.ts';
 import type { Clock, IdGenerator } from '../domain/index.ts';
+import type { CompiledCatalog } from '../domain/catalog/index.ts';
 import { makeErrorHandler, NotFoundError } from './errors.ts';
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   log: Logger;
   clock: Clock;
   ids: IdGenerator;
+  /** The tariff catalog in force; default catalog/default.json. */
+  catalog?: CompiledCatalog;
   /** Built dashboard folder; default `dashboard/dist`. */
   dashboardDir?: string;
   /** Login attempts allowed per IP and username per window; default 10 per minute. */

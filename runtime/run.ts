@@ -7,7 +7,12 @@ import { createMetrics } from '../infra/metrics/index.ts';
 import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } from '../infra/nats/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runInboxWatcher, runNatsIngest } from '../ingest/index.ts';
-import { ratingConsumers, runRating } from '../processors/rating/index.ts';
+import {
+  PAYMENT_ROUTER_CONSUMER,
+  ratingConsumers,
+  runPaymentRouter,
+  runRating,
+} from '../processors/rating/index.ts';
 import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
 import { loadCatalogFile } from './catalog.ts';
 import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
@@ -56,6 +61,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
     const consumers = [
       INGEST_CONSUMER,
       ...ratingConsumers(config.CDR_PARTITIONS),
+      PAYMENT_ROUTER_CONSUMER,
       ...nocConsumers,
       ...sinks.map((s) => s.consumer),
     ];
@@ -104,8 +110,10 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       const inbox = { ...base, partitions: config.CDR_PARTITIONS, dir: join(dataDir, 'inbox') };
       track('ingest-files', runInboxWatcher(inbox, ac.signal));
     }
-    if (roles.includes('processor'))
+    if (roles.includes('processor')) {
       track('processor', runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog }, ac.signal));
+      track('payments', runPaymentRouter({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
+    }
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
     if (roles.includes('sink') && ch)
       track(
@@ -125,6 +133,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
     let demoUsers: DemoUser[] = [];
     if (roles.includes('api') && ch) {
       const api = await createApi({
+        catalog,
         config,
         nats,
         ch,

@@ -6,6 +6,7 @@ import { ingestRoutes } from './ingest.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
 import { careRoutes } from './care/index.ts';
 import { nocRoutes } from './noc/index.ts';
+import { chargingRoutes } from './charging.ts';
 
 /**
  * Every route module of the API, registered in one place. A new area adds its module here
@@ -18,4 +19,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   deadLetterRoutes(app, deps);
   careRoutes(app, deps);
   nocRoutes(app, deps);
+  chargingRoutes(app, deps);
 }

@@ -22,3 +22,5 @@ export {
 export { ProvisioningCache } from './provisioning.ts';
 export { runPaymentRouter, toAccountPayment, PAYMENT_ROUTER_CONSUMER } from './payment-router.ts';
 export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.ts';
+export { reconcile, type Reconciliation } from './reconcile.ts';
+export { allStates, readBalance } from './store.ts';

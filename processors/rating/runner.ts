@@ -193,35 +193,59 @@ async function consumePartition(
 ): Promise<void> {
   const spec = ratingConsumers(deps.partitions)[s.worker.partition]!;
   let failure: unknown = null;
-  await runConsumer({
-    js: deps.nats.js,
-    stream: spec.stream,
-    durable: spec.durable,
-    maxBatch: 64,
-    prefetch: 256,
-    log: deps.log,
-    signal: local.signal,
-    handle: async (msgs: JsMsg[]) => {
-      if (failure) throw failure;
-      try {
-        for (const m of msgs) {
-          if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
-          await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
-        }
-        await s.publisher.flush();
-        const ms = deps.checkpointMs ?? 5000;
-        if (Date.now() - s.lastCheckpointMs >= ms) {
-          await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
-          s.lastCheckpointMs = Date.now();
-        }
-      } catch (err) {
-        // In-memory state may now hold effects whose outputs were not published: stop and rebuild.
-        failure = err;
-        local.abort();
-        throw err;
-      }
+  const ms = deps.checkpointMs ?? 5000;
+  // Batches and idle-time checkpoints take turns: the worker has one writer at a time.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = turn.then(fn, fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+  const checkpoint = async () => {
+    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
+    s.lastCheckpointMs = Date.now();
+  };
+  // When traffic stops, changed balances are still saved within one interval.
+  const idle = setInterval(
+    () => {
+      if (failure || s.worker.dirty.size === 0 || Date.now() - s.lastCheckpointMs < ms) return;
+      void exclusive(checkpoint).catch((err: unknown) =>
+        deps.log.warn({ err }, 'idle checkpoint failed; retried'),
+      );
     },
-  });
+    Math.max(50, Math.floor(ms / 2)),
+  );
+  try {
+    await runConsumer({
+      js: deps.nats.js,
+      stream: spec.stream,
+      durable: spec.durable,
+      maxBatch: 64,
+      prefetch: 256,
+      log: deps.log,
+      signal: local.signal,
+      handle: (msgs: JsMsg[]) =>
+        exclusive(async () => {
+          if (failure) throw failure;
+          try {
+            for (const m of msgs) {
+              if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
+              await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
+            }
+            await s.publisher.flush();
+            if (Date.now() - s.lastCheckpointMs >= ms) await checkpoint();
+          } catch (err) {
+            // In-memory state may now hold effects whose outputs were not published: stop and rebuild.
+            failure = err;
+            local.abort();
+            throw err;
+          }
+        }),
+    });
+  } finally {
+    clearInterval(idle);
+    await turn;
+  }
   if (failure) throw failure;
   if (!local.signal.aborted) return;
   // Clean stop: save what we have so the next start replays little.

@@ -1,6 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { compile } from '../../domain/index.ts';
+import { compile, partitionOf } from '../../domain/index.ts';
 import { SubscriberState, type Provisioning } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { PartitionWorker, SubscriberEntry } from './worker.ts';
@@ -138,4 +138,41 @@ export async function saveCheckpoint(
   const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs };
   await stores.checkpoints.put(checkpointKey(worker.partition), enc.encode(JSON.stringify(c)));
   return dirty.length;
+}
+
+/** Every saved subscriber state of every partition (for reconciliation and care reads). */
+export async function allStates(kv: KV): Promise<SubscriberState[]> {
+  const out: SubscriberState[] = [];
+  const keys: string[] = [];
+  for await (const k of await kv.keys()) keys.push(k);
+  for (let i = 0; i < keys.length; i += 500)
+    await Promise.all(
+      keys.slice(i, i + 500).map(async (k) => {
+        const e = await kv.get(k);
+        if (!e || e.operation !== 'PUT') return;
+        try {
+          const v = validState((JSON.parse(dec.decode(e.value)) as { state: unknown }).state);
+          if (v.ok) out.push(v.value);
+        } catch {
+          /* unreadable: skipped */
+        }
+      }),
+    );
+  return out;
+}
+
+/** One subscriber's saved charging state, or null. */
+export async function readBalance(
+  kv: KV,
+  partitions: number,
+  msisdn: string,
+): Promise<SubscriberState | null> {
+  const e = await kv.get(balanceKey(partitionOf(msisdn, partitions), msisdn));
+  if (!e || e.operation !== 'PUT') return null;
+  try {
+    const v = validState((JSON.parse(dec.decode(e.value)) as { state: unknown }).state);
+    return v.ok ? v.value : null;
+  } catch {
+    return null;
+  }
 }

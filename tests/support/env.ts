@@ -45,13 +45,17 @@ export async function openTestClickHouse(): Promise<{ ch: ClickHouse; dir: strin
 }
 
 /** Polls until `fn` returns a truthy value or the timeout passes. */
-export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  stepMs = 100,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (e) {
       last = e;
     }

@@ -1,0 +1,202 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { CompiledCatalog } from '../../domain/catalog/index.ts';
+import { RatingBreakdown } from '../../domain/rating/index.ts';
+import { allStates, explainCharge, readBalance, reconcile } from '../../processors/rating/index.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
+import type { ApiDeps } from '../app.ts';
+import { sessionOf } from '../auth/index.ts';
+import { ForbiddenError, NotFoundError, UnavailableError } from '../errors.ts';
+import { maskMsisdn } from '../live/mask.ts';
+import { E164, ErrorBody } from '../schemas.ts';
+
+const Name = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+const ExplanationBody = Type.Object({
+  cdrId: Type.String(),
+  msisdn: Type.String({ description: 'masked for staff' }),
+  chargeFen: Type.Integer({ description: 'integer fen (分)' }),
+  planId: Type.String(),
+  planVersion: Type.Integer(),
+  sentence: Name,
+  breakdown: RatingBreakdown,
+  consistent: Type.Boolean({ description: 'the re-derived charge equals the charge taken' }),
+  storedExplanation: Type.String(),
+});
+const Bucket = Type.Object({
+  totalUnits: Type.Integer(),
+  usedUnits: Type.Integer(),
+  leftUnits: Type.Integer(),
+});
+const BalanceBody = Type.Object({
+  msisdn: E164,
+  planId: Type.String(),
+  payment: Type.String(),
+  balanceFen: Type.Integer(),
+  creditLimitFen: Type.Integer(),
+  periodStartMs: Type.Integer(),
+  periodEndMs: Type.Integer(),
+  barred: Type.Boolean(),
+  barReason: Type.Union([Type.String(), Type.Null()]),
+  allowances: Type.Object({ voiceSec: Bucket, sms: Bucket, dataBytes: Bucket }),
+});
+const Drift = Type.Object({
+  msisdn: Type.String(),
+  lastBalanceFen: Type.Integer(),
+  ledgerSumFen: Type.Integer(),
+});
+const Behind = Type.Object({
+  msisdn: Type.String(),
+  balanceFen: Type.Integer(),
+  ledgerSumFen: Type.Integer(),
+});
+const ReconciliationBody = Type.Object({
+  atMs: Type.Integer(),
+  sumDebitsFen: Type.Integer(),
+  sumChargesFen: Type.Integer(),
+  debitsMatchCharges: Type.Boolean(),
+  subscribersChecked: Type.Integer(),
+  ledgerDrift: Type.Array(Drift),
+  stateBehindLedger: Type.Array(Behind),
+  ok: Type.Boolean(),
+});
+
+const staffAndCustomer = ['agent', 'noc', 'supervisor', 'admin', 'customer'] as const;
+
+const num = (v: unknown) => Number(v ?? 0);
+const str = (v: unknown) => String(v ?? '');
+
+/** The customer may only look at their own line; staff roles at any. */
+function assertMayRead(request: Parameters<typeof sessionOf>[0], msisdn: string): void {
+  const s = sessionOf(request);
+  if (s.role === 'customer' && s.customerMsisdn !== msisdn)
+    throw new ForbiddenError('customers may only see their own line');
+}
+
+/** Charging reads: explain a charge, a line's balance and allowances, reconciliation. */
+export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?: CompiledCatalog }): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const catalog = deps.catalog ?? loadCatalogFile('catalog/default.json');
+  let balances: Promise<KV> | null = null;
+  const balancesKv = () => (balances ??= new Kvm(deps.nats.nc).open('balances'));
+
+  r.get(
+    '/api/v1/cdrs/:id/explanation',
+    {
+      schema: {
+        tags: ['charging'],
+        summary: 'Why a CDR cost what it cost: structured breakdown and one sentence in zh-CN and en',
+        security: [{ cookieAuth: [] }],
+        params: Type.Object(
+          { id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ExplanationBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const rs = await deps.ch.client.query({
+        query: `SELECT cdr_id, msisdn, type, toUnixTimestamp64Milli(start_time) AS start_ms, duration_sec, bytes_up,
+                  bytes_down, called, region, cell_id, roaming, direction, apn, ne_id, plan_id, plan_version,
+                  charge_fen, allowance_used, explanation
+                FROM ${deps.ch.db}.cdr_rated WHERE cdr_id = {id:String} LIMIT 1`,
+        query_params: { id: request.params.id },
+        format: 'JSONEachRow',
+      });
+      const row = (await rs.json<Record<string, unknown>>())[0];
+      if (!row) throw new NotFoundError(`no rated CDR ${request.params.id}`);
+      const msisdn = str(row.msisdn);
+      assertMayRead(request, msisdn);
+      const type = str(row.type);
+      if (type !== 'voice' && type !== 'sms' && type !== 'data')
+        throw new UnavailableError(`stored CDR has type ${type}`);
+      const e = explainCharge(catalog, {
+        cdrId: str(row.cdr_id),
+        msisdn,
+        type,
+        startMs: num(row.start_ms),
+        durationSec: num(row.duration_sec),
+        bytesUp: num(row.bytes_up),
+        bytesDown: num(row.bytes_down),
+        called: str(row.called),
+        region: str(row.region),
+        cellId: str(row.cell_id),
+        roaming: num(row.roaming) === 1,
+        direction: str(row.direction),
+        apn: str(row.apn),
+        neId: str(row.ne_id),
+        planId: str(row.plan_id),
+        chargeFen: num(row.charge_fen),
+        allowanceUsed: num(row.allowance_used),
+      });
+      return {
+        cdrId: str(row.cdr_id),
+        msisdn: sessionOf(request).role === 'customer' ? msisdn : maskMsisdn(msisdn),
+        chargeFen: num(row.charge_fen),
+        planId: str(row.plan_id),
+        planVersion: num(row.plan_version),
+        sentence: e.sentence,
+        breakdown: e.breakdown,
+        consistent: e.consistent,
+        storedExplanation: str(row.explanation),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/subscribers/:msisdn/balance',
+    {
+      schema: {
+        tags: ['charging'],
+        summary: 'Balance (fen), allowances left and validity of a line, as charging last saved it',
+        security: [{ cookieAuth: [] }],
+        params: Type.Object({ msisdn: E164 }, { additionalProperties: false }),
+        response: { 200: BalanceBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const { msisdn } = request.params;
+      assertMayRead(request, msisdn);
+      const s = await readBalance(await balancesKv(), deps.config.CDR_PARTITIONS, msisdn);
+      if (!s) throw new NotFoundError(`no charging state for ${maskMsisdn(msisdn)} yet`);
+      const left = (b: { totalUnits: number; usedUnits: number }) => ({
+        totalUnits: b.totalUnits,
+        usedUnits: b.usedUnits,
+        leftUnits: Math.max(0, b.totalUnits - b.usedUnits),
+      });
+      return {
+        msisdn,
+        planId: s.planId,
+        payment: s.payment,
+        balanceFen: s.balanceFen,
+        creditLimitFen: s.creditLimitFen,
+        periodStartMs: s.periodStartMs,
+        periodEndMs: s.periodEndMs,
+        barred: s.barred,
+        barReason: s.barReason,
+        allowances: {
+          voiceSec: left(s.allowances.voice),
+          sms: left(s.allowances.sms),
+          dataBytes: left(s.allowances.data),
+        },
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/charging/reconciliation',
+    {
+      schema: {
+        tags: ['charging'],
+        summary: 'Run the reconciliation check: Σ ledger debits = Σ rated charges; every ledger adds up',
+        security: [{ cookieAuth: [] }],
+        response: { 200: ReconciliationBody, 401: ErrorBody, 403: ErrorBody },
+      },
+      config: { roles: ['noc', 'supervisor', 'admin'] },
+    },
+    async () => reconcile(deps.ch, await allStates(await balancesKv()), deps.clock.nowMs()),
+  );
+}

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
+import { encodeBatch, randomIds, systemClock } from '../../domain/index.ts';
+import { loadConfig } from '../../infra/config/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
+import { createMetrics } from '../../infra/metrics/index.ts';
+import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
+import {
+  openChargingStores,
+  PAYMENT_ROUTER_CONSUMER,
+  provisionLines,
+  ratingConsumers,
+  runPaymentRouter,
+  runRating,
+} from '../../processors/rating/index.ts';
+import { runSinks, sinks } from '../../processors/sink/index.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
+import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
+
+const PARTITIONS = 2;
+const catalog = loadCatalogFile('catalog/default.json');
+const log = createLogger(process.env.TEST_LOG ?? 'silent');
+const NOW = Date.now();
+const LINE = '+8613600000077';
+
+describe('charging through the API: balance, explain a charge, top-up, reconciliation (real servers)', () => {
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  let chEnv: Awaited<ReturnType<typeof openTestClickHouse>>;
+  let api: Api;
+  const ac = new AbortController();
+  let roles: Promise<unknown>;
+  let cookie = '';
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    chEnv = await openTestClickHouse();
+    await applyTopology(nats.nats.nc, nats.nats.jsm, [
+      INGEST_CONSUMER,
+      ...ratingConsumers(PARTITIONS),
+      PAYMENT_ROUTER_CONSUMER,
+      ...sinks.map((s) => s.consumer),
+    ]);
+    const stores = await openChargingStores(nats.nats.nc);
+    await provisionLines(stores.subscribers, [
+      { msisdn: LINE, planId: 'dazhongka-8', activatedAtMs: NOW - 86_400_000, openingBalanceFen: 3000 },
+    ]);
+    const deps = { nats: nats.nats, clock: systemClock, log, metrics: createMetrics() };
+    roles = Promise.all([
+      runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
+      runRating({ ...deps, partitions: PARTITIONS, catalog, checkpointMs: 200 }, ac.signal),
+      runPaymentRouter({ ...deps, partitions: PARTITIONS }, ac.signal),
+      runSinks({ ...deps, ch: chEnv.ch, batchMessages: 50, flushMs: 50 }, ac.signal),
+    ]);
+    await seedDemoUsers(nats.nats, log);
+    api = await createApi({
+      catalog,
+      config: { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent', CDR_PARTITIONS: PARTITIONS },
+      nats: nats.nats,
+      ch: chEnv.ch,
+      metrics: createMetrics(),
+      log,
+      clock: systemClock,
+      ids: randomIds,
+      dashboardDir: '/nonexistent',
+    });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'agent', password: 'agent-demo-2026' },
+    });
+    cookie = `sbss_session=${res.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+  });
+  afterAll(async () => {
+    ac.abort();
+    await roles;
+    await api?.close();
+    await chEnv?.close();
+    await nats?.close();
+  });
+
+  const get = (url: string) => api.app.inject({ url, headers: { cookie } });
+  const line = encodeURIComponent(LINE);
+
+  it('charges a long national call, explains it in both languages, and the balance follows', async () => {
+    const call = {
+      type: 'voice',
+      neId: 'MSC-SH-01',
+      recordSeq: 1,
+      msisdn: LINE.slice(3),
+      imsi: '460001234567877',
+      cellId: 'SH-SH-0003-1',
+      startMs: NOW - 600_000,
+      roaming: false,
+      direction: 'mo',
+      calledNumber: '13912345678',
+      durationSec: 1000,
+    };
+    const pub = new PipelinedPublisher(nats.nats.js);
+    await pub.publishAll([
+      { subject: subjects.rawCdr('MSC-SH-01'), data: encodeBatch('c-1', [call]), msgId: 'c-1' },
+    ]);
+    const usage = await waitFor(async () => {
+      const r = await get(`/api/v1/subscribers/${line}/usage`);
+      const body = r.json() as { rows: { cdrId: string; chargeFen: number }[] };
+      return body.rows.length === 1 ? body : null;
+    });
+    const row = usage.rows[0]!;
+    const ex = await get(`/api/v1/cdrs/${row.cdrId}/explanation`);
+    expect(ex.statusCode).toBe(200);
+    const e = ex.json() as {
+      chargeFen: number;
+      consistent: boolean;
+      sentence: { 'zh-CN': string; en: string };
+      msisdn: string;
+    };
+    expect(e.chargeFen).toBe(row.chargeFen);
+    expect(e.consistent).toBe(true);
+    expect(e.sentence['zh-CN']).toMatch(/通话/);
+    expect(e.sentence.en).toMatch(/call/i);
+    expect(e.msisdn).not.toBe(LINE); // masked for staff
+
+    const bal = await waitFor(async () => {
+      const r = await get(`/api/v1/subscribers/${line}/balance`);
+      return r.statusCode === 200 ? (r.json() as { balanceFen: number; barred: boolean }) : null;
+    });
+    expect(bal.balanceFen).toBeLessThan(3000);
+  });
+
+  it('credits a top-up exactly once however often the payment event is delivered', async () => {
+    const before = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+    const event = {
+      type: 'payment.succeeded',
+      eventId: 'p-77.succeeded',
+      atMs: Date.now(),
+      paymentId: 'p-77',
+      msisdn: LINE,
+      amountFen: 5000,
+      method: 'wechat_pay',
+      purpose: 'top_up',
+      channel: 'app',
+    };
+    const data = new TextEncoder().encode(JSON.stringify(event));
+    // Published twice under different message ids (the stream keeps both): charging must credit once.
+    await nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-a' });
+    await nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-b' });
+    const after = await waitFor(async () => {
+      const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+      return b.balanceFen === before.balanceFen + 5000 ? b : null;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const later = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+    expect(later.balanceFen).toBe(after.balanceFen);
+  });
+
+  it('reconciles: Σ debits = Σ charges and every ledger adds up; other roles are refused', async () => {
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'noc', password: 'noc-demo-2026' },
+    });
+    const noc = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    const rec = await waitFor(async () => {
+      const r = await api.app.inject({ url: '/api/v1/charging/reconciliation', headers: { cookie: noc } });
+      const body = r.json() as { ok: boolean; subscribersChecked: number; stateBehindLedger: unknown[] };
+      return body.ok && body.subscribersChecked === 1 && body.stateBehindLedger.length === 0 ? body : null;
+    });
+    expect(rec.ok).toBe(true);
+    const denied = await get('/api/v1/charging/reconciliation');
+    expect(denied.statusCode).toBe(403);
+  });
+});
