@@ -123,9 +123,10 @@ export class NocStore {
 
   /** Every value under a key prefix (e.g. 'ticket.'), valid ones only. */
   async list<T>(prefix: string, check: Check<T>): Promise<T[]> {
-    const ks: string[] = [];
-    for await (const k of await this.kv.keys(`${prefix}>`)) ks.push(k);
-    const out = await Promise.all(ks.map((k) => this.get(k, check)));
+    // keys() may name a key twice when it is updated while listing: keep each once.
+    const ks = new Set<string>();
+    for await (const k of await this.kv.keys(`${prefix}>`)) ks.add(k);
+    const out = await Promise.all([...ks].map((k) => this.get(k, check)));
     return out.filter((x): x is { value: T; revision: number } => x !== null).map((x) => x.value);
   }
 }

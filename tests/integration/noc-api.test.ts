@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { io as ioClient } from 'socket.io-client';
 import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
-import { randomIds, systemClock } from '../../domain/index.ts';
+import { fixedClock, randomIds, systemClock } from '../../domain/index.ts';
 import type { Complaint, Ticket } from '../../domain/noc/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
@@ -72,7 +72,8 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
       ch: chEnv.ch,
       metrics,
       log,
-      clock: systemClock,
+      // 11:00 in China on the day of the faults: the day shift is on when technicians act.
+      clock: fixedClock(T0 + 3_600_000),
       ids: randomIds,
       dashboardDir: '/nonexistent-dashboard',
     });
@@ -229,6 +230,62 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     for (const x of sockets) x.close();
     const tech = (await get('technician', '/api/v1/noc/technicians/me')).json();
     expect(tech).toMatchObject({ id: 'T-GD-GZ-01', workload: 0 });
+  });
+
+  it('a handed-back ticket is offered to the next eligible technician, never again to who handed it back', async () => {
+    await publishNetworkEvents(
+      env.nats,
+      scenarioEvents('site-power-loss', { seed: 10, startMs: T0, siteId: 'GD-GZ-0032', alarms: 50 }),
+    );
+    const t = await until(async () => {
+      const items = (await get('technician', '/api/v1/noc/tickets?open=true')).json().items as Ticket[];
+      return items.find((x) => x.siteId === 'GD-GZ-0032' && x.status === 'assigned');
+    });
+    const res = await post('technician', `/api/v1/noc/tickets/${t.id}/actions`, {
+      action: 'hand_back',
+      note: '缺少发电机',
+    });
+    expect(res.statusCode).toBe(200);
+    const after = (await get('noc', `/api/v1/noc/tickets/${t.id}`)).json() as Ticket;
+    // Shenzhen is in the same province: its day-shift power technician is next, though farther.
+    expect(after).toMatchObject({
+      status: 'assigned',
+      technicianId: 'T-GD-SZ-01',
+      handedBackBy: ['T-GD-GZ-01'],
+    });
+    expect(after.statusChange.map((c) => c.status)).toEqual([
+      'acknowledged',
+      'assigned',
+      'queued',
+      'assigned',
+    ]);
+    expect(after.note.map((n) => n.text)).toEqual(['缺少发电机']);
+    expect(after.dispatch?.candidates.find((c) => c.technicianId === 'T-GD-GZ-01')?.rejectedBecause).toBe(
+      'handed this ticket back',
+    );
+    expect(
+      (await get('technician', '/api/v1/noc/tickets?open=true')).json().items.map((x: Ticket) => x.id),
+    ).not.toContain(t.id);
+  });
+
+  it('a fault report on a healthy cell opens a customer ticket dispatched to a technician with that skill', async () => {
+    const res = await post('agent', '/api/v1/noc/tickets', {
+      msisdn: '+8613800000102',
+      cellId: 'GD-SZ-0040-1',
+      channel: 'phone',
+      description: '宽带经常断线',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      linked: false,
+      ticket: {
+        ticketType: 'customer_fault',
+        priority: 'P3',
+        status: 'assigned',
+        technicianId: 'T-GD-SZ-04',
+        channel: 'phone',
+      },
+    });
   });
 
   it('complaint lifecycle: suggested category, agent correction, solution, customer confirmation with satisfaction', async () => {

@@ -68,6 +68,30 @@ describe('NOC fault scenarios (real nats-server)', () => {
     expect(await ticketsOf('GD-GZ-0012')).toHaveLength(1);
   });
 
+  it('a redelivered or replayed storm changes nothing: no second ticket, no second opened event', async () => {
+    const opened = async () =>
+      (await env.nats.jsm.streams.info('BSS', { subjects_filter: 'bss.ticket.opened' })).state.subjects?.[
+        'bss.ticket.opened'
+      ] ?? 0;
+    const before = await opened();
+    const [t] = await ticketsOf('GD-GZ-0012');
+    const ev = scenarioEvents('site-power-loss', { seed: 3, startMs: T0, siteId: 'GD-GZ-0012', alarms: 500 });
+    // same message ids: dropped by the stream's dedup window
+    await publishNetworkEvents(env.nats, ev, { batchSize: 50 });
+    // new message ids (a replay after the window): folded into the same reduced alarms
+    await env.nats.js.publish(subjects.alarm('GD'), encodeBatch('replay-1', ev.alarms.slice(0, 200)), {
+      msgID: 'replay-1',
+    });
+    await until(async () => {
+      const ci = await env.nats.jsm.consumers.info('NETWORK', 'noc-alarms');
+      return ci.num_pending + ci.num_ack_pending === 0;
+    });
+    expect(await opened()).toBe(before);
+    const after = await ticketsOf('GD-GZ-0012');
+    expect(after.map((x) => x.id)).toEqual([t?.id]);
+    expect(after[0]?.status).toBe('assigned');
+  });
+
   it('the power coming back closes the ticket; the fault returning reopens the same ticket', async () => {
     const site = 'GD-GZ-0012';
     const [before] = await ticketsOf(site);
