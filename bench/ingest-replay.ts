@@ -56,12 +56,16 @@ async function rawPublish(nats: Nats, items: PublishItem[]): Promise<number> {
 /** 1. The simulator alone (generate + batch + publish), against same-size payloads published raw. */
 async function simulatorRate(nats: Nats): Promise<Record<string, number>> {
   const startMs = Date.now() - 86_400_000;
+  const p0 = performance.now();
+  const subs = population(1, 100_000, ['flat']);
+  const populationMs = Math.round(performance.now() - p0);
   const t0 = performance.now();
   const sim = await runCdrSimulator(
     nats,
     {
       seed: 1,
-      subscribers: 100_000,
+      subscribers: subs.length,
+      population: subs,
       rate: 0,
       total: SIM_EVENTS,
       startMs,
@@ -86,6 +90,7 @@ async function simulatorRate(nats: Nats): Promise<Record<string, number>> {
     events: sim.published,
     messages: sim.messages,
     avgMessageBytes: avgBytes,
+    populationOf100kMs: populationMs,
     eventsPerSec: simEps,
     baselineEventsPerSec: baseEps,
     ratioToBaseline: Number((simEps / baseEps).toFixed(3)),

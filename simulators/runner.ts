@@ -1,7 +1,7 @@
 import { encodeBatch, type RawCdr } from '../domain/index.ts';
 import { PipelinedPublisher, subjects, type Nats } from '../infra/nats/index.ts';
 import { CdrGenerator } from './cdr-generator.ts';
-import { population } from './population.ts';
+import { population, type SimSubscriber } from './population.ts';
 import type { SendRecorder } from './recording/index.ts';
 import { Timeline, type TrafficShape } from './shape.ts';
 
@@ -24,6 +24,8 @@ export interface SimOptions {
   timeScale?: number;
   /** Gets every message as it is published (for `--record`). */
   recorder?: SendRecorder;
+  /** A population built beforehand (default: built from seed and subscribers at start). */
+  population?: readonly SimSubscriber[];
 }
 
 export interface SimProgress {
@@ -44,7 +46,7 @@ export async function runCdrSimulator(
   signal: AbortSignal,
   onProgress?: (p: SimProgress) => void,
 ): Promise<SimProgress> {
-  const subs = population(o.seed, o.subscribers, o.planIds);
+  const subs = o.population ?? population(o.seed, o.subscribers, o.planIds);
   const timeline = o.shape ? new Timeline(o.startMs, o.rate || 100_000, o.shape) : undefined;
   const gen = new CdrGenerator(o.seed, subs, o.startMs, o.rate || 100_000, undefined, o.isBarred, timeline);
   const timeScale = o.timeScale ?? 1;
