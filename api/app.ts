@@ -17,6 +17,7 @@ import { registerRoutes } from './routes/index.ts';
 import { startNocLive } from './routes/noc/index.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
 import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
+import { installCsrfGuard, recordRoutes, type RouteEntry } from './security/index.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -36,6 +37,8 @@ export interface ApiDeps {
 
 export interface Api {
   app: FastifyInstance;
+  /** Every route with its declared roles (null = public), for the authorization matrix. */
+  routes: readonly RouteEntry[];
   /** Ends live sockets whose session was logged out or expired (also runs every 30 s). */
   recheckSockets(): Promise<number>;
   /** Listens on config HOST:PORT (PORT 0 = random) and returns the base URL. */
@@ -72,6 +75,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     },
   }) as unknown as FastifyInstance;
 
+  const routes = recordRoutes(app);
   app.setErrorHandler(makeErrorHandler(log));
   app.setNotFoundHandler(() => {
     throw new NotFoundError('no such route');
@@ -105,6 +109,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const store = await AuthStore.open(deps.nats.nc, deps.clock);
+  installCsrfGuard(app);
   installAuthHook(app, store);
   authRoutes(app, {
     store,
@@ -138,6 +143,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   await app.ready();
   return {
     app,
+    routes,
     recheckSockets: sockets.recheck,
     listen: async () => {
       const address = await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,0 +1,2 @@
+export { recordRoutes, type RouteEntry } from './route-registry.ts';
+export { installCsrfGuard, crossSiteReason } from './csrf.ts';
