@@ -292,6 +292,7 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     const reg = await post('customer', '/api/v1/noc/complaints', {
       channel: 'app',
       text: '这个月话费多扣了20元',
+      disputedCdrIds: ['cdr-1'],
     });
     expect(reg.statusCode).toBe(201);
     const c = reg.json() as Complaint;
@@ -300,6 +301,8 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
       category: 'billing',
       customerMsisdn: DEMO_CUSTOMER_MSISDN,
     });
+    const charges = (await get('agent', `/api/v1/noc/complaints/${c.id}/charges`)).json();
+    expect(charges).toEqual([expect.objectContaining({ cdrId: 'cdr-1', chargeFen: 15 })]);
     const act = (user: string, payload: object) =>
       post(user, `/api/v1/noc/complaints/${c.id}/actions`, payload);
     expect((await act('customer', { action: 'propose_solution', solution: 'x' })).statusCode).toBe(403);

@@ -58,6 +58,13 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const DisputedCharge = Type.Object({
+  cdrId: Type.String(),
+  type: Type.String(),
+  startMs: Type.Integer(),
+  chargeFen: Type.Integer({ description: 'integer fen (分)' }),
+  explanation: Type.String(),
+});
 const Suggestion = Type.Object({ category: ComplaintCategory, matched: Type.Array(Type.String()) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const roles = ['agent', 'supervisor', 'admin', 'noc', 'customer'] as const;
@@ -209,6 +216,39 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       if (!c || !canSeeComplaint(session(request), c))
         throw new NotFoundError(`no complaint ${request.params.id}`);
       return c;
+    },
+  );
+
+  r.get(
+    '/api/v1/noc/complaints/:id/charges',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'The disputed charges of a (billing) complaint, with their rating explanations',
+        params: IdParams,
+        response: { 200: Type.Array(DisputedCharge), ...errors },
+      },
+      config: { roles },
+    },
+    async (request) => {
+      const c = (await store.get(nocKeys.complaint(request.params.id), checkComplaint))?.value;
+      if (!c || !canSeeComplaint(session(request), c))
+        throw new NotFoundError(`no complaint ${request.params.id}`);
+      if (c.disputedCdrIds.length === 0) return [];
+      const rs = await ctx.ch.client.query({
+        query: `SELECT cdr_id, type, toUnixTimestamp64Milli(start_time) AS start_ms, charge_fen, explanation
+                FROM ${ctx.ch.db}.cdr_rated FINAL
+                WHERE msisdn = {msisdn:String} AND cdr_id IN {ids:Array(String)} ORDER BY start_time`,
+        query_params: { msisdn: c.customerMsisdn, ids: c.disputedCdrIds },
+        format: 'JSONEachRow',
+      });
+      return (await rs.json<Record<string, unknown>>()).map((x) => ({
+        cdrId: String(x.cdr_id),
+        type: String(x.type),
+        startMs: Number(x.start_ms),
+        chargeFen: Number(x.charge_fen),
+        explanation: String(x.explanation ?? ''),
+      }));
     },
   );
 
