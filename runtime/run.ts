@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomIds, systemClock } from '../domain/index.ts';
@@ -87,6 +88,8 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
 
     const metrics = createMetrics();
     const ac = new AbortController();
+    // Every consumer of every role listens to this one signal.
+    setMaxListeners(0, ac.signal);
     const running: Promise<void>[] = [];
     const clock = systemClock;
     const base = { nats, clock, log, metrics };

@@ -197,6 +197,6 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
       },
       config: { roles: ['noc', 'supervisor', 'admin'] },
     },
-    async () => reconcile(deps.ch, await allStates(await balancesKv()), deps.clock.nowMs()),
+    async () => reconcile(deps.ch, await allStates(deps.nats.js), deps.clock.nowMs()),
   );
 }

@@ -113,8 +113,7 @@ async function recoverPartition(
   const t0 = Date.now();
   const worker = new PartitionWorker(deps.catalog, p, lines.lookup, deps.clock.nowMs);
   const ckpt = await readCheckpoint(stores.checkpoints, p);
-  for (const [msisdn, entry] of await loadStates(stores.balances, p, deps.log))
-    worker.states.set(msisdn, entry);
+  for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log)) worker.states.set(msisdn, entry);
   worker.appliedThrough = ckpt?.inputSeq ?? 0;
   const outputs = await scanOutputs(deps.nats.js, p, ckpt?.ratedSeq ?? 0);
   const prescanFrom = Math.max(1, worker.appliedThrough - (deps.dedupPrescanSeqs ?? 20_000) + 1);

@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { compile, partitionOf } from '../../domain/index.ts';
 import { SubscriberState, type Provisioning } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
@@ -79,31 +80,60 @@ export async function readCheckpoint(kv: KV, partition: number): Promise<Checkpo
   return Number.isInteger(c?.inputSeq) && Number.isInteger(c?.ratedSeq) ? c : null;
 }
 
+/**
+ * Reads the current value of every key matching `filter` in one stream pass (an ordered
+ * consumer on the bucket's stream, last value per key), instead of one JetStream API request
+ * per key — those queue up and time out when a partition holds many lines.
+ */
+export async function readBucket(
+  js: JetStreamClient,
+  bucket: string,
+  filter: string,
+): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const prefix = `$KV.${bucket}.`;
+  const oc = await js.consumers.get(`KV_${bucket}`, {
+    filter_subjects: `${prefix}${filter}`,
+    deliver_policy: DeliverPolicy.LastPerSubject,
+  });
+  try {
+    for (;;) {
+      const batch = await oc.fetch({ max_messages: 1000, expires: 1000 });
+      let got = 0;
+      let pending = -1;
+      for await (const m of batch) {
+        got++;
+        pending = m.info.pending;
+        const op = m.headers?.get('KV-Operation');
+        const key = m.subject.slice(prefix.length);
+        if (op === 'DEL' || op === 'PURGE') out.delete(key);
+        else out.set(key, m.data);
+      }
+      if (got === 0 || pending === 0) break;
+    }
+  } finally {
+    await oc.delete().catch(() => undefined);
+  }
+  return out;
+}
+
 /** Loads the saved states of one partition. An unreadable entry is logged and skipped (replay restores it). */
 export async function loadStates(
-  kv: KV,
+  js: JetStreamClient,
   partition: number,
   log: Logger,
 ): Promise<Map<string, SubscriberEntry>> {
   const out = new Map<string, SubscriberEntry>();
-  const keys: string[] = [];
-  for await (const k of await kv.keys(`p${partition}.>`)) keys.push(k);
-  for (let i = 0; i < keys.length; i += 500) {
-    await Promise.all(
-      keys.slice(i, i + 500).map(async (k) => {
-        const e = await kv.get(k);
-        if (!e || e.operation !== 'PUT') return;
-        try {
-          const raw = JSON.parse(dec.decode(e.value)) as { state: unknown; throughSeq: unknown };
-          const v = validState(raw.state);
-          if (v.ok && typeof raw.throughSeq === 'number')
-            out.set(v.value.msisdn, { state: v.value, throughSeq: raw.throughSeq });
-          else log.warn({ key: k }, 'unreadable balance state skipped');
-        } catch {
-          log.warn({ key: k }, 'unreadable balance state skipped');
-        }
-      }),
-    );
+  for (const [k, value] of await readBucket(js, 'balances', `p${partition}.>`)) {
+    try {
+      const raw = JSON.parse(dec.decode(value)) as { state: unknown; throughSeq: unknown };
+      const v = validState(raw.state);
+      if (v.ok && typeof raw.throughSeq === 'number')
+        out.set(v.value.msisdn, { state: v.value, throughSeq: raw.throughSeq });
+      else log.warn({ key: k }, 'unreadable balance state skipped');
+    } catch {
+      log.warn({ key: k }, 'unreadable balance state skipped');
+    }
   }
   return out;
 }
@@ -141,23 +171,16 @@ export async function saveCheckpoint(
 }
 
 /** Every saved subscriber state of every partition (for reconciliation and care reads). */
-export async function allStates(kv: KV): Promise<SubscriberState[]> {
+export async function allStates(js: JetStreamClient): Promise<SubscriberState[]> {
   const out: SubscriberState[] = [];
-  const keys: string[] = [];
-  for await (const k of await kv.keys()) keys.push(k);
-  for (let i = 0; i < keys.length; i += 500)
-    await Promise.all(
-      keys.slice(i, i + 500).map(async (k) => {
-        const e = await kv.get(k);
-        if (!e || e.operation !== 'PUT') return;
-        try {
-          const v = validState((JSON.parse(dec.decode(e.value)) as { state: unknown }).state);
-          if (v.ok) out.push(v.value);
-        } catch {
-          /* unreadable: skipped */
-        }
-      }),
-    );
+  for (const value of (await readBucket(js, 'balances', '>')).values()) {
+    try {
+      const v = validState((JSON.parse(dec.decode(value)) as { state: unknown }).state);
+      if (v.ok) out.push(v.value);
+    } catch {
+      /* unreadable: skipped */
+    }
+  }
   return out;
 }
 
