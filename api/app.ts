@@ -17,7 +17,14 @@ import { registerRoutes } from './routes/index.ts';
 import { startNocLive } from './routes/noc/index.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
 import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
-import { installCsrfGuard, recordRoutes, type RouteEntry } from './security/index.ts';
+import {
+  defaultUserRateLimits,
+  installCsrfGuard,
+  installUserRateLimits,
+  recordRoutes,
+  type RouteEntry,
+  type UserRateLimits,
+} from './security/index.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -33,6 +40,8 @@ export interface ApiDeps {
   dashboardDir?: string;
   /** Login attempts allowed per IP and username per window; default 10 per minute. */
   loginRateLimit?: { max: number; windowMs: number };
+  /** Per-user budgets for lookups and CSV exports; default 300 lookups and 20 exports a minute per route. */
+  userRateLimits?: UserRateLimits;
 }
 
 export interface Api {
@@ -76,6 +85,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   }) as unknown as FastifyInstance;
 
   const routes = recordRoutes(app);
+  installUserRateLimits(app, deps.userRateLimits ?? defaultUserRateLimits);
   app.setErrorHandler(makeErrorHandler(log));
   app.setNotFoundHandler(() => {
     throw new NotFoundError('no such route');

@@ -64,6 +64,8 @@ export async function run(): Promise<Record<string, unknown>> {
     clock: systemClock,
     ids: randomIds,
     dashboardDir: '/nonexistent-dashboard',
+    // one agent drives all the traffic: measure capacity, not the per-user lookup limit
+    userRateLimits: { lookupsMax: 1_000_000_000, exportsMax: 1_000_000_000, windowMs: 60_000 },
   });
   try {
     await applyTopology(env.nats.nc, env.nats.jsm, []);

@@ -14,13 +14,14 @@ export function crossSiteReason(req: {
   const origin = req.headers.origin;
   if (typeof origin !== 'string') return null;
   const host = req.headers['x-forwarded-host'] ?? req.headers.host;
-  let originHost: string;
+  if (typeof host !== 'string') return 'origin without host';
   try {
-    originHost = new URL(origin).host;
+    const o = new URL(origin);
+    // normalise the Host header the same way (default ports dropped) before comparing
+    return o.host === new URL(`${o.protocol}//${host}`).host ? null : 'origin does not match host';
   } catch {
     return 'malformed origin';
   }
-  return originHost === host ? null : 'origin does not match host';
 }
 
 /**

@@ -1,2 +1,8 @@
 export { recordRoutes, type RouteEntry } from './route-registry.ts';
 export { installCsrfGuard, crossSiteReason } from './csrf.ts';
+export {
+  installUserRateLimits,
+  budgetOf,
+  defaultUserRateLimits,
+  type UserRateLimits,
+} from './rate-limits.ts';

@@ -1,10 +1,13 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** JSON logs to stdout; secrets and personal data are redacted by path wherever they appear. */
-export function createLogger(level: string, name = 'streambss'): Logger {
-  return pino({
+/**
+ * JSON logs to stdout (or `destination`, e.g. a test capturing them); secrets and personal data
+ * are redacted by path wherever they appear.
+ */
+export function createLogger(level: string, name = 'streambss', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     redact: {
@@ -18,5 +21,6 @@ export function createLogger(level: string, name = 'streambss'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
