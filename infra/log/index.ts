@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -7,7 +7,7 @@ export type { Logger };
  * are redacted by path wherever they appear.
  */
 export function createLogger(level: string, name = 'streambss', destination?: DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
+  const options: LoggerOptions = {
     name,
     level,
     redact: {
