@@ -228,6 +228,13 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     );
     expect(seen.agent).toEqual([]);
     for (const x of sockets) x.close();
+    expect(
+      (await post('technician', `/api/v1/noc/tickets/${ticket.id}/close`, { reason: 'x' })).statusCode,
+    ).toBe(403);
+    const closed = await post('noc', `/api/v1/noc/tickets/${ticket.id}/close`, {
+      reason: '确认恢复 / confirmed restored',
+    });
+    expect(closed.json()).toMatchObject({ status: 'closed' });
     const tech = (await get('technician', '/api/v1/noc/technicians/me')).json();
     expect(tech).toMatchObject({ id: 'T-GD-GZ-01', workload: 0 });
   });

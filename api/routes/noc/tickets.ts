@@ -235,6 +235,35 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
   );
 
   r.post(
+    '/api/v1/noc/tickets/:id/close',
+    {
+      schema: {
+        tags: ['noc'],
+        summary: 'Close a ticket (NOC confirms the resolution, or closes a duplicate) with a reason',
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Ticket, ...errors },
+      },
+      config: { roles: NOC_STAFF },
+    },
+    async (request) => {
+      const t = await load(request.params.id);
+      if (t.status === 'closed') return t;
+      const closed = await ctx.svc.close(
+        t.id,
+        session(request).username,
+        ctx.clock.nowMs(),
+        request.body.reason,
+      );
+      await ctx.svc.d.publisher.flush();
+      return closed ?? t;
+    },
+  );
+
+  r.post(
     '/api/v1/noc/tickets/:id/actions',
     {
       schema: {
