@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'var/', 'dashboard/dist/', 'tests/artifacts/'] },
+  { ignores: ['node_modules/', 'var/', 'dashboard/dist/', 'tests/artifacts/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
