@@ -159,6 +159,33 @@ describe('NOC fault scenarios (real nats-server)', () => {
     expect((await tickets()).filter((x) => x.faultType === 'congestion')).toHaveLength(1);
   });
 
+  it('a cell drop rate hovering at the threshold opens one P3 ticket; recovery closes it', async () => {
+    const cell = 'SC-CD-0005-2';
+    const kpi = (value: number, i: number) => ({
+      neId: 'ENB-SC-CD-0005',
+      cellId: cell,
+      region: 'SC',
+      metric: 'call_drop_rate',
+      value,
+      periodSec: 300,
+      atMs: T0 + i * 300_000,
+    });
+    const values = [0.01, 0.04, 0.05, 0.029, 0.031, 0.025, 0.034];
+    await env.nats.js.publish(subjects.kpi('SC'), encodeBatch('kpi-sc-1', values.map(kpi)), {
+      msgID: 'kpi-sc-1',
+    });
+    const t = await until(async () =>
+      (await tickets()).find((x) => x.cellId === cell && x.status !== 'acknowledged'),
+    );
+    expect(t).toMatchObject({ priority: 'P3', faultType: 'radio', status: 'assigned' });
+    expect(t.name).toContain('掉话率过高');
+    await env.nats.js.publish(subjects.kpi('SC'), encodeBatch('kpi-sc-2', [kpi(0.01, 10)]), {
+      msgID: 'kpi-sc-2',
+    });
+    await until(async () => (await svc.getTicket(t.id))?.status === 'closed');
+    expect((await tickets()).filter((x) => x.cellId === cell)).toHaveLength(1);
+  });
+
   it('bad input is dead-lettered with its reason and the consumer keeps going', async () => {
     const bad = {
       alarmId: 'bad-1',
