@@ -76,11 +76,18 @@ export function expectationOf(op: Operation, caller: Caller): 'denied401' | 'den
   return op.roles.includes(caller) ? 'allowed' : 'denied403';
 }
 
+/** URL-encodes a segment; a lone surrogate becomes the invalid UTF-8 bytes an attacker would send. */
+function segment(v: string): string {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
 /** Fills path parameters with the victim's ids (someone else's objects). */
 export function fillPath(path: string, ids: Record<string, string>): string {
-  return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) =>
-    encodeURIComponent(ids[name] ?? `unknown-${name}`),
-  );
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => segment(ids[name] ?? `unknown-${name}`));
 }
 
 /** An 18-character PRC resident ID number (17 digits + digit or X) anywhere in a text. */
