@@ -9,6 +9,7 @@ import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } fr
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runInboxWatcher, runNatsIngest } from '../ingest/index.ts';
 import {
+  ADJUSTMENT_ROUTER_CONSUMER,
   PAYMENT_ROUTER_CONSUMER,
   ratingConsumers,
   runPaymentRouter,
@@ -63,6 +64,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       INGEST_CONSUMER,
       ...ratingConsumers(config.CDR_PARTITIONS),
       PAYMENT_ROUTER_CONSUMER,
+      ADJUSTMENT_ROUTER_CONSUMER,
       ...nocConsumers,
       ...sinks.map((s) => s.consumer),
     ];

@@ -20,7 +20,13 @@ export {
   type Checkpoint,
 } from './store.ts';
 export { ProvisioningCache } from './provisioning.ts';
-export { runPaymentRouter, toAccountPayment, PAYMENT_ROUTER_CONSUMER } from './payment-router.ts';
+export {
+  runPaymentRouter,
+  toAccountPayment,
+  adjustmentToPayment,
+  PAYMENT_ROUTER_CONSUMER,
+  ADJUSTMENT_ROUTER_CONSUMER,
+} from './payment-router.ts';
 export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.ts';
 export { reconcile, type Reconciliation } from './reconcile.ts';
 export { allStates, readBalance } from './store.ts';

@@ -7,6 +7,7 @@ import { createMetrics } from '../../infra/metrics/index.ts';
 import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
 import {
+  ADJUSTMENT_ROUTER_CONSUMER,
   openChargingStores,
   PAYMENT_ROUTER_CONSUMER,
   provisionLines,
@@ -39,6 +40,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       INGEST_CONSUMER,
       ...ratingConsumers(PARTITIONS),
       PAYMENT_ROUTER_CONSUMER,
+      ADJUSTMENT_ROUTER_CONSUMER,
       ...sinks.map((s) => s.consumer),
     ]);
     const stores = await openChargingStores(nats.nats.nc);
@@ -151,6 +153,30 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     await new Promise((r) => setTimeout(r, 1000));
     const later = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
     expect(later.balanceFen).toBe(after.balanceFen);
+  });
+
+  it('applies an outage goodwill credit from the NOC once', async () => {
+    const before = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+    const adj = {
+      eventId: 'GW-t1-77',
+      type: 'adjustment.goodwill',
+      adjustmentId: 'GW-t1-77',
+      msisdn: LINE,
+      amountFen: 1000,
+      reason: 'outage goodwill / 故障补偿',
+      ticketId: 'TT-1',
+      atMs: Date.now(),
+    };
+    const data = new TextEncoder().encode(JSON.stringify(adj));
+    await nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-a' });
+    await nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-b' });
+    await waitFor(async () => {
+      const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+      return b.balanceFen === before.balanceFen + 1000;
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    const later = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+    expect(later.balanceFen).toBe(before.balanceFen + 1000);
   });
 
   it('reconciles: Σ debits = Σ charges and every ledger adds up; other roles are refused', async () => {
