@@ -68,7 +68,8 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
   const t0 = Date.now();
   const env = await startTestNats();
   try {
-    const start = Date.now() - 6 * 3_600_000;
+    // the simulated clock runs ahead as CDRs are generated: start far enough back that none is in the future
+    const start = Date.now() - Math.max(6 * 3_600_000, o.cdrs * 1000);
     await applyTopology(
       env.nats.nc,
       env.nats.jsm,
@@ -88,7 +89,8 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
         nowMs: Date.now(),
         fallbackId: `b${b}`,
       });
-      if (r.rejected.length) throw new Error(`simulated CDRs rejected: ${JSON.stringify(r.rejected[0])}`);
+      if (r.rejected.length)
+        throw new Error(`simulated CDRs rejected: ${JSON.stringify(r.rejected[0]?.info)}`);
       batches.push(...r.publishes);
       for (const pb of r.publishes) {
         const d = decodeBatch(pb.data);
