@@ -13,6 +13,7 @@ import {
   PAYMENT_ROUTER_CONSUMER,
   ratingConsumers,
   runPaymentRouter,
+  runReconciler,
   runRating,
 } from '../processors/rating/index.ts';
 import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
@@ -132,6 +133,11 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
           },
           ac.signal,
         ),
+      );
+    if (roles.includes('sink') && ch)
+      track(
+        'reconcile',
+        runReconciler({ ...base, ch, intervalMs: config.RECONCILE_INTERVAL_SEC * 1000 }, ac.signal),
       );
 
     let url: string | undefined;

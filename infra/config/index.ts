@@ -75,6 +75,12 @@ export const ConfigSchema = Type.Object(
       },
     ),
     SESSION_TTL_SEC: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 8 * 3600 }),
+    RECONCILE_INTERVAL_SEC: Type.Integer({
+      minimum: 10,
+      maximum: 86_400,
+      default: 300,
+      description: 'how often the charging reconciliation runs (sink role)',
+    }),
     SINK_BATCH_ROWS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
     SINK_FLUSH_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
   },

@@ -30,6 +30,11 @@ export function createMetrics() {
       labelNames: ['processor'] as const,
       registers: [registry],
     }),
+    reconciliationOk: new Gauge({
+      name: 'streambss_reconciliation_ok',
+      help: '1 when the last charging reconciliation found no drift (Σ debits = Σ charges, ledgers add up)',
+      registers: [registry],
+    }),
     deadLettered: new Counter({
       name: 'streambss_dead_letters_total',
       help: 'Events rejected to the dead-letter stream',

@@ -30,3 +30,4 @@ export {
 export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.ts';
 export { reconcile, type Reconciliation } from './reconcile.ts';
 export { allStates, readBalance } from './store.ts';
+export { runReconciler, RECONCILIATION_SUBJECT } from './reconciler.ts';

@@ -1,0 +1,39 @@
+import type { Clock } from '../../domain/index.ts';
+import type { ClickHouse } from '../../infra/clickhouse/index.ts';
+import type { Logger } from '../../infra/log/index.ts';
+import type { Metrics } from '../../infra/metrics/index.ts';
+import type { Nats } from '../../infra/nats/index.ts';
+import { reconcile } from './reconcile.ts';
+import { allStates } from './store.ts';
+
+export const RECONCILIATION_SUBJECT = 'bss.charging.reconciliation';
+
+/**
+ * Runs the reconciliation check periodically. Every run is published on
+ * `bss.charging.reconciliation` (the NOC's reconciliation status); drift is logged as an error,
+ * published with `ok: false` and shown by the `streambss_reconciliation_ok` gauge.
+ */
+export async function runReconciler(
+  deps: { nats: Nats; ch: ClickHouse; clock: Clock; log: Logger; metrics: Metrics; intervalMs: number },
+  signal: AbortSignal,
+): Promise<void> {
+  const once = async () => {
+    try {
+      const r = await reconcile(deps.ch, await allStates(deps.nats.js), deps.clock.nowMs());
+      deps.metrics.reconciliationOk.set(r.ok ? 1 : 0);
+      if (!r.ok) deps.log.error({ reconciliation: r }, 'charging reconciliation found drift');
+      await deps.nats.js.publish(RECONCILIATION_SUBJECT, new TextEncoder().encode(JSON.stringify(r)), {
+        msgID: `recon-${r.atMs}`,
+      });
+    } catch (err) {
+      deps.log.warn({ err }, 'reconciliation could not run; retried at the next interval');
+    }
+  };
+  while (!signal.aborted) {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, deps.intervalMs);
+      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    });
+    if (!signal.aborted) await once();
+  }
+}
