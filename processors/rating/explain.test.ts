@@ -25,7 +25,7 @@ describe('explainCharge', () => {
     );
     const gen = new CdrGenerator(9, subs, start, 0.05); // one CDR every 20 s: crosses time windows
     let charged = 0;
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1500; i++) {
       const n = normaliseCdr(gen.next(), start + 10 * 86_400_000);
       if (!n.ok) throw new Error(n.rejection.reason);
       const c = n.cdr;
@@ -55,6 +55,6 @@ describe('explainCharge', () => {
       expect(e.consistent).toBe(true);
       expect(e.breakdown.segments).toEqual(r.rated.breakdown.segments);
     }
-    expect(charged).toBeGreaterThan(100); // the sample includes real overage charges, not only allowance
-  });
+    expect(charged).toBeGreaterThan(50); // the sample includes real overage charges, not only allowance
+  }, 60_000);
 });
