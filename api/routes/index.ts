@@ -7,6 +7,7 @@ import { deadLetterRoutes } from './dead-letters.ts';
 import { careRoutes } from './care/index.ts';
 import { nocRoutes } from './noc/index.ts';
 import { chargingRoutes } from './charging.ts';
+import { nocHistoryRoutes } from './noc-history.ts';
 
 /**
  * Every route module of the API, registered in one place. A new area adds its module here
@@ -20,4 +21,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   careRoutes(app, deps);
   nocRoutes(app, deps);
   chargingRoutes(app, deps);
+  nocHistoryRoutes(app, deps);
 }
