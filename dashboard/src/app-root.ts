@@ -51,6 +51,10 @@ export class AppRoot extends LitElement {
         max-width: 1400px;
         margin: 0 auto;
       }
+      main.kiosk {
+        max-width: none;
+        padding: 12px;
+      }
       .user {
         color: #94a3b8;
       }
@@ -124,6 +128,8 @@ export class AppRoot extends LitElement {
         </main>`;
     const allowed = pagesFor(s.me.role);
     const page = resolvePage(s.me.role);
+    if (page?.id === 'noc' && location.hash.includes('/kiosk'))
+      return html`<main class="kiosk">${page.render(s.me, allowed)}</main>`;
     return html`<header>
         <span class="brand">${t('app.title')}</span>
         <nav aria-label="main">

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { screenMessages, type ScreenKey } from './messages.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -48,9 +49,9 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh;
+export type MsgKey = keyof typeof zh | ScreenKey;
 
-const en: Record<MsgKey, string> = {
+const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
   'nav.home': 'Home',
   'nav.live': 'Live',
@@ -97,7 +98,10 @@ const en: Record<MsgKey, string> = {
   'role.customer': 'Customer',
 };
 
-const tables: Record<Lang, Record<MsgKey, string>> = { 'zh-CN': zh, en };
+const tables: Record<Lang, Record<MsgKey, string>> = {
+  'zh-CN': { ...zh, ...Object.fromEntries(screenMessages.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,
+  en: { ...en, ...Object.fromEntries(screenMessages.map(([k, , e]) => [k, e])) } as Record<MsgKey, string>,
+};
 const STORAGE_KEY = 'sbss.lang';
 const listeners = new Set<() => void>();
 let current: Lang = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
@@ -114,7 +118,7 @@ export function setLang(l: Lang): void {
 
 /** Translates a key, filling `{name}` placeholders. */
 export function t(key: MsgKey, vars: Record<string, string> = {}): string {
-  return tables[current][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+  return (tables[current][key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
 }
 
 /** Re-renders its host when the language changes. */

@@ -3,6 +3,11 @@ import type { MsgKey } from './i18n.ts';
 import type { Me, Role } from './api-client.ts';
 import './pages/home-page.ts';
 import './pages/live-page.ts';
+import './pages/noc-page.ts';
+import './pages/care-page.ts';
+import './pages/hall-page.ts';
+import './pages/tech-page.ts';
+import './pages/boards-page.ts';
 
 /** One page of the app: add an entry here (and its component file) to add a screen. */
 export interface PageDef {
@@ -25,6 +30,36 @@ export const pages: PageDef[] = [
         .me=${me}
         .links=${allowed.filter((p) => p.id !== 'home').map((p) => ({ id: p.id, label: p.label }))}
       ></sbss-home-page>`,
+  },
+  {
+    id: 'noc',
+    label: 'nav.noc',
+    roles: ['noc', 'supervisor', 'admin'],
+    render: () => html`<sbss-noc-page ?kiosk=${location.hash.includes('/kiosk')}></sbss-noc-page>`,
+  },
+  {
+    id: 'care',
+    label: 'nav.care',
+    roles: ['agent', 'supervisor', 'admin'],
+    render: () => html`<sbss-care-page></sbss-care-page>`,
+  },
+  {
+    id: 'hall',
+    label: 'nav.hall',
+    roles: ['customer'],
+    render: (me) => html`<sbss-hall-page .msisdn=${me.customerMsisdn ?? ''}></sbss-hall-page>`,
+  },
+  {
+    id: 'tech',
+    label: 'nav.tech',
+    roles: ['technician'],
+    render: () => html`<sbss-tech-page></sbss-tech-page>`,
+  },
+  {
+    id: 'boards',
+    label: 'nav.boards',
+    roles: ['agent', 'noc', 'supervisor', 'admin'],
+    render: (me) => html`<sbss-boards-page .role=${me.role}></sbss-boards-page>`,
   },
   {
     id: 'live',

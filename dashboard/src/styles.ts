@@ -34,3 +34,41 @@ export const base = css`
     color: #94a3b8;
   }
 `;
+
+/** Form controls: labelled fields stacked, readable contrast, visible focus. */
+export const forms = css`
+  form {
+    display: grid;
+    gap: 10px;
+    max-width: 520px;
+  }
+  label {
+    display: grid;
+    gap: 4px;
+    color: #cbd5e1;
+  }
+  input,
+  select,
+  textarea {
+    font: inherit;
+    padding: 7px 10px;
+    border-radius: 6px;
+    border: 1px solid #64748b;
+    background: #0b1222;
+    color: #f1f5f9;
+  }
+  input:focus-visible,
+  select:focus-visible,
+  textarea:focus-visible {
+    outline: 2px solid #38bdf8;
+    outline-offset: 1px;
+  }
+  button.primary {
+    background: #0369a1;
+    border-color: #0284c7;
+    justify-self: start;
+  }
+  .error {
+    color: #fecaca;
+  }
+`;

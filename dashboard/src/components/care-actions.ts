@@ -1,0 +1,235 @@
+import { LitElement, css, html } from 'lit';
+import { api, ApiCallError, enc } from '../api-client.ts';
+import { I18nController, t } from '../i18n.ts';
+import { base, forms } from '../styles.ts';
+import type { Customer } from '../types.ts';
+
+export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe';
+
+/**
+ * The counter's (or the business hall's) actions on a line: renew / top up, change contact data,
+ * open a complaint or a fault report, apply to unsubscribe. Fires `changed` after each success.
+ */
+export class CareActions extends LitElement {
+  static override properties = {
+    customer: { attribute: false },
+    msisdn: {},
+    channel: {},
+    actions: { attribute: false },
+    open: { state: true },
+    busy: { state: true },
+    result: { state: true },
+    failure: { state: true },
+  };
+  static override styles = [
+    base,
+    forms,
+    css`
+      .tabs {
+        display: flex;
+        gap: 6px;
+        flex-wrap: wrap;
+        margin-bottom: 10px;
+      }
+      .tabs button[aria-pressed='true'] {
+        background: #0369a1;
+        border-color: #0284c7;
+      }
+      .ok {
+        color: #bbf7d0;
+      }
+    `,
+  ];
+  declare customer: Customer | null;
+  declare msisdn: string;
+  declare channel: 'counter' | 'web';
+  declare actions: CareAction[];
+  declare open: CareAction | null;
+  declare busy: boolean;
+  declare result: string;
+  declare failure: string;
+
+  constructor() {
+    super();
+    this.customer = null;
+    this.msisdn = '';
+    this.channel = 'counter';
+    this.actions = ['renew', 'profile', 'complaint', 'fault', 'unsubscribe'];
+    this.open = null;
+    this.busy = false;
+    this.result = '';
+    this.failure = '';
+    new I18nController(this);
+  }
+
+  private get line(): string {
+    return this.msisdn || this.customer?.mobile || '';
+  }
+
+  private async run(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const s = (k: string) => String(f.get(k) ?? '').trim();
+    const m = this.line;
+    this.busy = true;
+    this.failure = '';
+    this.result = '';
+    try {
+      switch (this.open) {
+        case 'renew': {
+          const amountFen = Math.round(Number(s('amount')) * 100);
+          const method = s('method');
+          const r = await api.post<{ status: string; paymentId: string }>(
+            `/api/v1/subscribers/${enc(m)}/renewals`,
+            {
+              requestId: `ui-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+              amountFen,
+              method,
+              channel: this.channel,
+              ...(method === 'cash' ? {} : { payerAccount: s('payer') }),
+            },
+          );
+          if (r.status !== 'succeeded')
+            throw new ApiCallError(402, 'PAYMENT', t('act.payStatus', { s: r.status }));
+          this.result = t('act.renewed');
+          break;
+        }
+        case 'profile': {
+          if (!this.customer) return;
+          await api.patch(`/api/v1/customers/${enc(this.customer.customerId)}`, {
+            revision: this.customer.revision,
+            changes: { email: s('email') },
+            reason: s('reason') || 'customer request',
+          });
+          this.result = t('act.profileSaved');
+          break;
+        }
+        case 'complaint': {
+          const c = await api.post<{ id: string; category: string }>('/api/v1/noc/complaints', {
+            msisdn: m,
+            channel: this.channel,
+            text: s('text'),
+          });
+          this.result = t('act.complaintFiled', { id: c.id, category: c.category });
+          break;
+        }
+        case 'fault': {
+          const r = await api.post<{ linked: boolean; ticket: { id: string } }>('/api/v1/noc/tickets', {
+            msisdn: m,
+            channel: this.channel,
+            description: s('text'),
+          });
+          this.result = t(r.linked ? 'act.faultLinked' : 'act.faultFiled', { id: r.ticket.id });
+          break;
+        }
+        case 'unsubscribe': {
+          const r = await api.post<{ orderId: string }>('/api/v1/unsubscribe', {
+            msisdn: m,
+            channel: this.channel,
+            reason: s('reason'),
+          });
+          this.result = t('act.unsubApplied', { id: r.orderId });
+          break;
+        }
+        default:
+          return;
+      }
+      (e.target as HTMLFormElement).reset();
+      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
+    } catch (err) {
+      this.failure =
+        err instanceof ApiCallError
+          ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
+          : t('act.failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private form() {
+    const submit = html`<button type="submit" class="primary" ?disabled=${this.busy}>
+      ${t('act.submit')}
+    </button>`;
+    switch (this.open) {
+      case 'renew':
+        return html`<form @submit=${this.run} aria-label=${t('act.renew')}>
+          <label
+            >${t('act.amount')}<input
+              name="amount"
+              type="number"
+              min="1"
+              max="10000"
+              step="0.01"
+              value="50"
+              required
+          /></label>
+          <label
+            >${t('act.method')}<select name="method">
+              <option value="alipay">${t('pay.alipay')}</option>
+              <option value="wechat_pay">${t('pay.wechat_pay')}</option>
+              <option value="bank_card">${t('pay.bank_card')}</option>
+              ${this.channel === 'counter' ? html`<option value="cash">${t('pay.cash')}</option>` : null}
+            </select></label
+          >
+          <label
+            >${t('act.payer')}<input
+              name="payer"
+              maxlength="64"
+              autocomplete="email"
+              placeholder="name@example.com"
+          /></label>
+          ${submit}
+        </form>`;
+      case 'profile':
+        return html`<form @submit=${this.run} aria-label=${t('act.profile')}>
+          <label>${t('care.email')}<input name="email" type="email" maxlength="200" required /></label>
+          <label>${t('act.reason')}<input name="reason" maxlength="200" /></label>${submit}
+        </form>`;
+      case 'complaint':
+      case 'fault':
+        return html`<form
+          @submit=${this.run}
+          aria-label=${t(this.open === 'fault' ? 'act.fault' : 'act.complaint')}
+        >
+          <label
+            >${t('act.text')}<textarea
+              name="text"
+              minlength="2"
+              maxlength="2000"
+              required
+              rows="3"
+            ></textarea></label
+          >${submit}
+        </form>`;
+      case 'unsubscribe':
+        return html`<form @submit=${this.run} aria-label=${t('act.unsubscribe')}>
+          <label>${t('act.reason')}<input name="reason" minlength="2" maxlength="500" required /></label
+          >${submit}
+        </form>`;
+      default:
+        return null;
+    }
+  }
+
+  override render() {
+    return html`<div class="tabs" role="toolbar" aria-label=${t('care.actions')}>
+        ${this.actions.map(
+          (a) =>
+            html`<button
+              aria-pressed=${this.open === a ? 'true' : 'false'}
+              @click=${() => {
+                this.open = this.open === a ? null : a;
+                this.result = '';
+                this.failure = '';
+              }}
+            >
+              ${t(`act.${a}`)}
+            </button>`,
+        )}
+      </div>
+      ${this.form()}
+      <div role="status" class="ok">${this.result}</div>
+      <div role="alert" class="error">${this.failure}</div>`;
+  }
+}
+customElements.define('sbss-care-actions', CareActions);

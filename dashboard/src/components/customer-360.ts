@@ -1,0 +1,223 @@
+import { LitElement, css, html } from 'lit';
+import { api, enc } from '../api-client.ts';
+import { I18nController, t } from '../i18n.ts';
+import { base } from '../styles.ts';
+import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
+import type { TimelineItem } from './timeline-list.ts';
+import './balance-card.ts';
+import './usage-days-chart.ts';
+import './usage-records.ts';
+import './timeline-list.ts';
+import './care-actions.ts';
+import './state-panel.ts';
+
+interface Order {
+  orderId: string;
+  kind: string;
+  state: string;
+  openedAtMs: number;
+  updatedAtMs: number;
+}
+
+/** Customer 360 for an agent: masked profile with audited reveal, line, usage, CDRs, timeline, actions. */
+export class Customer360 extends LitElement {
+  static override properties = {
+    customerId: { attribute: 'customer-id' },
+    line: {},
+    customer: { state: true },
+    error: { state: true },
+    balance: { state: true },
+    summary: { state: true },
+    usage: { state: true },
+    timeline: { state: true },
+  };
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: grid;
+        gap: 14px;
+      }
+      .grid2 {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(380px, 1fr));
+        gap: 14px;
+      }
+      h2 {
+        margin: 0 0 8px;
+        font-size: 16px;
+        color: #cbd5e1;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 4px 14px;
+        margin: 0;
+      }
+      dt {
+        color: #94a3b8;
+      }
+      dd {
+        margin: 0;
+      }
+    `,
+  ];
+  declare customerId: string;
+  /** The number the agent searched by, when that is how the customer was found. */
+  declare line: string;
+  declare customer: Customer | null;
+  declare error: string;
+  declare balance: Balance | null | undefined;
+  declare summary: UsageSummary | null;
+  declare usage: UsageList | null;
+  declare timeline: TimelineItem[] | null;
+
+  constructor() {
+    super();
+    this.customerId = '';
+    this.line = '';
+    this.customer = null;
+    this.error = '';
+    this.balance = undefined;
+    this.summary = null;
+    this.usage = null;
+    this.timeline = null;
+    new I18nController(this);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('customerId') && this.customerId) void this.load();
+  }
+
+  /** The line: the number searched by, else the mobile once it is not masked. */
+  get msisdn(): string {
+    const m = this.customer?.mobile ?? '';
+    return this.line || (m.includes('*') ? '' : m);
+  }
+
+  async load(): Promise<void> {
+    this.error = '';
+    try {
+      this.customer = await api.get<Customer>(`/api/v1/customers/${enc(this.customerId)}`);
+    } catch {
+      this.error = t('care.loadError');
+      return;
+    }
+    const id = enc(this.customerId);
+    const m = enc(this.msisdn || this.customer.mobile);
+    const [bal, sum, usage, orders, audit, notes, complaints, tickets] = await Promise.all([
+      api.get<Balance>(`/api/v1/subscribers/${m}/balance`).catch(() => null),
+      api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`).catch(() => null),
+      api.get<UsageList>(`/api/v1/subscribers/${m}/usage?limit=1000`).catch(() => null),
+      api.get<{ orders: Order[] }>(`/api/v1/customers/${id}/orders`).catch(() => ({ orders: [] })),
+      api
+        .get<{ entries: { atMs: number; action: string; actor: string; reason: string }[] }>(
+          `/api/v1/customers/${id}/audit`,
+        )
+        .catch(() => ({ entries: [] })),
+      api
+        .get<{ notifications: { createdAtMs: number; text: string; state: string }[] }>(
+          `/api/v1/customers/${id}/notifications`,
+        )
+        .catch(() => ({ notifications: [] })),
+      api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`).catch(() => ({ items: [] })),
+      api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`).catch(() => ({ items: [] })),
+    ]);
+    this.balance = bal;
+    this.summary = sum ?? { fromMs: 0, toMs: 0, chargeFen: 0, days: [] };
+    this.usage = usage ?? { totals: { count: 0, chargeFen: 0 }, rows: [] };
+    this.timeline = [
+      ...orders.orders.map((o) => ({
+        atMs: o.updatedAtMs,
+        kind: 'order' as const,
+        text: `${o.orderId} · ${o.kind} · ${o.state}`,
+      })),
+      ...audit.entries.map((a) => ({
+        atMs: a.atMs,
+        kind: 'audit' as const,
+        text: `${a.action} · ${a.actor}${a.reason ? ` · ${a.reason}` : ''}`,
+      })),
+      ...notes.notifications.map((n) => ({
+        atMs: n.createdAtMs,
+        kind: 'notification' as const,
+        text: `${n.text} (${n.state})`,
+      })),
+      ...complaints.items.map((c) => ({
+        atMs: c.lastUpdateMs,
+        kind: 'complaint' as const,
+        text: `${c.id} · ${c.category} · ${c.status}`,
+      })),
+      ...tickets.items.map((k) => ({
+        atMs: k.lastUpdateMs,
+        kind: 'ticket' as const,
+        text: `${k.id} · ${k.name} · ${k.status}`,
+      })),
+    ];
+  }
+
+  private async reveal(): Promise<void> {
+    const reason = prompt(t('care.revealReason'));
+    if (!reason) return;
+    try {
+      this.customer = await api.post<Customer>(`/api/v1/customers/${enc(this.customerId)}/reveal`, {
+        reason,
+      });
+    } catch {
+      this.error = t('care.revealError');
+    }
+  }
+
+  override render() {
+    if (this.error) return html`<sbss-state-panel kind="error" .message=${this.error}></sbss-state-panel>`;
+    const c = this.customer;
+    if (!c) return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+    const a = c.address;
+    return html`<section class="grid2">
+        <div class="card" data-testid="profile">
+          <h2>${c.name} <span class="muted">${c.customerId}</span></h2>
+          <dl>
+            <dt>${t('care.idNumber')}</dt>
+            <dd data-testid="id-number">${c.idNumber}</dd>
+            <dt>${t('care.mobile')}</dt>
+            <dd>${c.mobile}</dd>
+            <dt>${t('care.email')}</dt>
+            <dd>${c.email ?? '—'}</dd>
+            <dt>${t('care.address')}</dt>
+            <dd>${a.province} ${a.city} ${a.district} ${a.street} ${a.number}</dd>
+            <dt>${t('care.service')}</dt>
+            <dd>${c.serviceType}</dd>
+          </dl>
+          ${c.masked ? html`<p><button @click=${() => this.reveal()}>${t('care.reveal')}</button></p>` : html`<p class="muted">${t('care.revealed')}</p>`}
+        </div>
+        <div class="card">
+          <h2>${t('care.line')}</h2>
+          ${
+            this.balance === undefined
+              ? html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
+              : this.balance
+                ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
+                : html`<sbss-state-panel kind="empty" .message=${t('care.noLine')}></sbss-state-panel>`
+          }
+        </div>
+      </section>
+      <section class="card">
+        <h2>${t('care.actions')}</h2>
+        <sbss-care-actions .customer=${c} @changed=${() => this.load()}></sbss-care-actions>
+      </section>
+      <section class="grid2">
+        <div class="card">
+          <h2>${t('usage.chart')}</h2>
+          <sbss-usage-days-chart .summary=${this.summary}></sbss-usage-days-chart>
+        </div>
+        <div class="card">
+          <h2>${t('care.timeline')}</h2>
+          <sbss-timeline-list .items=${this.timeline}></sbss-timeline-list>
+        </div>
+      </section>
+      <section class="card">
+        <h2>${t('care.cdrs')}</h2>
+        <sbss-usage-records .rows=${this.usage?.rows ?? null}></sbss-usage-records>
+      </section>`;
+  }
+}
+customElements.define('sbss-customer-360', Customer360);

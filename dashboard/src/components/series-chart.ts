@@ -1,0 +1,147 @@
+import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+
+export interface SeriesDef {
+  label: string;
+  color: string;
+}
+
+/** 1234567 → "1.2M": short axis labels. */
+export function compact(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+  return String(+v.toFixed(2));
+}
+
+export const palette = [
+  '#38bdf8',
+  '#f472b6',
+  '#facc15',
+  '#4ade80',
+  '#a78bfa',
+  '#fb923c',
+  '#2dd4bf',
+  '#f87171',
+];
+
+/**
+ * A multi-series time chart (x in seconds). Created once per series layout; new data goes in
+ * through `setData`. Drag to zoom on x, double-click to reset; while zoomed, live data keeps the
+ * zoomed window instead of snapping back.
+ */
+export class SeriesChart extends LitElement {
+  static override properties = {
+    data: { attribute: false },
+    series: { attribute: false },
+    label: {},
+    height: { type: Number },
+    bars: { type: Boolean },
+  };
+  static override styles = [
+    unsafeCSS(uplotCss),
+    css`
+      :host {
+        display: block;
+      }
+      .u-legend {
+        color: #cbd5e1;
+        font-size: 13px;
+      }
+      .u-select {
+        background: rgba(56, 189, 248, 0.2);
+      }
+    `,
+  ];
+  declare data: uPlot.AlignedData;
+  declare series: SeriesDef[];
+  declare label: string;
+  declare height: number;
+  declare bars: boolean;
+  private plot: uPlot | null = null;
+  private layout = '';
+  private zoomed = false;
+  private resize: ResizeObserver | null = null;
+  /** Milliseconds the last full draw took (for the benchmark). */
+  lastDrawMs = 0;
+
+  constructor() {
+    super();
+    this.data = [[]];
+    this.series = [];
+    this.label = '';
+    this.height = 220;
+    this.bars = false;
+  }
+
+  override render() {
+    return html`<div id="plot" role="img" aria-label=${this.label}></div>`;
+  }
+
+  private create(el: HTMLElement): void {
+    this.plot?.destroy();
+    const bars = this.bars ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
+    const opts: uPlot.Options = {
+      width: Math.max(280, this.clientWidth),
+      height: this.height,
+      cursor: { drag: { x: true, y: false, setScale: true } },
+      scales: {
+        x: bars ? { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] } : { time: true },
+      },
+      legend: { show: true, live: false },
+      axes: [
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 64, values: (_u, vals) => vals.map(compact) },
+      ],
+      series: [
+        {},
+        ...this.series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          ...(bars ? { paths: bars, fill: s.color } : {}),
+          points: { show: false },
+        })),
+      ],
+      hooks: {
+        setSelect: [() => (this.zoomed = true)],
+        ready: [
+          (u) =>
+            u.over.addEventListener('dblclick', () => {
+              this.zoomed = false;
+            }),
+        ],
+      },
+    };
+    this.plot = new uPlot(opts, this.data, el);
+    this.layout = this.series.map((s) => s.label).join('|');
+  }
+
+  override firstUpdated(): void {
+    this.resize = new ResizeObserver(() =>
+      this.plot?.setSize({ width: Math.max(280, this.clientWidth), height: this.height }),
+    );
+    this.resize.observe(this);
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    const el = this.renderRoot.querySelector<HTMLElement>('#plot');
+    if (!el) return;
+    const t0 = performance.now();
+    const layout = this.series.map((s) => s.label).join('|');
+    if (!this.plot || layout !== this.layout || changed.has('bars')) this.create(el);
+    else if (changed.has('data')) this.plot.setData(this.data, !this.zoomed);
+    this.lastDrawMs = performance.now() - t0;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize?.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+    this.layout = '';
+  }
+}
+customElements.define('sbss-series-chart', SeriesChart);

@@ -1,0 +1,133 @@
+import { LitElement, css, html } from 'lit';
+import { api, enc } from '../api-client.ts';
+import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
+import { bytes, duration, yuan } from '../format.ts';
+import { base } from '../styles.ts';
+import type { Explanation, UsageRow } from '../types.ts';
+import type { Column } from './data-table.ts';
+import './data-table.ts';
+import './state-panel.ts';
+
+/** A line's CDRs (virtualised) with "explain this charge": the sentence and the breakdown. */
+export class UsageRecords extends LitElement {
+  static override properties = {
+    rows: { attribute: false },
+    explained: { state: true },
+    explainError: { state: true },
+  };
+  static override styles = [
+    base,
+    css`
+      .explain {
+        margin-top: 10px;
+      }
+      pre {
+        white-space: pre-wrap;
+        font-size: 12px;
+        color: #cbd5e1;
+        max-height: 200px;
+        overflow: auto;
+      }
+      .sentence {
+        font-size: 16px;
+      }
+    `,
+  ];
+  declare rows: UsageRow[] | null;
+  declare explained: Explanation | null;
+  declare explainError: string;
+
+  constructor() {
+    super();
+    this.rows = null;
+    this.explained = null;
+    this.explainError = '';
+    new I18nController(this);
+  }
+
+  private async explain(id: string): Promise<void> {
+    this.explainError = '';
+    try {
+      this.explained = await api.get<Explanation>(`/api/v1/cdrs/${enc(id)}/explanation`);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('.explain')?.focus();
+    } catch {
+      this.explained = null;
+      this.explainError = t('usage.explainError');
+    }
+  }
+
+  private columns(): Column<UsageRow>[] {
+    return [
+      { key: 'time', label: t('col.time'), value: (r) => new Date(r.startMs).toLocaleString(lang()) },
+      { key: 'type', label: t('col.type'), value: (r) => t(`type.${r.type}` as MsgKey) },
+      {
+        key: 'usage',
+        label: t('col.usage'),
+        num: true,
+        value: (r) => (r.type === 'data' ? r.bytesUp + r.bytesDown : r.durationSec),
+        render: (r) =>
+          r.type === 'data'
+            ? bytes(r.bytesUp + r.bytesDown)
+            : r.type === 'voice'
+              ? duration(r.durationSec)
+              : '1',
+      },
+      { key: 'cell', label: t('col.cell'), value: (r) => r.cellId },
+      {
+        key: 'charge',
+        label: t('col.charge'),
+        num: true,
+        value: (r) => r.chargeFen,
+        render: (r) => yuan(r.chargeFen),
+      },
+      {
+        key: 'explain',
+        label: t('usage.explain'),
+        value: (r) => r.explanation,
+        render: (r) =>
+          html`<button data-explain=${r.cdrId} @click=${() => this.explain(r.cdrId)}>
+            ${t('usage.explainBtn')}
+          </button>`,
+      },
+    ];
+  }
+
+  override render() {
+    if (!this.rows)
+      return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+    if (!this.rows.length)
+      return html`<sbss-state-panel kind="empty" .message=${t('usage.none')}></sbss-state-panel>`;
+    const e = this.explained;
+    return html`<sbss-data-table
+        virtual
+        .rows=${this.rows}
+        .columns=${this.columns()}
+        .rowKey=${(r: UsageRow) => r.cdrId}
+        filename="usage.csv"
+      ></sbss-data-table>
+      ${this.explainError ? html`<sbss-state-panel kind="error" .message=${this.explainError}></sbss-state-panel>` : null}
+      ${
+        e
+          ? html`<div
+              class="card explain"
+              tabindex="-1"
+              role="region"
+              aria-label=${t('usage.explain')}
+              data-testid="explanation"
+            >
+              <div class="sentence">${e.sentence[lang()]}</div>
+              <div class="muted">
+                ${t('usage.planVersion', { plan: e.planId, v: String(e.planVersion) })} ·
+                ¥${yuan(e.chargeFen)}
+              </div>
+              <details>
+                <summary>${t('usage.breakdown')}</summary>
+                <pre>${JSON.stringify(e.breakdown, null, 2)}</pre>
+              </details>
+            </div>`
+          : null
+      }`;
+  }
+}
+customElements.define('sbss-usage-records', UsageRecords);

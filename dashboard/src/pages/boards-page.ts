@@ -1,0 +1,169 @@
+import { LitElement, css, html } from 'lit';
+import { api } from '../api-client.ts';
+import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { base } from '../styles.ts';
+import type { Role } from '../api-client.ts';
+import type { Ticket } from '../types.ts';
+import type { Column } from '../components/data-table.ts';
+import '../components/data-table.ts';
+import '../components/complaints-board.ts';
+import '../components/state-panel.ts';
+
+interface DeadLetter {
+  seq: number;
+  source: string;
+  code: string;
+  reason: string;
+  atMs: number;
+  preview: string;
+}
+
+/** 看板: trouble tickets and dispatch, complaints, dead-letter quarantine with reprocess. */
+export class BoardsPage extends LitElement {
+  static override properties = {
+    role: {},
+    tab: { state: true },
+    tickets: { state: true },
+    dead: { state: true },
+    message: { state: true },
+  };
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: grid;
+        gap: 12px;
+      }
+      h1 {
+        margin: 0;
+        font-size: 22px;
+      }
+      [role='tablist'] {
+        display: flex;
+        gap: 6px;
+      }
+      [role='tab'][aria-selected='true'] {
+        background: #0369a1;
+      }
+    `,
+  ];
+  declare role: Role;
+  declare tab: 'tickets' | 'complaints' | 'dlq';
+  declare tickets: Ticket[] | null;
+  declare dead: DeadLetter[] | null;
+  declare message: string;
+
+  constructor() {
+    super();
+    this.role = 'supervisor';
+    this.tab = 'tickets';
+    this.tickets = null;
+    this.dead = null;
+    this.message = '';
+    new I18nController(this);
+  }
+
+  private tabs(): ('tickets' | 'complaints' | 'dlq')[] {
+    if (this.role === 'agent') return ['complaints', 'tickets'];
+    return ['tickets', 'complaints', 'dlq'];
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.tab = this.tabs()[0] ?? 'tickets';
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    this.tickets = (
+      await api.get<{ items: Ticket[] }>('/api/v1/noc/tickets?limit=500').catch(() => ({ items: [] }))
+    ).items;
+    if (this.role !== 'agent')
+      this.dead = (
+        await api
+          .get<{ entries: DeadLetter[] }>('/api/v1/dead-letters?limit=1000')
+          .catch(() => ({ entries: [] }))
+      ).entries;
+  }
+
+  private async reprocess(seq: number): Promise<void> {
+    try {
+      const r = await api.post<{ republished: number }>('/api/v1/dead-letters/reprocess', { seq });
+      this.message = t('board.reprocessed', { n: String(r.republished) });
+    } catch {
+      this.message = t('act.failed');
+    }
+    await this.load();
+  }
+
+  private ticketCols(): Column<Ticket>[] {
+    return [
+      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      { key: 'p', label: t('col.priority'), value: (r) => r.priority },
+      { key: 'name', label: t('col.subject'), value: (r) => r.name },
+      { key: 'region', label: t('col.region'), value: (r) => r.region },
+      { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
+      { key: 'tech', label: t('col.technician'), value: (r) => r.technicianId ?? '—' },
+      { key: 'sla', label: t('col.sla'), value: (r) => t(`sla.${r.sla.state}` as MsgKey) },
+      { key: 'due', label: t('col.due'), value: (r) => new Date(r.sla.dueAtMs).toLocaleString() },
+    ];
+  }
+
+  private deadCols(): Column<DeadLetter>[] {
+    return [
+      { key: 'seq', label: '#', num: true, value: (r) => r.seq },
+      { key: 'source', label: t('col.source'), value: (r) => r.source },
+      { key: 'code', label: t('col.reason'), value: (r) => `${r.code}: ${r.reason}` },
+      { key: 'preview', label: t('col.preview'), value: (r) => r.preview.slice(0, 60) },
+      {
+        key: 'act',
+        label: t('board.reprocess'),
+        value: () => '',
+        render: (r) => html`<button @click=${() => this.reprocess(r.seq)}>${t('board.reprocess')}</button>`,
+      },
+    ];
+  }
+
+  private body() {
+    if (this.tab === 'complaints') return html`<sbss-complaints-board></sbss-complaints-board>`;
+    if (this.tab === 'tickets')
+      return this.tickets
+        ? this.tickets.length
+          ? html`<sbss-data-table
+              .rows=${this.tickets}
+              .columns=${this.ticketCols()}
+              filename="tickets.csv"
+            ></sbss-data-table>`
+          : html`<sbss-state-panel kind="empty" .message=${t('board.noTickets')}></sbss-state-panel>`
+        : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+    return this.dead
+      ? this.dead.length
+        ? html`<sbss-data-table
+            virtual
+            .rows=${this.dead}
+            .columns=${this.deadCols()}
+            filename="dead-letters.csv"
+          ></sbss-data-table>`
+        : html`<sbss-state-panel kind="empty" .message=${t('board.noDead')}></sbss-state-panel>`
+      : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+  }
+
+  override render() {
+    return html`<h1>${t('board.title')}</h1>
+      <div role="tablist" aria-label=${t('board.title')}>
+        ${this.tabs().map(
+          (x) =>
+            html`<button
+              role="tab"
+              aria-selected=${this.tab === x ? 'true' : 'false'}
+              @click=${() => (this.tab = x)}
+            >
+              ${t(`board.${x}` as MsgKey)}
+            </button>`,
+        )}
+      </div>
+      <div role="status">${this.message}</div>
+      <section class="card" role="tabpanel">${this.body()}</section>`;
+  }
+}
+customElements.define('sbss-boards-page', BoardsPage);

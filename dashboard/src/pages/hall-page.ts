@@ -1,0 +1,193 @@
+import { LitElement, css, html } from 'lit';
+import { api, enc } from '../api-client.ts';
+import { SocketEventController } from '../controllers/socket-event.ts';
+import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { yuan } from '../format.ts';
+import { base } from '../styles.ts';
+import type { Balance, Complaint, Ticket, UsageList, UsageSummary } from '../types.ts';
+import type { Column } from '../components/data-table.ts';
+import '../components/balance-card.ts';
+import '../components/usage-days-chart.ts';
+import '../components/usage-records.ts';
+import '../components/care-actions.ts';
+import '../components/data-table.ts';
+import '../components/state-panel.ts';
+
+/**
+ * 网上营业厅 for a customer (phone-friendly): balance and allowances, usage (refreshed every 5 s
+ * while open), renew / top up, report a fault, complain, and track both (ticket pushes live).
+ */
+export class HallPage extends LitElement {
+  static override properties = {
+    msisdn: {},
+    balance: { state: true },
+    summary: { state: true },
+    usage: { state: true },
+    complaints: { state: true },
+    tickets: { state: true },
+    failed: { state: true },
+  };
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: grid;
+        gap: 12px;
+      }
+      h1 {
+        margin: 0;
+        font-size: 22px;
+      }
+      h2 {
+        margin: 0 0 8px;
+        font-size: 16px;
+        color: #cbd5e1;
+      }
+      .grid2 {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr));
+        gap: 12px;
+      }
+    `,
+  ];
+  declare msisdn: string;
+  declare balance: Balance | null;
+  declare summary: UsageSummary | null;
+  declare usage: UsageList | null;
+  declare complaints: Complaint[] | null;
+  declare tickets: Ticket[] | null;
+  declare failed: boolean;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor() {
+    super();
+    this.msisdn = '';
+    this.balance = null;
+    this.summary = null;
+    this.usage = null;
+    this.complaints = null;
+    this.tickets = null;
+    this.failed = false;
+    new I18nController(this);
+    new SocketEventController(this, 'noc:tickets', () => void this.loadTracking());
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+    this.timer = setInterval(() => void this.load(), 5000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async load(): Promise<void> {
+    const m = enc(this.msisdn);
+    try {
+      const [b, s, u] = await Promise.all([
+        api.get<Balance>(`/api/v1/subscribers/${m}/balance`),
+        api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`),
+        api.get<UsageList>(`/api/v1/subscribers/${m}/usage?limit=500`),
+      ]);
+      this.balance = b;
+      this.summary = s;
+      if (!this.usage || u.rows[0]?.cdrId !== this.usage.rows[0]?.cdrId) this.usage = u;
+      this.failed = false;
+    } catch {
+      this.failed = true;
+    }
+    await this.loadTracking();
+  }
+
+  async loadTracking(): Promise<void> {
+    const [c, k] = await Promise.all([
+      api.get<{ items: Complaint[] }>('/api/v1/noc/complaints').catch(() => null),
+      api.get<{ items: Ticket[] }>('/api/v1/noc/tickets').catch(() => null),
+    ]);
+    if (c) this.complaints = c.items;
+    if (k) this.tickets = k.items;
+  }
+
+  private complaintCols(): Column<Complaint>[] {
+    return [
+      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      { key: 'cat', label: t('col.category'), value: (r) => t(`cat.${r.category}` as MsgKey) },
+      { key: 'status', label: t('col.status'), value: (r) => t(`cstatus.${r.status}` as MsgKey) },
+      { key: 'at', label: t('col.updated'), value: (r) => new Date(r.lastUpdateMs).toLocaleString() },
+    ];
+  }
+
+  private ticketCols(): Column<Ticket>[] {
+    return [
+      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      { key: 'name', label: t('col.subject'), value: (r) => r.name },
+      { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
+      { key: 'at', label: t('col.updated'), value: (r) => new Date(r.lastUpdateMs).toLocaleString() },
+    ];
+  }
+
+  override render() {
+    return html`<h1>${t('hall.title')} <span class="muted">${this.msisdn}</span></h1>
+      ${this.failed ? html`<sbss-state-panel kind="error" .message=${t('hall.error')}></sbss-state-panel>` : null}
+      <section class="card">
+        <h2>${t('hall.account')}</h2>
+        ${
+          this.balance
+            ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
+            : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
+        }
+      </section>
+      <section class="card">
+        <h2>${t('hall.services')}</h2>
+        <sbss-care-actions
+          .msisdn=${this.msisdn}
+          channel="web"
+          .actions=${['renew', 'fault', 'complaint']}
+          @changed=${() => this.load()}
+        ></sbss-care-actions>
+      </section>
+      <section class="grid2">
+        <div class="card">
+          <h2>${t('usage.chart')}</h2>
+          <sbss-usage-days-chart .summary=${this.summary}></sbss-usage-days-chart>
+          ${this.summary ? html`<p class="muted">${t('hall.monthCharge', { v: yuan(this.summary.chargeFen) })}</p>` : null}
+        </div>
+        <div class="card">
+          <h2>${t('hall.track')}</h2>
+          ${
+            this.complaints?.length || this.tickets?.length
+              ? html`${
+                  this.complaints?.length
+                    ? html`<sbss-data-table
+                        .rows=${this.complaints}
+                        .columns=${this.complaintCols()}
+                        page-size="5"
+                        filename="complaints.csv"
+                        data-testid="my-complaints"
+                      ></sbss-data-table>`
+                    : null
+                }
+                ${
+                  this.tickets?.length
+                    ? html`<sbss-data-table
+                        .rows=${this.tickets}
+                        .columns=${this.ticketCols()}
+                        page-size="5"
+                        filename="tickets.csv"
+                        data-testid="my-tickets"
+                      ></sbss-data-table>`
+                    : null
+                }`
+              : html`<sbss-state-panel kind="empty" .message=${t('hall.nothingOpen')}></sbss-state-panel>`
+          }
+        </div>
+      </section>
+      <section class="card">
+        <h2>${t('hall.usage')}</h2>
+        <sbss-usage-records .rows=${this.usage?.rows ?? null}></sbss-usage-records>
+      </section>`;
+  }
+}
+customElements.define('sbss-hall-page', HallPage);

@@ -1,0 +1,186 @@
+/** The API answers the dashboard reads, as far as the screens use them (see /openapi.json). */
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export type TicketStatus =
+  'acknowledged' | 'queued' | 'assigned' | 'accepted' | 'on_the_way' | 'on_site' | 'resolved' | 'closed';
+export type SlaState = 'ok' | 'at_risk' | 'breached';
+
+export interface Ticket {
+  id: string;
+  version: number;
+  ticketType: 'network' | 'customer_fault';
+  faultType: string;
+  severity: string;
+  priority: Priority;
+  channel: string;
+  status: TicketStatus;
+  name: string;
+  description: string;
+  region: string;
+  siteId?: string;
+  cellId?: string;
+  customerMsisdn?: string;
+  childCount: number;
+  note: { atMs: number; author: string; text: string }[];
+  statusChange: { atMs: number; status: TicketStatus; by: string; reason?: string }[];
+  technicianId?: string;
+  dispatch?: { rule: string; atMs: number };
+  sla: { startMs: number; atRiskAtMs: number; dueAtMs: number; state: SlaState };
+  creationDateMs: number;
+  lastUpdateMs: number;
+}
+
+export interface Alarm {
+  key: string;
+  neId: string;
+  siteId: string;
+  cellId?: string;
+  region: string;
+  probableCause: string;
+  severity: string;
+  active: boolean;
+  flapping: boolean;
+  count: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  rootKey?: string;
+  children: number;
+  ticketId?: string;
+}
+
+export interface Technician {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  region: string;
+  skills: string[];
+  onShift: boolean;
+  offDuty: boolean;
+  workload: number;
+}
+
+export type ComplaintStatus = 'registered' | 'in_progress' | 'solution_proposed' | 'closed';
+export interface Complaint {
+  id: string;
+  version: number;
+  customerMsisdn: string;
+  channel: string;
+  text: string;
+  category: string;
+  status: ComplaintStatus;
+  solution?: string;
+  sla: { dueAtMs: number; state: SlaState };
+  createdMs: number;
+  lastUpdateMs: number;
+  history: { atMs: number; status: ComplaintStatus; by: string; note?: string }[];
+}
+
+export interface Allowance {
+  totalUnits: number;
+  usedUnits: number;
+  leftUnits: number;
+}
+export interface Balance {
+  msisdn: string;
+  planId: string;
+  payment: 'prepaid' | 'postpaid';
+  balanceFen: number;
+  creditLimitFen?: number;
+  periodStartMs: number;
+  periodEndMs: number;
+  barred: boolean;
+  allowances: { voiceSec?: Allowance; sms?: Allowance; dataBytes?: Allowance };
+}
+
+export interface UsageDay {
+  day: string;
+  type: string;
+  count: number;
+  durationSec: number;
+  bytes: number;
+  chargeFen: number;
+}
+export interface UsageSummary {
+  fromMs: number;
+  toMs: number;
+  chargeFen: number;
+  days: UsageDay[];
+}
+
+export interface UsageRow {
+  cdrId: string;
+  type: 'voice' | 'sms' | 'data';
+  startMs: number;
+  durationSec: number;
+  bytesUp: number;
+  bytesDown: number;
+  calledNumber: string;
+  region: string;
+  cellId: string;
+  chargeFen: number;
+  explanation: string;
+}
+export interface UsageList {
+  totals: { count: number; chargeFen: number };
+  rows: UsageRow[];
+}
+
+export interface Explanation {
+  cdrId: string;
+  chargeFen: number;
+  planId: string;
+  planVersion: number;
+  sentence: { 'zh-CN': string; en: string };
+  breakdown: unknown;
+  consistent: boolean;
+}
+
+export interface Address {
+  province: string;
+  city: string;
+  district: string;
+  street: string;
+  number: string;
+}
+export interface Customer {
+  customerId: string;
+  revision: number;
+  name: string;
+  idType: string;
+  idNumber: string;
+  mobile: string;
+  landline?: string;
+  email?: string;
+  address: Address;
+  serviceType: string;
+  registeredAtMs: number;
+  masked: boolean;
+}
+
+export interface HistoryRow {
+  minuteMs: number;
+  region: string;
+  type: string;
+  cdrs: number;
+  chargeFen: number;
+  bytes: number;
+}
+
+export interface Pipeline {
+  consumers: { stream: string; consumer: string; lag: number }[];
+  deadLetters: { total: number; counts: { source: string; code: string; count: number }[] };
+}
+
+export interface Reconciliation {
+  atMs: number;
+  sumDebitsFen: number;
+  sumChargesFen: number;
+  debitsMatchCharges: boolean;
+  subscribersChecked: number;
+  ledgerDrift: unknown[];
+}
+
+export interface TicketPush {
+  atMs: number;
+  tickets: { ticketId: string }[];
+}
