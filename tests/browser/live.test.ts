@@ -98,8 +98,10 @@ describe('live page in Chromium', () => {
     await page.getByLabel('密码').fill('noc-demo-2026');
     await page.getByRole('button', { name: '登录' }).click();
 
+    // noc lands on the NOC page; the raw live feed is its own page
+    await expect.poll(() => page.url()).toContain('#/noc');
+    await page.getByRole('link', { name: '实时监控' }).click();
     await expect.poll(() => page.url()).toContain('#/live');
-    await page.getByRole('link', { name: '实时监控' }).waitFor();
     const total = page.getByTestId('total-cdrs');
     await total.waitFor();
     expect(await total.textContent()).toBe('0');

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { loadConfig } from '../../infra/config/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
+import { runSystem, type RunningSystem } from '../../runtime/index.ts';
+
+export const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
+
+/** Builds the dashboard, then brings the whole system up (real simulator) on random ports. */
+export async function startSystem(
+  simRate = 200,
+): Promise<{ sys: RunningSystem; url: string; close(): Promise<void> }> {
+  await build({
+    configFile: fileURLToPath(new URL('../../dashboard/vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'sbss-ui-'));
+  const config = {
+    ...loadConfig({}),
+    PORT: 0,
+    NATS_PORT: 0,
+    DATA_DIR: dir,
+    SIM_RATE: simRate,
+    SIM_SUBSCRIBERS: 200,
+    LOG_LEVEL: 'silent' as const,
+  };
+  const sys = await runSystem(config, ['ingest', 'processor', 'sink', 'api', 'sim'], createLogger('silent'));
+  return {
+    sys,
+    url: sys.url ?? '',
+    close: async () => {
+      await sys.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Logs in through the form as a demo user and waits for the role's first page. */
+export async function login(browser: Browser, url: string, user: string, phone = false): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    ...(phone ? { isMobile: true, hasTouch: true } : {}),
+  });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.getByLabel('用户名').fill(user);
+  await page.getByLabel('密码').fill(`${user}-demo-2026`);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出登录' }).waitFor();
+  return page;
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+}
+
+/**
+ * Basic accessibility: every visible form control (through shadow roots) has a label, and tabbing
+ * from the top reaches each of `targets` (button or link texts). Returns what failed.
+ */
+export async function a11y(
+  page: Page,
+  targets: string[],
+): Promise<{ unlabelled: string[]; unreached: string[] }> {
+  const unlabelled = await page.evaluate(() => {
+    const out: string[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll<HTMLElement>('input, select, textarea')) {
+        const i = el as HTMLInputElement;
+        const named =
+          (i.labels && i.labels.length > 0) ||
+          i.getAttribute('aria-label') ||
+          i.getAttribute('aria-labelledby');
+        if (!named && i.type !== 'hidden') out.push(i.outerHTML.slice(0, 80));
+      }
+      for (const host of root.querySelectorAll('*')) if (host.shadowRoot) walk(host.shadowRoot);
+    };
+    walk(document);
+    return out;
+  });
+  const seen = new Set<string>();
+  await page.mouse.click(1, 1);
+  for (let i = 0; i < 80 && seen.size < targets.length; i++) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return (a?.textContent ?? '').trim();
+    });
+    for (const t of targets) if (text.includes(t)) seen.add(t);
+  }
+  return { unlabelled, unreached: targets.filter((t) => !seen.has(t)) };
+}
