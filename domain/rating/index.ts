@@ -14,3 +14,4 @@ export { splitByWindow, applyIncrements, shareByTime, roundHalfUpDiv, type Windo
 export { RatingError, type RatingErrorCode } from './errors.ts';
 export { toRatedCdr } from './wire.ts';
 export * from './types.ts';
+export { applyAdjustment, type BalanceAdjustment } from './adjust.ts';

@@ -79,6 +79,7 @@ export const LedgerEntry = Closed(
       Type.Literal('fee'),
       Type.Literal('payment'),
       Type.Literal('opening'),
+      Type.Literal('adjustment'),
     ]),
     direction: Type.Union([Type.Literal('debit'), Type.Literal('credit')]),
     amountFen: NonNeg,

@@ -23,6 +23,7 @@ export const subjects = {
   rawCdr: (neId: string) => `raw.cdr.${neId}`,
   cdr: (partition: number) => `chg.${partition}.cdr`,
   payment: (partition: number) => `chg.${partition}.pay`,
+  adjustment: (partition: number) => `chg.${partition}.adj`,
   charging: (partition: number) => `chg.${partition}.>`,
   rated: (partition: number) => `rated.p.${partition}`,
   device: (step: string) => `device.${step}`,

@@ -21,6 +21,19 @@ export const AccountPayment = Type.Object(
 export type AccountPayment = Static<typeof AccountPayment>;
 export const validatePayment = compile(AccountPayment);
 
+/** A signed balance correction on `chg.<n>.adj` (rerating compensation): positive = debit. */
+export const AccountAdjustment = Type.Object(
+  {
+    adjustmentId: Id,
+    msisdn: E164,
+    amountFen: Type.Integer({ minimum: -100_000_000, maximum: 100_000_000, not: { const: 0 } }),
+    atMs: EpochMs,
+  },
+  { additionalProperties: false, $id: 'AccountAdjustment' },
+);
+export type AccountAdjustment = Static<typeof AccountAdjustment>;
+export const validateAdjustment = compile(AccountAdjustment);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

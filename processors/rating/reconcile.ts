@@ -42,7 +42,7 @@ export async function reconcile(
   const sums = new Map<string, { fen: number; lastBalance: number }>();
   for (const r of await q(
     `SELECT msisdn, sum(if(direction = 'credit', amount_fen, -amount_fen)) AS fen,
-            argMax(balance_after_fen, (at, key)) AS last_balance
+            argMax(balance_after_fen, (stream_seq, ord)) AS last_balance
      FROM ${ch.db}.ledger FINAL GROUP BY msisdn`,
   ))
     sums.set(String(r.msisdn), { fen: Number(r.fen), lastBalance: Number(r.last_balance) });

@@ -8,6 +8,7 @@ import {
 } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
+  applyAdjustment,
   applyPayment,
   newSubscriber,
   rate,
@@ -18,7 +19,7 @@ import {
   type RatingNotification,
   type SubscriberState,
 } from '../../domain/rating/index.ts';
-import { outputId, validatePayment, type RatingOutput } from './contracts.ts';
+import { outputId, validateAdjustment, validatePayment, type RatingOutput } from './contracts.ts';
 import { DedupIndex, fingerprintOf } from './dedup.ts';
 
 export interface InputMessage {
@@ -104,6 +105,7 @@ export class PartitionWorker {
       return out;
     }
     if (m.subject.endsWith('.pay')) await this.applyPayments(m, env.batch.items, out, replay);
+    else if (m.subject.endsWith('.adj')) await this.applyAdjustments(m, env.batch.items, out, replay);
     else await this.applyCdrs(m, env.batch.items, out, replay);
     this.appliedThrough = Math.max(this.appliedThrough, m.seq);
     return out;
@@ -117,6 +119,9 @@ export class PartitionWorker {
       if (m.subject.endsWith('.pay')) {
         const v = validatePayment(item);
         if (v.ok) this.dedup.check(`payment:${v.value.paymentId}`, `${v.value.amountFen}|${v.value.purpose}`);
+      } else if (m.subject.endsWith('.adj')) {
+        const v = validateAdjustment(item);
+        if (v.ok) this.dedup.check(`adjustment:${v.value.adjustmentId}`, String(v.value.amountFen));
       } else {
         const v = validators.cdr(item);
         if (v.ok) this.dedup.check(v.value.cdrId, fingerprintOf(v.value));
@@ -276,6 +281,52 @@ export class PartitionWorker {
           this.dead(m, err.code.toLowerCase(), err.message, err.field, index, enc.encode(JSON.stringify(p))),
         );
       }
+    }
+  }
+
+  private async applyAdjustments(
+    m: InputMessage,
+    items: unknown[],
+    out: Applied,
+    replay?: ReplayFilter,
+  ): Promise<void> {
+    const valid = items.flatMap((item, index) => {
+      const v = validateAdjustment(item);
+      if (v.ok) return [{ a: v.value, index }];
+      if (!replay)
+        out.deadLetters.push(
+          this.dead(m, 'schema', v.error.message, v.error.field, index, enc.encode(JSON.stringify(item))),
+        );
+      return [];
+    });
+    await this.ensureStates(valid.map((v) => v.a.msisdn));
+    for (const { a, index } of valid) {
+      const key = `adjustment:${a.adjustmentId}`;
+      if (replay && !replay.ledgerKeys.has(key)) continue;
+      const entry = this.states.get(a.msisdn);
+      if (!entry) {
+        out.deadLetters.push(
+          this.dead(
+            m,
+            'unknown_subscriber',
+            `no line provisioned for ${a.msisdn}`,
+            '/msisdn',
+            index,
+            enc.encode(JSON.stringify(a)),
+          ),
+        );
+        continue;
+      }
+      if (entry.throughSeq >= m.seq) continue;
+      if (this.dedup.check(key, String(a.amountFen)) !== 'new' && !replay) {
+        out.duplicates++;
+        continue;
+      }
+      const r = applyAdjustment(entry.state, a);
+      entry.state = r.newState;
+      this.dirty.add(a.msisdn);
+      this.takeOpening(a.msisdn, out);
+      out.output.ledger.push(...r.ledger);
     }
   }
 

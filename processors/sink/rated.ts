@@ -7,7 +7,8 @@ import type { SinkSpec } from '../../infra/clickhouse/index.ts';
 const validLedger = compile(LedgerEntry);
 const validNotice = compile(RatingNotification);
 
-const ledgerRow = (l: LedgerEntry) => ({
+const ledgerRow = (l: LedgerEntry, ord: number) => ({
+  ord,
   key: l.key,
   msisdn: l.msisdn,
   kind: l.kind,
@@ -73,9 +74,9 @@ export const ratedCdrSink: SinkSpec = {
       });
     }
     const parts = readOutputParts(msg.data);
-    const ledger = (parts?.ledger ?? []).flatMap((l) => {
+    const ledger = (parts?.ledger ?? []).flatMap((l, i) => {
       const v = validLedger(l);
-      return v.ok ? [ledgerRow(v.value)] : [];
+      return v.ok ? [ledgerRow(v.value, i)] : [];
     });
     const notices = (parts?.notifications ?? []).flatMap((n) => {
       const v = validNotice(n);

@@ -154,6 +154,9 @@ describe('rating processor killed with SIGKILL while CDRs stream (real nats-serv
         .filter((l) => l.msisdn === msisdn)
         .reduce((a, l) => a + (l.direction === 'credit' ? l.amountFen : -l.amountFen), 0);
       expect(st.balanceFen, msisdn).toBe(sum);
+      // ... and the ledger's own running balance ends where the state is.
+      const mine = ledger.filter((l) => l.msisdn === msisdn);
+      expect(mine.at(-1)?.balanceAfterFen, msisdn).toBe(st.balanceFen);
     }
 
     // A single-threaded reference over the same streams gives identical balances.
