@@ -7,6 +7,7 @@ import { deadLetterRoutes } from './dead-letters.ts';
 import { careRoutes } from './care/index.ts';
 import { nocRoutes } from './noc/index.ts';
 import { chargingRoutes } from './charging.ts';
+import { rerateRoutes } from './rerate.ts';
 import { nocHistoryRoutes } from './noc-history.ts';
 
 /**
@@ -21,5 +22,6 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   careRoutes(app, deps);
   nocRoutes(app, deps);
   chargingRoutes(app, deps);
+  rerateRoutes(app, deps);
   nocHistoryRoutes(app, deps);
 }

@@ -31,3 +31,11 @@ export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.
 export { reconcile, type Reconciliation } from './reconcile.ts';
 export { allStates, readBalance } from './store.ts';
 export { runReconciler, RECONCILIATION_SUBJECT } from './reconciler.ts';
+export {
+  planRerate,
+  applyRerate,
+  type RerateRequest,
+  type RerateResult,
+  type RerateLine,
+  type AppliedRerate,
+} from './rerate.ts';

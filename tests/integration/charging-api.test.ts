@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
 import { encodeBatch, randomIds, systemClock } from '../../domain/index.ts';
@@ -177,6 +178,97 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     await new Promise((r) => setTimeout(r, 800));
     const later = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
     expect(later.balanceFen).toBe(before.balanceFen + 1000);
+  });
+
+  it('rerates a period: dry run shows the difference, applying compensates once', async () => {
+    const startMs = Date.now() - 300_000;
+    const call = {
+      type: 'voice',
+      neId: 'MSC-SH-01',
+      recordSeq: 99,
+      msisdn: LINE.slice(3),
+      imsi: '460001234567877',
+      cellId: 'SH-SH-0003-1',
+      startMs,
+      roaming: false,
+      direction: 'mo',
+      calledNumber: '0014155552671',
+      durationSec: 125,
+    };
+    const pub = new PipelinedPublisher(nats.nats.js);
+    await pub.publishAll([
+      { subject: subjects.rawCdr('MSC-SH-01'), data: encodeBatch('c-99', [call]), msgId: 'c-99' },
+    ]);
+    const charged = await waitFor(async () => {
+      const u = (await get(`/api/v1/subscribers/${line}/usage`)).json() as {
+        rows: { startMs: number; chargeFen: number }[];
+      };
+      return u.rows.find((r) => r.startMs === startMs);
+    });
+    expect(charged.chargeFen).toBeGreaterThan(0);
+    // The candidate catalog: every price doubled.
+    const doubled = JSON.parse(readFileSync('catalog/default.json', 'utf8'), (k, v: unknown) =>
+      k === 'priceFen' && v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([w, p]) => [w, (p as number) * 2]))
+        : v,
+    ) as { catalogVersion: string };
+    doubled.catalogVersion = 'rerate-test';
+    const admin = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'admin-demo-2026' },
+    });
+    const adminCookie = `sbss_session=${admin.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    const body = { fromMs: startMs, toMs: startMs + 1, catalog: doubled };
+    const dry = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/charging/rerates/dry-run',
+      payload: body,
+      headers: { cookie: adminCookie },
+    });
+    expect(dry.statusCode).toBe(200);
+    const plan = dry.json() as { cdrs: number; totals: { oldFen: number; newFen: number; diffFen: number } };
+    expect(plan.cdrs).toBe(1);
+    expect(plan.totals).toEqual({
+      oldFen: charged.chargeFen,
+      newFen: charged.chargeFen * 2,
+      diffFen: charged.chargeFen,
+    });
+
+    // The balance is saved a checkpoint after the charge: wait until it has settled.
+    const before = await waitFor(async () => {
+      const a = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+      await new Promise((r) => setTimeout(r, 600));
+      const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+      return a.balanceFen === b.balanceFen ? b : null;
+    });
+    const apply = () =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/v1/charging/rerates',
+        payload: body,
+        headers: { cookie: adminCookie },
+      });
+    expect((await apply()).json()).toMatchObject({ alreadyApplied: false });
+    await waitFor(async () => {
+      const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+      return b.balanceFen === before.balanceFen - charged.chargeFen;
+    });
+    expect((await apply()).json()).toMatchObject({ alreadyApplied: true });
+    await new Promise((r) => setTimeout(r, 800));
+    const after = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
+    expect(after.balanceFen).toBe(before.balanceFen - charged.chargeFen);
+
+    // An agent may not rerate; a broken candidate catalog is refused naming the path.
+    expect((await get('/api/v1/charging/rerates/dry-run')).statusCode).toBe(404);
+    const broken = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/charging/rerates/dry-run',
+      payload: { ...body, catalog: { ...doubled, plans: 'none' } },
+      headers: { cookie: adminCookie },
+    });
+    expect(broken.statusCode).toBe(400);
+    expect((broken.json() as { error: { field: string } }).error.field).toMatch(/^\/catalog/);
   });
 
   it('reconciles: Σ debits = Σ charges and every ledger adds up; other roles are refused', async () => {
