@@ -7,6 +7,9 @@ import { build } from 'vite';
 import { loadConfig } from '../../infra/config/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { runSystem, type RunningSystem } from '../../runtime/index.ts';
+import { connectNats } from '../../infra/nats/index.ts';
+import { systemClock } from '../../domain/index.ts';
+import { AuthStore, hashPassword } from '../../api/auth/index.ts';
 
 export const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
 
@@ -103,4 +106,41 @@ export async function a11y(
     for (const t of targets) if (text.includes(t)) seen.add(t);
   }
   return { unlabelled, unreached: targets.filter((t) => !seen.has(t)) };
+}
+
+/** The technician the open network ticket was dispatched to, read through the API as the NOC would. */
+export async function dispatchedTechnician(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'noc', password: 'noc-demo-2026' }),
+  });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  for (let i = 0; i < 100; i++) {
+    const list = (await (await fetch(`${url}/api/v1/noc/tickets`, { headers: { cookie } })).json()) as {
+      items?: { technicianId?: string; ticketType?: string; type?: string }[];
+    };
+    const t = (list.items ?? []).find((x) => x.technicianId);
+    if (t?.technicianId) return t.technicianId;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no ticket was dispatched to a technician');
+}
+
+/** Creates (if missing) the login of a roster technician: username = roster id in lower case. */
+export async function ensureTechnicianLogin(natsUrl: string, technicianId: string): Promise<string> {
+  const username = technicianId === 'T-GD-GZ-01' ? 'technician' : technicianId.toLowerCase();
+  const nats = await connectNats(natsUrl, 'ui-test-users');
+  try {
+    const store = await AuthStore.open(nats.nc, systemClock);
+    if (!(await store.getUser(username)))
+      await store.createUser({
+        username,
+        role: 'technician',
+        passwordHash: await hashPassword(`${username}-demo-2026`),
+      });
+  } finally {
+    await nats.nc.close();
+  }
+  return username;
 }
