@@ -4,7 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import { RatingBreakdown } from '../../domain/rating/index.ts';
-import { allStates, explainCharge, readBalance, reconcile } from '../../processors/rating/index.ts';
+import {
+  allStates,
+  explainCharge,
+  readBalance,
+  reconcile,
+  storedFromRow,
+  STORED_RATED_COLUMNS,
+} from '../../processors/rating/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import type { ApiDeps } from '../app.ts';
 import { sessionOf } from '../auth/index.ts';
@@ -98,39 +105,18 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
     },
     async (request) => {
       const rs = await deps.ch.client.query({
-        query: `SELECT cdr_id, msisdn, type, toUnixTimestamp64Milli(start_time) AS start_ms, duration_sec, bytes_up,
-                  bytes_down, called, region, cell_id, roaming, direction, apn, ne_id, plan_id, plan_version,
-                  charge_fen, allowance_used, explanation
+        query: `SELECT ${STORED_RATED_COLUMNS}
                 FROM ${deps.ch.db}.cdr_rated WHERE cdr_id = {id:String} LIMIT 1`,
         query_params: { id: request.params.id },
         format: 'JSONEachRow',
       });
       const row = (await rs.json<Record<string, unknown>>())[0];
       if (!row) throw new NotFoundError(`no rated CDR ${request.params.id}`);
-      const msisdn = str(row.msisdn);
+      const stored = storedFromRow(row);
+      if (!stored) throw new UnavailableError(`stored CDR has type ${str(row.type)}`);
+      const msisdn = stored.msisdn;
       assertMayRead(request, msisdn);
-      const type = str(row.type);
-      if (type !== 'voice' && type !== 'sms' && type !== 'data')
-        throw new UnavailableError(`stored CDR has type ${type}`);
-      const e = explainCharge(catalog, {
-        cdrId: str(row.cdr_id),
-        msisdn,
-        type,
-        startMs: num(row.start_ms),
-        durationSec: num(row.duration_sec),
-        bytesUp: num(row.bytes_up),
-        bytesDown: num(row.bytes_down),
-        called: str(row.called),
-        region: str(row.region),
-        cellId: str(row.cell_id),
-        roaming: num(row.roaming) === 1,
-        direction: str(row.direction),
-        apn: str(row.apn),
-        neId: str(row.ne_id),
-        planId: str(row.plan_id),
-        chargeFen: num(row.charge_fen),
-        allowanceUsed: num(row.allowance_used),
-      });
+      const e = explainCharge(catalog, stored);
       return {
         cdrId: str(row.cdr_id),
         msisdn: sessionOf(request).role === 'customer' ? msisdn : maskMsisdn(msisdn),

@@ -78,3 +78,36 @@ export function explainCharge(catalog: CompiledCatalog, s: StoredRatedCdr): Expl
     consistent: r.rated.chargeFen === s.chargeFen,
   };
 }
+
+const num = (v: unknown) => Number(v ?? 0);
+const str = (v: unknown) => String(v ?? '');
+
+/** The columns `storedFromRow` reads from `cdr_rated` (times as epoch ms). */
+export const STORED_RATED_COLUMNS = `cdr_id, msisdn, type, toUnixTimestamp64Milli(start_time) AS start_ms, duration_sec,
+  bytes_up, bytes_down, called, region, cell_id, roaming, direction, apn, ne_id, plan_id, plan_version, charge_fen,
+  allowance_used, explanation`;
+
+/** A `cdr_rated` row (selected with STORED_RATED_COLUMNS) as a StoredRatedCdr; null for an unknown type. */
+export function storedFromRow(row: Record<string, unknown>): StoredRatedCdr | null {
+  const type = str(row.type);
+  if (type !== 'voice' && type !== 'sms' && type !== 'data') return null;
+  return {
+    cdrId: str(row.cdr_id),
+    msisdn: str(row.msisdn),
+    type,
+    startMs: num(row.start_ms),
+    durationSec: num(row.duration_sec),
+    bytesUp: num(row.bytes_up),
+    bytesDown: num(row.bytes_down),
+    called: str(row.called),
+    region: str(row.region),
+    cellId: str(row.cell_id),
+    roaming: num(row.roaming) === 1,
+    direction: str(row.direction),
+    apn: str(row.apn),
+    neId: str(row.ne_id),
+    planId: str(row.plan_id),
+    chargeFen: num(row.charge_fen),
+    allowanceUsed: num(row.allowance_used),
+  };
+}

@@ -27,7 +27,13 @@ export {
   PAYMENT_ROUTER_CONSUMER,
   ADJUSTMENT_ROUTER_CONSUMER,
 } from './payment-router.ts';
-export { explainCharge, type StoredRatedCdr, type Explanation } from './explain.ts';
+export {
+  explainCharge,
+  storedFromRow,
+  STORED_RATED_COLUMNS,
+  type StoredRatedCdr,
+  type Explanation,
+} from './explain.ts';
 export { reconcile, type Reconciliation } from './reconcile.ts';
 export { allStates, readBalance } from './store.ts';
 export { runReconciler, RECONCILIATION_SUBJECT } from './reconciler.ts';

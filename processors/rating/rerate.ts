@@ -4,7 +4,7 @@ import { encodeBatch, partitionOf, stableId } from '../../domain/index.ts';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import { subjects, type PipelinedPublisher } from '../../infra/nats/index.ts';
 import type { AccountAdjustment } from './contracts.ts';
-import { explainCharge, type StoredRatedCdr } from './explain.ts';
+import { explainCharge, storedFromRow, STORED_RATED_COLUMNS } from './explain.ts';
 
 export interface RerateRequest {
   fromMs: number;
@@ -32,9 +32,6 @@ export interface RerateResult {
   totals: { oldFen: number; newFen: number; diffFen: number };
 }
 
-const num = (v: unknown) => Number(v ?? 0);
-const str = (v: unknown) => String(v ?? '');
-
 /**
  * Dry run of a rerate (重新批价): every CDR of the range priced again with the candidate
  * catalog, drawing the allowance it drew originally (a rerate corrects prices, not who used
@@ -47,8 +44,7 @@ export async function planRerate(
   req: RerateRequest,
 ): Promise<RerateResult> {
   const rs = await ch.client.query({
-    query: `SELECT cdr_id, msisdn, type, toUnixTimestamp64Milli(start_time) AS start_ms, duration_sec, bytes_up, bytes_down,
-              called, region, cell_id, roaming, direction, apn, ne_id, plan_id, charge_fen, allowance_used
+    query: `SELECT ${STORED_RATED_COLUMNS}
             FROM ${ch.db}.cdr_rated FINAL
             WHERE start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
               AND start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
@@ -59,27 +55,8 @@ export async function planRerate(
   const byLine = new Map<string, RerateLine>();
   let cdrs = 0;
   for (const row of await rs.json<Record<string, unknown>>()) {
-    const type = str(row.type);
-    if (type !== 'voice' && type !== 'sms' && type !== 'data') continue;
-    const stored: StoredRatedCdr = {
-      cdrId: str(row.cdr_id),
-      msisdn: str(row.msisdn),
-      type,
-      startMs: num(row.start_ms),
-      durationSec: num(row.duration_sec),
-      bytesUp: num(row.bytes_up),
-      bytesDown: num(row.bytes_down),
-      called: str(row.called),
-      region: str(row.region),
-      cellId: str(row.cell_id),
-      roaming: num(row.roaming) === 1,
-      direction: str(row.direction),
-      apn: str(row.apn),
-      neId: str(row.ne_id),
-      planId: str(row.plan_id),
-      chargeFen: num(row.charge_fen),
-      allowanceUsed: num(row.allowance_used),
-    };
+    const stored = storedFromRow(row);
+    if (!stored) continue;
     const fresh = explainCharge(catalog, stored).chargeFen;
     let line = byLine.get(stored.msisdn);
     if (!line)

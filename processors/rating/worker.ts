@@ -5,6 +5,7 @@ import {
   type Cdr,
   type DeadLetterInfo,
   type RatedCdr,
+  type Validator,
 } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
@@ -19,7 +20,14 @@ import {
   type RatingNotification,
   type SubscriberState,
 } from '../../domain/rating/index.ts';
-import { outputId, validateAdjustment, validatePayment, type RatingOutput } from './contracts.ts';
+import {
+  outputId,
+  validateAdjustment,
+  validatePayment,
+  type AccountAdjustment,
+  type AccountPayment,
+  type RatingOutput,
+} from './contracts.ts';
 import { DedupIndex, fingerprintOf } from './dedup.ts';
 
 export interface InputMessage {
@@ -231,102 +239,98 @@ export class PartitionWorker {
     }
   }
 
-  private async applyPayments(
+  private applyPayments(
     m: InputMessage,
     items: unknown[],
     out: Applied,
     replay?: ReplayFilter,
   ): Promise<void> {
+    return this.applyAccountItems<AccountPayment>(m, items, out, replay, {
+      validate: validatePayment,
+      key: (p) => `payment:${p.paymentId}`,
+      fingerprint: (p) => `${p.amountFen}|${p.purpose}`,
+      apply: (state, p) => applyPayment(this.catalog, state, p),
+    });
+  }
+
+  private applyAdjustments(
+    m: InputMessage,
+    items: unknown[],
+    out: Applied,
+    replay?: ReplayFilter,
+  ): Promise<void> {
+    return this.applyAccountItems<AccountAdjustment>(m, items, out, replay, {
+      validate: validateAdjustment,
+      key: (a) => `adjustment:${a.adjustmentId}`,
+      fingerprint: (a) => String(a.amountFen),
+      apply: (state, a) => ({ ...applyAdjustment(state, a), notifications: [] }),
+    });
+  }
+
+  /**
+   * Money in or out of an account (payments, adjustments): validated, keyed by their id (the
+   * same key twice changes nothing), applied to the line's state in stream order.
+   */
+  private async applyAccountItems<T extends { msisdn: string }>(
+    m: InputMessage,
+    items: unknown[],
+    out: Applied,
+    replay: ReplayFilter | undefined,
+    spec: {
+      validate: Validator<T>;
+      key: (x: T) => string;
+      fingerprint: (x: T) => string;
+      apply: (
+        state: SubscriberState,
+        x: T,
+      ) => { newState: SubscriberState; ledger: LedgerEntry[]; notifications: RatingNotification[] };
+    },
+  ): Promise<void> {
     const valid = items.flatMap((item, index) => {
-      const v = validatePayment(item);
-      if (v.ok) return [{ p: v.value, index }];
+      const v = spec.validate(item);
+      if (v.ok) return [{ x: v.value, index }];
       if (!replay)
         out.deadLetters.push(
           this.dead(m, 'schema', v.error.message, v.error.field, index, enc.encode(JSON.stringify(item))),
         );
       return [];
     });
-    await this.ensureStates(valid.map((v) => v.p.msisdn));
-    for (const { p, index } of valid) {
-      if (replay && !replay.ledgerKeys.has(`payment:${p.paymentId}`)) continue;
-      const entry = this.states.get(p.msisdn);
+    await this.ensureStates(valid.map((v) => v.x.msisdn));
+    for (const { x, index } of valid) {
+      const key = spec.key(x);
+      if (replay && !replay.ledgerKeys.has(key)) continue;
+      const entry = this.states.get(x.msisdn);
       if (!entry) {
         out.deadLetters.push(
           this.dead(
             m,
             'unknown_subscriber',
-            `no line provisioned for ${p.msisdn}`,
+            `no line provisioned for ${x.msisdn}`,
             '/msisdn',
             index,
-            enc.encode(JSON.stringify(p)),
+            enc.encode(JSON.stringify(x)),
           ),
         );
         continue;
       }
       if (entry.throughSeq >= m.seq) continue;
-      if (this.dedup.check(`payment:${p.paymentId}`, `${p.amountFen}|${p.purpose}`) !== 'new' && !replay) {
+      if (this.dedup.check(key, spec.fingerprint(x)) !== 'new' && !replay) {
         out.duplicates++;
         continue;
       }
       try {
-        const r = applyPayment(this.catalog, entry.state, p);
+        const r = spec.apply(entry.state, x);
         entry.state = r.newState;
-        this.dirty.add(p.msisdn);
-        this.takeOpening(p.msisdn, out);
+        this.dirty.add(x.msisdn);
+        this.takeOpening(x.msisdn, out);
         out.output.ledger.push(...r.ledger);
         out.output.notifications.push(...r.notifications);
       } catch (err) {
         if (!(err instanceof RatingError)) throw err;
         out.deadLetters.push(
-          this.dead(m, err.code.toLowerCase(), err.message, err.field, index, enc.encode(JSON.stringify(p))),
+          this.dead(m, err.code.toLowerCase(), err.message, err.field, index, enc.encode(JSON.stringify(x))),
         );
       }
-    }
-  }
-
-  private async applyAdjustments(
-    m: InputMessage,
-    items: unknown[],
-    out: Applied,
-    replay?: ReplayFilter,
-  ): Promise<void> {
-    const valid = items.flatMap((item, index) => {
-      const v = validateAdjustment(item);
-      if (v.ok) return [{ a: v.value, index }];
-      if (!replay)
-        out.deadLetters.push(
-          this.dead(m, 'schema', v.error.message, v.error.field, index, enc.encode(JSON.stringify(item))),
-        );
-      return [];
-    });
-    await this.ensureStates(valid.map((v) => v.a.msisdn));
-    for (const { a, index } of valid) {
-      const key = `adjustment:${a.adjustmentId}`;
-      if (replay && !replay.ledgerKeys.has(key)) continue;
-      const entry = this.states.get(a.msisdn);
-      if (!entry) {
-        out.deadLetters.push(
-          this.dead(
-            m,
-            'unknown_subscriber',
-            `no line provisioned for ${a.msisdn}`,
-            '/msisdn',
-            index,
-            enc.encode(JSON.stringify(a)),
-          ),
-        );
-        continue;
-      }
-      if (entry.throughSeq >= m.seq) continue;
-      if (this.dedup.check(key, String(a.amountFen)) !== 'new' && !replay) {
-        out.duplicates++;
-        continue;
-      }
-      const r = applyAdjustment(entry.state, a);
-      entry.state = r.newState;
-      this.dirty.add(a.msisdn);
-      this.takeOpening(a.msisdn, out);
-      out.output.ledger.push(...r.ledger);
     }
   }
 
