@@ -42,7 +42,12 @@ fi
 # npm dependencies: install when missing or when the lock file changed since the last install.
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # chdb lists prebuilt engines for every platform as optional dependencies; where a registry
+  # does not serve some of them, npm ci refuses the lock file, while npm install skips them.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || {
+    say "npm ci refused the lock file (optional platform packages unavailable); using npm install"
+    npm install --no-audit --no-fund --loglevel=error
+  }
 fi
 
 # The dashboard is served pre-built: build it when missing or older than its sources.
