@@ -38,12 +38,18 @@ function generate(o: PipelineOptions, planIds: string[], startMs: number): Uint8
 }
 
 async function publishAll(env: BenchEnv, items: PublishItem[], sentAt: number[]): Promise<void> {
-  const pub = new PipelinedPublisher(env.nats.js, 512);
+  // A window of 128 messages of ~100 CDRs keeps a few MB in flight; a timed-out publish is
+  // retried with the same message id (the stream drops what it already has).
+  const pub = new PipelinedPublisher(env.nats.js, 128, 30_000);
   for (const [i, it] of items.entries()) {
     sentAt[i] = performance.now();
-    await pub.publish(it);
+    try {
+      await pub.publish(it);
+    } catch {
+      await pub.publishAll([it]);
+    }
   }
-  await pub.flush();
+  await pub.publishAll([]);
 }
 
 /** Freshness: for each batch, from publish to the poll that first saw its rows counted. */

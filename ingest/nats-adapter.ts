@@ -12,7 +12,7 @@ import { ingestCdrBatch, mergeGroups } from './batch.ts';
 import type { Cdr } from '../domain/index.ts';
 
 /** Largest CDR batch sent to a charging partition (keeps messages well under 1 MB). */
-export const MAX_CDRS_PER_MESSAGE = 500;
+export const MAX_CDRS_PER_MESSAGE = 200;
 
 export const INGEST_CONSUMER: ConsumerSpec = {
   stream: 'RAW',

@@ -130,7 +130,7 @@ async function recoverPartition(
     );
   const session: Session = {
     worker,
-    publisher: new PipelinedPublisher(deps.nats.js, 256),
+    publisher: new PipelinedPublisher(deps.nats.js, 64),
     ratedSeq: outputs.lastRatedSeq,
     lastCheckpointMs: Date.now(),
   };
