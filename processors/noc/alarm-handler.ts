@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { decodeBatch, validators, type NeAlarm } from '../../domain/index.ts';
+import { validators } from '../../domain/index.ts';
 import {
   checkAlarmPlace,
   emptySite,
@@ -11,6 +11,7 @@ import {
 } from '../../domain/noc/index.ts';
 import { checkSite, keys } from './store.ts';
 import type { HandlerCtx } from './context.ts';
+import { groupValid } from './group.ts';
 import { causeTitle } from './text.ts';
 
 const PROCESSOR = 'noc-processor';
@@ -23,29 +24,7 @@ const PROCESSOR = 'noc-processor';
  * so a crash in between replays the same effects with the same ids.
  */
 export async function handleAlarmMessages(ctx: HandlerCtx, msgs: JsMsg[], rules?: AlarmRules): Promise<void> {
-  const bySite = new Map<string, NeAlarm[]>();
-  for (const m of msgs) {
-    const env = decodeBatch(m.data);
-    if (!env.ok) {
-      await ctx.deadLetter(m, 'bad_envelope', env.reason);
-      continue;
-    }
-    for (const [i, item] of env.batch.items.entries()) {
-      const v = validators.neAlarm(item);
-      if (!v.ok) {
-        await ctx.deadLetter(m, 'schema', `${v.error.field} ${v.error.message}`, i, item);
-        continue;
-      }
-      const bad = checkAlarmPlace(v.value);
-      if (bad) {
-        await ctx.deadLetter(m, bad.code, bad.reason, i, item);
-        continue;
-      }
-      const list = bySite.get(v.value.siteId) ?? [];
-      list.push(v.value);
-      bySite.set(v.value.siteId, list);
-    }
-  }
+  const bySite = await groupValid(ctx, msgs, validators.neAlarm, checkAlarmPlace, (a) => a.siteId);
   for (const [siteId, alarms] of bySite) {
     const cur = await ctx.store.get(keys.site(siteId), checkSite);
     let site: SiteState = cur?.value ?? emptySite(siteId, alarms[0]?.region ?? '');

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { decodeBatch, validators, type KpiSample } from '../../domain/index.ts';
+import { validators, type KpiSample } from '../../domain/index.ts';
 import {
   checkKpiSample,
   emptyRegionKpi,
@@ -9,6 +9,7 @@ import {
 } from '../../domain/noc/index.ts';
 import { placeOfCell } from '../../domain/index.ts';
 import type { HandlerCtx } from './context.ts';
+import { groupValid } from './group.ts';
 import { checkRegionKpi, keys } from './store.ts';
 import { metricTitle } from './text.ts';
 
@@ -20,29 +21,7 @@ const PROCESSOR = 'noc-processor';
  * samples older than the cell's last one are flagged and ignored.
  */
 export async function handleKpiMessages(ctx: HandlerCtx, msgs: JsMsg[]): Promise<void> {
-  const byRegion = new Map<string, KpiSample[]>();
-  for (const m of msgs) {
-    const env = decodeBatch(m.data);
-    if (!env.ok) {
-      await ctx.deadLetter(m, 'bad_envelope', env.reason);
-      continue;
-    }
-    for (const [i, item] of env.batch.items.entries()) {
-      const v = validators.kpiSample(item);
-      if (!v.ok) {
-        await ctx.deadLetter(m, 'schema', `${v.error.field} ${v.error.message}`, i, item);
-        continue;
-      }
-      const bad = checkKpiSample(v.value);
-      if (bad) {
-        await ctx.deadLetter(m, bad.code, bad.reason, i, item);
-        continue;
-      }
-      const list = byRegion.get(v.value.region) ?? [];
-      list.push(v.value);
-      byRegion.set(v.value.region, list);
-    }
-  }
+  const byRegion = await groupValid(ctx, msgs, validators.kpiSample, checkKpiSample, (s) => s.region);
   for (const [region, samples] of byRegion) {
     const cur = await ctx.store.get(keys.kpi(region), checkRegionKpi);
     let st: RegionKpiState = cur?.value ?? emptyRegionKpi(region);
