@@ -221,6 +221,10 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     const toCustomer = notices.filter((n) => n.to === DEMO_CUSTOMER_MSISDN).map((n) => n.template);
     expect(toCustomer.sort()).toEqual(['noc.fault_resolved', 'noc.outage_goodwill']);
     expect(notices.find((n) => n.template === 'noc.fault_resolved')?.params.textZh).toContain('已处理完毕');
+    // 故障处理结果反馈 reaches every affected subscriber of the outage, once each.
+    const resolvedTo = notices.filter((n) => n.template === 'noc.fault_resolved').map((n) => n.to);
+    expect(new Set(resolvedTo).size).toBe(3);
+    expect(resolvedTo.length).toBe(3);
     await until(
       async () =>
         seen.technician?.includes(`${ticket.id}:resolved`) &&

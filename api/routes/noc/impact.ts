@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
 import type { AdjustmentEvent, Ticket } from '../../../domain/noc/index.ts';
-import { goodwillNotice, nocKeys, nocSubjects } from '../../../processors/noc/index.ts';
+import { goodwillNotice, nocKeys, nocSubjects, resultNotice } from '../../../processors/noc/index.ts';
 import { NotFoundError, UnavailableError } from '../../errors.ts';
 import { ErrorBody } from '../../schemas.ts';
 import { maskMsisdn } from '../../live/index.ts';
@@ -81,40 +81,55 @@ export function cellsOf(t: Ticket): { cells: string[]; site?: string } {
   return { cells: related };
 }
 
+/** Subscribers with usage on the ticket's cells from `hours` before the fault until its resolution. */
+export async function affectedSubscribers(ctx: NocApiContext, t: Ticket, hours: number) {
+  const { cells, site } = cellsOf(t);
+  const fromMs = t.creationDateMs - hours * HOUR;
+  const toMs = Math.max(t.creationDateMs + 1, t.resolutionDateMs ?? ctx.clock.nowMs());
+  try {
+    const rs = await ctx.ch.client.query({
+      query: `SELECT msisdn, count() AS cdrs, toUnixTimestamp64Milli(max(start_time)) AS last_ms
+              FROM ${ctx.ch.db}.cdr_rated
+              WHERE (cell_id IN {cells:Array(String)} OR ({prefix:String} != '' AND startsWith(cell_id, {prefix:String})))
+                AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+                AND start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
+              GROUP BY msisdn ORDER BY msisdn LIMIT 100000`,
+      query_params: { cells, prefix: site ? `${site}-` : '', fromMs, toMs },
+      format: 'JSONEachRow',
+    });
+    const rows = await rs.json<{ msisdn: string; cdrs: string | number; last_ms: string | number }>();
+    return {
+      cells,
+      ...(site ? { site } : {}),
+      fromMs,
+      toMs,
+      rows: rows.map((x) => ({
+        msisdn: String(x.msisdn),
+        cdrs: Number(x.cdrs),
+        lastSeenMs: Number(x.last_ms),
+      })),
+    };
+  } catch (err) {
+    throw new UnavailableError(`usage store unavailable: ${(err as Error).message.slice(0, 100)}`);
+  }
+}
+
+/**
+ * 故障处理结果反馈: when a network ticket is resolved, every subscriber who used its cells in the
+ * day before the fault is told (one SMS each; the ids are stable, so the reporter who is told
+ * by the service is not told twice).
+ */
+export async function notifyAffectedOfResult(ctx: NocApiContext, t: Ticket): Promise<number> {
+  const a = await affectedSubscribers(ctx, t, 24);
+  const atMs = t.resolutionDateMs ?? ctx.clock.nowMs();
+  for (const x of a.rows) await ctx.svc.publishNotification(resultNotice(t, x.msisdn, atMs));
+  return a.rows.length;
+}
+
 export function impactRoutes(app: FastifyInstance, ctx: NocApiContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  const affected = async (t: Ticket, hours: number) => {
-    const { cells, site } = cellsOf(t);
-    const fromMs = t.creationDateMs - hours * HOUR;
-    const toMs = Math.max(t.creationDateMs + 1, t.resolutionDateMs ?? ctx.clock.nowMs());
-    try {
-      const rs = await ctx.ch.client.query({
-        query: `SELECT msisdn, count() AS cdrs, toUnixTimestamp64Milli(max(start_time)) AS last_ms
-                FROM ${ctx.ch.db}.cdr_rated
-                WHERE (cell_id IN {cells:Array(String)} OR ({prefix:String} != '' AND startsWith(cell_id, {prefix:String})))
-                  AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
-                  AND start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
-                GROUP BY msisdn ORDER BY msisdn LIMIT 100000`,
-        query_params: { cells, prefix: site ? `${site}-` : '', fromMs, toMs },
-        format: 'JSONEachRow',
-      });
-      const rows = await rs.json<{ msisdn: string; cdrs: string | number; last_ms: string | number }>();
-      return {
-        cells,
-        ...(site ? { site } : {}),
-        fromMs,
-        toMs,
-        rows: rows.map((x) => ({
-          msisdn: String(x.msisdn),
-          cdrs: Number(x.cdrs),
-          lastSeenMs: Number(x.last_ms),
-        })),
-      };
-    } catch (err) {
-      throw new UnavailableError(`usage store unavailable: ${(err as Error).message.slice(0, 100)}`);
-    }
-  };
+  const affected = (t: Ticket, hours: number) => affectedSubscribers(ctx, t, hours);
   const load = async (id: string) => {
     const t = await ctx.svc.getTicket(id);
     if (!t || t.ticketType !== 'network') throw new NotFoundError(`no network ticket ${id}`);

@@ -13,6 +13,7 @@ import {
 import { checkSite, checkTicket, nocKeys, telId } from '../../../processors/noc/index.ts';
 import { NotFoundError, ValidationError, ForbiddenError } from '../../errors.ts';
 import { E164, ErrorBody } from '../../schemas.ts';
+import { notifyAffectedOfResult } from './impact.ts';
 import {
   canSeeTicket,
   iso,
@@ -290,6 +291,10 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
           ...(b.note ? { note: b.note } : {}),
           ...(b.parts ? { parts: b.parts } : {}),
         });
+        if (b.action === 'resolve' && next.ticketType === 'network')
+          await notifyAffectedOfResult(ctx, next).catch((err: unknown) =>
+            request.log.warn({ err, ticketId: next.id }, 'result notices to affected subscribers not sent'),
+          );
         await ctx.svc.d.publisher.flush();
         return next;
       } catch (err) {
