@@ -65,3 +65,31 @@ describe('KPI thresholds with hysteresis', () => {
     expect(r.effects).toEqual([expect.objectContaining({ kind: 'flag', code: 'out_of_order' })]);
   });
 });
+
+describe('KPI trend detection', () => {
+  const run = (values: number[]) => {
+    let st: RegionKpiState = emptyRegionKpi('GD');
+    const effects: KpiEffect[] = [];
+    values.forEach((v, i) => {
+      const r = reduceKpi(st, sample('GD-GZ-0001-1', 'call_drop_rate', v, i));
+      st = r.state;
+      effects.push(...r.effects);
+    });
+    return effects;
+  };
+
+  it('warns once when a metric worsens on consecutive samples before it reaches the threshold', () => {
+    const effects = run([0.005, 0.008, 0.011, 0.015, 0.019, 0.022, 0.024]);
+    expect(effects.filter((e) => e.kind === 'trend')).toEqual([
+      expect.objectContaining({ kind: 'trend', metric: 'call_drop_rate', value: 0.019 }),
+    ]);
+    expect(effects.some((e) => e.kind === 'breach')).toBe(false);
+  });
+
+  it('does not warn on a metric that wobbles, nor after the threshold opened a ticket', () => {
+    expect(run([0.01, 0.012, 0.011, 0.013, 0.012, 0.014, 0.013]).some((e) => e.kind === 'trend')).toBe(false);
+    const breached = run([0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1]);
+    expect(breached.some((e) => e.kind === 'breach')).toBe(true);
+    expect(breached.some((e) => e.kind === 'trend')).toBe(false);
+  });
+});

@@ -24,6 +24,12 @@ export const KPI_RULES: Record<KpiMetricName, KpiRule> = {
   throughput_mbps: { direction: 'below', enter: 5, exit: 10, consecutive: 2, max: 10_000 },
   congestion_rate: { direction: 'above', enter: 0.3, exit: 0.2, consecutive: 2, max: 1 },
 };
+/**
+ * Trend rule: a cell whose metric worsens on this many consecutive samples while still on the
+ * healthy side of the threshold raises one early-warning detection (no ticket); it fires again
+ * only after the run is broken.
+ */
+export const TREND_SAMPLES = 4;
 /** This many congested cells in one region at once make one region congestion ticket. */
 export const REGION_CONGESTION_CELLS = 3;
 
@@ -32,6 +38,8 @@ export interface CellKpi {
   streak: number;
   lastAtMs: number;
   lastValue: number;
+  /** Consecutive samples, each worse than the one before. */
+  worsening?: number;
 }
 
 export interface RegionKpiState {
@@ -47,6 +55,7 @@ export type KpiEffect =
   | { kind: 'recover'; cellId: string; metric: KpiMetric; value: number; atMs: number; ticketId?: string }
   | { kind: 'region_congestion'; ticketId: string; cellIds: string[]; atMs: number }
   | { kind: 'region_congestion_cleared'; ticketId: string; atMs: number }
+  | { kind: 'trend'; cellId: string; metric: KpiMetric; value: number; atMs: number }
   | { kind: 'flag'; code: 'out_of_order'; cellId: string };
 
 export const emptyRegionKpi = (region: string): RegionKpiState => ({ region, cells: {}, tickets: {} });
@@ -96,7 +105,18 @@ export function reduceKpi(
     breached = false;
     streak = 0;
   }
-  state.cells[k] = { breached, streak, lastAtMs: s.atMs, lastValue: s.value };
+  const worse =
+    old !== undefined && (rule.direction === 'above' ? s.value > old.lastValue : s.value < old.lastValue);
+  const worsening = worse ? (old?.worsening ?? 0) + 1 : 0;
+  state.cells[k] = { breached, streak, lastAtMs: s.atMs, lastValue: s.value, worsening };
+  if (!breached && worsening === TREND_SAMPLES)
+    effects.push({
+      kind: 'trend',
+      cellId: s.cellId,
+      metric: s.metric,
+      value: s.value,
+      atMs: s.atMs,
+    });
   const congestion = s.metric === 'congestion_rate';
   if (breached && !wasBreached) {
     let ticketId: string | undefined;

@@ -130,7 +130,14 @@ export type Ticket = Static<typeof Ticket>;
 export const Detection = Closed(
   {
     detectionId: Id,
-    kind: literals('alarm_root', 'alarm_flapping', 'kpi_breach', 'kpi_recovered', 'region_congestion'),
+    kind: literals(
+      'alarm_root',
+      'alarm_flapping',
+      'kpi_breach',
+      'kpi_recovered',
+      'kpi_trend',
+      'region_congestion',
+    ),
     rule: ShortText,
     region: Region,
     siteId: Type.Optional(Id),

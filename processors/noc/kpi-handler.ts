@@ -4,6 +4,7 @@ import {
   checkKpiSample,
   emptyRegionKpi,
   reduceKpi,
+  TREND_SAMPLES,
   type KpiEffect,
   type RegionKpiState,
 } from '../../domain/noc/index.ts';
@@ -98,6 +99,17 @@ async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample
         region,
         related: e.cellIds.map((id) => ({ role: 'cell' as const, id })),
         by: PROCESSOR,
+        atMs: e.atMs,
+      });
+      return;
+    case 'trend':
+      await ctx.svc.publishDetection({
+        detectionId: ctx.svc.newDetectionId('kpi_trend', e.cellId, e.metric, e.atMs),
+        kind: 'kpi_trend',
+        rule: `${e.metric} worsened on ${TREND_SAMPLES} consecutive samples before reaching its threshold (early warning, no ticket)`,
+        region,
+        cellId: e.cellId,
+        evidence: { alarmIds: [], samples: [sample] },
         atMs: e.atMs,
       });
       return;
