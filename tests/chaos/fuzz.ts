@@ -1,9 +1,7 @@
 /** Chaos: the long fuzz run (default 100k API inputs + 100k ingest inputs) against a fresh care env. */
 import { startCareEnv } from '../support/care.ts';
-import { fuzzApi, fuzzIngest, type FuzzFigures, type OpenApiDoc } from '../security/fuzz.ts';
-import type { HttpMethod } from '../security/matrix.ts';
-
-const SKIP = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/accounts/password']);
+import { fuzzApi, fuzzIngest, type FuzzFigures } from '../security/fuzz.ts';
+import { fuzzTargets } from '../security/targets.ts';
 
 export async function runFuzz(o: { inputs: number; seed: number }): Promise<{
   api: FuzzFigures;
@@ -12,15 +10,7 @@ export async function runFuzz(o: { inputs: number; seed: number }): Promise<{
 }> {
   const env = await startCareEnv();
   try {
-    const doc = (await env.api.app.inject('/openapi.json')).json() as OpenApiDoc;
-    const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
-      (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const)
-        .filter((m) => m.toLowerCase() in item && !SKIP.has(`${m} ${path}`))
-        .map((method) => ({ method: method as HttpMethod, path })),
-    );
-    const cookies = [''];
-    for (const u of ['admin', 'agent', 'customer', 'noc', 'supervisor', 'technician'])
-      cookies.push(await env.login(u));
+    const { doc, ops, cookies } = await fuzzTargets(env);
     const api = await fuzzApi(
       env.api.app,
       doc,

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCareEnv, type CareEnv } from '../support/care.ts';
-import { fuzzApi, fuzzIngest, type OpenApiDoc } from '../security/fuzz.ts';
-import type { HttpMethod } from '../security/matrix.ts';
+import { fuzzApi, fuzzIngest } from '../security/fuzz.ts';
+import { fuzzTargets } from '../security/targets.ts';
 
 /** Operations the fuzzer leaves alone: they would end or take over the fuzzing sessions. */
-const SKIP = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/accounts/password']);
 const N = Number(process.env.FUZZ_INPUTS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20260);
 
@@ -16,15 +15,7 @@ describe('fuzzing: generated bad inputs against every API route and the ingest a
   afterAll(async () => env?.close());
 
   it(`answers ${N} bad API requests with 4xx (never 5xx, never a crash) and validates fast`, async () => {
-    const doc = (await env.api.app.inject('/openapi.json')).json() as OpenApiDoc;
-    const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
-      (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const)
-        .filter((m) => m.toLowerCase() in item && !SKIP.has(`${m} ${path}`))
-        .map((method) => ({ method: method as HttpMethod, path })),
-    );
-    const cookies = [''];
-    for (const u of ['admin', 'agent', 'customer', 'noc', 'supervisor', 'technician'])
-      cookies.push(await env.login(u));
+    const { doc, ops, cookies } = await fuzzTargets(env);
     const f = await fuzzApi(
       env.api.app,
       doc,
