@@ -72,3 +72,15 @@ export const forms = css`
     color: #fecaca;
   }
 `;
+
+/** A page: its sections stacked in a grid, and its title. */
+export const page = css`
+  :host {
+    display: grid;
+    gap: 12px;
+  }
+  h1 {
+    margin: 0;
+    font-size: 22px;
+  }
+`;

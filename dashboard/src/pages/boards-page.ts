@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
-import { base } from '../styles.ts';
+import { base, page } from '../styles.ts';
 import type { Role } from '../api-client.ts';
 import type { Ticket } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
@@ -29,15 +29,8 @@ export class BoardsPage extends LitElement {
   };
   static override styles = [
     base,
+    page,
     css`
-      :host {
-        display: grid;
-        gap: 12px;
-      }
-      h1 {
-        margin: 0;
-        font-size: 22px;
-      }
       [role='tablist'] {
         display: flex;
         gap: 6px;

@@ -3,7 +3,7 @@ import { api, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { yuan } from '../format.ts';
-import { base } from '../styles.ts';
+import { base, page } from '../styles.ts';
 import type { Balance, Complaint, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
 import '../components/balance-card.ts';
@@ -29,15 +29,8 @@ export class HallPage extends LitElement {
   };
   static override styles = [
     base,
+    page,
     css`
-      :host {
-        display: grid;
-        gap: 12px;
-      }
-      h1 {
-        margin: 0;
-        font-size: 22px;
-      }
       h2 {
         margin: 0 0 8px;
         font-size: 16px;

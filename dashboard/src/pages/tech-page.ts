@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
-import { base, forms } from '../styles.ts';
+import { base, forms, page } from '../styles.ts';
 import type { Technician, Ticket, TicketStatus } from '../types.ts';
 import '../components/state-panel.ts';
 
@@ -31,15 +31,8 @@ export class TechPage extends LitElement {
   static override styles = [
     base,
     forms,
+    page,
     css`
-      :host {
-        display: grid;
-        gap: 12px;
-      }
-      h1 {
-        margin: 0;
-        font-size: 22px;
-      }
       .ticket h2 {
         margin: 0 0 6px;
         font-size: 17px;
