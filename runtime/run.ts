@@ -17,6 +17,7 @@ import {
   runRating,
 } from '../processors/rating/index.ts';
 import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
+import { runChargingNotices } from '../processors/notify/index.ts';
 import { loadCatalogFile } from './catalog.ts';
 import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
 import { runSinks, sinks } from '../processors/sink/index.ts';
@@ -121,6 +122,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       track('payments', runPaymentRouter({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
     }
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
+    if (roles.includes('processor')) track('notify', runChargingNotices(base, ac.signal));
     if (roles.includes('sink') && ch)
       track(
         'sink',

@@ -9,19 +9,24 @@ import { nocRoutes } from './noc/index.ts';
 import { chargingRoutes } from './charging.ts';
 import { rerateRoutes } from './rerate.ts';
 import { nocHistoryRoutes } from './noc-history.ts';
+import { catalogRoutes } from './catalog.ts';
+import { billRoutes } from './bills.ts';
 
 /**
  * Every route module of the API, registered in one place. A new area adds its module here
  * (one line) and keeps its routes, schemas and tests in its own file(s) under api/routes/.
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  // the catalog in force, following admin edits (routes that price or list plans read it live)
+  const live = { ...deps, catalog: catalogRoutes(app, deps) };
   opsRoutes(app, deps);
   usageRoutes(app, deps);
   ingestRoutes(app, deps);
   deadLetterRoutes(app, deps);
-  careRoutes(app, deps);
+  careRoutes(app, live);
   nocRoutes(app, deps);
-  chargingRoutes(app, deps);
+  chargingRoutes(app, live);
+  billRoutes(app, live);
   rerateRoutes(app, deps);
   nocHistoryRoutes(app, deps);
 }

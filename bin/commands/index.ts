@@ -4,6 +4,7 @@ import { register as dlq } from './dlq.ts';
 import { register as replay } from './replay.ts';
 import { register as rebuild } from './rebuild.ts';
 import { register as networkFault } from './network-fault.ts';
+import { register as bills } from './bills.ts';
 
 /**
  * Operator commands beyond the roles (dead letters, replay, rebuild, rate, ...). Each lives in
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   replay(program);
   rebuild(program);
   networkFault(program);
+  bills(program);
 }

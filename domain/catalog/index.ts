@@ -14,5 +14,6 @@ export {
   type CompiledDestination,
   type PrefixTrie,
 } from './compile.ts';
+export { checkCatalogChange, canonicalJson, type CatalogCheck, type ChangeContext } from './validate.ts';
 export { CatalogError, type CatalogIssue, type CatalogIssueCode } from './errors.ts';
 export * from './time.ts';

@@ -134,6 +134,8 @@ export const buckets = [
   { name: 'subscribers', history: 5, description: 'lines: msisdn → plan, status' },
   { name: 'balances', history: 1, description: 'balance state per subscriber' },
   { name: 'checkpoints', history: 1, description: 'processor checkpoints' },
+  { name: 'catalog', history: 64, description: 'tariff catalog versions (admin edits)' },
+  { name: 'bills', history: 1, description: 'postpaid bills by line and period' },
 ] as const;
 
 /** Creates or updates every stream, consumer and bucket. Safe to run at every start. */

@@ -69,6 +69,7 @@ describe('authorization matrix: every documented route × every caller × someon
     ids.id = 'TK-0000000001';
     ids.region = 'bj';
     ids.model = 'ONT-1';
+    ids.period = '2025-03'; // bills of a month (GET /api/v1/subscribers/{msisdn}/bills/{period})
   });
   afterAll(async () => env?.close());
 

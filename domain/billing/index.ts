@@ -1,0 +1,8 @@
+export {
+  billsForMonth,
+  endedPeriodStarts,
+  monthOf,
+  monthRange,
+  MONTH_PATTERN,
+  type NotBilled,
+} from './period.ts';

@@ -1,0 +1,238 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { compile, type Clock } from '../../domain/index.ts';
+import { RatingNotification } from '../../domain/rating/index.ts';
+import type { Logger } from '../../infra/log/index.ts';
+import type { Metrics } from '../../infra/metrics/index.ts';
+import {
+  consumerConfig,
+  isNotFound,
+  runConsumer,
+  type ConsumerSpec,
+  type Nats,
+} from '../../infra/nats/index.ts';
+import { readOutputParts } from '../rating/index.ts';
+import { noticeId, noticeText } from './texts.ts';
+
+/**
+ * Charging thresholds (allowance 80 %/100 %, low balance, exhausted, credit limit, barred) reach
+ * the customer through the care notification outbox: the same records (bucket `notifications`,
+ * key `<customerId>.<notificationId>`), the same queued → sent | failed states and
+ * `bss.notification.*` events, so they show in the customer's notification history and a failed one
+ * can be retried from care. The outbox id is derived from the notification key, and the record is
+ * created only if absent: each notification is queued and sent once however often the rating
+ * output is redelivered. Lines without a care customer (simulated traffic) are not told.
+ */
+
+export const CHARGING_NOTICES_CONSUMER: ConsumerSpec = {
+  stream: 'RATED',
+  durable: 'notify-charging',
+  maxAckPending: 1000,
+  ackWaitSec: 60,
+};
+
+/** The SMS gateway (same contract as care's): resolves with a failure reason, or null when accepted. */
+export interface NoticeGateway {
+  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
+}
+
+/** Accepts everything except numbers ending in 0000 (unreachable), like care's simulated gateway. */
+export const simulatedSms: NoticeGateway = {
+  send: async (_channel, to) => (to.endsWith('0000') ? 'number_unreachable' : null),
+};
+
+export interface ChargingNoticeDeps {
+  nats: Nats;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  gateway?: NoticeGateway;
+  /** Notifications older than this (event time vs now) are not sent any more; default 2 days. */
+  maxAgeMs?: number;
+}
+
+const validNotice = compile(RatingNotification);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+interface OutboxRecord {
+  notificationId: string;
+  customerId: string;
+  channel: 'sms';
+  to: string;
+  template: string;
+  locale: 'zh-CN' | 'en';
+  text: string;
+  state: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  reason?: string;
+  history: { state: string; atMs: number; reason?: string }[];
+  createdAtMs: number;
+}
+
+type Outcome = 'sent' | 'failed' | 'duplicate' | 'no_customer' | 'stale' | 'not_for_customer';
+
+export async function runChargingNotices(deps: ChargingNoticeDeps, signal: AbortSignal): Promise<void> {
+  await ensureConsumer(deps.nats);
+  const stores = await openCareStores(deps, signal);
+  if (!stores) return;
+  await runConsumer({
+    js: deps.nats.js,
+    stream: CHARGING_NOTICES_CONSUMER.stream,
+    durable: CHARGING_NOTICES_CONSUMER.durable,
+    maxBatch: 50,
+    log: deps.log,
+    signal,
+    handle: async (msgs) => {
+      for (const m of msgs) {
+        for (const raw of readOutputParts(m.data)?.notifications ?? []) {
+          const v = validNotice(raw);
+          if (!v.ok) continue;
+          // the schema checked kind against NotificationKind (its TypeBox union is built from a list)
+          const outcome = await deliverNotice(deps, stores, v.value as RatingNotification);
+          deps.metrics.processed.inc({ processor: `notify-${outcome}` });
+        }
+      }
+    },
+  });
+}
+
+/**
+ * Binds the care buckets, waiting until care has created them (it owns their settings): lines
+ * (owner of a number), customers (locale) and the outbox.
+ */
+async function openCareStores(
+  deps: ChargingNoticeDeps,
+  signal: AbortSignal,
+): Promise<{ lines: KV; customers: KV; outbox: KV } | null> {
+  const names = ['care_lines', 'customers', 'notifications'] as const;
+  for (let waited = 0; !signal.aborted; waited++) {
+    const found = await Promise.all(
+      names.map((b) =>
+        deps.nats.jsm.streams.info(`KV_${b}`).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (found.every(Boolean)) {
+      const kvm = new Kvm(deps.nats.nc);
+      const [lines, customers, outbox] = await Promise.all(names.map((b) => kvm.open(b)));
+      return { lines: lines!, customers: customers!, outbox: outbox! };
+    }
+    if (waited === 0) deps.log.info('charging notices wait for the care buckets');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return null;
+}
+
+/** The durable consumer on RATED, created at first start (the roles' topology list does not name it). */
+async function ensureConsumer(nats: Nats): Promise<void> {
+  const c = CHARGING_NOTICES_CONSUMER;
+  try {
+    await nats.jsm.consumers.info(c.stream, c.durable);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await nats.jsm.consumers.add(c.stream, { ...consumerConfig(c), deliver_policy: DeliverPolicy.All });
+  }
+}
+
+const json = <T>(v: Uint8Array): T | null => {
+  try {
+    return JSON.parse(dec.decode(v)) as T;
+  } catch {
+    return null;
+  }
+};
+
+/** Queues (once) and sends one charging notification to the line's customer. */
+export async function deliverNotice(
+  deps: ChargingNoticeDeps,
+  kv: { lines: KV; customers: KV; outbox: KV },
+  n: RatingNotification,
+): Promise<Outcome> {
+  const now = deps.clock.nowMs();
+  if (now - n.atMs > (deps.maxAgeMs ?? 2 * 86_400_000)) return 'stale';
+  const line = await kv.lines.get(n.msisdn.replace(/^\+/, ''));
+  const owner = line?.operation === 'PUT' ? json<{ customerId?: string; status?: string }>(line.value) : null;
+  if (!owner?.customerId || owner.status === 'closed') return 'no_customer';
+  const cust = await kv.customers.get(`c.${owner.customerId}`);
+  const locale =
+    (cust?.operation === 'PUT' ? json<{ locale?: string }>(cust.value)?.locale : undefined) === 'en'
+      ? 'en'
+      : 'zh-CN';
+  const text = noticeText(n, locale);
+  if (!text) return 'not_for_customer';
+  const id = noticeId(n);
+  const key = `${owner.customerId}.${id}`;
+  const rec: OutboxRecord = {
+    notificationId: id,
+    customerId: owner.customerId,
+    channel: 'sms',
+    to: n.msisdn,
+    template: `charging.${n.kind}`,
+    locale,
+    text,
+    state: 'queued',
+    attempts: 0,
+    history: [{ state: 'queued', atMs: now }],
+    createdAtMs: now,
+  };
+  let rev: number;
+  let cur = rec;
+  try {
+    rev = await kv.outbox.create(key, enc.encode(JSON.stringify(rec)));
+    await publishEvent(deps, rec, 'notification.queued');
+  } catch {
+    // already queued: finish it only if a crash stopped it before the send
+    const e = await kv.outbox.get(key);
+    const existing = e?.operation === 'PUT' ? json<OutboxRecord>(e.value) : null;
+    if (!e || !existing || existing.state !== 'queued') return 'duplicate';
+    rev = e.revision;
+    cur = existing;
+  }
+  const reason = await (deps.gateway ?? simulatedSms)
+    .send('sms', cur.to, cur.text)
+    .catch(() => 'gateway_error');
+  const atMs = deps.clock.nowMs();
+  const next: OutboxRecord = {
+    ...cur,
+    state: reason ? 'failed' : 'sent',
+    attempts: cur.attempts + 1,
+    ...(reason ? { reason } : {}),
+    history: [
+      ...cur.history,
+      { state: reason ? 'failed' : 'sent', atMs, ...(reason ? { reason } : {}) },
+    ].slice(-50),
+  };
+  try {
+    await kv.outbox.update(key, enc.encode(JSON.stringify(next)), rev);
+  } catch {
+    return 'duplicate'; // another worker finished it first
+  }
+  await publishEvent(deps, next, reason ? 'notification.failed' : 'notification.sent', reason ?? undefined);
+  return reason ? 'failed' : 'sent';
+}
+
+function publishEvent(
+  deps: ChargingNoticeDeps,
+  r: OutboxRecord,
+  type: 'notification.queued' | 'notification.sent' | 'notification.failed',
+  reason?: string,
+): Promise<unknown> {
+  const ev = {
+    eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
+    atMs: deps.clock.nowMs(),
+    type,
+    notificationId: r.notificationId,
+    channel: r.channel,
+    to: r.to,
+    template: r.template,
+    locale: r.locale,
+    params: {},
+    ...(reason ? { reason } : {}),
+  };
+  return deps.nats.js.publish(`bss.notification.${type.split('.')[1]}`, enc.encode(JSON.stringify(ev)), {
+    msgID: ev.eventId,
+  });
+}

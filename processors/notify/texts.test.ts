@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { RatingNotification } from '../../domain/rating/index.ts';
+import { CUSTOMER_NOTICE_KINDS, noticeId, noticeText } from './texts.ts';
+
+const n = (over: Partial<RatingNotification>): RatingNotification => ({
+  key: 'allowance_80:+8613800138000:1740758400000:data',
+  kind: 'allowance_80',
+  msisdn: '+8613800138000',
+  atMs: 1741000000000,
+  service: 'data',
+  params: { used: 8, total: 10, periodEndMs: 1743436800000 },
+  ...over,
+});
+
+describe('charging notice texts', () => {
+  it('says which allowance crossed 80 % and when the period ends, in both languages', () => {
+    expect(noticeText(n({}), 'zh-CN')).toBe('您本期套餐内流量已使用80%，周期至 2025-04-01。');
+    expect(noticeText(n({}), 'en')).toContain("80% of this period's data allowance");
+  });
+
+  it('shows money in yuan from integer fen', () => {
+    const low = n({
+      key: 'low_balance:cdr:x',
+      kind: 'low_balance',
+      params: { balanceFen: 493, balanceYuan: '4.93' },
+    });
+    expect(noticeText(low, 'zh-CN')).toBe('您的余额仅剩 4.93 元，请及时充值。');
+    const limit = n({ key: 'c', kind: 'credit_limit_reached', params: { owedFen: 20050, limitFen: 20000 } });
+    expect(noticeText(limit, 'en')).toContain('You owe 200.50 yuan, your credit limit of 200.00 yuan');
+  });
+
+  it('tells a barred line why, and sends nothing for kinds customers are not told here', () => {
+    expect(noticeText(n({ kind: 'line_barred', params: { reason: 'credit_limit' } }), 'zh-CN')).toContain(
+      '超出信用额度',
+    );
+    expect(noticeText(n({ kind: 'period_renewed' }), 'zh-CN')).toBeNull();
+    expect(CUSTOMER_NOTICE_KINDS).toEqual(
+      expect.arrayContaining(['allowance_80', 'allowance_100', 'low_balance', 'line_barred']),
+    );
+  });
+
+  it('gives one notification one outbox id matching the care id pattern', () => {
+    expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
+    expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));
+    expect(noticeId(n({}))).toMatch(/^ntf-[A-Za-z0-9_-]{1,40}$/);
+  });
+});

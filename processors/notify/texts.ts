@@ -1,0 +1,61 @@
+import { stableId } from '../../domain/index.ts';
+import type { NotificationKind, RatingNotification } from '../../domain/rating/index.ts';
+
+/**
+ * What a customer is told when charging crosses a threshold (提醒短信), in zh-CN and en. Pure:
+ * the text depends only on the notification. Kinds not listed here are not sent to customers.
+ */
+
+type Locale = 'zh-CN' | 'en';
+const SERVICE: Record<string, { 'zh-CN': string; en: string }> = {
+  voice: { 'zh-CN': '通话', en: 'voice' },
+  sms: { 'zh-CN': '短信', en: 'SMS' },
+  data: { 'zh-CN': '流量', en: 'data' },
+};
+
+const yuan = (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2) : '?');
+const date = (ms: unknown) =>
+  typeof ms === 'number' ? new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) : '?';
+
+const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string>> = {
+  allowance_80: (n, l) => {
+    const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
+    return l === 'zh-CN'
+      ? `您本期套餐内${s['zh-CN']}已使用80%，周期至 ${date(n.params.periodEndMs)}。`
+      : `You have used 80% of this period's ${s.en} allowance (period ends ${date(n.params.periodEndMs)}).`;
+  },
+  allowance_100: (n, l) => {
+    const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
+    return l === 'zh-CN'
+      ? `您本期套餐内${s['zh-CN']}已用完，超出部分按标准资费计费。`
+      : `Your ${s.en} allowance for this period is used up; further use is charged at standard rates.`;
+  },
+  low_balance: (n, l) =>
+    l === 'zh-CN'
+      ? `您的余额仅剩 ${yuan(n.params.balanceFen)} 元，请及时充值。`
+      : `Your balance is down to ${yuan(n.params.balanceFen)} yuan. Please top up.`,
+  balance_exhausted: (_n, l) =>
+    l === 'zh-CN'
+      ? '您的余额已用完，请充值以恢复使用。'
+      : 'Your balance is used up. Top up to keep using the line.',
+  credit_limit_reached: (n, l) =>
+    l === 'zh-CN'
+      ? `您的欠费 ${yuan(n.params.owedFen)} 元已达信用额度 ${yuan(n.params.limitFen)} 元，请尽快缴费。`
+      : `You owe ${yuan(n.params.owedFen)} yuan, your credit limit of ${yuan(n.params.limitFen)} yuan. Please pay your bill.`,
+  line_barred: (n, l) =>
+    l === 'zh-CN'
+      ? `您的号码已停机（${n.params.reason === 'credit_limit' ? '超出信用额度' : '余额不足'}），缴费后自动恢复。`
+      : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`,
+};
+
+/** Kinds that reach customers through the outbox. */
+export const CUSTOMER_NOTICE_KINDS = Object.keys(texts) as NotificationKind[];
+
+/** The customer-facing text of a charging notification, or null when this kind is not sent. */
+export function noticeText(n: RatingNotification, locale: Locale): string | null {
+  const t = texts[n.kind];
+  return t ? t(n, locale).slice(0, 1000) : null;
+}
+
+/** Outbox id of a charging notification: stable, so the same notification is queued once. */
+export const noticeId = (n: RatingNotification) => stableId('ntf', 'charging', n.key);
