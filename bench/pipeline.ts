@@ -52,6 +52,42 @@ async function publishAll(env: BenchEnv, items: PublishItem[], sentAt: number[])
   await pub.publishAll([]);
 }
 
+/**
+ * When each stage's consumer last had work (pending or unacked), in ms since the clock started:
+ * shows which hop the backlog sits in.
+ */
+function watchStages(env: BenchEnv, specs: { stream: string; durable: string }[]) {
+  const t0 = performance.now();
+  const last = new Map<string, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await Promise.all(
+        specs.map(async (s) => {
+          const ci = await env.nats.jsm.consumers.info(s.stream, s.durable).catch(() => null);
+          if (ci && ci.num_pending + ci.num_ack_pending > 0) last.set(s.durable, performance.now() - t0);
+          if (process.env.BENCH_TRACE && ci)
+            console.error(
+              Math.round(performance.now() - t0),
+              s.durable,
+              ci.num_pending,
+              ci.num_ack_pending,
+              ci.delivered.stream_seq,
+            );
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return Object.fromEntries([...last].map(([k, v]) => [k, Math.round(v)]));
+    },
+  };
+}
+
 /** Freshness: for each batch, from publish to the poll that first saw its rows counted. */
 function freshness(
   sentAt: number[],
@@ -139,14 +175,26 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
   ]);
   await provisionSimulatedLines(env.nats.nc, catalog, SEED, o.subscribers, startMs - 86_400_000);
   const metrics = createMetrics();
-  const deps = { nats: env.nats, clock: systemClock, log: createLogger('warn'), metrics };
+  const deps = {
+    nats: env.nats,
+    clock: systemClock,
+    log: createLogger(process.env.BENCH_LOG ?? 'warn'),
+    metrics,
+  };
   const ac = new AbortController();
+  const recovered = new Set<number>();
+  const tRecover = performance.now();
   const roles = Promise.all([
     runNatsIngest({ ...deps, partitions: o.partitions }, ac.signal),
-    runRating({ ...deps, partitions: o.partitions, catalog }, ac.signal),
+    runRating(
+      { ...deps, partitions: o.partitions, catalog, onRecovered: (p) => recovered.add(p) },
+      ac.signal,
+    ),
     runSinks({ ...deps, ch: env.ch, batchMessages: 200, flushMs: 200 }, ac.signal),
   ]);
-  await new Promise((r) => setTimeout(r, 2500)); // partitions recover (empty) before the clock starts
+  // Partitions recover (empty) before the clock starts.
+  await pollUntil(async () => recovered.size, o.partitions, 60_000, 50);
+  const recoveryMs = Math.round(performance.now() - tRecover);
   const sentAt: number[] = [];
   const t0 = performance.now();
   const publishing = publishAll(
@@ -154,13 +202,19 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     batches.map((data, i) => ({ subject: subjects.rawCdr(`NE-${i % 8}`), data, msgId: `raw-${i}` })),
     sentAt,
   );
+  const stageWatch = watchStages(env, [
+    INGEST_CONSUMER,
+    ...ratingConsumers(o.partitions),
+    sinks[0]!.consumer,
+  ]);
   const poll = await pollUntil(
     () => scalar(env.ch, `SELECT count() FROM ${env.ch.db}.cdr_rated`),
     o.cdrs,
     900_000,
     100,
   );
-  await publishing;
+  const publishedMs = await publishing.then(() => Math.round(performance.now() - t0));
+  const stagesDrainedMs = await stageWatch.stop();
   const q = (sql: string) => scalar(env.ch, sql);
   const db = env.ch.db;
   const correctness = {
@@ -180,6 +234,9 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     reached: poll.reached,
     cdrPerSec: Math.round(correctness.rated / (poll.ms / 1000)),
     freshnessMs: freshness(sentAt, t0, poll.samples, o.batchSize),
+    publishedMs,
+    recoveryMs,
+    stagesDrainedMs,
     correctness: {
       ...correctness,
       duplicates: correctness.rated - correctness.uniqueRated,

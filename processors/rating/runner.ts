@@ -46,6 +46,8 @@ export interface RatingDeps {
    * the duplicate index, so a CDR resent in a new batch shortly after a restart is still caught.
    */
   dedupPrescanSeqs?: number;
+  /** Called each time a partition has rebuilt its state and starts taking new deliveries. */
+  onRecovered?: (partition: number) => void;
 }
 
 const enc = new TextEncoder();
@@ -86,6 +88,7 @@ async function runPartition(
     signal.addEventListener('abort', stop, { once: true });
     try {
       const session = await recoverPartition(deps, stores, lines, p);
+      deps.onRecovered?.(p);
       await consumePartition(deps, stores, session, local);
     } catch (err) {
       log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
@@ -200,7 +203,18 @@ async function consumePartition(
     turn = next.catch(() => undefined);
     return next;
   };
+  // A checkpoint says "every input up to appliedThrough has its output durable": it runs only
+  // after the publisher confirmed every output so far, and never after a failed batch (an idle
+  // checkpoint queued while a batch was failing would otherwise skip that batch's lost outputs).
   const checkpoint = async () => {
+    if (failure) throw failure;
+    try {
+      await s.publisher.flush();
+    } catch (err) {
+      failure = err;
+      local.abort();
+      throw err;
+    }
     await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
     s.lastCheckpointMs = Date.now();
   };
