@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, type Me } from './api-client.ts';
 import { I18nController, lang, setLang, t } from './i18n.ts';
-import { navigate, pagesFor, resolvePage } from './router.ts';
+import { loadPage, navigate, pagesFor, preloadCurrentPage, resolvePage } from './router.ts';
 import { base } from './styles.ts';
 import './pages/login-page.ts';
 import './components/state-panel.ts';
@@ -72,6 +72,7 @@ export class AppRoot extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHash);
+    preloadCurrentPage();
     void this.load();
   }
 
@@ -128,6 +129,7 @@ export class AppRoot extends LitElement {
         </main>`;
     const allowed = pagesFor(s.me.role);
     const page = resolvePage(s.me.role);
+    if (page) loadPage(page);
     if (page?.id === 'noc' && location.hash.includes('/kiosk'))
       return html`<main class="kiosk">${page.render(s.me, allowed)}</main>`;
     return html`<header>

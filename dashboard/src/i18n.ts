@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { screenMessages, type ScreenKey } from './messages.ts';
+import { orderMessages, type OrderKey } from './messages-orders.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -49,7 +50,7 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh | ScreenKey;
+export type MsgKey = keyof typeof zh | ScreenKey | OrderKey;
 
 const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
@@ -98,9 +99,10 @@ const en: Record<keyof typeof zh, string> = {
   'role.customer': 'Customer',
 };
 
+const rows: readonly (readonly [string, string, string])[] = [...screenMessages, ...orderMessages];
 const tables: Record<Lang, Record<MsgKey, string>> = {
-  'zh-CN': { ...zh, ...Object.fromEntries(screenMessages.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,
-  en: { ...en, ...Object.fromEntries(screenMessages.map(([k, , e]) => [k, e])) } as Record<MsgKey, string>,
+  'zh-CN': { ...zh, ...Object.fromEntries(rows.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,
+  en: { ...en, ...Object.fromEntries(rows.map(([k, , e]) => [k, e])) } as Record<MsgKey, string>,
 };
 const STORAGE_KEY = 'sbss.lang';
 const listeners = new Set<() => void>();

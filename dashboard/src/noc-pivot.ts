@@ -3,16 +3,32 @@ import type { Alarm, HistoryRow } from './types.ts';
 
 export type Metric = 'cdrs' | 'chargeFen' | 'bytes';
 
-/** Per-minute history rows kept by minute, so a fresh tail replaces the minutes it covers. */
+/**
+ * Per-minute history rows kept by minute, so a fresh tail replaces the minutes it covers. Pivots
+ * are computed once per merge and cached: the NOC page re-renders on every live push, and a day
+ * of rows (tens of thousands) must not be pivoted again each time — the cached arrays also keep
+ * their identity, so the charts only get `setData` when the history really changed.
+ */
 export class HistoryStore {
   private readonly byMinute = new Map<number, HistoryRow[]>();
+  private sortedMinutes: number[] = [];
+  private readonly cache = new Map<string, { keys: string[]; data: uPlot.AlignedData }>();
+  /** Bumped on every merge. */
+  version = 0;
 
   merge(rows: HistoryRow[], keepMs = 86_400_000): void {
     const fresh = new Map<number, HistoryRow[]>();
-    for (const r of rows) fresh.set(r.minuteMs, [...(fresh.get(r.minuteMs) ?? []), r]);
+    for (const r of rows) {
+      const list = fresh.get(r.minuteMs);
+      if (list) list.push(r);
+      else fresh.set(r.minuteMs, [r]);
+    }
     for (const [m, rs] of fresh) this.byMinute.set(m, rs);
     const cutoff = Date.now() - keepMs;
     for (const m of this.byMinute.keys()) if (m < cutoff) this.byMinute.delete(m);
+    this.sortedMinutes = [...this.byMinute.keys()].sort((a, b) => a - b);
+    this.cache.clear();
+    this.version++;
   }
 
   get size(): number {
@@ -21,23 +37,28 @@ export class HistoryStore {
 
   /** One series per group key (service or region), x = minute in seconds, values per second. */
   pivot(metric: Metric, by: 'type' | 'region'): { keys: string[]; data: uPlot.AlignedData } {
-    const minutes = [...this.byMinute.keys()].sort((a, b) => a - b);
-    const keys = new Set<string>();
-    for (const rs of this.byMinute.values()) for (const r of rs) keys.add(r[by]);
-    const ks = [...keys].sort();
+    const id = `${metric}|${by}`;
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const minutes = this.sortedMinutes;
+    const index = new Map<string, number>();
+    for (const rs of this.byMinute.values()) for (const r of rs) if (!index.has(r[by])) index.set(r[by], 0);
+    const ks = [...index.keys()].sort();
+    ks.forEach((k, i) => index.set(k, i));
     const cols = ks.map(() => new Array<number | null>(minutes.length).fill(0));
-    minutes.forEach((m, i) => {
-      for (const r of this.byMinute.get(m) ?? []) {
-        const col = cols[ks.indexOf(r[by])];
-        if (col) col[i] = (col[i] ?? 0) + r[metric] / 60;
+    for (let i = 0; i < minutes.length; i++)
+      for (const r of this.byMinute.get(minutes[i] as number) ?? []) {
+        const col = cols[index.get(r[by]) as number] as number[];
+        col[i] = (col[i] as number) + r[metric] / 60;
       }
-    });
-    return { keys: ks, data: [minutes.map((m) => m / 1000), ...cols] as uPlot.AlignedData };
+    const out = { keys: ks, data: [minutes.map((m) => m / 1000), ...cols] as uPlot.AlignedData };
+    this.cache.set(id, out);
+    return out;
   }
 
   /** Totals of the last complete minute, per second. */
   lastMinute(): { cdrs: number; chargeFen: number; bytes: number } {
-    const minutes = [...this.byMinute.keys()].sort((a, b) => a - b);
+    const minutes = this.sortedMinutes;
     const m = minutes.length > 1 ? minutes[minutes.length - 2] : minutes[0];
     const out = { cdrs: 0, chargeFen: 0, bytes: 0 };
     for (const r of m === undefined ? [] : (this.byMinute.get(m) ?? [])) {
@@ -50,7 +71,7 @@ export class HistoryStore {
 
   /** CDRs per minute of one region: mean of the last `recent` minutes vs the hour before them. */
   regionTrend(region: string, recent = 5): { recent: number; before: number } {
-    const minutes = [...this.byMinute.keys()].sort((a, b) => a - b).slice(0, -1);
+    const minutes = this.sortedMinutes.slice(0, -1);
     const sum = (ms: number[]) =>
       ms.reduce(
         (a, m) =>

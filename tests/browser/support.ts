@@ -16,7 +16,7 @@ export const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url))
 /** Builds the dashboard, then brings the whole system up (real simulator) on random ports. */
 export async function startSystem(
   simRate = 200,
-): Promise<{ sys: RunningSystem; url: string; close(): Promise<void> }> {
+): Promise<{ sys: RunningSystem; url: string; dataDir: string; close(): Promise<void> }> {
   await build({
     configFile: fileURLToPath(new URL('../../dashboard/vite.config.ts', import.meta.url)),
     logLevel: 'warn',
@@ -35,6 +35,7 @@ export async function startSystem(
   return {
     sys,
     url: sys.url ?? '',
+    dataDir: dir,
     close: async () => {
       await sys.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -7,15 +7,16 @@ import { SocketEventController } from './socket-event.ts';
 export type Load = 'loading' | 'ready' | 'error';
 
 /**
- * Everything the NOC page shows besides the live CDR push: usage history (one day, then the last
- * minutes merged in every 10 s), alarms, open tickets, technicians, pipeline health and
+ * Everything the NOC page shows besides the live CDR push: usage history (the last hour, then one
+ * day, then the last minutes merged in every 10 s), alarms, open tickets, technicians, pipeline health and
  * reconciliation. Ticket pushes over socket.io trigger a (debounced) refresh of tickets.
  */
 export class NocDataController implements ReactiveController {
   readonly history = new HistoryStore();
   historyState: Load = 'loading';
-  historyVersion = 0;
   alarms: Alarm[] | null = null;
+  /** Bumped whenever a fresh alarm list arrives. */
+  alarmsVersion = 0;
   tickets: Ticket[] | null = null;
   technicians: Technician[] | null = null;
   pipeline: Pipeline | null = null;
@@ -37,9 +38,13 @@ export class NocDataController implements ReactiveController {
   }
 
   hostConnected(): void {
-    void this.loadHistory(1440);
+    // A day of history is tens of thousands of rows (megabytes of JSON, seconds on a busy
+    // server): the last hour comes first, small, and is drawn at once; the day fills in when it
+    // arrives. The reconciliation, the heaviest read and no part of the charts or tables, waits
+    // for the day so it does not compete with it.
+    void this.loadHistory(60);
+    void this.loadHistory(1440).finally(() => void this.loadRecon());
     void this.loadOps();
-    void this.loadRecon();
     this.timers.push(setInterval(() => void this.loadHistory(3), 10_000));
     this.timers.push(setInterval(() => void this.loadOps(), 5_000));
     this.timers.push(setInterval(() => void this.loadRecon(), 60_000));
@@ -72,7 +77,6 @@ export class NocDataController implements ReactiveController {
     );
     if (r) {
       this.history.merge(r.rows);
-      this.historyVersion++;
       this.historyState = 'ready';
     } else if (this.historyState === 'loading') this.historyState = 'error';
   }
@@ -84,7 +88,10 @@ export class NocDataController implements ReactiveController {
       this.guard('technicians', api.get<Technician[]>('/api/v1/noc/technicians')),
       this.guard('pipeline', api.get<Pipeline>('/api/v1/noc/pipeline')),
     ]);
-    if (alarms) this.alarms = alarms;
+    if (alarms) {
+      this.alarms = alarms;
+      this.alarmsVersion++;
+    }
     if (tickets) this.tickets = tickets.items;
     if (techs) this.technicians = techs;
     if (pipeline) this.pipeline = pipeline;

@@ -8,6 +8,9 @@ import type { Column } from '../components/data-table.ts';
 import '../components/data-table.ts';
 import '../components/complaints-board.ts';
 import '../components/state-panel.ts';
+import '../components/rerate-panel.ts';
+
+type Tab = 'tickets' | 'complaints' | 'dlq' | 'rerate';
 
 interface DeadLetter {
   seq: number;
@@ -18,7 +21,7 @@ interface DeadLetter {
   preview: string;
 }
 
-/** 看板: trouble tickets and dispatch, complaints, dead-letter quarantine with reprocess. */
+/** 看板: trouble tickets and dispatch, complaints, dead-letter quarantine with reprocess, rerating (supervisor). */
 export class BoardsPage extends LitElement {
   static override properties = {
     role: {},
@@ -41,7 +44,7 @@ export class BoardsPage extends LitElement {
     `,
   ];
   declare role: Role;
-  declare tab: 'tickets' | 'complaints' | 'dlq';
+  declare tab: Tab;
   declare tickets: Ticket[] | null;
   declare dead: DeadLetter[] | null;
   declare message: string;
@@ -56,9 +59,10 @@ export class BoardsPage extends LitElement {
     new I18nController(this);
   }
 
-  private tabs(): ('tickets' | 'complaints' | 'dlq')[] {
+  private tabs(): Tab[] {
     if (this.role === 'agent') return ['complaints', 'tickets'];
-    return ['tickets', 'complaints', 'dlq'];
+    if (this.role === 'noc') return ['tickets', 'complaints', 'dlq'];
+    return ['tickets', 'complaints', 'dlq', 'rerate'];
   }
 
   override connectedCallback(): void {
@@ -119,6 +123,7 @@ export class BoardsPage extends LitElement {
 
   private body() {
     if (this.tab === 'complaints') return html`<sbss-complaints-board></sbss-complaints-board>`;
+    if (this.tab === 'rerate') return html`<sbss-rerate-panel></sbss-rerate-panel>`;
     if (this.tab === 'tickets')
       return this.tickets
         ? this.tickets.length
@@ -151,7 +156,7 @@ export class BoardsPage extends LitElement {
               aria-selected=${this.tab === x ? 'true' : 'false'}
               @click=${() => (this.tab = x)}
             >
-              ${t(`board.${x}` as MsgKey)}
+              ${t(x === 'rerate' ? 'rr.tab' : (`board.${x}` as MsgKey))}
             </button>`,
         )}
       </div>

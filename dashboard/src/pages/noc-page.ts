@@ -85,6 +85,7 @@ export class NocPage extends LitElement {
   declare kiosk: boolean;
   private readonly stream = new LiveStreamController(this);
   private readonly data = new NocDataController(this);
+  private risk: { key: string; rows: RiskRow[] } = { key: '', rows: [] };
 
   constructor() {
     super();
@@ -154,18 +155,28 @@ export class NocPage extends LitElement {
     ];
   }
 
-  override render() {
-    const s = this.stream.snapshot;
+  /** Revenue at risk, computed again only when the history or the alarms changed (not per push). */
+  private riskRows(): RiskRow[] {
     const d = this.data;
-    const last = d.history.lastMinute();
-    const maxLag = Math.max(0, ...(d.pipeline?.consumers.map((c) => c.lag) ?? [0]));
+    if (!d.alarms) return [];
+    const key = `${d.history.version}|${d.alarmsVersion}`;
+    if (this.risk.key === key) return this.risk.rows;
     const revByRegion = new Map<string, number>();
     const rp = d.history.pivot('chargeFen', 'region');
     rp.keys.forEach((k, i) => {
       const col = rp.data[i + 1] as (number | null)[];
       revByRegion.set(k, (col[col.length - 2] ?? 0) * 60);
     });
-    const risk = d.alarms ? revenueAtRisk(d.history, d.alarms, revByRegion) : [];
+    this.risk = { key, rows: revenueAtRisk(d.history, d.alarms, revByRegion) };
+    return this.risk.rows;
+  }
+
+  override render() {
+    const s = this.stream.snapshot;
+    const d = this.data;
+    const last = d.history.lastMinute();
+    const maxLag = Math.max(0, ...(d.pipeline?.consumers.map((c) => c.lag) ?? [0]));
+    const risk = this.riskRows();
     const recon = d.recon;
     return html`<div class="head">
         <h1>${t('noc.title')}</h1>

@@ -1,0 +1,138 @@
+import { LitElement, html } from 'lit';
+import { api, enc } from '../api-client.ts';
+import {
+  errId,
+  fieldError,
+  fieldErrorStyles,
+  generalError,
+  invalid,
+  noErrors,
+  stepErrors,
+  type FormErrors,
+} from '../field-errors.ts';
+import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { orderChanged, type OrderView } from '../order-types.ts';
+import { base, forms } from '../styles.ts';
+
+const CN_MS = 8 * 3_600_000;
+
+/** Visit slots the API accepts: even hours 08:00–18:00 Beijing time, at least an hour ahead, next week. */
+export function visitSlots(nowMs: number, days = 7): number[] {
+  const out: number[] = [];
+  const today = new Date(nowMs + CN_MS);
+  for (let d = 0; d <= days; d++)
+    for (const h of [8, 10, 12, 14, 16, 18]) {
+      const ms = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + d, h) - CN_MS;
+      if (ms >= nowMs + 3_600_000 + 60_000) out.push(ms);
+    }
+  return out;
+}
+
+const slotText = (ms: number) => new Date(ms + CN_MS).toISOString().slice(5, 16).replace('T', ' ');
+
+/**
+ * Step 5 (设备预约): reserves the order's device in a region's stock for a visit slot, then attaches
+ * the reservation to the order. A reservation that was made but not attached is attached on retry
+ * rather than reserved twice.
+ */
+export class OrderReservation extends LitElement {
+  static override properties = {
+    order: { attribute: false },
+    busy: { state: true },
+    errors: { state: true },
+    held: { state: true },
+  };
+  static override styles = [base, forms, fieldErrorStyles];
+  declare order: OrderView;
+  declare busy: boolean;
+  declare errors: FormErrors;
+  /** A reservation made for this order but not yet attached to it. */
+  declare held: string;
+
+  constructor() {
+    super();
+    this.busy = false;
+    this.errors = noErrors;
+    this.held = '';
+    new I18nController(this);
+  }
+
+  private async submit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const s = (k: string) => String(f.get(k) ?? '').trim();
+    const o = this.order;
+    this.busy = true;
+    this.errors = noErrors;
+    let stage: 'reserve' | 'attach' = 'reserve';
+    try {
+      if (!this.held) {
+        const r = await api.post<{ reservationId: string }>('/api/v1/reservations', {
+          customerId: o.customerId,
+          region: s('region'),
+          model: s('model'),
+          quantity: Number(s('quantity')),
+          planId: o.planId ?? '',
+          slotStartMs: Number(s('slotStartMs')),
+          channel: o.channel,
+        });
+        this.held = r.reservationId;
+      }
+      stage = 'attach';
+      const next = await api.post<OrderView>(`/api/v1/orders/${enc(o.orderId)}/reservation`, {
+        revision: o.revision,
+        reservationId: this.held,
+      });
+      this.held = '';
+      this.dispatchEvent(orderChanged(next));
+    } catch (err) {
+      this.errors = stepErrors(
+        this,
+        err,
+        stage === 'reserve' ? ['region', 'model', 'quantity', 'slotStartMs'] : [],
+      );
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private field(name: string, label: MsgKey, value: string, type = 'text') {
+    return html`<label
+      >${t(label)}<input
+        name=${name}
+        type=${type}
+        maxlength="64"
+        min="1"
+        max="10"
+        required
+        .value=${value}
+        ?readonly=${!!this.held}
+        aria-invalid=${invalid(this.errors, name)}
+        aria-describedby=${errId(name)}
+      />${fieldError(this.errors, name)}</label
+    >`;
+  }
+
+  override render() {
+    const d = this.order.device;
+    return html`<form @submit=${this.submit} aria-label=${t('step.reservation')} novalidate>
+      <div class="row">
+        ${this.field('region', 'ord.region', 'bj')} ${this.field('model', 'ord.device', d?.model ?? '')}
+        ${this.field('quantity', 'ord.quantity', String(d?.quantity ?? 1), 'number')}
+      </div>
+      <label
+        >${t('ord.slot')}<select
+          name="slotStartMs"
+          aria-invalid=${invalid(this.errors, 'slotStartMs')}
+          aria-describedby=${errId('slotStartMs')}
+        >
+          ${visitSlots(Date.now()).map((ms) => html`<option value=${ms}>${slotText(ms)}</option>`)}</select
+        >${fieldError(this.errors, 'slotStartMs')}</label
+      >
+      ${this.held ? html`<p role="status">${t('ord.reserved', { id: this.held })}</p>` : null}
+      ${generalError(this.errors)}
+      <button type="submit" class="primary" ?disabled=${this.busy}>${t('ord.reserve')}</button>
+    </form>`;
+  }
+}
+customElements.define('sbss-order-reservation', OrderReservation);

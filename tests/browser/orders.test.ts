@@ -1,0 +1,221 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { connectNats } from '../../infra/nats/index.ts';
+import { a11y, launch, login, shot, startSystem } from './support.ts';
+
+/** Calls the API from a logged-in page (its session cookie), as that user's own screen would. */
+const call = (page: Page, method: string, path: string, body?: unknown) =>
+  page.evaluate(
+    async ([m, p, b]) => {
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: b === undefined ? {} : { 'content-type': 'application/json' },
+        body: b === undefined ? null : JSON.stringify(b),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
+    },
+    [method, path, body] as const,
+  );
+
+/** The order wizard (agent) and the rerate dry run with apply (supervisor), in Chromium. */
+describe('order wizard and rerate in Chromium', () => {
+  let env: Awaited<ReturnType<typeof startSystem>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    env = await startSystem(200);
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('an agent takes a new-line order from customer registration to a completed activation, resuming it by id', async () => {
+    const supervisor = await login(browser, env.url, 'supervisor');
+    const stock = await call(supervisor, 'PUT', '/api/v1/inventory/bj/ONT-1', { kind: 'ont', available: 5 });
+    expect(stock.status).toBe(200);
+    await supervisor.context().close();
+
+    const page = await login(browser, env.url, 'agent');
+    await page.getByRole('link', { name: '业务受理' }).click();
+    await page.getByRole('heading', { name: '业务受理' }).waitFor();
+    const current = page.getByTestId('current-step');
+    expect(await page.getByTestId('state-customer_info').textContent()).toBe('待办理');
+    const r = await a11y(page, ['打开', '登记并创建订单']);
+    expect(r).toEqual({ unlabelled: [], unreached: [] });
+
+    await page.getByLabel('姓名').fill('王小明');
+    await page.getByLabel('证件号码').fill('320106198805122538'); // wrong check digit
+    await page.getByLabel('手机号').fill('13912345678');
+    await page.getByLabel('省', { exact: true }).fill('江苏');
+    await page.getByLabel('市', { exact: true }).fill('南京');
+    await page.getByLabel('区/县').fill('鼓楼区');
+    await page.getByLabel('街道').fill('中山路');
+    await page.getByLabel('门牌号').fill('18号');
+    await page.getByLabel('新开号码').fill('13912345001');
+    await page.getByRole('button', { name: '登记并创建订单' }).click();
+    // the API's refusal is shown under the field it names
+    const idError = current.locator('[data-field="idNumber"]');
+    await idError.waitFor();
+    expect(await idError.textContent()).toMatch(/\S/);
+    expect(await page.getByLabel('证件号码').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'order-wizard-field-error');
+
+    await page.getByLabel('证件号码').fill('320106198805122537');
+    await page.getByRole('button', { name: '登记并创建订单' }).click();
+    await expect.poll(() => page.getByTestId('state-customer_info').textContent()).toBe('已完成');
+    await expect.poll(() => page.url()).toMatch(/#\/order\/ord-/);
+    const orderId = page.url().split('/').pop() ?? '';
+
+    // plan: compared against the expected usage, the suggestion preselected
+    await expect.poll(() => page.getByTestId('suggestion').textContent()).toContain('推荐');
+    expect(await current.locator('tr.suggested input[type=radio]').isChecked()).toBe(true);
+    await page.getByLabel('设备型号（可选）').fill('ONT-1');
+    await shot(page, 'order-wizard-plan');
+    await page.getByRole('button', { name: '确认方案' }).click();
+    await expect.poll(() => page.getByTestId('state-plan_selection').textContent()).toBe('已完成');
+
+    // contract: generated, signed by the customer then the carrier, archived
+    await page.getByRole('button', { name: '生成合同' }).click();
+    await page.getByLabel('客户签名').fill('王小明');
+    await page.getByRole('button', { name: '客户签字' }).click();
+    await page.getByRole('button', { name: '运营商签字' }).click();
+    await expect.poll(() => page.getByTestId('state-contract').textContent()).toBe('已完成');
+
+    // reservation of the device for a visit slot
+    await expect.poll(() => current.getAttribute('data-step')).toBe('reservation');
+    expect(await page.getByLabel('设备型号（可选）').inputValue()).toBe('ONT-1');
+    await page.getByRole('button', { name: '预约设备' }).click();
+    await expect.poll(() => page.getByTestId('state-reservation').textContent()).toBe('已完成');
+
+    // installation dispatched; the order is resumed by id from a fresh start of the wizard
+    await page.getByLabel('安装地址').fill('南京鼓楼中山路18号');
+    await page.getByRole('button', { name: '派发安装工单' }).click();
+    await page.getByTestId('install-wait').waitFor();
+    await page.getByRole('button', { name: '新建订单' }).click();
+    await expect.poll(() => page.getByTestId('state-customer_info').textContent()).toBe('待办理');
+    await page.getByLabel('订单编号').fill(orderId);
+    await page.getByRole('button', { name: '打开', exact: true }).click();
+    await expect.poll(() => current.getAttribute('data-step')).toBe('installation');
+    expect(await page.getByTestId('state-reservation').textContent()).toBe('已完成');
+    await page.getByTestId('install-wait').waitFor();
+
+    // the technician reports the on-site result from their handset
+    const tech = await login(browser, env.url, 'technician');
+    const mine = (await call(tech, 'GET', '/api/v1/work-orders')).body as {
+      workOrders: { workOrderId: string; orderId: string }[];
+    };
+    const wo = mine.workOrders.find((w) => w.orderId === orderId);
+    expect(wo).toBeDefined();
+    const result = await call(tech, 'POST', `/api/v1/work-orders/${wo?.workOrderId}/result`, {
+      model: 'ONT-1',
+      quantity: 1,
+      connectionTest: { passed: true, downMbps: 940, latencyMs: 3 },
+    });
+    expect(result.status).toBe(200);
+    await tech.context().close();
+    await expect.poll(() => page.getByTestId('state-installation').textContent()).toBe('已完成');
+
+    // activation: the SIM's device events, published as the network's SIM platform does
+    const nats = await connectNats(env.sys.natsUrl, 'ui-test-devices');
+    try {
+      for (const step of ['sim_activation', 'network_attach', 'device_verification']) {
+        const e = {
+          eventId: `dev-ui-${orderId}-${step}`,
+          step,
+          orderId,
+          msisdn: '+8613912345001',
+          iccid: '8986001234567890123',
+          imsi: '460001234567890',
+          imei: '356938035643809',
+          result: 'ok',
+          atMs: Date.now(),
+        };
+        await nats.js.publish(`device.${step}`, JSON.stringify(e), { msgID: e.eventId });
+      }
+    } finally {
+      await nats.nc.close();
+    }
+    await page.getByTestId('order-complete').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('order-complete').textContent()).toContain('+8613912345001');
+    expect(await page.getByTestId('state-activation').textContent()).toBe('已完成');
+    await shot(page, 'order-wizard-complete');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Business acceptance' }).waitFor();
+    expect(await page.getByTestId('state-activation').textContent()).toBe('Done');
+    await page.context().close();
+  });
+
+  it('a supervisor rerates the last hour with a candidate catalog: dry run, CSV, apply once, then nothing to change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbss-rerate-'));
+    const doubled = JSON.parse(readFileSync('catalog/default.json', 'utf8'), (k, v: unknown) =>
+      k === 'priceFen' && v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([w, p]) => [w, (p as number) * 2]))
+        : v,
+    ) as Record<string, unknown>;
+    doubled.catalogVersion = 'ui-doubled';
+    const file = join(dir, 'doubled.json');
+    writeFileSync(file, JSON.stringify(doubled));
+
+    const page = await login(browser, env.url, 'supervisor');
+    // rated usage from the simulator must exist before a rerate has something to price
+    await expect
+      .poll(
+        async () =>
+          ((await call(page, 'GET', '/api/v1/noc/history?minutes=60')).body as { rows: unknown[] }).rows
+            .length,
+        {
+          timeout: 60_000,
+          interval: 1000,
+        },
+      )
+      .toBeGreaterThan(0);
+    await page.goto(`${env.url}/#/boards`);
+    await page.getByRole('tab', { name: '重新批价' }).click();
+    await page.getByLabel('候选资费目录（JSON 文件）').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('catalog-version').textContent()).toContain('ui-doubled');
+    await page.getByRole('button', { name: '试算（不扣费）' }).click();
+    await expect
+      .poll(() => page.getByTestId('rerate-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/差额/);
+    const rows = page.locator('sbss-rerate-panel sbss-data-table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    // sort by difference, largest first
+    const diffHeader = page.getByRole('button', { name: '差额（元）' });
+    await diffHeader.click();
+    await diffHeader.click();
+    const diffs = await page
+      .locator('sbss-rerate-panel sbss-data-table tbody tr td:nth-child(5)')
+      .allTextContents();
+    const nums = diffs.map(Number);
+    expect(nums).toEqual([...nums].sort((a, b) => b - a));
+    expect(nums[0]).toBeGreaterThan(0);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const csv = readFileSync((await (await download).path()) ?? '', 'utf8');
+    expect(csv).toContain('原费用（元）');
+    const r = await a11y(page, ['试算（不扣费）', '导出 CSV', '应用调整']);
+    expect(r).toEqual({ unlabelled: [], unreached: [] });
+    await shot(page, 'rerate-dry-run');
+
+    await page.getByRole('button', { name: '应用调整' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.getByRole('button', { name: '确认应用' }).click();
+    await expect
+      .poll(() => page.getByTestId('rerate-outcome').textContent(), { timeout: 30_000 })
+      .toMatch(/已应用/);
+    await page.getByRole('button', { name: '应用调整' }).click();
+    await page.getByRole('button', { name: '确认应用' }).click();
+    await expect
+      .poll(() => page.getByTestId('rerate-outcome').textContent(), { timeout: 30_000 })
+      .toContain('没有需要调整的内容');
+    await shot(page, 'rerate-applied-twice');
+    await page.context().close();
+  });
+});
