@@ -115,7 +115,8 @@ export class CdrFeed {
     let sent = 0;
     let b = this.figures.batches;
     while (!this.stopped && Date.now() < untilMs && this.figures.cdrs < maxCdrs) {
-      const items = Array.from({ length: perTick }, () => this.nextBatch(b++));
+      const n = Math.min(perTick, Math.ceil((maxCdrs - this.figures.cdrs) / BATCH));
+      const items = Array.from({ length: n }, () => this.nextBatch(b++));
       const every = this.o.paymentEvery ?? 0;
       const payAt = every ? items.findIndex((_, i) => (b - items.length + i) % every === 0) : -1;
       const payment = payAt >= 0 ? b - items.length + payAt : undefined;
