@@ -26,6 +26,12 @@ export const ConfigSchema = Type.Object(
         description: 'use this NATS (cluster) instead of starting nats-server',
       }),
     ),
+    NATS_REPLICAS: Type.Integer({
+      enum: [1, 3],
+      default: 1,
+      description:
+        'replicas (1 or 3) of every stream and KV bucket the topology creates; 3 needs a NATS cluster',
+    }),
     NATS_PORT: Type.Integer({
       minimum: 0,
       maximum: 65535,
@@ -138,6 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, unknown
       `${r.error.message} (got ${JSON.stringify(out[key])}; set ${key} or ${flagName(key)})`,
     );
   }
+  if (r.value.NATS_REPLICAS > 1 && !r.value.NATS_URL)
+    throw new ConfigError(
+      'NATS_REPLICAS',
+      `${r.value.NATS_REPLICAS} needs a NATS cluster: the embedded nats-server is one node (set NATS_URL, or NATS_REPLICAS=1)`,
+    );
   return r.value;
 }
 

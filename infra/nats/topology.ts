@@ -111,7 +111,6 @@ export function streamConfig(s: StreamSpec): Partial<StreamConfig> {
     storage: StorageType.File,
     max_age: s.maxAgeDays * DAY_NS,
     duplicate_window: s.duplicateWindowSec * SEC_NS,
-    num_replicas: 1,
   };
 }
 
@@ -138,22 +137,81 @@ export const buckets = [
   { name: 'bills', history: 1, description: 'postpaid bills by line and period' },
 ] as const;
 
-/** Creates or updates every stream, consumer and bucket. Safe to run at every start. */
+export interface TopologyOptions {
+  /**
+   * Replicas of every stream and KV bucket (config NATS_REPLICAS: 1, or 3 on a cluster). When
+   * omitted, new ones get 1 and existing ones keep theirs (a role started without the setting
+   * never scales a cluster's R3 streams down).
+   */
+  replicas?: number;
+  /** Where replica changes (applied or refused by the server) are reported; default console. */
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface ReplicaChange {
+  /** Stream name (`KV_<bucket>` for a bucket). */
+  stream: string;
+  from: number;
+  to: number;
+}
+
+export interface TopologyReport {
+  created: string[];
+  /** Existing streams and buckets whose replicas the server changed. */
+  replicasChanged: ReplicaChange[];
+  /** Existing ones the server would not change (they keep `from`); the reason is logged. */
+  replicasRefused: (ReplicaChange & { reason: string })[];
+}
+
+const consoleLog: Required<TopologyOptions>['log'] = {
+  info: (obj, msg) => console.info(`streambss topology: ${msg}`, obj),
+  warn: (obj, msg) => console.warn(`streambss topology: ${msg}`, obj),
+};
+
+/**
+ * Creates or updates every stream, consumer and bucket. Safe to run at every start. An existing
+ * stream or bucket with other replicas is changed to `replicas` when the server allows it;
+ * otherwise it keeps its replicas and the refusal is logged (and reported), never thrown.
+ */
 export async function applyTopology(
   nc: NatsConnection,
   jsm: JetStreamManager,
   consumers: ConsumerSpec[],
-  replicas = 1,
-): Promise<void> {
-  for (const s of streams) {
-    const cfg = { ...streamConfig(s), name: s.name, num_replicas: replicas };
+  options: number | TopologyOptions = {},
+): Promise<TopologyReport> {
+  const opts: TopologyOptions = typeof options === 'number' ? { replicas: options } : options;
+  const log = opts.log ?? consoleLog;
+  const report: TopologyReport = { created: [], replicasChanged: [], replicasRefused: [] };
+  /** Updates an existing stream; a refused replica change is retried without it. */
+  const update = async (name: string, cfg: Partial<StreamConfig>, current: number) => {
+    const to = opts.replicas ?? current;
+    if (to === current) return void (await jsm.streams.update(name, { ...cfg, num_replicas: current }));
     try {
-      await jsm.streams.info(s.name);
-      await jsm.streams.update(s.name, cfg);
+      await jsm.streams.update(name, { ...cfg, num_replicas: to });
+      report.replicasChanged.push({ stream: name, from: current, to });
+      log.info({ stream: name, from: current, to }, `stream ${name} replicas changed ${current} -> ${to}`);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      report.replicasRefused.push({ stream: name, from: current, to, reason });
+      log.warn(
+        { stream: name, from: current, to, reason },
+        `stream ${name} keeps ${current} replica(s): the server refused ${to} (NATS_REPLICAS): ${reason}`,
+      );
+      await jsm.streams.update(name, { ...cfg, num_replicas: current });
+    }
+  };
+  for (const s of streams) {
+    const cfg = streamConfig(s);
+    let current: number | undefined;
+    try {
+      current = (await jsm.streams.info(s.name)).config.num_replicas;
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      await jsm.streams.add(cfg);
     }
+    if (current === undefined) {
+      await jsm.streams.add({ ...cfg, name: s.name, num_replicas: opts.replicas ?? 1 });
+      report.created.push(s.name);
+    } else await update(s.name, cfg, current);
   }
   for (const c of consumers) {
     const cfg = consumerConfig(c);
@@ -170,13 +228,24 @@ export async function applyTopology(
   }
   const kvm = new Kvm(nc);
   for (const b of buckets) {
-    await kvm.create(b.name, {
-      history: b.history,
-      description: b.description,
-      replicas,
-      ...('ttlSec' in b ? { ttl: b.ttlSec * 1000 } : {}),
-    });
+    const stream = `KV_${b.name}`;
+    let current: number | undefined;
+    try {
+      current = (await jsm.streams.info(stream)).config.num_replicas;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (current === undefined) {
+      await kvm.create(b.name, {
+        history: b.history,
+        description: b.description,
+        replicas: opts.replicas ?? 1,
+        ...('ttlSec' in b ? { ttl: b.ttlSec * 1000 } : {}),
+      });
+      report.created.push(stream);
+    } else if (opts.replicas !== undefined && opts.replicas !== current) await update(stream, {}, current);
   }
+  return report;
 }
 
 export function isNotFound(err: unknown): boolean {
