@@ -45,3 +45,14 @@ export {
   type RerateLine,
   type AppliedRerate,
 } from './rerate.ts';
+export {
+  CatalogConflictError,
+  CatalogWatch,
+  fileCatalog,
+  openCatalogBucket,
+  saveCatalogVersion,
+  listCatalogVersions,
+  CATALOG_BUCKET,
+  type CatalogInForce,
+  type StoredCatalog,
+} from './catalog-watch.ts';
