@@ -6,6 +6,7 @@ export {
   validatePayment,
   INPUT_SEQ_HEADER,
   outputId,
+  outputParts,
   readOutputParts,
   type RatingOutput,
 } from './contracts.ts';
