@@ -9,6 +9,7 @@ import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } fr
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runInboxWatcher, runNatsIngest } from '../ingest/index.ts';
 import {
+  CatalogWatch,
   ADJUSTMENT_ROUTER_CONSUMER,
   PAYMENT_ROUTER_CONSUMER,
   ratingConsumers,
@@ -118,7 +119,12 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       track('ingest-files', runInboxWatcher(inbox, ac.signal));
     }
     if (roles.includes('processor')) {
-      track('processor', runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog }, ac.signal));
+      const catalogWatch = await CatalogWatch.open(nats.nc, { fallback: config.CATALOG_FILE, log });
+      cleanups.push(() => catalogWatch.stop());
+      track(
+        'processor',
+        runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog, catalogWatch }, ac.signal),
+      );
       track('payments', runPaymentRouter({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
     }
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));

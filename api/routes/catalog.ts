@@ -9,7 +9,7 @@ import {
   listCatalogVersions,
   saveCatalogVersion,
   type CatalogInForce,
-} from '../../processors/rating/catalog-watch.ts';
+} from '../../processors/rating/index.ts';
 import type { ApiDeps } from '../app.ts';
 import { sessionOf } from '../auth/index.ts';
 import { ApiError, UnavailableError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BillingError, closePeriod } from '../../processors/billing/index.ts';
-import { CatalogWatch } from '../../processors/rating/catalog-watch.ts';
+import { CatalogWatch } from '../../processors/rating/index.ts';
 import { commandConfig, connectForCommand, natsOptionHelp } from './connect.ts';
 
 interface CloseFlags {

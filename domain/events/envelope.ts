@@ -20,7 +20,13 @@ export function encodeBatch<T>(batchId: string, items: T[]): Uint8Array {
 /** Parses a batch envelope without trusting its items (they are validated one by one). */
 export function decodeBatch(
   data: Uint8Array,
-): { ok: true; batch: Batch<unknown> } | { ok: false; reason: string } {
+):
+  | {
+      ok: true;
+      batch: Batch<unknown>;
+      /** The whole parsed message (for envelopes with more fields). */ record: Record<string, unknown>;
+    }
+  | { ok: false; reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
@@ -35,7 +41,7 @@ export function decodeBatch(
     return { ok: false, reason: 'batchId missing or too long' };
   if (!Array.isArray(b.items) || b.items.length > MAX_BATCH)
     return { ok: false, reason: `items must be an array of at most ${MAX_BATCH}` };
-  return { ok: true, batch: { v: 1, batchId: b.batchId, items: b.items } };
+  return { ok: true, batch: { v: 1, batchId: b.batchId, items: b.items }, record: b };
 }
 
 /** What a dead-letter entry says about the message it keeps (the original bytes are its payload). */

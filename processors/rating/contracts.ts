@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { compile, E164, EpochMs, Id, type RatedCdr } from '../../domain/index.ts';
+import { compile, decodeBatch, E164, EpochMs, Id, type RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
 
 /** A payment as the charging partition receives it on `chg.<n>.pay` (top-up, renewal, bill, goodwill). */
@@ -52,17 +52,19 @@ export interface RatingOutput {
 export const INPUT_SEQ_HEADER = 'StreamBSS-Input-Seq';
 export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;
 
-/** Reads the ledger and notifications of an output message; tolerant of older outputs without them. */
+/** The ledger and notifications of an already-parsed output; tolerant of older outputs without them. */
+export function outputParts(record: Record<string, unknown>): {
+  ledger: unknown[];
+  notifications: unknown[];
+} {
+  return {
+    ledger: Array.isArray(record.ledger) ? record.ledger : [],
+    notifications: Array.isArray(record.notifications) ? record.notifications : [],
+  };
+}
+
+/** Reads the ledger and notifications of an output message (parses it: prefer `outputParts` after decodeBatch). */
 export function readOutputParts(data: Uint8Array): { ledger: unknown[]; notifications: unknown[] } | null {
-  try {
-    const o = JSON.parse(
-      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'),
-    ) as Record<string, unknown>;
-    return {
-      ledger: Array.isArray(o.ledger) ? o.ledger : [],
-      notifications: Array.isArray(o.notifications) ? o.notifications : [],
-    };
-  } catch {
-    return null;
-  }
+  const d = decodeBatch(data);
+  return d.ok ? outputParts(d.record) : null;
 }

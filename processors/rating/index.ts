@@ -6,6 +6,7 @@ export {
   validatePayment,
   INPUT_SEQ_HEADER,
   outputId,
+  outputParts,
   readOutputParts,
   type RatingOutput,
 } from './contracts.ts';
@@ -45,3 +46,14 @@ export {
   type RerateLine,
   type AppliedRerate,
 } from './rerate.ts';
+export {
+  CatalogConflictError,
+  CatalogWatch,
+  fileCatalog,
+  openCatalogBucket,
+  saveCatalogVersion,
+  listCatalogVersions,
+  CATALOG_BUCKET,
+  type CatalogInForce,
+  type StoredCatalog,
+} from './catalog-watch.ts';

@@ -1,6 +1,7 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
-import { readOutputParts, INPUT_SEQ_HEADER } from './contracts.ts';
+import { decodeBatch } from '../../domain/index.ts';
+import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
 import type { ReplayFilter } from './worker.ts';
 
 /**
@@ -62,23 +63,17 @@ export async function scanOutputs(
     lastRatedSeq = Math.max(lastRatedSeq, m.seq);
     const inputSeq = Number(m.headers?.get(INPUT_SEQ_HEADER));
     if (!Number.isInteger(inputSeq) || inputSeq <= 0) return;
-    const parts = readOutputParts(m.data);
-    const items = parseItems(m.data);
-    const filter: ReplayFilter = { cdrIds: new Set(items), ledgerKeys: new Set() };
-    for (const l of parts?.ledger ?? []) {
+    const d = decodeBatch(m.data);
+    if (!d.ok) return;
+    const cdrIds = new Set<string>();
+    for (const i of d.batch.items as { cdr?: { cdrId?: unknown } }[])
+      if (typeof i?.cdr?.cdrId === 'string') cdrIds.add(i.cdr.cdrId);
+    const filter: ReplayFilter = { cdrIds, ledgerKeys: new Set() };
+    for (const l of outputParts(d.record).ledger) {
       const key = (l as { key?: unknown }).key;
       if (typeof key === 'string') filter.ledgerKeys.add(key);
     }
     byInput.set(inputSeq, filter);
   });
   return { byInput, lastRatedSeq };
-}
-
-function parseItems(data: Uint8Array): string[] {
-  try {
-    const o = JSON.parse(Buffer.from(data).toString('utf8')) as { items?: { cdr?: { cdrId?: unknown } }[] };
-    return (o.items ?? []).flatMap((i) => (typeof i?.cdr?.cdrId === 'string' ? [i.cdr.cdrId] : []));
-  } catch {
-    return [];
-  }
 }

@@ -21,6 +21,7 @@ import {
   type ChargingStores,
 } from './store.ts';
 import { ProvisioningCache } from './provisioning.ts';
+import type { CatalogWatch } from './catalog-watch.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
 
 export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
@@ -36,6 +37,8 @@ export interface RatingDeps {
   nats: Nats;
   partitions: number;
   catalog: CompiledCatalog;
+  /** Follows admin catalog edits; each batch is rated with the version in force when it starts. */
+  catalogWatch?: CatalogWatch;
   clock: Clock;
   log: Logger;
   metrics: Metrics;
@@ -114,7 +117,8 @@ async function recoverPartition(
   p: number,
 ): Promise<Session> {
   const t0 = Date.now();
-  const worker = new PartitionWorker(deps.catalog, p, lines.lookup, deps.clock.nowMs);
+  const catalog = deps.catalogWatch?.current() ?? deps.catalog;
+  const worker = new PartitionWorker(catalog, p, lines.lookup, deps.clock.nowMs);
   const ckpt = await readCheckpoint(stores.checkpoints, p);
   for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log)) worker.states.set(msisdn, entry);
   worker.appliedThrough = ckpt?.inputSeq ?? 0;
@@ -240,6 +244,7 @@ async function consumePartition(
       handle: (msgs: JsMsg[]) =>
         exclusive(async () => {
           if (failure) throw failure;
+          if (deps.catalogWatch) s.worker.catalog = deps.catalogWatch.current();
           try {
             for (const m of msgs) {
               if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery

@@ -1,18 +1,23 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
-import { compile, partitionOf } from '../../domain/index.ts';
-import { SubscriberState, type Provisioning } from '../../domain/rating/index.ts';
+import { partitionOf } from '../../domain/index.ts';
+import type { SubscriberState, Provisioning } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { PartitionWorker, SubscriberEntry } from './worker.ts';
+import {
+  balanceKey,
+  chunkKey,
+  chunkOf,
+  chunksToSave,
+  lineKey,
+  readSavedValue,
+  type StateChunk,
+} from './state-chunks.ts';
 
-const validState = compile(SubscriberState);
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
-/** KV keys cannot hold '+': a line's key is its E.164 digits. */
-export const lineKey = (msisdn: string) => msisdn.replace(/^\+/, '');
-export const balanceKey = (partition: number, msisdn: string) => `p${partition}.${lineKey(msisdn)}`;
+export { balanceKey, lineKey } from './state-chunks.ts';
 export const checkpointKey = (partition: number) => `rating.p${partition}`;
 
 export interface Checkpoint {
@@ -117,7 +122,7 @@ export async function readBucket(
   return out;
 }
 
-/** Loads the saved states of one partition. An unreadable entry is logged and skipped (replay restores it). */
+/** Loads the saved states of one partition. Unreadable entries are logged and skipped (replay restores them). */
 export async function loadStates(
   js: JetStreamClient,
   partition: number,
@@ -125,15 +130,8 @@ export async function loadStates(
 ): Promise<Map<string, SubscriberEntry>> {
   const out = new Map<string, SubscriberEntry>();
   for (const [k, value] of await readBucket(js, 'balances', `p${partition}.>`)) {
-    try {
-      const raw = JSON.parse(dec.decode(value)) as { state: unknown; throughSeq: unknown };
-      const v = validState(raw.state);
-      if (v.ok && typeof raw.throughSeq === 'number')
-        out.set(v.value.msisdn, { state: v.value, throughSeq: raw.throughSeq });
-      else log.warn({ key: k }, 'unreadable balance state skipped');
-    } catch {
-      log.warn({ key: k }, 'unreadable balance state skipped');
-    }
+    const bad = readSavedValue(value, out);
+    if (bad > 0) log.warn({ key: k, unreadable: bad }, 'unreadable balance state skipped');
   }
   return out;
 }
@@ -149,39 +147,36 @@ export async function saveCheckpoint(
   ratedSeq: number,
   nowMs: number,
 ): Promise<number> {
-  const dirty = [...worker.dirty];
+  const dirty = worker.dirty.size;
   const through = worker.appliedThrough;
-  for (let i = 0; i < dirty.length; i += 1000) {
+  for (const msisdn of worker.dirty) {
+    const entry = worker.states.get(msisdn);
+    if (entry) entry.throughSeq = through;
+  }
+  const chunks = [...chunksToSave(worker.states, worker.dirty)];
+  for (let i = 0; i < chunks.length; i += 64) {
     await Promise.all(
-      dirty.slice(i, i + 1000).map((msisdn) => {
-        const entry = worker.states.get(msisdn);
-        if (!entry) return Promise.resolve(0);
-        entry.throughSeq = through;
-        return stores.balances.put(
-          balanceKey(worker.partition, msisdn),
-          enc.encode(JSON.stringify({ state: entry.state, throughSeq: through })),
-        );
-      }),
+      chunks
+        .slice(i, i + 64)
+        .map(([chunk, entries]) =>
+          stores.balances.put(
+            chunkKey(worker.partition, chunk),
+            enc.encode(JSON.stringify({ v: 2, entries } satisfies StateChunk)),
+          ),
+        ),
     );
   }
   worker.dirty.clear();
   const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs };
   await stores.checkpoints.put(checkpointKey(worker.partition), enc.encode(JSON.stringify(c)));
-  return dirty.length;
+  return dirty;
 }
 
 /** Every saved subscriber state of every partition (for reconciliation and care reads). */
 export async function allStates(js: JetStreamClient): Promise<SubscriberState[]> {
-  const out: SubscriberState[] = [];
-  for (const value of (await readBucket(js, 'balances', '>')).values()) {
-    try {
-      const v = validState((JSON.parse(dec.decode(value)) as { state: unknown }).state);
-      if (v.ok) out.push(v.value);
-    } catch {
-      /* unreadable: skipped */
-    }
-  }
-  return out;
+  const out = new Map<string, SubscriberEntry>();
+  for (const value of (await readBucket(js, 'balances', '>')).values()) readSavedValue(value, out);
+  return [...out.values()].map((e) => e.state);
 }
 
 /** One subscriber's saved charging state, or null. */
@@ -190,12 +185,13 @@ export async function readBalance(
   partitions: number,
   msisdn: string,
 ): Promise<SubscriberState | null> {
-  const e = await kv.get(balanceKey(partitionOf(msisdn, partitions), msisdn));
-  if (!e || e.operation !== 'PUT') return null;
-  try {
-    const v = validState((JSON.parse(dec.decode(e.value)) as { state: unknown }).state);
-    return v.ok ? v.value : null;
-  } catch {
-    return null;
+  const p = partitionOf(msisdn, partitions);
+  const found = new Map<string, SubscriberEntry>();
+  for (const key of [chunkKey(p, chunkOf(msisdn)), balanceKey(p, msisdn)]) {
+    const e = await kv.get(key).catch(() => null);
+    if (e && e.operation === 'PUT') readSavedValue(e.value, found);
+    const hit = found.get(msisdn);
+    if (hit) return hit.state;
   }
+  return null;
 }

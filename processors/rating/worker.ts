@@ -77,7 +77,8 @@ export class PartitionWorker {
   appliedThrough = 0;
 
   constructor(
-    private readonly catalog: CompiledCatalog,
+    /** The catalog in force; the runner swaps it between batches when admins publish a new one. */
+    public catalog: CompiledCatalog,
     readonly partition: number,
     private readonly lookup: ProvisioningLookup,
     private readonly nowMs: () => number,

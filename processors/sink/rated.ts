@@ -1,7 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { compile, decodeBatch, validators } from '../../domain/index.ts';
 import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
-import { readOutputParts } from '../rating/index.ts';
+import { outputParts } from '../rating/index.ts';
 import type { SinkSpec } from '../../infra/clickhouse/index.ts';
 
 const validLedger = compile(LedgerEntry);
@@ -73,12 +73,12 @@ export const ratedCdrSink: SinkSpec = {
         rated_at: r.ratedAtMs,
       });
     }
-    const parts = readOutputParts(msg.data);
-    const ledger = (parts?.ledger ?? []).flatMap((l, i) => {
+    const parts = outputParts(env.record);
+    const ledger = parts.ledger.flatMap((l, i) => {
       const v = validLedger(l);
       return v.ok ? [ledgerRow(v.value, i)] : [];
     });
-    const notices = (parts?.notifications ?? []).flatMap((n) => {
+    const notices = parts.notifications.flatMap((n) => {
       const v = validNotice(n);
       return v.ok ? [noticeRow(v.value as RatingNotification)] : [];
     });

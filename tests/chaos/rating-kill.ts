@@ -11,6 +11,7 @@ import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts'
 import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '../../infra/nats/index.ts';
 import { ingestCdrBatch } from '../../ingest/index.ts';
 import {
+  allStates,
   openChargingStores,
   PartitionWorker,
   provisioningLookup,
@@ -153,11 +154,9 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
     const sumDebitsFen = ledger.filter((l) => l.kind === 'usage').reduce((a, l) => a + l.amountFen, 0);
 
     const stores = await openChargingStores(env.nats.nc);
-    const states = new Map<string, SubscriberState>();
-    for await (const k of await stores.balances.keys()) {
-      const v = (await stores.balances.get(k))!.json<{ state: SubscriberState }>();
-      states.set(v.state.msisdn, v.state);
-    }
+    const states = new Map<string, SubscriberState>(
+      (await allStates(env.nats.js)).map((st) => [st.msisdn, st]),
+    );
     const ledgerSum = new Map<string, number>();
     for (const l of ledger)
       ledgerSum.set(

@@ -5,6 +5,7 @@ import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '.
 import { ingestCdrBatch } from '../../ingest/index.ts';
 import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts';
 import {
+  allStates,
   openChargingStores,
   PartitionWorker,
   provisioningLookup,
@@ -142,12 +143,9 @@ describe('rating processor killed with SIGKILL while CDRs stream (real nats-serv
 
     // Every saved balance = opening + credits − debits of its ledger.
     const stores = await openChargingStores(env.nats.nc);
-    const states = new Map<string, SubscriberState>();
-    for await (const k of await stores.balances.keys()) {
-      const e = await stores.balances.get(k);
-      const v = e!.json<{ state: SubscriberState }>();
-      states.set(v.state.msisdn, v.state);
-    }
+    const states = new Map<string, SubscriberState>(
+      (await allStates(env.nats.js)).map((st) => [st.msisdn, st]),
+    );
     expect(states.size).toBe(LINES);
     for (const [msisdn, st] of states) {
       const sum = ledger
