@@ -34,28 +34,47 @@ export interface SinkDeps {
 
 /**
  * Builds the batch handler of a ClickHouse sink: rows of all messages in one insert, then the
- * runner acks. Idempotent on redelivery: a message delivered again after a crash between insert
- * and ack is looked up by its stream sequence and skipped when its rows are already there.
+ * runner acks. Idempotent on redelivery: a message that may already be in a table is looked up
+ * by its stream sequence and skipped when its rows are there. "May already be" means delivered
+ * before (deliveryCount > 1) or at or below the highest sequence the table held at start or got
+ * since: nats-server 2.9 can lose consumer acks when it is killed, and then redelivers messages
+ * whose rows were inserted as if they were new (deliveryCount 1).
  * One message's rows are always inside one insert, and one insert is one atomic part, so
- * "its sequence is present" means "all of its rows are present".
+ * "its sequence is present" means "all of its rows are present". The high-water mark is per
+ * process: two sink processes writing one table each check only what they know of.
  */
 export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[]) => Promise<void> {
   const { ch, metrics } = deps;
   const tables = [spec.table, ...(spec.alsoTables ?? [])];
-  return async (msgs) => {
-    // Per table: the redelivered messages whose rows it already holds (a crash can fall between
-    // the inserts of two tables, so each table answers for itself).
-    const skip = new Map<string, Set<number>>(tables.map((t) => [t, new Set<number>()]));
-    const redelivered = msgs.filter((m) => m.info.deliveryCount > 1).map((m) => m.seq);
-    if (redelivered.length > 0) {
-      await Promise.all(
-        tables.map(async (t) => {
-          const present = await alreadyInserted(ch, t, redelivered);
-          skip.set(t, present);
-          if (present.size) metrics.sinkSkippedRedeliveries.inc({ table: t }, present.size);
-        }),
-      );
+  const high = new Map<string, Promise<number>>();
+  const highWater = (t: string) => {
+    let h = high.get(t);
+    if (!h) {
+      h = maxSeq(ch, t);
+      high.set(t, h);
+      h.catch(() => high.delete(t));
     }
+    return h;
+  };
+  const raise = (t: string, seq: number) =>
+    high.set(
+      t,
+      highWater(t).then((h) => Math.max(h, seq)),
+    );
+  return async (msgs) => {
+    // Per table: the messages whose rows it already holds (a crash can fall between the inserts
+    // of two tables, so each table answers for itself).
+    const skip = new Map<string, Set<number>>(tables.map((t) => [t, new Set<number>()]));
+    await Promise.all(
+      tables.map(async (t) => {
+        const h = await highWater(t);
+        const suspect = msgs.filter((m) => m.info.deliveryCount > 1 || m.seq <= h).map((m) => m.seq);
+        if (suspect.length === 0) return;
+        const present = await alreadyInserted(ch, t, suspect);
+        skip.set(t, present);
+        if (present.size) metrics.sinkSkippedRedeliveries.inc({ table: t }, present.size);
+      }),
+    );
     const rows = new Map<string, Record<string, unknown>[]>(tables.map((t) => [t, []]));
     for (const m of msgs) {
       if (tables.every((t) => skip.get(t)?.has(m.seq))) continue;
@@ -79,9 +98,28 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }
     await Promise.all(
-      [...rows].filter(([, list]) => list.length > 0).map(([t, list]) => insertRows(ch, metrics, t, list)),
+      [...rows]
+        .filter(([, list]) => list.length > 0)
+        .map(async ([t, list]) => {
+          await insertRows(ch, metrics, t, list);
+          raise(t, Math.max(...msgs.map((m) => m.seq)));
+        }),
     );
   };
+}
+
+async function maxSeq(ch: ClickHouse, t: string): Promise<number> {
+  try {
+    const rs = await ch.client.query({
+      query: `SELECT max(stream_seq) AS s FROM ${ch.db}.${t}`,
+      format: 'JSONEachRow',
+    });
+    return Number((await rs.json<{ s: string | number }>())[0]?.s ?? 0);
+  } catch (err) {
+    throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `reading the high-water mark of ${t} failed`, {
+      cause: err,
+    });
+  }
 }
 
 async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promise<Set<number>> {
