@@ -99,6 +99,7 @@ for (const role of ROLES) {
 }
 
 registerCommands(program);
+(await import('./commands/simulate-care.ts')).register(program); // issue #4: care traffic
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err);

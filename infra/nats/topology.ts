@@ -182,36 +182,52 @@ export async function applyTopology(
   const opts: TopologyOptions = typeof options === 'number' ? { replicas: options } : options;
   const log = opts.log ?? consoleLog;
   const report: TopologyReport = { created: [], replicasChanged: [], replicasRefused: [] };
-  /** Updates an existing stream; a refused replica change is retried without it. */
-  const update = async (name: string, cfg: Partial<StreamConfig>, current: number) => {
-    const to = opts.replicas ?? current;
-    if (to === current) return void (await jsm.streams.update(name, { ...cfg, num_replicas: current }));
+  const streamInfo = (name: string) =>
+    jsm.streams.info(name).then(
+      (i) => i.config,
+      (err: unknown) => {
+        if (isNotFound(err)) return null;
+        throw err;
+      },
+    );
+  /**
+   * Brings an existing stream to `cfg` (nothing is sent when it already matches). A replica change
+   * the server refuses is logged and reported; the rest of the config is still applied.
+   */
+  const update = async (name: string, have: StreamConfig, cfg: Partial<StreamConfig>) => {
+    const from = have.num_replicas;
+    const to = opts.replicas ?? from;
+    const want = { ...cfg, num_replicas: to };
+    if (!differs(have, want)) return;
+    if (to === from) return void (await jsm.streams.update(name, want));
     try {
-      await jsm.streams.update(name, { ...cfg, num_replicas: to });
-      report.replicasChanged.push({ stream: name, from: current, to });
-      log.info({ stream: name, from: current, to }, `stream ${name} replicas changed ${current} -> ${to}`);
+      await jsm.streams.update(name, want);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      report.replicasRefused.push({ stream: name, from: current, to, reason });
-      log.warn(
-        { stream: name, from: current, to, reason },
-        `stream ${name} keeps ${current} replica(s): the server refused ${to} (NATS_REPLICAS): ${reason}`,
-      );
-      await jsm.streams.update(name, { ...cfg, num_replicas: current });
+      // A timeout may still have been applied: look before calling it refused.
+      const now = await jsm.streams.info(name).catch(() => null);
+      if (now?.config.num_replicas !== to) {
+        const reason = err instanceof Error ? err.message : String(err);
+        report.replicasRefused.push({ stream: name, from, to, reason });
+        log.warn(
+          { stream: name, from, to, reason },
+          `stream ${name} keeps ${from} replica(s): the server refused ${to} (NATS_REPLICAS): ${reason}`,
+        );
+        if (differs(have, { ...cfg, num_replicas: from }))
+          await jsm.streams.update(name, { ...cfg, num_replicas: from });
+        return;
+      }
     }
+    report.replicasChanged.push({ stream: name, from, to });
+    log.info({ stream: name, from, to }, `stream ${name} replicas changed ${from} -> ${to}`);
   };
   for (const s of streams) {
     const cfg = streamConfig(s);
-    let current: number | undefined;
-    try {
-      current = (await jsm.streams.info(s.name)).config.num_replicas;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (current === undefined) {
+    const have = await streamInfo(s.name);
+    if (have) await update(s.name, have, cfg);
+    else {
       await jsm.streams.add({ ...cfg, name: s.name, num_replicas: opts.replicas ?? 1 });
       report.created.push(s.name);
-    } else await update(s.name, cfg, current);
+    }
   }
   for (const c of consumers) {
     const cfg = consumerConfig(c);
@@ -228,24 +244,26 @@ export async function applyTopology(
   }
   const kvm = new Kvm(nc);
   for (const b of buckets) {
-    const stream = `KV_${b.name}`;
-    let current: number | undefined;
-    try {
-      current = (await jsm.streams.info(stream)).config.num_replicas;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (current === undefined) {
+    const have = await streamInfo(`KV_${b.name}`);
+    if (have) await update(`KV_${b.name}`, have, {});
+    else {
       await kvm.create(b.name, {
         history: b.history,
         description: b.description,
         replicas: opts.replicas ?? 1,
         ...('ttlSec' in b ? { ttl: b.ttlSec * 1000 } : {}),
       });
-      report.created.push(stream);
-    } else if (opts.replicas !== undefined && opts.replicas !== current) await update(stream, {}, current);
+      report.created.push(`KV_${b.name}`);
+    }
   }
   return report;
+}
+
+/** Whether any field of `want` differs from the stream's current config. */
+function differs(have: Partial<StreamConfig>, want: Partial<StreamConfig>): boolean {
+  return Object.entries(want).some(
+    ([k, v]) => JSON.stringify(have[k as keyof StreamConfig]) !== JSON.stringify(v),
+  );
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -17,6 +17,7 @@ import { runNatsRestart } from './nats-restart.ts';
 import { runSinkKill } from './sink-kill.ts';
 import { runSinkPause } from './sink-pause.ts';
 import { runRebuild } from './rebuild.ts';
+import { run as runCluster } from './cluster.ts';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -31,6 +32,7 @@ const scenarios = [
   'sink-kill',
   'sink-pause',
   'rebuild',
+  'cluster',
 ] as const;
 type Scenario = (typeof scenarios)[number];
 
@@ -49,6 +51,9 @@ interface Flags {
   sinkKills?: number;
   pauseSec?: number;
   rebuildCdrs?: number;
+  clusterSec?: number;
+  clusterFaultEveryMs?: number;
+  clusterRatingInstances?: number;
 }
 
 const program = new Command('chaos')
@@ -78,6 +83,17 @@ const program = new Command('chaos')
     '--rebuild-cdrs <n>',
     'rebuild: CDRs in the streams before the rebuild [200000; quick 20000]',
     int('--rebuild-cdrs'),
+  )
+  .option('--cluster-sec <n>', 'cluster: seconds of node faults [180; quick 40]', int('--cluster-sec'))
+  .option(
+    '--cluster-fault-every-ms <n>',
+    'cluster: ms between node faults [10000]',
+    int('--cluster-fault-every-ms'),
+  )
+  .option(
+    '--cluster-rating-instances <n>',
+    'cluster: rating processes [2]',
+    int('--cluster-rating-instances'),
   )
   .action(async (o: Flags) => {
     const q = o.quick === true;
@@ -172,6 +188,15 @@ const program = new Command('chaos')
           ratePerSec: 20_000,
         }),
       );
+    if (only.has('cluster')) {
+      const f = await runCluster({
+        durationMs: (o.clusterSec ?? (q ? 40 : 180)) * 1000,
+        faultEveryMs: o.clusterFaultEveryMs ?? 10_000,
+        ratingInstances: o.clusterRatingInstances ?? 2,
+        ...(q ? { cdrsPerSec: 500, lines: 300 } : {}),
+      });
+      record('cluster', { ...f, ok: f.ok === true });
+    }
     out.ok = ok;
     process.exitCode = ok ? 0 : 1;
     await new Promise<void>((r) => process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => r()));

@@ -1,0 +1,119 @@
+/**
+ * A real 3-node nats-server cluster: NATS_REPLICAS applied by the topology, then the short
+ * always-on version of `npm run chaos -- --scenario cluster` — ingest and rating as separate
+ * processes against all three nodes while nodes are SIGKILLed / SIGSTOPped every ~10 s for ~40 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyTopology,
+  connectNats,
+  startNatsCluster,
+  type NatsCluster,
+  type Nats,
+} from '../../infra/nats/index.ts';
+import { run } from '../chaos/cluster.ts';
+
+/** Publishes as a producer would across an election: retried with the same message id. */
+async function publish(nats: Nats, msgID: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await nats.js.publish('chg.0.cdr', new TextEncoder().encode('{}'), { msgID, timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+describe('NATS cluster: replicas from the topology (real 3-node nats-server cluster)', () => {
+  let cluster: NatsCluster;
+  let nats: Nats;
+  beforeAll(async () => {
+    cluster = await startNatsCluster();
+    // One node only: the test pauses the others, and a client on a paused node waits for its ping.
+    nats = await connectNats(cluster.urls[0]!, 'cluster-test');
+  });
+  afterAll(async () => {
+    await nats?.nc.close();
+    await cluster?.stop();
+  });
+
+  it('creates R1 by default, scales every stream and bucket to NATS_REPLICAS=3, and never scales down unasked', async () => {
+    const logged: string[] = [];
+    const log = {
+      info: (_: object, msg: string) => logged.push(msg),
+      warn: (_: object, msg: string) => logged.push(msg),
+    };
+    const first = await applyTopology(nats.nc, nats.jsm, [], { log });
+    expect(first.created).toContain('CDR');
+    expect(first.created).toContain('KV_balances');
+    expect((await nats.jsm.streams.info('CDR')).config.num_replicas).toBe(1);
+
+    const scaled = await applyTopology(nats.nc, nats.jsm, [], { replicas: 3, log });
+    expect(scaled.replicasRefused).toEqual([]);
+    expect(scaled.replicasChanged.map((c) => c.stream).sort()).toEqual(first.created.sort());
+    expect(logged).toContain('stream CDR replicas changed 1 -> 3');
+    for (const name of first.created) {
+      const info = await nats.jsm.streams.info(name);
+      expect(info.config.num_replicas, name).toBe(3);
+    }
+    expect((await cluster.agreement(30_000)).agree).toBe(true);
+    // A role started without the setting (runtime/run.ts today) leaves R3 alone.
+    const again = await applyTopology(nats.nc, nats.jsm, []);
+    expect(again.replicasChanged).toEqual([]);
+    expect((await nats.jsm.streams.info('RATED')).config.num_replicas).toBe(3);
+
+    // Every node holds a replica and agrees on the last sequence once a message is in.
+    await publish(nats, 'topology-probe');
+    const agreement = await cluster.agreement(10_000);
+    expect(agreement.agree).toBe(true);
+    expect(agreement.lastSeq.CDR).toEqual({ n1: 1, n2: 1, n3: 1 });
+  });
+
+  it('a killed node restarts on its ports and store and catches up; a paused one too', async () => {
+    const before = await cluster.streams(1);
+    await cluster.kill(1);
+    await publish(nats, 'while-down');
+    await cluster.restart(1);
+    const port = cluster.nodes[1]!.port;
+    expect(cluster.nodes[1]!.url).toBe(`nats://127.0.0.1:${port}`);
+    const cdr = (await cluster.streams(1)).find((s) => s.stream === 'CDR');
+    expect(cdr?.lastSeq).toBe((before.find((s) => s.stream === 'CDR')?.lastSeq ?? 0) + 1);
+
+    cluster.pause(2);
+    await publish(nats, 'while-paused');
+    cluster.resume(2);
+    await cluster.waitCaughtUp(2, 30_000);
+    expect((await cluster.agreement(10_000)).agree).toBe(true);
+  });
+});
+
+describe('NATS cluster chaos: nodes killed and paused while ingest and rating run as processes', () => {
+  it('loses nothing, charges nothing twice, and every node ends with the same last sequences', async () => {
+    const f = await run({
+      durationMs: 40_000,
+      faultEveryMs: 10_000,
+      downMs: 2000,
+      cdrsPerSec: 300,
+      lines: 200,
+      partitions: 2,
+      ratingInstances: 1,
+      sink: false,
+      combineIngest: true,
+      drainTimeoutMs: 60_000,
+      log: () => undefined,
+    });
+    expect(f.replicas).toBe(3);
+    expect((f.kills as number) + (f.pauses as number)).toBeGreaterThanOrEqual(3);
+    expect(f.drained).toBe(true);
+    expect(f.lostInCdrStream).toBe(0);
+    expect(f.lost).toBe(0);
+    expect(f.chargedTwice).toBe(0);
+    expect(f.debitsEqualRated).toBe(true);
+    expect(f.balancesNotEqualLedger).toBe(0);
+    expect(f.balancesNotEqualReference).toBe(0);
+    expect(f.nodesAgree).toBe(true);
+    expect(f.ok).toBe(true);
+  }, 170_000);
+});
