@@ -52,4 +52,13 @@ describe('error mapping', () => {
     expect(toApiError({ statusCode: 400 }).code).toBe('BAD_REQUEST');
     expect(new ValidationError('/from', 'must be before to')).toBeInstanceOf(ApiError);
   });
+
+  it('answers a backing service timing out as 503 UNAVAILABLE, not INTERNAL', () => {
+    const natsTimeout = Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+    expect(toApiError(natsTimeout)).toMatchObject({ code: 'UNAVAILABLE', statusCode: 503 });
+    const wrapped = new Error('saving the line failed', { cause: natsTimeout });
+    expect(toApiError(wrapped).code).toBe('UNAVAILABLE');
+    expect(toApiError({ retryable: true, message: 'insert failed' }).code).toBe('UNAVAILABLE');
+    expect(toApiError(new Error('bug')).code).toBe('INTERNAL');
+  });
 });

@@ -115,6 +115,10 @@ export function toApiError(err: unknown): ApiError {
     const where = fe.validationContext ? ` (${fe.validationContext})` : '';
     return new ValidationError(fieldOf(first), `${messageOf(first)}${where}`);
   }
+  // A dependency that did not answer in time (a NATS request or KV read timing out, a
+  // ClickHouse call marked retryable): the request may well succeed again in a moment.
+  if (isDependencyTimeout(err))
+    return new UnavailableError('a backing service did not answer in time; try again shortly');
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   switch (status) {
     case 400:
@@ -138,6 +142,15 @@ export function toApiError(err: unknown): ApiError {
   }
 }
 
+function isDependencyTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const x = e as { name?: unknown; retryable?: unknown; code?: unknown; cause?: unknown };
+    if (x.retryable === true || x.name === 'TimeoutError' || x.code === 'TIMEOUT') return true;
+    e = x.cause;
+  }
+  return false;
+}
+
 /** Fastify error handler: one body shape; 5xx are logged with their cause, 4xx only at debug. */
 export function makeErrorHandler(log: Logger) {
   return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
@@ -145,6 +158,7 @@ export function makeErrorHandler(log: Logger) {
     if (api.statusCode >= 500)
       log.error({ err, reqId: request.id, route: request.routeOptions.url }, 'request failed');
     else log.debug({ code: api.code, field: api.field, reqId: request.id }, 'request rejected');
+    if (api.code === 'UNAVAILABLE') void reply.header('retry-after', '2');
     return reply.code(api.statusCode).type('application/json').send(api.toBody());
   };
 }
