@@ -125,6 +125,16 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     expect(cashByCustomer.json().error.field).toBe('/method');
     const otherNumber = await env.call('customer', 'POST', url, body);
     expect(otherNumber.statusCode).toBe(403);
+    // a number charging does not know is refused before any money moves
+    const unknown = await env.call(
+      'agent',
+      'POST',
+      `/api/v1/subscribers/${encodeURIComponent('+8613999999901')}/renewals`,
+      { ...body, requestId: 'renew-unknown-1' },
+    );
+    expect(unknown.statusCode).toBe(404);
+    const info3 = await env.nats.jsm.streams.info('BSS', { subjects_filter: 'bss.payment.succeeded' });
+    expect(info3.state.subjects?.['bss.payment.succeeded']).toBe(2);
   });
 
   it('reviews an unsubscribe with reasons, refuses to execute an ineligible one, and closes an eligible line with a notice', async () => {

@@ -1,5 +1,5 @@
 import { Kvm, type KV } from '@nats-io/kv';
-import { provisionLines, readBalance } from '../../../processors/rating/index.ts';
+import { lineKey, provisionLines, readBalance } from '../../../processors/rating/index.ts';
 import type { CareContext } from './context.ts';
 
 /** What care needs from charging's balance state. */
@@ -48,4 +48,11 @@ export async function provisionForCharging(
 ): Promise<boolean> {
   const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
   return (await provisionLines(kv, [{ msisdn, planId, activatedAtMs: atMs }])) === 1;
+}
+
+/** Whether charging knows the line (it is provisioned in KV `subscribers`). */
+export async function isProvisioned(ctx: CareContext, msisdn: string): Promise<boolean> {
+  const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
+  const e = await kv.get(lineKey(msisdn));
+  return e !== null && e.operation === 'PUT';
 }

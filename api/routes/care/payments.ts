@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatYuan, stableId } from '../../../domain/index.ts';
-import { ApiError, ValidationError } from '../../errors.ts';
+import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staffAndCustomer, who, type CareContext } from './context.ts';
 import { customerByMsisdn, loadCustomer } from './customer-view.ts';
@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
-import { balanceReader, provisionForCharging } from './balance.ts';
+import { balanceReader, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
   Type.Literal('alipay'),
@@ -223,6 +223,9 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         throw new ValidationError('/method', 'cash is taken at the counter only');
       if (b.method !== 'cash' && !b.payerAccount)
         throw new ValidationError('/payerAccount', 'required for online payment');
+      // No money is taken for a number charging does not know: it could never be applied.
+      if (!(await isProvisioned(ctx, msisdn)) && !(await balance(msisdn)))
+        throw new NotFoundError(`no line ${msisdn} to renew`);
       const paymentId = stableId('pay', 'renewal', msisdn, b.requestId);
       const outcome = await pay(ctx, {
         paymentId,
