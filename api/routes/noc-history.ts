@@ -4,8 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import { streams, type Nats } from '../../infra/nats/index.ts';
 import { countDeadLetters } from '../../ingest/index.ts';
+import { ValidationError } from '../errors.ts';
 import { ErrorBody } from '../schemas.ts';
 import { withTimeout } from '../timeout.ts';
+import { MAX_POINTS, querySeries, SeriesBy, SeriesFields, SeriesMetric } from './noc-history-series.ts';
 
 const nocRoles = ['noc', 'supervisor', 'admin'] as const;
 
@@ -18,10 +20,27 @@ const Row = Type.Object({
   bytes: Type.Integer(),
   durationSec: Type.Integer(),
 });
+const EpochMs = Type.Integer({ minimum: 0, maximum: 4_102_444_800_000, description: 'epoch ms' });
+const HistoryQuery = Type.Object(
+  {
+    minutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 7 * 1440, description: 'rows: minutes back from now' }),
+    ),
+    from: Type.Optional(EpochMs),
+    to: Type.Optional(EpochMs),
+    step: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: 86_400, description: 'bucket width in seconds' }),
+    ),
+    by: Type.Optional(SeriesBy),
+    metric: Type.Optional(SeriesMetric),
+  },
+  { additionalProperties: false },
+);
 const History = Type.Object({
   fromMs: Type.Integer(),
   toMs: Type.Integer(),
-  rows: Type.Array(Row, { description: 'per minute, region and service; oldest first' }),
+  rows: Type.Optional(Type.Array(Row, { description: 'per minute, region and service; oldest first' })),
+  ...SeriesFields,
 });
 const Pipeline = Type.Object({
   atMs: Type.Integer(),
@@ -43,20 +62,35 @@ export function nocHistoryRoutes(app: FastifyInstance, deps: { nats: Nats; ch: C
     {
       schema: {
         tags: ['noc'],
-        summary: 'Usage per minute by region and service (CDRs, charge, bytes, seconds) for the NOC charts',
-        description: 'Roles noc, supervisor, admin. Window ends now; `minutes` back (default one day).',
+        summary:
+          'Usage history for the NOC charts: columns per bucket, or rows per minute, region and service',
+        description:
+          'Roles noc, supervisor, admin. With `from` (epoch ms; `to` default now; `step` seconds, a whole ' +
+          'number of minutes dividing a day, default the finest giving at most ' +
+          `${MAX_POINTS} points; \`by\` type or region; \`metric\`): \`{ t, series: [{ name, values }] }\`, ` +
+          'each value the sum over its bucket, summed in ClickHouse. Without `from`: the rows of the last ' +
+          '`minutes` (default one day), per minute, region and service.',
         security: [{ cookieAuth: [] }],
-        querystring: Type.Object(
-          { minutes: Type.Integer({ minimum: 1, maximum: 7 * 1440, default: 1440 }) },
-          { additionalProperties: false },
-        ),
+        querystring: HistoryQuery,
         response: { 200: History, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
       },
       config: { roles: nocRoles },
     },
     async (request) => {
+      const q = request.query;
+      if (q.from !== undefined) {
+        if (q.minutes !== undefined)
+          throw new ValidationError('/minutes', 'give either minutes or from, not both');
+        return querySeries(
+          deps.ch,
+          { from: q.from, to: q.to, step: q.step, by: q.by ?? 'type', metric: q.metric ?? 'cdrs' },
+          Date.now(),
+        );
+      }
+      for (const f of ['to', 'step', 'by', 'metric'] as const)
+        if (q[f] !== undefined) throw new ValidationError('/from', `required with ${f}`);
       const toMs = Date.now();
-      const fromMs = toMs - request.query.minutes * 60_000;
+      const fromMs = toMs - (q.minutes ?? 1440) * 60_000;
       const rs = await deps.ch.client.query({
         query: `SELECT toUnixTimestamp(minute) * 1000 AS minuteMs, region, type,
                        sum(cdrs) AS cdrs, sum(charge_fen) AS chargeFen, sum(bytes) AS bytes,

@@ -7,6 +7,12 @@ export interface SeriesDef {
   color: string;
 }
 
+/** The x range a drag selected, in epoch seconds: detail of `sbss-zoom` (null when reset). */
+export interface ZoomRange {
+  fromSec: number;
+  toSec: number;
+}
+
 /** 1234567 → "1.2M": short axis labels. */
 export function compact(v: number): string {
   const a = Math.abs(v);
@@ -30,7 +36,8 @@ export const palette = [
 /**
  * A multi-series time chart (x in seconds). Created once per series layout; new data goes in
  * through `setData`. Drag to zoom on x, double-click to reset; while zoomed, live data keeps the
- * zoomed window instead of snapping back.
+ * zoomed window instead of snapping back. Each zoom fires `sbss-zoom` with the range (null on
+ * reset), so the owner can fetch finer data for it.
  */
 export class SeriesChart extends LitElement {
   static override properties = {
@@ -106,11 +113,22 @@ export class SeriesChart extends LitElement {
         })),
       ],
       hooks: {
-        setSelect: [() => (this.zoomed = true)],
+        setSelect: [
+          (u) => {
+            if (u.select.width <= 0) return;
+            this.zoomed = true;
+            const fromSec = u.posToVal(u.select.left, 'x');
+            const toSec = u.posToVal(u.select.left + u.select.width, 'x');
+            this.dispatchEvent(
+              new CustomEvent<ZoomRange | null>('sbss-zoom', { detail: { fromSec, toSec } }),
+            );
+          },
+        ],
         ready: [
           (u) =>
             u.over.addEventListener('dblclick', () => {
               this.zoomed = false;
+              this.dispatchEvent(new CustomEvent<ZoomRange | null>('sbss-zoom', { detail: null }));
             }),
         ],
       },
@@ -132,7 +150,13 @@ export class SeriesChart extends LitElement {
     const t0 = performance.now();
     const layout = this.series.map((s) => s.label).join('|');
     if (!this.plot || layout !== this.layout || changed.has('bars')) this.create(el);
-    else if (changed.has('data')) this.plot.setData(this.data, !this.zoomed);
+    else if (changed.has('data') && !this.zoomed) this.plot.setData(this.data);
+    else if (changed.has('data')) {
+      // keep the zoomed window (setData without resetting scales would not redraw)
+      const { min, max } = this.plot.scales.x ?? {};
+      this.plot.setData(this.data, false);
+      if (min !== undefined && max !== undefined) this.plot.setScale('x', { min, max });
+    }
     this.lastDrawMs = performance.now() - t0;
   }
 

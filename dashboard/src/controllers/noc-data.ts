@@ -2,16 +2,20 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { api } from '../api-client.ts';
 import { HistoryStore } from '../noc-pivot.ts';
 import type { Alarm, Pipeline, Reconciliation, Technician, Ticket, HistoryRow } from '../types.ts';
+import { NocChartsController, type Load } from './noc-charts.ts';
 import { SocketEventController } from './socket-event.ts';
 
-export type Load = 'loading' | 'ready' | 'error';
+export type { Load };
 
 /**
- * Everything the NOC page shows besides the live CDR push: usage history (the last hour, then one
- * day, then the last minutes merged in every 10 s), alarms, open tickets, technicians, pipeline health and
+ * Everything the NOC page shows besides the live CDR push: the history charts (`charts`, columns
+ * summed by the API), the last hour of per-minute rows for the KPIs and the revenue at risk (then
+ * the last minutes merged in every 10 s), alarms, open tickets, technicians, pipeline health and
  * reconciliation. Ticket pushes over socket.io trigger a (debounced) refresh of tickets.
  */
 export class NocDataController implements ReactiveController {
+  /** Added to the host first, so its small first read leaves before the others. */
+  readonly charts: NocChartsController;
   readonly history = new HistoryStore();
   historyState: Load = 'loading';
   alarms: Alarm[] | null = null;
@@ -27,6 +31,7 @@ export class NocDataController implements ReactiveController {
   private ticketRefresh: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly host: ReactiveControllerHost) {
+    this.charts = new NocChartsController(host);
     host.addController(this);
     new SocketEventController(host, 'noc:tickets', () => {
       if (this.ticketRefresh) return;
@@ -38,13 +43,12 @@ export class NocDataController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // A day of history is tens of thousands of rows (megabytes of JSON, seconds on a busy
-    // server): the last hour comes first, small, and is drawn at once; the day fills in when it
-    // arrives. The reconciliation, the heaviest read and no part of the charts or tables, waits
-    // for the day so it does not compete with it.
-    void this.loadHistory(60);
-    void this.loadHistory(1440).finally(() => void this.loadRecon());
+    // The charts read the last hour first, then the day at a coarse step (see NocChartsController).
+    // The per-minute rows (KPIs, revenue at risk: the last 65 minutes) wait for the charts' hour,
+    // and the reconciliation, the heaviest read and no part of the charts or tables, for the day.
     void this.loadOps();
+    void this.charts.hour.then(() => this.loadHistory(65));
+    void this.charts.day.then(() => this.loadRecon());
     this.timers.push(setInterval(() => void this.loadHistory(3), 10_000));
     this.timers.push(setInterval(() => void this.loadOps(), 5_000));
     this.timers.push(setInterval(() => void this.loadRecon(), 60_000));

@@ -3,11 +3,12 @@ import { LiveStreamController } from '../controllers/live-stream.ts';
 import { NocDataController } from '../controllers/noc-data.ts';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
 import { bytes, clockTime, integer, yuan } from '../format.ts';
-import { revenueAtRisk, type Metric, type RiskRow } from '../noc-pivot.ts';
+import type { ChartId } from '../controllers/noc-charts.ts';
+import { revenueAtRisk, type RiskRow } from '../noc-pivot.ts';
 import { base } from '../styles.ts';
 import type { Technician } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
-import { palette } from '../components/series-chart.ts';
+import { palette, type ZoomRange } from '../components/series-chart.ts';
 import '../components/rate-chart.ts';
 import '../components/series-chart.ts';
 import '../components/data-table.ts';
@@ -16,8 +17,9 @@ import '../components/ticket-grid.ts';
 import '../components/state-panel.ts';
 
 /**
- * 网管监控 NOC live: live CDRs/s (socket push), a day of per-minute history by service and region
- * (zoomable), pipeline health, alarms, tickets, technicians, revenue at risk and reconciliation.
+ * 网管监控 NOC live: live CDRs/s (socket push), a day of history by service and region (the last
+ * hour per minute, the rest per 5 minutes; zooming in fetches the range per minute), pipeline
+ * health, alarms, tickets, technicians, revenue at risk and reconciliation.
  * `#/noc/kiosk` hides the navigation for a wall screen.
  */
 export class NocPage extends LitElement {
@@ -86,6 +88,12 @@ export class NocPage extends LitElement {
   private readonly stream = new LiveStreamController(this);
   private readonly data = new NocDataController(this);
   private risk: { key: string; rows: RiskRow[] } = { key: '', rows: [] };
+  /** One listener per chart, bound once (a new function per render would be rebound each push). */
+  private readonly onZoom: Record<ChartId, (e: CustomEvent<ZoomRange | null>) => void> = {
+    service: (e) => void this.data.charts.zoom('service', e.detail),
+    revenue: (e) => void this.data.charts.zoom('revenue', e.detail),
+    volume: (e) => void this.data.charts.zoom('volume', e.detail),
+  };
 
   constructor() {
     super();
@@ -93,12 +101,15 @@ export class NocPage extends LitElement {
     new I18nController(this);
   }
 
-  private chart(title: string, metric: Metric, by: 'type' | 'region', testid: string) {
-    if (this.data.historyState === 'loading')
+  private chart(title: string, id: ChartId, by: 'type' | 'region', testid: string) {
+    const c = this.data.charts;
+    const store = c.charts[id];
+    // each chart draws as soon as its own first answer is in
+    if (!store.version && c.state !== 'error')
       return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
-    if (this.data.historyState === 'error')
+    if (!store.version)
       return html`<sbss-state-panel kind="error" .message=${t('noc.historyError')}></sbss-state-panel>`;
-    const p = this.data.history.pivot(metric, by);
+    const p = store.view();
     if (!p.keys.length)
       return html`<sbss-state-panel kind="empty" .message=${t('noc.noHistory')}></sbss-state-panel>`;
     const series = p.keys.map((k, i) => ({
@@ -110,6 +121,7 @@ export class NocPage extends LitElement {
       .data=${p.data}
       .series=${series}
       .label=${title}
+      @sbss-zoom=${this.onZoom[id]}
     ></sbss-series-chart>`;
   }
 
@@ -178,6 +190,7 @@ export class NocPage extends LitElement {
     const maxLag = Math.max(0, ...(d.pipeline?.consumers.map((c) => c.lag) ?? [0]));
     const risk = this.riskRows();
     const recon = d.recon;
+    const errors = d.charts.error ? new Set([...d.errors, 'history']) : d.errors;
     return html`<div class="head">
         <h1>${t('noc.title')}</h1>
         <span class="muted" aria-live="polite">${this.stream.status === 'live' ? '● LIVE' : '…'}</span>
@@ -187,7 +200,7 @@ export class NocPage extends LitElement {
             : html`<a class="btn" href="#/noc/kiosk">${t('noc.kiosk')}</a>`
         }
       </div>
-      ${d.errors.size ? html`<sbss-state-panel kind="error" .message=${t('noc.partial', { what: [...d.errors].join(', ') })}></sbss-state-panel>` : null}
+      ${errors.size ? html`<sbss-state-panel kind="error" .message=${t('noc.partial', { what: [...errors].join(', ') })}></sbss-state-panel>` : null}
       <section class="kpis" aria-label=${t('noc.kpis')}>
         ${this.kpi(t('live.rate'), s ? integer(s.cdrsPerSec) : '…', 'cdrs-per-sec')}
         ${this.kpi(t('noc.revenue'), `¥${yuan(Math.round(last.chargeFen))}`, 'revenue-per-sec')}
@@ -215,16 +228,16 @@ export class NocPage extends LitElement {
         </div>
         <div class="card">
           <h2>${t('noc.cdrsByService')}</h2>
-          ${this.chart(t('noc.cdrsByService'), 'cdrs', 'type', 'chart-service')}
+          ${this.chart(t('noc.cdrsByService'), 'service', 'type', 'chart-service')}
           <div class="muted hint">${t('noc.zoomHint')}</div>
         </div>
         <div class="card">
           <h2>${t('noc.revenueByRegion')}</h2>
-          ${this.chart(t('noc.revenueByRegion'), 'chargeFen', 'region', 'chart-revenue')}
+          ${this.chart(t('noc.revenueByRegion'), 'revenue', 'region', 'chart-revenue')}
         </div>
         <div class="card">
           <h2>${t('noc.volumeByRegion')}</h2>
-          ${this.chart(t('noc.volumeByRegion'), 'bytes', 'region', 'chart-volume')}
+          ${this.chart(t('noc.volumeByRegion'), 'volume', 'region', 'chart-volume')}
         </div>
       </section>
       <section class="grid2">
