@@ -28,6 +28,9 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
           pool: 'forks',
+          // A screen that re-reads its data every 2 s, on a loaded 2-core machine, needs more than
+          // the 1 s default of expect.poll to show what the user would see.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,9 +1,10 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import { generalError, noErrors, stepErrors, type FormErrors } from '../field-errors.ts';
-import { I18nController, t } from '../i18n.ts';
+import { generalError } from '../field-errors.ts';
+import { t } from '../i18n.ts';
 import { orderChanged, type ActivationPart, type OrderView } from '../order-types.ts';
 import { base } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 const parts: ActivationPart[] = ['sim_activation', 'network_attach', 'device_verification'];
 
@@ -11,12 +12,7 @@ const parts: ActivationPart[] = ['sim_activation', 'network_attach', 'device_ver
  * Step 7 (设备激活): SIM activation, network attach and device verification as the device events
  * report them (the page keeps reading the order); a failure shows its reason and can be retried.
  */
-export class OrderActivation extends LitElement {
-  static override properties = {
-    order: { attribute: false },
-    busy: { state: true },
-    errors: { state: true },
-  };
+export class OrderActivation extends OrderStep {
   static override styles = [
     base,
     css`
@@ -37,30 +33,14 @@ export class OrderActivation extends LitElement {
       }
     `,
   ];
-  declare order: OrderView;
-  declare busy: boolean;
-  declare errors: FormErrors;
-
-  constructor() {
-    super();
-    this.busy = false;
-    this.errors = noErrors;
-    new I18nController(this);
-  }
 
   private async retry(): Promise<void> {
-    this.busy = true;
-    this.errors = noErrors;
-    try {
+    await this.act([], async () => {
       const o = await api.post<OrderView>(`/api/v1/orders/${enc(this.order.orderId)}/activation/retry`, {
         revision: this.order.revision,
       });
       this.dispatchEvent(orderChanged(o));
-    } catch (err) {
-      this.errors = stepErrors(this, err, []);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {

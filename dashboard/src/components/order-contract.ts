@@ -1,18 +1,10 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import {
-  errId,
-  fieldError,
-  fieldErrorStyles,
-  generalError,
-  invalid,
-  noErrors,
-  stepErrors,
-  type FormErrors,
-} from '../field-errors.ts';
-import { I18nController, t } from '../i18n.ts';
+import { errId, fieldError, fieldErrorStyles, generalError, invalid, stepErrors } from '../field-errors.ts';
+import { t } from '../i18n.ts';
 import { orderChanged, orderReload, type Contract, type OrderView } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 type Party = 'customer' | 'carrier';
 
@@ -21,13 +13,10 @@ type Party = 'customer' | 'carrier';
  * customer and by the carrier's agent; when both have signed the API archives the PDF and the
  * order moves on.
  */
-export class OrderContract extends LitElement {
+export class OrderContract extends OrderStep {
   static override properties = {
-    order: { attribute: false },
     agent: {},
     contract: { state: true },
-    busy: { state: true },
-    errors: { state: true },
   };
   static override styles = [
     base,
@@ -46,19 +35,13 @@ export class OrderContract extends LitElement {
       }
     `,
   ];
-  declare order: OrderView;
   declare agent: string;
   declare contract: Contract | null;
-  declare busy: boolean;
-  declare errors: FormErrors;
 
   constructor() {
     super();
     this.agent = '';
     this.contract = null;
-    this.busy = false;
-    this.errors = noErrors;
-    new I18nController(this);
   }
 
   override connectedCallback(): void {
@@ -71,37 +54,26 @@ export class OrderContract extends LitElement {
   }
 
   private async generate(): Promise<void> {
-    this.busy = true;
-    this.errors = noErrors;
-    try {
+    await this.act([], async () => {
       this.contract = await api.post<Contract>(`/api/v1/orders/${enc(this.order.orderId)}/contract`);
       // generating writes the contract id onto the order: read its new revision
       this.dispatchEvent(orderReload());
-    } catch (err) {
-      this.errors = stepErrors(this, err, []);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private async sign(e: SubmitEvent, party: Party): Promise<void> {
     e.preventDefault();
-    if (!this.contract) return;
+    const contract = this.contract;
+    if (!contract) return;
     const signer = String(new FormData(e.target as HTMLFormElement).get('signer') ?? '').trim();
-    this.busy = true;
-    this.errors = noErrors;
-    try {
+    await this.act(['signer', 'party'], async () => {
       const r = await api.post<{ contract: Contract; order?: OrderView }>(
-        `/api/v1/contracts/${enc(this.contract.contractId)}/sign`,
+        `/api/v1/contracts/${enc(contract.contractId)}/sign`,
         { party, signer },
       );
       this.contract = r.contract;
       if (r.order) this.dispatchEvent(orderChanged(r.order));
-    } catch (err) {
-      this.errors = stepErrors(this, err, ['signer', 'party']);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private signForm(party: Party) {

@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { api } from '../api-client.ts';
 import {
   errId,
@@ -8,11 +8,11 @@ import {
   generalError,
   invalid,
   noErrors,
-  type FormErrors,
 } from '../field-errors.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { t, type MsgKey } from '../i18n.ts';
 import { orderChanged, type OrderView } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 const customerFields = [
   'name',
@@ -35,23 +35,16 @@ const e164 = (s: string) => (/^1\d{10}$/.test(s) ? `+86${s}` : s);
  * Step 1 (客户信息录入): registers the customer (or takes an existing customer id) and opens the
  * order for the new line. The API's field errors land under the inputs they name.
  */
-export class OrderCustomer extends LitElement {
+export class OrderCustomer extends OrderStep {
   static override properties = {
     existing: { state: true },
-    busy: { state: true },
-    errors: { state: true },
   };
   static override styles = [base, forms, fieldErrorStyles];
   declare existing: boolean;
-  declare busy: boolean;
-  declare errors: FormErrors;
 
   constructor() {
     super();
     this.existing = false;
-    this.busy = false;
-    this.errors = noErrors;
-    new I18nController(this);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {

@@ -1,59 +1,30 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import {
-  errId,
-  fieldError,
-  fieldErrorStyles,
-  generalError,
-  invalid,
-  noErrors,
-  stepErrors,
-  type FormErrors,
-} from '../field-errors.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { errId, fieldError, fieldErrorStyles, generalError, invalid } from '../field-errors.ts';
+import { t, type MsgKey } from '../i18n.ts';
 import { orderChanged, type OrderView } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 /**
  * Step 6 (设备到场安装): dispatches the installation work order to a technician at an address; while
  * it is open, shows that it waits for the technician's on-site result (the page keeps reading the
  * order); a failed visit shows its reason and can be dispatched again.
  */
-export class OrderInstall extends LitElement {
-  static override properties = {
-    order: { attribute: false },
-    busy: { state: true },
-    errors: { state: true },
-  };
+export class OrderInstall extends OrderStep {
   static override styles = [base, forms, fieldErrorStyles];
-  declare order: OrderView;
-  declare busy: boolean;
-  declare errors: FormErrors;
-
-  constructor() {
-    super();
-    this.busy = false;
-    this.errors = noErrors;
-    new I18nController(this);
-  }
 
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    this.busy = true;
-    this.errors = noErrors;
-    try {
+    await this.act(['technicianId', 'location'], async () => {
       const o = await api.post<OrderView>(`/api/v1/orders/${enc(this.order.orderId)}/installation`, {
         revision: this.order.revision,
         technicianId: String(f.get('technicianId') ?? '').trim(),
         location: String(f.get('location') ?? '').trim(),
       });
       this.dispatchEvent(orderChanged(o));
-    } catch (err) {
-      this.errors = stepErrors(this, err, ['technicianId', 'location']);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private field(name: string, label: MsgKey, value: string, max: number) {

@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import {
   errId,
@@ -8,25 +8,22 @@ import {
   invalid,
   noErrors,
   stepErrors,
-  type FormErrors,
 } from '../field-errors.ts';
 import { bytes, yuan } from '../format.ts';
-import { I18nController, lang, t } from '../i18n.ts';
+import { lang, t } from '../i18n.ts';
 import { orderChanged, type OrderView, type PlanComparison } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 /**
  * Step 3 (资费方案选择): expected monthly usage → every plan compared against it, the cheapest one
  * that covers it suggested and preselected; the agent confirms a plan (and the device with it).
  */
-export class OrderPlan extends LitElement {
+export class OrderPlan extends OrderStep {
   static override properties = {
-    order: { attribute: false },
     plans: { state: true },
     suggestion: { state: true },
     chosen: { state: true },
-    busy: { state: true },
-    errors: { state: true },
   };
   static override styles = [
     base,
@@ -64,21 +61,15 @@ export class OrderPlan extends LitElement {
       }
     `,
   ];
-  declare order: OrderView;
   declare plans: PlanComparison[] | null;
   declare suggestion: PlanComparison | null;
   declare chosen: string;
-  declare busy: boolean;
-  declare errors: FormErrors;
 
   constructor() {
     super();
     this.plans = null;
     this.suggestion = null;
     this.chosen = '';
-    this.busy = false;
-    this.errors = noErrors;
-    new I18nController(this);
   }
 
   override connectedCallback(): void {
@@ -112,20 +103,14 @@ export class OrderPlan extends LitElement {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
     const model = String(f.get('device.model') ?? '').trim();
-    this.busy = true;
-    this.errors = noErrors;
-    try {
+    await this.act(['planId', 'device.model', 'device.quantity'], async () => {
       const o = await api.post<OrderView>(`/api/v1/orders/${enc(this.order.orderId)}/plan`, {
         revision: this.order.revision,
         planId: this.chosen,
         ...(model ? { device: { model, quantity: Number(f.get('device.quantity') ?? 1) } } : {}),
       });
       this.dispatchEvent(orderChanged(o));
-    } catch (err) {
-      this.errors = stepErrors(this, err, ['planId', 'device.model', 'device.quantity']);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private num(name: string, label: Parameters<typeof t>[0], value: number, max: number) {

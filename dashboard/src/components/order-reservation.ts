@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import {
   errId,
@@ -8,11 +8,11 @@ import {
   invalid,
   noErrors,
   stepErrors,
-  type FormErrors,
 } from '../field-errors.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { t, type MsgKey } from '../i18n.ts';
 import { orderChanged, type OrderView } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { OrderStep } from './order-step.ts';
 
 const CN_MS = 8 * 3_600_000;
 
@@ -35,26 +35,17 @@ const slotText = (ms: number) => new Date(ms + CN_MS).toISOString().slice(5, 16)
  * the reservation to the order. A reservation that was made but not attached is attached on retry
  * rather than reserved twice.
  */
-export class OrderReservation extends LitElement {
+export class OrderReservation extends OrderStep {
   static override properties = {
-    order: { attribute: false },
-    busy: { state: true },
-    errors: { state: true },
     held: { state: true },
   };
   static override styles = [base, forms, fieldErrorStyles];
-  declare order: OrderView;
-  declare busy: boolean;
-  declare errors: FormErrors;
   /** A reservation made for this order but not yet attached to it. */
   declare held: string;
 
   constructor() {
     super();
-    this.busy = false;
-    this.errors = noErrors;
     this.held = '';
-    new I18nController(this);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
