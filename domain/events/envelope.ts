@@ -18,9 +18,7 @@ export function encodeBatch<T>(batchId: string, items: T[]): Uint8Array {
 }
 
 /** Parses a batch envelope without trusting its items (they are validated one by one). */
-export function decodeBatch(
-  data: Uint8Array,
-):
+export function decodeBatch(data: Uint8Array):
   | {
       ok: true;
       batch: Batch<unknown>;
