@@ -70,7 +70,7 @@ export interface NatsCluster {
    * Resolves when the node's `/healthz` answers ok; throws after the timeout. `full` checks every
    * stream and consumer replica on the node; `server` only that it is current with the JetStream
    * meta leader. On 2.9.10 a node restarted under an idle R3 consumer can answer "consumer ... is
-   * not current" for minutes (fixed by the health repair of 2.9.16+), so restarts wait for
+   * not current" for minutes (reworked later: nats-server #4116, #4172), so restarts wait for
    * `waitCaughtUp` instead.
    */
   waitHealthy(i: number, timeoutMs?: number, check?: 'full' | 'server'): Promise<void>;

@@ -58,6 +58,11 @@ export interface ClusterChaosOptions {
   drainTimeoutMs: number;
   /** How long a node that came back may take to report healthy before the run stops injecting. */
   healthyTimeoutMs: number;
+  /**
+   * No fault starts in this last part of the feed. Acks lost in an election come back only after
+   * the consumer's ack_wait (30 s for rating), so the drain after a late fault waits for it.
+   */
+  quietTailMs: number;
   log: (msg: string) => void;
 }
 
@@ -74,6 +79,7 @@ export const clusterDefaults: ClusterChaosOptions = {
   seed: 7,
   drainTimeoutMs: 240_000,
   healthyTimeoutMs: 90_000,
+  quietTailMs: 0,
   log: (msg) => console.error(`[cluster] ${msg}`),
 };
 
@@ -246,7 +252,8 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
     const faults: Fault[] = [];
     const pick = rng(o.seed);
     await sleep(Math.min(o.faultEveryMs, 5000));
-    while (!feedDone) {
+    // No new fault in the last quietTailMs of the feed: the drain then overlaps the redelivery wait.
+    while (!feedDone && Date.now() < feedStart + o.durationMs - o.quietTailMs) {
       const began = Date.now();
       const i = Math.floor(pick() * c.nodes.length);
       const kind = pick() < 0.5 ? 'kill' : 'pause';
