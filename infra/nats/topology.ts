@@ -135,6 +135,8 @@ export const buckets = [
   { name: 'checkpoints', history: 1, description: 'processor checkpoints' },
   { name: 'catalog', history: 64, description: 'tariff catalog versions (admin edits)' },
   { name: 'bills', history: 1, description: 'postpaid bills by line and period' },
+  // One writer per charging partition across processes; a dead holder's lease expires by TTL.
+  { name: 'leases', history: 1, description: 'partition leases of the rating processes', ttlSec: 10 },
 ] as const;
 
 export interface TopologyOptions {

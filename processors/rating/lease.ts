@@ -1,0 +1,118 @@
+import { hostname } from 'node:os';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { randomIds } from '../../domain/index.ts';
+
+/**
+ * One charging partition has one writer, also when several rating processes run (a cluster, a
+ * rolling restart): a process rates a partition only while it holds that partition's lease in
+ * the KV bucket `leases`. Taking a lease is a create (fails while someone holds it), keeping it
+ * an update at the revision it last wrote (fails once someone else took it); the bucket's TTL
+ * removes the lease of a process that died, so another takes over after at most `ttlMs`.
+ *
+ * A holder treats its lease as lost `safetyMs` before it could have expired (its own clock, from
+ * the last renewal the server confirmed) and checks before every batch and checkpoint, so it has
+ * stopped writing before anyone else can take the partition over.
+ */
+export const LEASE_BUCKET = 'leases';
+
+export interface LeaseOptions {
+  /** The bucket's TTL (its status says), which is how long a dead holder's lease survives. */
+  ttlMs: number;
+  renewEveryMs?: number;
+  safetyMs?: number;
+  now?: () => number;
+}
+
+export const leaseKey = (role: string, partition: number) => `${role}.p${partition}`;
+
+/** The lease bucket and its TTL in ms. */
+export async function openLeases(nc: NatsConnection): Promise<{ kv: KV; ttlMs: number }> {
+  const kv = await new Kvm(nc).open(LEASE_BUCKET);
+  const ttlMs = (await kv.status()).ttl;
+  return { kv, ttlMs: ttlMs > 0 ? ttlMs : 10_000 };
+}
+
+export class PartitionLease {
+  readonly holder = `${hostname()}-${process.pid}-${randomIds.next('l').slice(-6)}`;
+  private revision = 0;
+  private confirmedAtMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly ttlMs: number;
+  private readonly renewEveryMs: number;
+  private readonly safetyMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly key: string,
+    o: LeaseOptions,
+  ) {
+    this.ttlMs = o.ttlMs;
+    this.renewEveryMs = o.renewEveryMs ?? Math.floor(this.ttlMs / 4);
+    this.safetyMs = o.safetyMs ?? Math.floor(this.ttlMs / 4);
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Tries once to take the lease; true when this process holds it now. */
+  async tryAcquire(): Promise<boolean> {
+    const sentAt = this.now();
+    try {
+      this.revision = await this.kv.create(this.key, JSON.stringify({ holder: this.holder, atMs: sentAt }));
+    } catch {
+      return false;
+    }
+    this.confirmedAtMs = sentAt;
+    return true;
+  }
+
+  /** Whether this process may still write for the partition (checked before each batch). */
+  held(): boolean {
+    return this.revision > 0 && this.now() < this.confirmedAtMs + this.ttlMs - this.safetyMs;
+  }
+
+  /** Keeps the lease alive until `onLost` (someone else took it, or renewals failed too long). */
+  keep(onLost: () => void): void {
+    this.stopKeeping();
+    const tick = async () => {
+      if (this.revision === 0) return;
+      const sentAt = this.now();
+      try {
+        this.revision = await this.kv.update(
+          this.key,
+          JSON.stringify({ holder: this.holder, atMs: sentAt }),
+          this.revision,
+        );
+        this.confirmedAtMs = sentAt;
+      } catch (err) {
+        // wrong revision: someone else holds it now; anything else: retry until it runs out
+        const lostToOther = /wrong last sequence|revision/i.test(String(err));
+        if (lostToOther || !this.held()) {
+          this.revision = 0;
+          this.stopKeeping();
+          onLost();
+          return;
+        }
+      }
+      if (!this.held()) {
+        this.revision = 0;
+        this.stopKeeping();
+        onLost();
+      }
+    };
+    this.timer = setInterval(() => void tick(), this.renewEveryMs);
+  }
+
+  private stopKeeping(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Gives the lease back (clean stop): another process can take the partition at once. */
+  async release(): Promise<void> {
+    this.stopKeeping();
+    const rev = this.revision;
+    this.revision = 0;
+    if (rev > 0) await this.kv.delete(this.key, { previousSeq: rev }).catch(() => undefined);
+  }
+}
