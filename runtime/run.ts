@@ -71,7 +71,12 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       ...nocConsumers,
       ...sinks.map((s) => s.consumer),
     ];
-    await applyTopology(nats.nc, nats.jsm, consumers);
+    // NATS_REPLICAS=3 scales streams and buckets up; the default (1) never scales a cluster's R3
+    // down because one role was started without the setting.
+    await applyTopology(nats.nc, nats.jsm, consumers, {
+      ...(config.NATS_REPLICAS > 1 ? { replicas: config.NATS_REPLICAS } : {}),
+      log,
+    });
 
     let ch: ClickHouse | undefined;
     if (needsClickHouse(roles)) {

@@ -65,7 +65,8 @@ export interface NatsCluster {
   /** The node's own view of its stream replicas (`/jsz`). */
   streams(i: number): Promise<NodeStreamState[]>;
   /** Polls every node's `/jsz` until every replica of every stream reports the same last sequence and count. */
-  agreement(timeoutMs?: number): Promise<SeqAgreement>;
+  /** Waits until every node reports the same last sequence and count per stream (`ignore`: not compared). */
+  agreement(timeoutMs?: number, ignore?: string[]): Promise<SeqAgreement>;
   /**
    * Resolves when the node's `/healthz` answers ok; throws after the timeout. `full` checks every
    * stream and consumer replica on the node; `server` only that it is current with the JetStream
@@ -296,7 +297,7 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
       return parseJszStreams(await http(i, '/jsz?accounts=true&streams=true'));
     },
     waitHealthy,
-    async agreement(timeoutMs = 30_000) {
+    async agreement(timeoutMs = 30_000, ignore: string[] = []) {
       const t0 = Date.now();
       for (;;) {
         const lastSeq: Record<string, Record<string, number>> = {};
@@ -304,6 +305,7 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
         const views = new Map<string, Set<string>>();
         for (const n of nodes)
           for (const st of await cluster.streams(n.index).catch(() => [])) {
+            if (ignore.includes(st.stream)) continue;
             (lastSeq[st.stream] ??= {})[n.name] = st.lastSeq;
             replicas[st.stream] = Math.max(replicas[st.stream] ?? 0, st.peers.length);
             (views.get(st.stream) ?? views.set(st.stream, new Set()).get(st.stream)!).add(

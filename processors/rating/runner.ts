@@ -21,6 +21,7 @@ import {
   type ChargingStores,
 } from './store.ts';
 import { ProvisioningCache } from './provisioning.ts';
+import { leaseKey, openLeases, PartitionLease } from './lease.ts';
 import type { CatalogWatch } from './catalog-watch.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
 
@@ -67,37 +68,81 @@ const enc = new TextEncoder();
  */
 export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<void> {
   const stores = await openChargingStores(deps.nats.nc);
+  const leases = await openLeases(deps.nats.nc);
   const lines = await ProvisioningCache.open(stores.subscribers, deps.log);
   try {
     await Promise.all(
-      Array.from({ length: deps.partitions }, (_, p) => runPartition(deps, stores, lines, p, signal)),
+      Array.from({ length: deps.partitions }, (_, p) =>
+        runPartition(
+          deps,
+          stores,
+          lines,
+          new PartitionLease(leases.kv, leaseKey('rating', p), leases),
+          p,
+          signal,
+        ),
+      ),
     );
   } finally {
     lines.stop();
   }
 }
 
+/** Thrown before writing anything once this process no longer holds the partition's lease. */
+export class LeaseLostError extends Error {
+  readonly code = 'LEASE_LOST';
+}
+
+function assertHeld(lease: PartitionLease, partition: number): void {
+  if (!lease.held()) throw new LeaseLostError(`lease of rating partition ${partition} lost`);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+  });
+
+/**
+ * Rates one partition while this process holds its lease: another rating process (a cluster, a
+ * rolling restart) waits, and takes the partition over when the lease is given back or expires.
+ */
 async function runPartition(
   deps: RatingDeps,
   stores: ChargingStores,
   lines: ProvisioningCache,
+  lease: PartitionLease,
   p: number,
   signal: AbortSignal,
 ): Promise<void> {
   const { log } = deps;
+  let waiting = false;
   while (!signal.aborted) {
+    if (!(await lease.tryAcquire())) {
+      if (!waiting) log.info({ partition: p }, 'rating partition held by another process; standing by');
+      waiting = true;
+      await sleep(1000, signal);
+      continue;
+    }
+    waiting = false;
     const local = new AbortController();
     const stop = () => local.abort();
     signal.addEventListener('abort', stop, { once: true });
+    lease.keep(() => {
+      log.warn({ partition: p }, 'rating partition lease lost; stopping before another process takes over');
+      local.abort();
+    });
     try {
-      const session = await recoverPartition(deps, stores, lines, p);
+      const session = await recoverPartition(deps, stores, lines, p, lease);
       deps.onRecovered?.(p);
-      await consumePartition(deps, stores, session, local);
+      await consumePartition(deps, stores, session, local, lease);
     } catch (err) {
-      log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
-      await new Promise((r) => setTimeout(r, 500));
+      if (err instanceof LeaseLostError) log.warn({ partition: p }, err.message);
+      else log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
+      await sleep(500, signal);
     } finally {
       signal.removeEventListener('abort', stop);
+      await lease.release();
     }
   }
 }
@@ -115,6 +160,7 @@ async function recoverPartition(
   stores: ChargingStores,
   lines: ProvisioningCache,
   p: number,
+  lease: PartitionLease,
 ): Promise<Session> {
   const t0 = Date.now();
   const catalog = deps.catalogWatch?.current() ?? deps.catalog;
@@ -150,11 +196,13 @@ async function recoverPartition(
       await worker.apply(input, done);
       replayed++;
     } else {
+      assertHeld(lease, p);
       await emit(deps, session, await worker.apply(input));
       processed++;
     }
   });
   await session.publisher.flush();
+  assertHeld(lease, p);
   await saveCheckpoint(stores, worker, session.ratedSeq, deps.clock.nowMs());
   deps.log.info(
     {
@@ -196,6 +244,7 @@ async function consumePartition(
   stores: ChargingStores,
   s: Session,
   local: AbortController,
+  lease: PartitionLease,
 ): Promise<void> {
   const spec = ratingConsumers(deps.partitions)[s.worker.partition]!;
   let failure: unknown = null;
@@ -219,6 +268,7 @@ async function consumePartition(
       local.abort();
       throw err;
     }
+    assertHeld(lease, s.worker.partition);
     await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
     s.lastCheckpointMs = Date.now();
   };
@@ -246,6 +296,7 @@ async function consumePartition(
           if (failure) throw failure;
           if (deps.catalogWatch) s.worker.catalog = deps.catalogWatch.current();
           try {
+            assertHeld(lease, s.worker.partition);
             for (const m of msgs) {
               if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
               await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
@@ -267,5 +318,6 @@ async function consumePartition(
   if (failure) throw failure;
   if (!local.signal.aborted) return;
   // Clean stop: save what we have so the next start replays little.
-  await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs()).catch(() => undefined);
+  if (lease.held())
+    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs()).catch(() => undefined);
 }

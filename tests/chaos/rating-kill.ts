@@ -5,6 +5,7 @@
  * rated, balances ≠ ledger, balances ≠ a single-threaded reference. Same seed → same input.
  */
 import { spawn } from 'node:child_process';
+import { Kvm } from '@nats-io/kv';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeBatch, encodeBatch, systemClock, type RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts';
@@ -71,6 +72,9 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
   try {
     // the simulated clock runs ahead as CDRs are generated: start far enough back that none is in the future
     const start = Date.now() - Math.max(6 * 3_600_000, o.cdrs * 1000);
+    // A killed process's partition leases expire after 1.5 s (10 s in production) so the next one
+    // takes over within the kill cycle.
+    await new Kvm(env.nats.nc).create('leases', { history: 1, ttl: 1500 });
     await applyTopology(
       env.nats.nc,
       env.nats.jsm,

@@ -14,15 +14,18 @@ import {
 } from '../../infra/nats/index.ts';
 import { run } from '../chaos/cluster.ts';
 
-/** Publishes as a producer would across an election: retried with the same message id. */
+/**
+ * Publishes as a producer would across an election: retried with the same message id for up to
+ * ~30 s (an election after a SIGKILL took longer than 5 s on a loaded 2-core machine).
+ */
 async function publish(nats: Nats, msgID: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await nats.js.publish('chg.0.cdr', new TextEncoder().encode('{}'), { msgID, timeout: 5000 });
       return;
     } catch (err) {
-      if (attempt >= 10) throw err;
-      await new Promise((r) => setTimeout(r, 500));
+      if (attempt >= 30) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }
@@ -59,7 +62,7 @@ describe('NATS cluster: replicas from the topology (real 3-node nats-server clus
       const info = await nats.jsm.streams.info(name);
       expect(info.config.num_replicas, name).toBe(3);
     }
-    expect((await cluster.agreement(30_000)).agree).toBe(true);
+    expect((await cluster.agreement(30_000, ['KV_leases'])).agree).toBe(true);
     // A role started without the setting (runtime/run.ts today) leaves R3 alone.
     const again = await applyTopology(nats.nc, nats.jsm, []);
     expect(again.replicasChanged).toEqual([]);
@@ -67,7 +70,7 @@ describe('NATS cluster: replicas from the topology (real 3-node nats-server clus
 
     // Every node holds a replica and agrees on the last sequence once a message is in.
     await publish(nats, 'topology-probe');
-    const agreement = await cluster.agreement(10_000);
+    const agreement = await cluster.agreement(10_000, ['KV_leases']);
     expect(agreement.agree).toBe(true);
     expect(agreement.lastSeq.CDR).toEqual({ n1: 1, n2: 1, n3: 1 });
   });
@@ -86,7 +89,7 @@ describe('NATS cluster: replicas from the topology (real 3-node nats-server clus
     await publish(nats, 'while-paused');
     cluster.resume(2);
     await cluster.waitCaughtUp(2, 30_000);
-    expect((await cluster.agreement(10_000)).agree).toBe(true);
+    expect((await cluster.agreement(10_000, ['KV_leases'])).agree).toBe(true);
   });
 });
 

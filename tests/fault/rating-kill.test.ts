@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch, encodeBatch, systemClock, type RatedCdr } from '../../domain/index.ts';
 import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '../../infra/nats/index.ts';
@@ -55,10 +56,13 @@ function inputBatches(): PublishItem[] {
   return out;
 }
 
-describe('rating processor killed with SIGKILL while CDRs stream (real nats-server)', () => {
+describe('two rating processes sharing partitions by lease, one SIGKILLed every few seconds while CDRs stream (real nats-server)', () => {
   let env: Awaited<ReturnType<typeof startTestNats>>;
   beforeAll(async () => {
     env = await startTestNats();
+    // Partition leases expire 1.5 s after their holder was killed (10 s in production), so the
+    // other process takes a dead one's partitions over within the test's kill cycle.
+    await new Kvm(env.nats.nc).create('leases', { history: 1, ttl: 1500 });
     await applyTopology(
       env.nats.nc,
       env.nats.jsm,
@@ -98,13 +102,21 @@ describe('rating processor killed with SIGKILL while CDRs stream (real nats-serv
     const deadline = Date.now() + 120_000;
     let feedDone = false;
     void feeding.then(() => (feedDone = true));
+    // Two rating processes at all times, sharing the partitions by lease; every cycle one of them
+    // is SIGKILLed and started again, the other takes its partitions over when its leases expire.
+    const procs = [spawnRating(natsEnv), spawnRating(natsEnv)];
     while (!feedDone || kills < 4) {
-      const { child, exited } = spawnRating(natsEnv);
-      await new Promise((r) => setTimeout(r, 700 + Math.floor(Math.random() * 1500)));
-      child.kill('SIGKILL');
-      await exited;
+      await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2000)));
+      const victim = procs[kills % 2]!;
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      procs[kills % 2] = spawnRating(natsEnv);
       kills++;
       if (Date.now() > deadline) throw new Error('feeding did not finish in time');
+    }
+    for (const p of procs) {
+      p.child.kill('SIGKILL');
+      await p.exited;
     }
     await feeding;
     const final = spawnRating({ ...natsEnv, DRAIN: '1' });
