@@ -8,6 +8,8 @@ import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/in
 export interface BenchEnv {
   server: NatsServerHandle;
   nats: Nats;
+  /** A second connection, for partition leases (as `npm start` does). */
+  leaseNats: Nats;
   ch: ClickHouse;
   close(): Promise<void>;
 }
@@ -16,13 +18,16 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'sbss-bench-'));
   const server = await startNatsServer({ storeDir: join(dir, 'nats'), port: 0 });
   const nats = await connectNats(server.url, 'bench');
+  const leaseNats = await connectNats(server.url, 'bench-leases');
   const ch = await openClickHouse({ database: 'streambss', embeddedPath: join(dir, 'ch') });
   await migrate(ch);
   return {
     server,
     nats,
+    leaseNats,
     ch,
     close: async () => {
+      await leaseNats.nc.close().catch(() => undefined);
       await nats.nc.close().catch(() => undefined);
       await ch.close().catch(() => undefined);
       await server.stop();

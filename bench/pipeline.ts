@@ -187,7 +187,13 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
   const roles = Promise.all([
     runNatsIngest({ ...deps, partitions: o.partitions }, ac.signal),
     runRating(
-      { ...deps, partitions: o.partitions, catalog, onRecovered: (p) => recovered.add(p) },
+      {
+        ...deps,
+        partitions: o.partitions,
+        catalog,
+        leaseNats: env.leaseNats,
+        onRecovered: (p) => recovered.add(p),
+      },
       ac.signal,
     ),
     runSinks({ ...deps, ch: env.ch, batchMessages: 200, flushMs: 200 }, ac.signal),

@@ -126,9 +126,14 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
     if (roles.includes('processor')) {
       const catalogWatch = await CatalogWatch.open(nats.nc, { fallback: config.CATALOG_FILE, log });
       cleanups.push(() => catalogWatch.stop());
+      const leaseNats = await connectNats(natsUrl, 'streambss-rating-leases');
+      cleanups.push(() => leaseNats.nc.close());
       track(
         'processor',
-        runRating({ ...base, partitions: config.CDR_PARTITIONS, catalog, catalogWatch }, ac.signal),
+        runRating(
+          { ...base, partitions: config.CDR_PARTITIONS, catalog, catalogWatch, leaseNats },
+          ac.signal,
+        ),
       );
       track('payments', runPaymentRouter({ ...base, partitions: config.CDR_PARTITIONS }, ac.signal));
     }

@@ -71,9 +71,17 @@ export class PartitionLease {
     return this.revision > 0 && this.now() < this.confirmedAtMs + this.ttlMs - this.safetyMs;
   }
 
-  /** Keeps the lease alive until `onLost` (someone else took it, or renewals failed too long). */
+  /**
+   * Keeps the lease alive until `onLost` (someone else took it, or renewals failed for too long).
+   * One renewal at a time: the next is scheduled when the previous has answered.
+   */
   keep(onLost: () => void): void {
     this.stopKeeping();
+    const lost = () => {
+      this.revision = 0;
+      this.stopKeeping();
+      onLost();
+    };
     const tick = async () => {
       if (this.revision === 0) return;
       const sentAt = this.now();
@@ -84,27 +92,32 @@ export class PartitionLease {
           this.revision,
         );
         this.confirmedAtMs = sentAt;
-      } catch (err) {
-        // wrong revision: someone else holds it now; anything else: retry until it runs out
-        const lostToOther = /wrong last sequence|revision/i.test(String(err));
-        if (lostToOther || !this.held()) {
-          this.revision = 0;
-          this.stopKeeping();
-          onLost();
-          return;
+      } catch {
+        // A wrong revision means someone else wrote the key, unless it is still ours (an earlier
+        // renewal that timed out here but landed there): look before giving up.
+        const mine = await this.stillMine().catch(() => null);
+        if (mine === false) return lost();
+        if (mine !== null) {
+          this.revision = mine;
+          this.confirmedAtMs = sentAt;
         }
       }
-      if (!this.held()) {
-        this.revision = 0;
-        this.stopKeeping();
-        onLost();
-      }
+      if (!this.held()) return lost();
+      if (this.revision > 0) this.timer = setTimeout(() => void tick(), this.renewEveryMs);
     };
-    this.timer = setInterval(() => void tick(), this.renewEveryMs);
+    this.timer = setTimeout(() => void tick(), this.renewEveryMs);
+  }
+
+  /** The key's revision when it still holds this process's lease, false when someone else's. */
+  private async stillMine(): Promise<number | false> {
+    const e = await this.kv.get(this.key);
+    if (!e || e.operation !== 'PUT') return false;
+    const v = e.json<{ holder?: unknown }>();
+    return v?.holder === this.holder ? e.revision : false;
   }
 
   private stopKeeping(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 

@@ -50,6 +50,11 @@ export interface RatingDeps {
    * the duplicate index, so a CDR resent in a new batch shortly after a restart is still caught.
    */
   dedupPrescanSeqs?: number;
+  /**
+   * A connection of its own for partition leases, so a renewal never queues behind megabytes of
+   * rated output on the main connection (default: the main connection).
+   */
+  leaseNats?: Nats;
   /** Called each time a partition has rebuilt its state and starts taking new deliveries. */
   onRecovered?: (partition: number) => void;
 }
@@ -68,7 +73,7 @@ const enc = new TextEncoder();
  */
 export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<void> {
   const stores = await openChargingStores(deps.nats.nc);
-  const leases = await openLeases(deps.nats.nc);
+  const leases = await openLeases((deps.leaseNats ?? deps.nats).nc);
   const lines = await ProvisioningCache.open(stores.subscribers, deps.log);
   try {
     await Promise.all(
