@@ -11,7 +11,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * Dashboard speed with the browser's own timings (performance.now / navigation timing) in real
  * Chromium against the whole system with its simulator:
- * - NOC interactive: navigation start → KPIs live, history chart drawn and tables filled;
+ * - NOC interactive: navigation start → the frame in which KPIs are live, the history chart is
+ *   drawn and the tables are filled (timed in the page by a requestAnimationFrame loop);
  * - a 24 h × 1 s × 4-series chart (86,400 points per series): create-and-draw time, and a setData;
  * - NOC zoom: drag over 2 h drawn at 5-minute buckets → the range drawn per minute (a finer fetch);
  * - customer 360 search: keystroke-complete → results on screen (API round trip + render).
@@ -29,6 +30,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 15_000));
     const noc = await login(browser, env.url, 'noc');
     const interactive: number[] = [];
+    const afterChecks: number[] = [];
     const timings: NocTimings[] = [];
     for (let i = 0; i < 5; i++) {
       await noc.goto('about:blank');
@@ -55,7 +57,12 @@ export async function run(): Promise<Record<string, unknown>> {
         const v = el?.shadowRoot?.querySelector('[data-testid="cdrs-per-sec"]')?.textContent ?? '…';
         return v !== '…';
       });
-      interactive.push(await noc.evaluate(() => performance.now()));
+      // Interactive = the frame in which the last of the three held, as the page saw it
+      // (performance.now() in a requestAnimationFrame loop); the waits above only tell us when to
+      // read it (their own round trips, ~0.3 s, are not the page's).
+      const ready = (await noc.evaluate('window.nocReady')) as Record<string, number>;
+      interactive.push(Math.max(...Object.values(ready)));
+      afterChecks.push(await noc.evaluate(() => performance.now()));
       timings.push(await nocTimings(noc));
     }
     const medianRun = interactive.indexOf(median(interactive));
@@ -134,6 +141,8 @@ export async function run(): Promise<Record<string, unknown>> {
         median: Math.round(median(interactive)),
         runs: interactive.map(Math.round),
         targetMs: 1500,
+        /** When the bench's own checks (three Playwright waits) had all returned, for comparison. */
+        afterBenchChecksMs: Math.round(median(afterChecks)),
       },
       nocTimings: timings[medianRun],
       historyRowsSeeded: seed.rows,
