@@ -140,6 +140,21 @@ export const orderMessages = [
   ['col.newFee', '新费用（元）', 'New (¥)'],
   ['col.diff', '差额（元）', 'Difference (¥)'],
   ['col.cdrs', '话单数', 'CDRs'],
+  ['inst.title', '安装工单', 'Installation work orders'],
+  ['inst.none', '暂无派给你的安装工单。', 'No installation work orders assigned to you.'],
+  ['inst.error', '安装工单加载失败', 'Could not load the installation work orders'],
+  ['inst.order', '订单 {id}', 'Order {id}'],
+  ['inst.model', '设备型号', 'Device model'],
+  ['inst.quantity', '数量', 'Quantity'],
+  ['inst.passed', '连通测试通过', 'Connection test passed'],
+  ['inst.down', '下行速率（Mbps）', 'Downlink (Mbps)'],
+  ['inst.latency', '时延（毫秒）', 'Latency (ms)'],
+  ['inst.note', '现场备注', 'On-site notes'],
+  ['inst.submit', '提交安装结果', 'Report the installation'],
+  ['inst.sent', '工单 {id} 已提交：{status}', 'Work order {id} reported: {status}'],
+  ['inst.st.assigned', '待上门', 'To visit'],
+  ['inst.st.done', '安装完成', 'Installed'],
+  ['inst.st.failed', '安装失败', 'Failed'],
 ] as const;
 
 export type OrderKey = (typeof orderMessages)[number][0];

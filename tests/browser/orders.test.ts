@@ -105,19 +105,22 @@ describe('order wizard and rerate in Chromium', () => {
     expect(await page.getByTestId('state-reservation').textContent()).toBe('已完成');
     await page.getByTestId('install-wait').waitFor();
 
-    // the technician reports the on-site result from their handset
+    // the technician reports the on-site result from their handset, in the technician view
     const tech = await login(browser, env.url, 'technician');
     const mine = (await call(tech, 'GET', '/api/v1/work-orders')).body as {
       workOrders: { workOrderId: string; orderId: string }[];
     };
     const wo = mine.workOrders.find((w) => w.orderId === orderId);
     expect(wo).toBeDefined();
-    const result = await call(tech, 'POST', `/api/v1/work-orders/${wo?.workOrderId}/result`, {
-      model: 'ONT-1',
-      quantity: 1,
-      connectionTest: { passed: true, downMbps: 940, latencyMs: 3 },
-    });
-    expect(result.status).toBe(200);
+    await tech.goto(`${env.url}/#/tech`);
+    const card = tech.locator(`[data-work-order="${wo?.workOrderId}"]`);
+    await expect.poll(() => card.getByTestId('install-status').textContent()).toBe('待上门');
+    await expect.poll(() => card.getByLabel('设备型号').inputValue()).toBe('ONT-1');
+    await card.getByLabel('下行速率（Mbps）').fill('940');
+    await card.getByLabel('时延（毫秒）').fill('3');
+    await card.getByRole('button', { name: '提交安装结果' }).click();
+    await expect.poll(() => card.getByTestId('install-status').textContent()).toBe('安装完成');
+    await tech.screenshot({ path: 'tests/artifacts/technician-installation.png', fullPage: true });
     await tech.context().close();
     await expect.poll(() => page.getByTestId('state-installation').textContent()).toBe('已完成');
 

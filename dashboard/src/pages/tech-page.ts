@@ -5,6 +5,7 @@ import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
 import { base, forms, page } from '../styles.ts';
 import type { Technician, Ticket, TicketStatus } from '../types.ts';
 import '../components/state-panel.ts';
+import '../components/install-orders.ts';
 
 type Action = 'accept' | 'on_the_way' | 'on_site' | 'resolve' | 'hand_back';
 
@@ -165,7 +166,8 @@ export class TechPage extends LitElement {
             : mine.length
               ? mine.map((k) => this.card(k))
               : html`<sbss-state-panel kind="empty" .message=${t('tech.none')}></sbss-state-panel>`
-      }`;
+      }
+      <sbss-install-orders></sbss-install-orders>`;
   }
 }
 customElements.define('sbss-tech-page', TechPage);
