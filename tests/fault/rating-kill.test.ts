@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBatch, encodeBatch, systemClock, type RatedCdr } from '../../domain/index.ts';
-import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '../../infra/nats/index.ts';
-import { ingestCdrBatch } from '../../ingest/index.ts';
+import { systemClock } from '../../domain/index.ts';
+import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts';
 import {
   allStates,
@@ -17,8 +16,9 @@ import {
 import { readRange } from '../../processors/rating/recovery.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
-import { CdrGenerator, population } from '../../simulators/index.ts';
+import { population } from '../../simulators/index.ts';
 import { startTestNats } from '../support/env.ts';
+import { chargedCounts, chargingInputs, inputCdrIds } from '../support/charging.ts';
 
 const PARTITIONS = 2;
 const SEED = 5;
@@ -34,26 +34,6 @@ function spawnRating(env: Record<string, string>): { child: ChildProcess; exited
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, exited };
-}
-
-/** Raw batches of simulated CDRs as ingest would publish them to the charging partitions. */
-function inputBatches(): PublishItem[] {
-  const subs = population(SEED, LINES, planIdsOf(catalog));
-  const gen = new CdrGenerator(SEED, subs, START, 2);
-  const out: PublishItem[] = [];
-  for (let b = 0; b < CDRS / 100; b++) {
-    const raw = Array.from({ length: 100 }, () => gen.next());
-    const r = ingestCdrBatch(encodeBatch(`sim-${b}`, raw), {
-      source: 'test',
-      subject: 'raw.cdr.test',
-      partitions: PARTITIONS,
-      nowMs: Date.now(),
-      fallbackId: `b${b}`,
-    });
-    expect(r.rejected).toEqual([]);
-    out.push(...r.publishes);
-  }
-  return out;
 }
 
 describe('two rating processes sharing partitions by lease, one SIGKILLed every few seconds while CDRs stream (real nats-server)', () => {
@@ -73,7 +53,15 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
   afterAll(async () => env?.close());
 
   it('loses nothing, charges nothing twice, and every balance equals its ledger and a reference run', async () => {
-    const batches = inputBatches();
+    const batches = chargingInputs({
+      seed: SEED,
+      lines: LINES,
+      planIds: planIdsOf(catalog),
+      startMs: START,
+      cdrs: CDRS,
+      perMessage: 100,
+      partitions: PARTITIONS,
+    });
     const pub = new PipelinedPublisher(env.nats.js, 64);
     let published = 0;
     let kills = 0;
@@ -124,26 +112,13 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
     expect(published).toBe(batches.length);
 
     // Read every output: each CDR charged exactly once, ledger debits equal rated charges.
-    const charged = new Map<string, number>();
     let ratedFen = 0;
     const ledger: LedgerEntry[] = [];
-    for (let p = 0; p < PARTITIONS; p++) {
-      await readRange(env.nats.js, 'RATED', subjects.rated(p), 1, (m) => {
-        const env2 = decodeBatch(m.data);
-        if (!env2.ok) throw new Error(env2.reason);
-        for (const r of env2.batch.items as RatedCdr[]) {
-          charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
-          ratedFen += r.chargeFen;
-        }
-        ledger.push(...((readOutputParts(m.data)?.ledger ?? []) as LedgerEntry[]));
-      });
-    }
-    const inputIds = new Set<string>();
-    for (const b of batches)
-      for (const c of decodeBatch(b.data).ok
-        ? (JSON.parse(Buffer.from(b.data).toString()) as { items: { cdrId: string }[] }).items
-        : [])
-        inputIds.add(c.cdrId);
+    const charged = await chargedCounts(env.nats.js, PARTITIONS, (data, items) => {
+      for (const r of items) ratedFen += r.chargeFen;
+      ledger.push(...((readOutputParts(data)?.ledger ?? []) as LedgerEntry[]));
+    });
+    const inputIds = inputCdrIds(batches);
     const lost = [...inputIds].filter((id) => !charged.has(id)).length;
     const twice = [...charged.values()].filter((n) => n > 1).length;
     const usageDebits = ledger.filter((l) => l.kind === 'usage').reduce((a, l) => a + l.amountFen, 0);

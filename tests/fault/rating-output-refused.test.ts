@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscardPolicy } from '@nats-io/jetstream';
-import { decodeBatch, encodeBatch, systemClock, type RatedCdr } from '../../domain/index.ts';
+import { systemClock } from '../../domain/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology, PipelinedPublisher, subjects, type PublishItem } from '../../infra/nats/index.ts';
-import { ingestCdrBatch } from '../../ingest/index.ts';
+import { applyTopology, PipelinedPublisher } from '../../infra/nats/index.ts';
 import { ratingConsumers, runRating } from '../../processors/rating/index.ts';
-import { readRange } from '../../processors/rating/recovery.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
-import { CdrGenerator, population } from '../../simulators/index.ts';
 import { startTestNats, waitFor } from '../support/env.ts';
+import { chargedCounts, chargingInputs, inputCdrIds } from '../support/charging.ts';
 
 const PARTITIONS = 2;
 const SEED = 11;
@@ -18,23 +16,6 @@ const LINES = 200;
 const CDRS = 12_000; // 240 input messages of 50
 const catalog = loadCatalogFile('catalog/default.json');
 const START = Date.now() - 6 * 3_600_000;
-
-function inputBatches(): PublishItem[] {
-  const gen = new CdrGenerator(SEED, population(SEED, LINES, planIdsOf(catalog)), START, 2);
-  const out: PublishItem[] = [];
-  for (let b = 0; b < CDRS / 50; b++) {
-    const raw = Array.from({ length: 50 }, () => gen.next());
-    const r = ingestCdrBatch(encodeBatch(`sim-${b}`, raw), {
-      source: 'test',
-      subject: 'raw.cdr.test',
-      partitions: PARTITIONS,
-      nowMs: Date.now(),
-      fallbackId: `b${b}`,
-    });
-    out.push(...r.publishes);
-  }
-  return out;
-}
 
 /**
  * The nats-server stalls (SIGSTOP) past the rating publish timeout while the RATED stream is
@@ -66,7 +47,15 @@ describe('rating outputs refused by the stream for a while (real nats-server)', 
       },
       ac.signal,
     );
-    const batches = inputBatches();
+    const batches = chargingInputs({
+      seed: SEED,
+      lines: LINES,
+      planIds: planIdsOf(catalog),
+      startMs: START,
+      cdrs: CDRS,
+      perMessage: 50,
+      partitions: PARTITIONS,
+    });
     const pub = new PipelinedPublisher(env.nats.js, 32);
     const setLimit = async (limit: number) => {
       const info = await env.nats.jsm.streams.info('RATED');
@@ -110,19 +99,8 @@ describe('rating outputs refused by the stream for a while (real nats-server)', 
     ac.abort();
     await running;
 
-    const charged = new Map<string, number>();
-    for (let p = 0; p < PARTITIONS; p++)
-      await readRange(env.nats.js, 'RATED', subjects.rated(p), 1, (m) => {
-        const d = decodeBatch(m.data);
-        if (!d.ok) throw new Error(d.reason);
-        for (const r of d.batch.items as RatedCdr[])
-          charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
-      });
-    const inputIds = new Set<string>();
-    for (const b of batches) {
-      const d = decodeBatch(b.data);
-      if (d.ok) for (const c of d.batch.items as { cdrId: string }[]) inputIds.add(c.cdrId);
-    }
+    const charged = await chargedCounts(env.nats.js, PARTITIONS);
+    const inputIds = inputCdrIds(batches);
     const lost = [...inputIds].filter((id) => !charged.has(id)).length;
     const twice = [...charged.values()].filter((n) => n > 1).length;
     expect({ inputs: inputIds.size, lost, twice }).toEqual({ inputs: CDRS, lost: 0, twice: 0 });
