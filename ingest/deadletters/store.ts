@@ -131,7 +131,16 @@ async function reprocessSeqs(
       result.republished++;
     } catch (err) {
       if (err instanceof DeadLetterError) result.failed.push({ seq, code: err.code, reason: err.message });
-      else throw err;
+      // NATS not answering in time: the whole call fails (503) and can be repeated.
+      else if ((err as { name?: unknown }).name === 'TimeoutError') throw err;
+      // The entry cannot go back (its subject has no stream any more, the stream refused it):
+      // reported with the reason, the entry stays in the DLQ, the others still go.
+      else
+        result.failed.push({
+          seq,
+          code: 'DLQ_REPUBLISH_FAILED',
+          reason: `could not republish: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300),
+        });
     }
   }
 }
