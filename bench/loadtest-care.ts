@@ -8,7 +8,6 @@
  *   LOADTEST_SEC=10 LOADTEST_CONNECTIONS=20 LOADTEST_CDR_RATE=20000
  */
 import { pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { createApi, seedDemoUsers } from '../api/index.ts';
 import { randomIds, systemClock } from '../domain/index.ts';
@@ -17,34 +16,8 @@ import { createLogger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import { applyTopology } from '../infra/nats/index.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
+import { envNumber as num, measure } from './autocannon.ts';
 import { startBenchEnv } from './harness.ts';
-
-const num = (name: string, dflt: number) => {
-  const v = Number(process.env[name] ?? dflt);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
-  return v;
-};
-
-interface Figures {
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function measure(o: autocannon.Options): Promise<Figures> {
-  const r = await autocannon(o);
-  return {
-    reqPerSec: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
 
 export async function run(): Promise<Record<string, unknown>> {
   const durationSec = num('LOADTEST_SEC', 10);

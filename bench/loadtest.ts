@@ -9,7 +9,6 @@
  *
  *   LOADTEST_SEC=10 LOADTEST_CONNECTIONS=20 LOADTEST_CDR_RATE=5000 npm run loadtest
  */
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers } from '../api/index.ts';
 import { randomIds, systemClock } from '../domain/index.ts';
@@ -31,26 +30,9 @@ import { runSinks, sinks } from '../processors/sink/index.ts';
 import { loadCatalogFile } from '../runtime/catalog.ts';
 import { planIdsOf, provisionSimulatedLines } from '../runtime/demo.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
+import { envNumber as num, measure } from './autocannon.ts';
 import { startBenchEnv, scalar } from './harness.ts';
 import * as care from './loadtest-care.ts';
-
-const num = (name: string, dflt: number) => {
-  const v = Number(process.env[name] ?? dflt);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
-  return v;
-};
-
-async function measure(o: autocannon.Options) {
-  const r = await autocannon(o);
-  return {
-    reqPerSec: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
 
 const PARTITIONS = 2;
 const SEED = 42;
