@@ -11,3 +11,4 @@ export { maskIdNumber, maskPhone, maskEmail, maskAddress, type Address } from '.
 export { diffProfile, needsApproval, approvalFields, type FieldChange } from './diff.ts';
 export { levelOf, levels, YEAR_MS, type LevelId, type LevelResult } from './level.ts';
 export { CareAuditEvent } from './audit.ts';
+export { afterDeliveryAttempt, type DeliveryState } from './delivery.ts';

@@ -1,6 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { compile, type Clock } from '../../domain/index.ts';
+import { afterDeliveryAttempt } from '../../domain/customer/index.ts';
 import { RatingNotification } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
@@ -194,17 +195,7 @@ export async function deliverNotice(
   const reason = await (deps.gateway ?? simulatedSms)
     .send('sms', cur.to, cur.text)
     .catch(() => 'gateway_error');
-  const atMs = deps.clock.nowMs();
-  const next: OutboxRecord = {
-    ...cur,
-    state: reason ? 'failed' : 'sent',
-    attempts: cur.attempts + 1,
-    ...(reason ? { reason } : {}),
-    history: [
-      ...cur.history,
-      { state: reason ? 'failed' : 'sent', atMs, ...(reason ? { reason } : {}) },
-    ].slice(-50),
-  };
+  const next = afterDeliveryAttempt(cur, reason || null, deps.clock.nowMs());
   try {
     await kv.outbox.update(key, enc.encode(JSON.stringify(next)), rev);
   } catch {

@@ -1,4 +1,5 @@
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
+import { afterDeliveryAttempt } from '../../../domain/customer/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Recorder } from './recorder.ts';
 import type { NotificationRecord } from './records.ts';
@@ -103,18 +104,7 @@ export class Outbox {
 
   private async deliver(key: string, rec: NotificationRecord, rev: number): Promise<NotificationRecord> {
     const reason = await this.gateway.send(rec.channel, rec.to, rec.text).catch(() => 'gateway_error');
-    const atMs = this.clock.nowMs();
-    const next: NotificationRecord = {
-      ...rec,
-      state: reason ? 'failed' : 'sent',
-      attempts: rec.attempts + 1,
-      ...(reason ? { reason } : {}),
-      history: [
-        ...rec.history,
-        { state: reason ? 'failed' : 'sent', atMs, ...(reason ? { reason } : {}) },
-      ].slice(-50),
-    };
-    if (!reason) delete next.reason;
+    const next = afterDeliveryAttempt(rec, reason || null, this.clock.nowMs());
     await this.repo.update(key, next, rev);
     await this.event(next, reason ? 'notification.failed' : 'notification.sent', {}, reason ?? undefined);
     return next;
