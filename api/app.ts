@@ -20,6 +20,7 @@ import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
 import {
   defaultUserRateLimits,
   installCsrfGuard,
+  installFiniteNumberGuard,
   installUserRateLimits,
   recordRoutes,
   type RouteEntry,
@@ -120,6 +121,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
 
   const store = await AuthStore.open(deps.nats.nc, deps.clock);
   installCsrfGuard(app);
+  installFiniteNumberGuard(app);
   installAuthHook(app, store);
   authRoutes(app, {
     store,

@@ -6,3 +6,4 @@ export {
   defaultUserRateLimits,
   type UserRateLimits,
 } from './rate-limits.ts';
+export { installFiniteNumberGuard, nonFinitePath } from './finite-numbers.ts';
