@@ -146,6 +146,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {
+    store.close();
     feed.stop();
     nocLive.stop();
     sockets.stop();

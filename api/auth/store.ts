@@ -4,6 +4,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { compile, type Clock } from '../../domain/index.ts';
 import { E164, Role, Username } from '../schemas.ts';
+import { SessionCache, defaultSessionCache, type SessionCacheOptions } from './session-cache.ts';
 
 /** A login as stored in KV `users` (key = username). */
 export const UserRecord = Type.Object(
@@ -49,17 +50,52 @@ async function read<T>(
 
 export const sessionKey = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Users and sessions in NATS KV. */
+/** Users and sessions in NATS KV; live sessions cached in memory while a KV watch keeps them honest. */
 export class AuthStore {
+  private readonly cache: SessionCache<Session>;
+  private watcher: Awaited<ReturnType<KV['watch']>> | null = null;
+
   private constructor(
     private readonly users: KV,
     private readonly sessions: KV,
     private readonly clock: Clock,
-  ) {}
+    cacheOptions: SessionCacheOptions,
+  ) {
+    this.cache = new SessionCache(clock, cacheOptions);
+  }
 
-  static async open(nc: NatsConnection, clock: Clock): Promise<AuthStore> {
+  static async open(
+    nc: NatsConnection,
+    clock: Clock,
+    cacheOptions: SessionCacheOptions = defaultSessionCache,
+  ): Promise<AuthStore> {
     const kvm = new Kvm(nc);
-    return new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock);
+    const store = new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock, cacheOptions);
+    await store.watchSessions();
+    return store;
+  }
+
+  /** Evicts cached sessions as they change anywhere; when the watch ends, caching stops. */
+  private async watchSessions(): Promise<void> {
+    const w = await this.sessions.watch({ include: 'updates', headers_only: true });
+    this.watcher = w;
+    this.cache.watching();
+    void (async () => {
+      try {
+        for await (const e of w) this.cache.changed(e.key);
+      } catch {
+        /* connection closed or watch failed: fall through to uncached reads */
+      } finally {
+        this.cache.stopped();
+      }
+    })();
+  }
+
+  /** Stops the session watch (the cache then stays empty). */
+  close(): void {
+    this.watcher?.stop();
+    this.watcher = null;
+    this.cache.stopped();
   }
 
   getUser(username: string): Promise<UserRecord | null> {
@@ -94,13 +130,22 @@ export class AuthStore {
   /** The live session of a token, or null when unknown, malformed or expired. */
   async getSession(token: string | undefined): Promise<Session | null> {
     if (!token || token.length > 128) return null;
-    const s = await read(this.sessions, sessionKey(token), validSession);
+    const key = sessionKey(token);
+    let s = this.cache.get(key);
+    if (!s) {
+      const mark = this.cache.mark();
+      s = (await read(this.sessions, key, validSession)) ?? undefined;
+      if (s) this.cache.store(key, s, mark);
+    }
     if (!s || s.expiresAtMs <= this.clock.nowMs()) return null;
     return s;
   }
 
   async closeSession(token: string | undefined): Promise<void> {
     if (!token || token.length > 128) return;
-    await this.sessions.purge(sessionKey(token));
+    const key = sessionKey(token);
+    this.cache.changed(key);
+    await this.sessions.purge(key);
+    this.cache.changed(key);
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * Every authenticated request reads its session; keeping recent sessions in memory saves a NATS
+ * round trip per request. A session must still end everywhere the moment it is revoked, so:
+ *
+ * - a KV watch on `sessions` (updates only) evicts a key as soon as it changes on any API instance
+ *   (logout, expiry purge, a new value);
+ * - a read that raced with any change is not cached (the change counter moved during the read);
+ * - entries older than `maxAgeMs` are read again, as a net under a watch that silently lags;
+ * - while the watch is not running (not started yet, or ended with the connection) nothing is cached.
+ *
+ * Pure bookkeeping with the clock injected; the watch wiring lives in the store.
+ */
+import type { Clock } from '../../domain/index.ts';
+
+export interface SessionCacheOptions {
+  /** Most sessions kept; the oldest cached is dropped first. */
+  max: number;
+  /** A cached session is read again from KV after this long. */
+  maxAgeMs: number;
+}
+
+export const defaultSessionCache: SessionCacheOptions = { max: 20_000, maxAgeMs: 5_000 };
+
+export class SessionCache<S> {
+  private readonly entries = new Map<string, { value: S; atMs: number }>();
+  private changes = 0;
+  private live = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly o: SessionCacheOptions = defaultSessionCache,
+  ) {}
+
+  /** The watch is running: caching may start. */
+  watching(): void {
+    this.live = true;
+  }
+
+  /** The watch ended: forget everything and stop caching until it runs again. */
+  stopped(): void {
+    this.live = false;
+    this.entries.clear();
+    this.changes++;
+  }
+
+  /** A key changed somewhere (watch event or local logout). */
+  changed(key: string): void {
+    this.changes++;
+    this.entries.delete(key);
+  }
+
+  get(key: string): S | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (this.clock.nowMs() - e.atMs >= this.o.maxAgeMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  /** A token for `store`: take it before the KV read. */
+  mark(): number {
+    return this.changes;
+  }
+
+  /** Caches what a KV read returned, unless anything changed since `mark` was taken. */
+  store(key: string, value: S, mark: number): void {
+    if (!this.live || mark !== this.changes || this.o.max <= 0) return;
+    if (this.entries.size >= this.o.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, { value, atMs: this.clock.nowMs() });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
