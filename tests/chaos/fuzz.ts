@@ -20,6 +20,7 @@ export async function runFuzz(o: { inputs: number; seed: number }): Promise<{
       {
         n: o.inputs,
         seed: o.seed,
+        onProgress: (done) => console.error(`chaos: fuzz api ${done}/${o.inputs}`),
       },
     );
     const healthy = (await env.api.app.inject('/healthz')).statusCode === 200;

@@ -266,7 +266,7 @@ export async function fuzzApi(
   ops: readonly { method: HttpMethod; path: string }[],
   cookies: readonly string[],
   ids: Record<string, string>,
-  o: { n: number; seed: number },
+  o: { n: number; seed: number; onProgress?: (done: number) => void },
 ): Promise<FuzzFigures> {
   const r = rng(o.seed);
   const lat: number[] = [];
@@ -275,6 +275,7 @@ export async function fuzzApi(
   let crashes = 0;
   const rejectLat: number[] = [];
   for (let i = 0; i < o.n; i++) {
+    if (i > 0 && i % 5000 === 0) o.onProgress?.(i);
     const op = ops[i % ops.length]!;
     const req = fuzzRequest(doc, op, ids, r);
     req.headers.cookie = pick(r, cookies);
