@@ -12,6 +12,7 @@ export {
 export {
   applyTopology,
   buckets,
+  careBuckets,
   consumerConfig,
   isNotFound,
   streams,

@@ -126,8 +126,31 @@ export function consumerConfig(c: ConsumerSpec): Partial<ConsumerConfig> {
   };
 }
 
-/** KV buckets for current state. */
+/** KV buckets of the care area (current state; history goes to ClickHouse via the BSS stream). */
+export const careBuckets = [
+  { name: 'customers', history: 10, description: 'customers, identity and phone indexes' },
+  {
+    name: 'care_lines',
+    history: 10,
+    description: 'lines (msisdn) as care sees them: status, plan, contract',
+  },
+  {
+    name: 'care_orders',
+    history: 10,
+    description: 'acceptance, pre-opening, unsubscribe orders, work orders',
+  },
+  { name: 'inventory', history: 5, description: 'device stock per region and model' },
+  { name: 'contracts', history: 5, description: 'contract records and archived PDFs' },
+  { name: 'notifications', history: 5, description: 'notification outbox' },
+] as const;
+
+/**
+ * Every KV bucket (current state). Roles open them with `kvm.create`, which only opens an existing
+ * bucket, so the replicas set here (NATS_REPLICAS) are the ones a cluster runs with.
+ */
 export const buckets = [
+  ...careBuckets,
+  { name: 'noc', history: 5, description: 'NOC current state' },
   { name: 'users', history: 5, description: 'staff and customer logins' },
   { name: 'sessions', history: 1, description: 'login sessions (expire by TTL)', ttlSec: 7 * 86_400 },
   { name: 'subscribers', history: 5, description: 'lines: msisdn → plan, status' },

@@ -1,25 +1,10 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Validator } from '../../../domain/index.ts';
+import { careBuckets } from '../../../infra/nats/index.ts';
 import { ApiError, ConflictError, NotFoundError, UnavailableError } from '../../errors.ts';
 
-/** KV buckets of the care area (current state; history goes to ClickHouse via the BSS stream). */
-export const careBuckets = [
-  { name: 'customers', history: 10, description: 'customers, identity and phone indexes' },
-  {
-    name: 'care_lines',
-    history: 10,
-    description: 'lines (msisdn) as care sees them: status, plan, contract',
-  },
-  {
-    name: 'care_orders',
-    history: 10,
-    description: 'acceptance, pre-opening, unsubscribe orders, work orders',
-  },
-  { name: 'inventory', history: 5, description: 'device stock per region and model' },
-  { name: 'contracts', history: 5, description: 'contract records and archived PDFs' },
-  { name: 'notifications', history: 5, description: 'notification outbox' },
-] as const;
+export { careBuckets };
 export type CareBucket = (typeof careBuckets)[number]['name'];
 
 /** Creates (or opens) every care bucket. */
