@@ -4,7 +4,12 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { compile, type Clock } from '../../domain/index.ts';
 import { E164, Role, Username } from '../schemas.ts';
-import { SessionCache, defaultSessionCache, type SessionCacheOptions } from './session-cache.ts';
+import {
+  WatchedCache,
+  defaultWatchedCache,
+  watchBucket,
+  type WatchedCacheOptions,
+} from '../kv-cache/index.ts';
 
 /** A login as stored in KV `users` (key = username). */
 export const UserRecord = Type.Object(
@@ -52,50 +57,31 @@ export const sessionKey = (token: string) => createHash('sha256').update(token).
 
 /** Users and sessions in NATS KV; live sessions cached in memory while a KV watch keeps them honest. */
 export class AuthStore {
-  private readonly cache: SessionCache<Session>;
-  private watcher: Awaited<ReturnType<KV['watch']>> | null = null;
+  private readonly cache: WatchedCache<Session>;
+  private readonly watch: { stop(): void };
 
   private constructor(
     private readonly users: KV,
     private readonly sessions: KV,
     private readonly clock: Clock,
-    cacheOptions: SessionCacheOptions,
+    cacheOptions: WatchedCacheOptions,
   ) {
-    this.cache = new SessionCache(clock, cacheOptions);
+    this.cache = new WatchedCache(clock, cacheOptions);
+    this.watch = watchBucket(sessions, this.cache);
   }
 
   static async open(
     nc: NatsConnection,
     clock: Clock,
-    cacheOptions: SessionCacheOptions = defaultSessionCache,
+    cacheOptions: WatchedCacheOptions = defaultWatchedCache,
   ): Promise<AuthStore> {
     const kvm = new Kvm(nc);
-    const store = new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock, cacheOptions);
-    await store.watchSessions();
-    return store;
-  }
-
-  /** Evicts cached sessions as they change anywhere; when the watch ends, caching stops. */
-  private async watchSessions(): Promise<void> {
-    const w = await this.sessions.watch({ include: 'updates', headers_only: true });
-    this.watcher = w;
-    this.cache.watching();
-    void (async () => {
-      try {
-        for await (const e of w) this.cache.changed(e.key);
-      } catch {
-        /* connection closed or watch failed: fall through to uncached reads */
-      } finally {
-        this.cache.stopped();
-      }
-    })();
+    return new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock, cacheOptions);
   }
 
   /** Stops the session watch (the cache then stays empty). */
   close(): void {
-    this.watcher?.stop();
-    this.watcher = null;
-    this.cache.stopped();
+    this.watch.stop();
   }
 
   getUser(username: string): Promise<UserRecord | null> {

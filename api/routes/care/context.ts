@@ -18,7 +18,8 @@ import {
   type ReservationRecord,
   type StockRecord,
 } from './records.ts';
-import { openCareBuckets, Repo } from './store.ts';
+import { WatchedCache, watchBucket } from '../../kv-cache/index.ts';
+import { openCareBuckets, Repo, type Versioned } from './store.ts';
 import type { TemplateId } from './templates.ts';
 import { simulatedPaymentGateway, type PaymentGateway } from './gateway.ts';
 
@@ -50,6 +51,8 @@ export interface CareContext {
   recorder: Recorder;
   outbox: Outbox;
   payments: PaymentGateway;
+  /** Stops the watches behind the read caches (on API close). */
+  close(): void;
   /** Sends `template` to the customer by SMS (and e-mail when they have one). */
   notice(
     c: CustomerRecord,
@@ -82,10 +85,14 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
     deps.clock,
     deps.ids,
   );
+  // The customer 360 is the hottest care read: cached, evicted by a watch on the bucket.
+  const customerCache = new WatchedCache<Versioned<CustomerRecord>>(deps.clock);
+  const customerWatch = watchBucket(b.customers, customerCache);
   const ctx: CareContext = {
     deps,
+    close: () => customerWatch.stop(),
     catalog: deps.catalog ?? defaultCatalog(),
-    customers: new Repo(b.customers, validators.customer, 'customer'),
+    customers: new Repo(b.customers, validators.customer, 'customer', customerCache),
     index: new Repo(b.customers, validators.indexEntry, 'customer index entry'),
     lines: new Repo(b.care_lines, validators.line, 'line'),
     stock: new Repo(b.inventory, validators.stock, 'stock'),

@@ -76,6 +76,13 @@ export async function loadCustomer(ctx: CareContext, session: Session, customerI
   return c;
 }
 
+/** The customer for display (customer 360): may come from the watched cache, never for a change. */
+export async function viewCustomer(ctx: CareContext, session: Session, customerId: string) {
+  const c = await ctx.customers.mustView(customerKey(customerId));
+  assertOwn(session, c.value);
+  return c;
+}
+
 export async function customerByMsisdn(ctx: CareContext, msisdn: string) {
   const idx = await ctx.index.get(mobileKey(msisdn));
   if (!idx) return null;

@@ -22,6 +22,7 @@ import {
   customerKey,
   idKey,
   loadCustomer,
+  viewCustomer,
   mobileKey,
   validateIdentity,
   view,
@@ -149,7 +150,7 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
     },
     async (request) => {
       const session = who(request);
-      const c = await loadCustomer(ctx, session, request.params.customerId);
+      const c = await viewCustomer(ctx, session, request.params.customerId);
       return view(c.value, c.revision, session.role === 'customer');
     },
   );

@@ -48,6 +48,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     );
     child.addHook('onClose', async () => {
       ac.abort();
+      ctx.close();
       await running;
     });
   });

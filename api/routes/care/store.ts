@@ -2,6 +2,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Validator } from '../../../domain/index.ts';
 import { careBuckets } from '../../../infra/nats/index.ts';
+import type { WatchedCache } from '../../kv-cache/index.ts';
 import { ApiError, ConflictError, NotFoundError, UnavailableError } from '../../errors.ts';
 
 export { careBuckets };
@@ -38,7 +39,28 @@ export class Repo<T> {
     readonly kv: KV,
     private readonly check: Validator<T>,
     private readonly what: string,
+    private readonly cache?: WatchedCache<Versioned<T>>,
   ) {}
+
+  /**
+   * A read for display only: from the watched cache when the repo has one (a change anywhere
+   * evicts within milliseconds). Never for read-modify-write: use `get`, which reads KV.
+   */
+  async view(key: string): Promise<Versioned<T> | null> {
+    if (!this.cache) return this.get(key);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const mark = this.cache.mark();
+    const v = await this.get(key);
+    if (v) this.cache.store(key, v, mark);
+    return v;
+  }
+
+  async mustView(key: string): Promise<Versioned<T>> {
+    const v = await this.view(key);
+    if (!v) throw new NotFoundError(`no such ${this.what}`);
+    return v;
+  }
 
   async get(key: string): Promise<Versioned<T> | null> {
     const e = await this.kv.get(key);
@@ -70,6 +92,8 @@ export class Repo<T> {
     } catch (err) {
       if (isCasError(err)) return null;
       throw err;
+    } finally {
+      this.cache?.changed(key);
     }
   }
 
@@ -81,6 +105,9 @@ export class Repo<T> {
       if (isCasError(err))
         throw new ConflictError(`${this.what} was changed by someone else; reload and retry`);
       throw err;
+    } finally {
+      // read-your-writes on this instance at once; other instances hear it from the watch
+      this.cache?.changed(key);
     }
   }
 
@@ -99,6 +126,8 @@ export class Repo<T> {
         return { value: next, revision };
       } catch (err) {
         if (!isCasError(err)) throw err;
+      } finally {
+        this.cache?.changed(key);
       }
     }
     throw new ApiError('UNAVAILABLE', `${this.what} is too busy; retry`);

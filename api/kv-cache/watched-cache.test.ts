@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../domain/index.ts';
-import { SessionCache } from './session-cache.ts';
+import { WatchedCache } from './watched-cache.ts';
 
 const opts = { max: 2, maxAgeMs: 1000 };
 
-describe('SessionCache', () => {
+describe('WatchedCache', () => {
   it('caches nothing until the watch runs, and forgets everything when it stops', () => {
-    const c = new SessionCache<string>(fixedClock(0), opts);
+    const c = new WatchedCache<string>(fixedClock(0), opts);
     c.store('a', 'A', c.mark());
     expect(c.get('a')).toBeUndefined();
     c.watching();
@@ -19,7 +19,7 @@ describe('SessionCache', () => {
   });
 
   it('does not cache a read that raced with a change (a logout during the read)', () => {
-    const c = new SessionCache<string>(fixedClock(0), opts);
+    const c = new WatchedCache<string>(fixedClock(0), opts);
     c.watching();
     const mark = c.mark();
     c.changed('a');
@@ -29,7 +29,7 @@ describe('SessionCache', () => {
 
   it('evicts on change, re-reads after maxAgeMs, and keeps at most `max` entries', () => {
     const clock = fixedClock(0);
-    const c = new SessionCache<string>(clock, opts);
+    const c = new WatchedCache<string>(clock, opts);
     c.watching();
     c.store('a', 'A', c.mark());
     c.changed('a');

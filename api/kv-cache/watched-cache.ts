@@ -1,34 +1,34 @@
 /**
- * Every authenticated request reads its session; keeping recent sessions in memory saves a NATS
- * round trip per request. A session must still end everywhere the moment it is revoked, so:
+ * Hot KV records (every request's session, the customer a care agent has open) kept in memory to
+ * save a NATS round trip per read. A change must still be seen everywhere at once, so:
  *
- * - a KV watch on `sessions` (updates only) evicts a key as soon as it changes on any API instance
- *   (logout, expiry purge, a new value);
+ * - a KV watch on the bucket (updates only) evicts a key as soon as it changes on any API instance
+ *   (logout, a profile change, a purge);
  * - a read that raced with any change is not cached (the change counter moved during the read);
  * - entries older than `maxAgeMs` are read again, as a net under a watch that silently lags;
  * - while the watch is not running (not started yet, or ended with the connection) nothing is cached.
  *
- * Pure bookkeeping with the clock injected; the watch wiring lives in the store.
+ * Pure bookkeeping with the clock injected; `watchBucket` (kv-watch.ts) wires the watch.
  */
 import type { Clock } from '../../domain/index.ts';
 
-export interface SessionCacheOptions {
-  /** Most sessions kept; the oldest cached is dropped first. */
+export interface WatchedCacheOptions {
+  /** Most records kept; the oldest cached is dropped first. */
   max: number;
-  /** A cached session is read again from KV after this long. */
+  /** A cached record is read again from KV after this long. */
   maxAgeMs: number;
 }
 
-export const defaultSessionCache: SessionCacheOptions = { max: 20_000, maxAgeMs: 5_000 };
+export const defaultWatchedCache: WatchedCacheOptions = { max: 20_000, maxAgeMs: 5_000 };
 
-export class SessionCache<S> {
+export class WatchedCache<S> {
   private readonly entries = new Map<string, { value: S; atMs: number }>();
   private changes = 0;
   private live = false;
 
   constructor(
     private readonly clock: Clock,
-    private readonly o: SessionCacheOptions = defaultSessionCache,
+    private readonly o: WatchedCacheOptions = defaultWatchedCache,
   ) {}
 
   /** The watch is running: caching may start. */
@@ -43,7 +43,7 @@ export class SessionCache<S> {
     this.changes++;
   }
 
-  /** A key changed somewhere (watch event or local logout). */
+  /** A key changed somewhere (watch event or a local write). */
   changed(key: string): void {
     this.changes++;
     this.entries.delete(key);
