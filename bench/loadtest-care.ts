@@ -101,13 +101,21 @@ export async function run(): Promise<Record<string, unknown>> {
       }),
     };
     ac.abort();
-    await sim;
+    const simulated = await sim;
     const base = result.baseline.reqPerSec || 1;
     return {
       scenario: 'care',
       durationSec,
       connections,
       cdrRatePerSec: cdrRate,
+      // what the simulator really sent while the scenarios ran (it shares this process)
+      simulator: simulated
+        ? {
+            published: simulated.published,
+            elapsedMs: Math.round(simulated.elapsedMs),
+            cdrPerSec: Math.round(simulated.published / Math.max(0.001, simulated.elapsedMs / 1000)),
+          }
+        : null,
       ...result,
       ratioToBaseline: {
         customerLookup: +(result.customerLookup.reqPerSec / base).toFixed(3),
