@@ -38,6 +38,8 @@ export class PartitionLease {
   private revision = 0;
   private confirmedAtMs = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Bumped whenever keeping stops: a renewal still in flight from an older round is ignored. */
+  private round = 0;
   private readonly ttlMs: number;
   private readonly renewEveryMs: number;
   private readonly safetyMs: number;
@@ -60,7 +62,10 @@ export class PartitionLease {
     try {
       this.revision = await this.kv.create(this.key, JSON.stringify({ holder: this.holder, atMs: sentAt }));
     } catch {
-      return false;
+      // Our own lease can still be there (a release whose delete timed out): take it back.
+      const mine = await this.stillMine().catch(() => false as const);
+      if (mine === false) return false;
+      this.revision = mine;
     }
     this.confirmedAtMs = sentAt;
     return true;
@@ -82,20 +87,28 @@ export class PartitionLease {
       this.stopKeeping();
       onLost();
     };
+    // A renewal that answers after keeping stopped (release, loss, a new round) changes nothing.
+    // Before this check a late answer wrote its revision back and re-armed the timer: a released
+    // lease kept being renewed, and this process stood by forever behind its own lease.
+    const round = this.round;
+    const current = () => round === this.round;
     const tick = async () => {
-      if (this.revision === 0) return;
+      if (this.revision === 0 || !current()) return;
       const sentAt = this.now();
       try {
-        this.revision = await this.kv.update(
+        const revision = await this.kv.update(
           this.key,
           JSON.stringify({ holder: this.holder, atMs: sentAt }),
           this.revision,
         );
+        if (!current()) return;
+        this.revision = revision;
         this.confirmedAtMs = sentAt;
       } catch {
         // A wrong revision means someone else wrote the key, unless it is still ours (an earlier
         // renewal that timed out here but landed there): look before giving up.
         const mine = await this.stillMine().catch(() => null);
+        if (!current()) return;
         if (mine === false) return lost();
         if (mine !== null) {
           this.revision = mine;
@@ -117,6 +130,7 @@ export class PartitionLease {
   }
 
   private stopKeeping(): void {
+    this.round++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
