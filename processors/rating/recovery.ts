@@ -37,6 +37,8 @@ export async function readRange(
       got++;
       read++;
       last = m;
+      // At the end of the range: stop now instead of waiting out the fetch's expiry (1 s).
+      if (m.info.pending === 0 || m.seq >= toSeq) break;
     }
     if (past || got === 0 || (last && (last.info.pending === 0 || last.seq >= toSeq))) break;
   }
