@@ -15,10 +15,12 @@ import { INPUT_SEQ_HEADER, type RatingOutput } from './contracts.ts';
 import { readRange, scanOutputs } from './recovery.ts';
 import {
   loadStates,
+  newFence,
   openChargingStores,
   readCheckpoint,
   saveCheckpoint,
   type ChargingStores,
+  type StateFence,
 } from './store.ts';
 import { ProvisioningCache } from './provisioning.ts';
 import { leaseKey, openLeases, PartitionLease } from './lease.ts';
@@ -154,6 +156,8 @@ async function runPartition(
 
 interface Session {
   worker: PartitionWorker;
+  /** Revisions of this partition's state and checkpoint as this process last saw them. */
+  fence: StateFence;
   publisher: PipelinedPublisher;
   ratedSeq: number;
   lastCheckpointMs: number;
@@ -170,8 +174,10 @@ async function recoverPartition(
   const t0 = Date.now();
   const catalog = deps.catalogWatch?.current() ?? deps.catalog;
   const worker = new PartitionWorker(catalog, p, lines.lookup, deps.clock.nowMs);
-  const ckpt = await readCheckpoint(stores.checkpoints, p);
-  for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log)) worker.states.set(msisdn, entry);
+  const fence = newFence();
+  const ckpt = await readCheckpoint(stores.checkpoints, p, fence);
+  for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log, fence))
+    worker.states.set(msisdn, entry);
   worker.appliedThrough = ckpt?.inputSeq ?? 0;
   const outputs = await scanOutputs(deps.nats.js, p, ckpt?.ratedSeq ?? 0);
   const prescanFrom = Math.max(1, worker.appliedThrough - (deps.dedupPrescanSeqs ?? 20_000) + 1);
@@ -188,6 +194,7 @@ async function recoverPartition(
     );
   const session: Session = {
     worker,
+    fence,
     publisher: new PipelinedPublisher(deps.nats.js, 64),
     ratedSeq: outputs.lastRatedSeq,
     lastCheckpointMs: Date.now(),
@@ -208,7 +215,7 @@ async function recoverPartition(
   });
   await session.publisher.flush();
   assertHeld(lease, p);
-  await saveCheckpoint(stores, worker, session.ratedSeq, deps.clock.nowMs());
+  await saveCheckpoint(stores, worker, session.ratedSeq, deps.clock.nowMs(), fence);
   deps.log.info(
     {
       partition: p,
@@ -274,7 +281,7 @@ async function consumePartition(
       throw err;
     }
     assertHeld(lease, s.worker.partition);
-    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs());
+    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs(), s.fence);
     s.lastCheckpointMs = Date.now();
   };
   // When traffic stops, changed balances are still saved within one interval.
@@ -324,5 +331,5 @@ async function consumePartition(
   if (!local.signal.aborted) return;
   // Clean stop: save what we have so the next start replays little.
   if (lease.held())
-    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs()).catch(() => undefined);
+    await saveCheckpoint(stores, s.worker, s.ratedSeq, deps.clock.nowMs(), s.fence).catch(() => undefined);
 }

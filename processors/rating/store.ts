@@ -28,6 +28,40 @@ export interface Checkpoint {
   atMs: number;
 }
 
+/**
+ * The revisions a partition's writer last read or wrote, per state chunk key and for its
+ * checkpoint. Every write is a compare-and-set against them, so a process that lost the
+ * partition cannot overwrite what the new holder wrote: its late write (a paused node, a slow
+ * link) fails instead of rolling a balance back. The lease says who may write; the fence makes
+ * a write that arrives too late harmless.
+ */
+export interface StateFence {
+  chunks: Map<string, number>;
+  checkpoint: number;
+}
+
+export const newFence = (): StateFence => ({ chunks: new Map(), checkpoint: 0 });
+
+/** Another process wrote this partition's state since this one read it: stop and recover. */
+export class StateFencedError extends Error {
+  readonly code = 'RATING_STATE_FENCED';
+}
+
+const isCasError = (err: unknown) => /wrong last sequence|key exists/i.test(String((err as Error)?.message));
+
+/** Writes `key` only if it is still at `revision` (0: only if it does not exist); returns the new one. */
+async function fencedPut(kv: KV, key: string, data: Uint8Array, revision: number): Promise<number> {
+  try {
+    return revision > 0 ? await kv.update(key, data, revision) : await kv.create(key, data);
+  } catch (err) {
+    if (isCasError(err))
+      throw new StateFencedError(`${key} was written by another process since revision ${revision}`, {
+        cause: err,
+      });
+    throw err;
+  }
+}
+
 export interface ChargingStores {
   balances: KV;
   checkpoints: KV;
@@ -78,8 +112,13 @@ export async function provisionLines(kv: KV, lines: Provisioning[]): Promise<num
   return created;
 }
 
-export async function readCheckpoint(kv: KV, partition: number): Promise<Checkpoint | null> {
+export async function readCheckpoint(
+  kv: KV,
+  partition: number,
+  fence?: StateFence,
+): Promise<Checkpoint | null> {
   const e = await kv.get(checkpointKey(partition));
+  if (fence) fence.checkpoint = e?.revision ?? 0;
   if (!e || e.operation !== 'PUT') return null;
   const c = e.json<Checkpoint>();
   return Number.isInteger(c?.inputSeq) && Number.isInteger(c?.ratedSeq) ? c : null;
@@ -94,6 +133,8 @@ export async function readBucket(
   js: JetStreamClient,
   bucket: string,
   filter: string,
+  /** Filled with each key's revision (deleted keys too), for fenced writes. */
+  revisions?: Map<string, number>,
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   const prefix = `$KV.${bucket}.`;
@@ -111,8 +152,10 @@ export async function readBucket(
         pending = m.info.pending;
         const op = m.headers?.get('KV-Operation');
         const key = m.subject.slice(prefix.length);
+        revisions?.set(key, m.seq);
         if (op === 'DEL' || op === 'PURGE') out.delete(key);
         else out.set(key, m.data);
+        if (pending === 0) break; // the last key: do not wait out the fetch's expiry
       }
       if (got === 0 || pending === 0) break;
     }
@@ -127,9 +170,10 @@ export async function loadStates(
   js: JetStreamClient,
   partition: number,
   log: Logger,
+  fence?: StateFence,
 ): Promise<Map<string, SubscriberEntry>> {
   const out = new Map<string, SubscriberEntry>();
-  for (const [k, value] of await readBucket(js, 'balances', `p${partition}.>`)) {
+  for (const [k, value] of await readBucket(js, 'balances', `p${partition}.>`, fence?.chunks)) {
     const bad = readSavedValue(value, out);
     if (bad > 0) log.warn({ key: k, unreadable: bad }, 'unreadable balance state skipped');
   }
@@ -146,6 +190,7 @@ export async function saveCheckpoint(
   worker: PartitionWorker,
   ratedSeq: number,
   nowMs: number,
+  fence?: StateFence,
 ): Promise<number> {
   const dirty = worker.dirty.size;
   const through = worker.appliedThrough;
@@ -156,19 +201,20 @@ export async function saveCheckpoint(
   const chunks = [...chunksToSave(worker.states, worker.dirty)];
   for (let i = 0; i < chunks.length; i += 64) {
     await Promise.all(
-      chunks
-        .slice(i, i + 64)
-        .map(([chunk, entries]) =>
-          stores.balances.put(
-            chunkKey(worker.partition, chunk),
-            enc.encode(JSON.stringify({ v: 2, entries } satisfies StateChunk)),
-          ),
-        ),
+      chunks.slice(i, i + 64).map(async ([chunk, entries]) => {
+        const key = chunkKey(worker.partition, chunk);
+        const data = enc.encode(JSON.stringify({ v: 2, entries } satisfies StateChunk));
+        if (!fence) return void (await stores.balances.put(key, data));
+        fence.chunks.set(key, await fencedPut(stores.balances, key, data, fence.chunks.get(key) ?? 0));
+      }),
     );
   }
   worker.dirty.clear();
   const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs };
-  await stores.checkpoints.put(checkpointKey(worker.partition), enc.encode(JSON.stringify(c)));
+  const key = checkpointKey(worker.partition);
+  const data = enc.encode(JSON.stringify(c));
+  if (!fence) await stores.checkpoints.put(key, data);
+  else fence.checkpoint = await fencedPut(stores.checkpoints, key, data, fence.checkpoint);
   return dirty;
 }
 
