@@ -161,6 +161,21 @@ interface Session {
   publisher: PipelinedPublisher;
   ratedSeq: number;
   lastCheckpointMs: number;
+  /** Outputs of ours the stream dropped as duplicates: another process answered those inputs. */
+  foreignOutputs: number;
+}
+
+/**
+ * Throws when the stream already held outputs for inputs this process just rated: a process
+ * that lost the partition published them late (a paused node held them back) after this one
+ * had scanned the outputs. Its state may differ from what the ledger now says, so it must not
+ * be saved: the partition recovers from what was published.
+ */
+function assertOwnOutputs(s: Session): void {
+  if (s.foreignOutputs > 0)
+    throw new Error(
+      `RATING_OUTPUT_EXISTS: ${s.foreignOutputs} output(s) of partition ${s.worker.partition} were already published by another process; recovering`,
+    );
 }
 
 /** Rebuilds a partition's state: checkpoint + outputs already published + every later input, in order. */
@@ -198,6 +213,7 @@ async function recoverPartition(
     publisher: new PipelinedPublisher(deps.nats.js, 64),
     ratedSeq: outputs.lastRatedSeq,
     lastCheckpointMs: Date.now(),
+    foreignOutputs: 0,
   };
   let replayed = 0;
   let processed = 0;
@@ -214,6 +230,7 @@ async function recoverPartition(
     }
   });
   await session.publisher.flush();
+  assertOwnOutputs(session);
   assertHeld(lease, p);
   await saveCheckpoint(stores, worker, session.ratedSeq, deps.clock.nowMs(), fence);
   deps.log.info(
@@ -239,7 +256,8 @@ async function emit(deps: RatingDeps, s: Session, a: Applied): Promise<void> {
     msgId: o.batchId,
     headers: { [INPUT_SEQ_HEADER]: String(o.inputSeq) },
     onAck: (ack) => {
-      if (ack.seq > s.ratedSeq) s.ratedSeq = ack.seq;
+      if (ack.duplicate) s.foreignOutputs++;
+      else if (ack.seq > s.ratedSeq) s.ratedSeq = ack.seq;
     },
   });
   for (const d of a.deadLetters) {
@@ -275,6 +293,7 @@ async function consumePartition(
     if (failure) throw failure;
     try {
       await s.publisher.flush();
+      assertOwnOutputs(s);
     } catch (err) {
       failure = err;
       local.abort();
@@ -314,6 +333,7 @@ async function consumePartition(
               await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
             }
             await s.publisher.flush();
+            assertOwnOutputs(s);
             if (Date.now() - s.lastCheckpointMs >= ms) await checkpoint();
           } catch (err) {
             // In-memory state may now hold effects whose outputs were not published: stop and rebuild.

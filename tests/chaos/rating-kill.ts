@@ -32,6 +32,8 @@ export interface RatingKillOptions {
   lines: number;
   partitions: number;
   killEveryMs: number;
+  /** Most kills; killing goes on while the rating has a backlog [cdrs / 5000, at least 2]. */
+  maxKills?: number;
 }
 
 export interface RatingKillFigures {
@@ -40,6 +42,8 @@ export interface RatingKillFigures {
   uniqueCdrs: number;
   duplicatesSent: number;
   kills: number;
+  /** Inputs (messages) the final, unkilled process still had to rate: the rest were rated under kills. */
+  backlogAtDrain: number;
   lost: number;
   chargedTwice: number;
   sumDebitsFen: number;
@@ -128,8 +132,19 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
       }
       await pub.flush();
     })().finally(() => (feedDone = true));
+    // Kill while the rating still has work, not only while the feed runs (it is fast): the CDRs
+    // are rated by processes that die every ~killEveryMs, and the final process drains the rest.
+    const backlog = async () => {
+      let n = 0;
+      for (const c of ratingConsumers(o.partitions)) {
+        const i = await env.nats.jsm.consumers.info(c.stream, c.durable);
+        n += i.num_pending + i.num_ack_pending;
+      }
+      return n;
+    };
+    const maxKills = o.maxKills ?? Math.max(2, Math.ceil(o.cdrs / 5000));
     let kills = 0;
-    while (!feedDone || kills < 2) {
+    while (kills < 2 || (kills < maxKills && (!feedDone || (await backlog()) > 0))) {
       const { child, exited } = spawnRating(env.server.url, o.partitions, false);
       await new Promise((r) => setTimeout(r, o.killEveryMs * (0.5 + Math.random())));
       child.kill('SIGKILL');
@@ -137,6 +152,7 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
       kills++;
     }
     await feeding;
+    const backlogAtDrain = await backlog();
     const final = spawnRating(env.server.url, o.partitions, true);
     if ((await final.exited) !== 0) throw new Error('the draining rating process failed');
 
@@ -191,6 +207,7 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
       uniqueCdrs: inputIds.size,
       duplicatesSent,
       kills,
+      backlogAtDrain,
       lost,
       chargedTwice,
       sumDebitsFen,
