@@ -120,6 +120,8 @@ const program = new Command('chaos')
           lines: q ? 500 : 2000,
           partitions: 4,
           killEveryMs: o.killEveryMs ?? 2000,
+          // streamed over ~50 s (quick: 10 s), so the processes die while they rate
+          feedRatePerSec: 4000 * (q ? 0.5 : 1),
         }),
       );
     if (only.has('reference')) {

@@ -34,6 +34,8 @@ export interface RatingKillOptions {
   killEveryMs: number;
   /** Most kills; killing goes on while the rating has a backlog [cdrs / 5000, at least 2]. */
   maxKills?: number;
+  /** CDRs per second the feed streams at [as fast as it can]. */
+  feedRatePerSec?: number;
 }
 
 export interface RatingKillFigures {
@@ -64,10 +66,18 @@ function spawnRating(natsUrl: string, partitions: number, drain: boolean) {
       PARTITIONS: String(partitions),
       ...(drain ? { DRAIN: '1' } : {}),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited };
+  // resolves when the process has recovered a partition and rates (or has exited)
+  const rating = new Promise<void>((r) => {
+    child.stdout?.on('data', (b: Buffer) => {
+      if (b.toString().includes('recovered')) r();
+    });
+    void exited.then(() => r());
+  });
+  child.stdout?.resume();
+  return { child, exited, rating };
 }
 
 export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFigures> {
@@ -109,8 +119,12 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
     const pub = new PipelinedPublisher(env.nats.js, 64);
     let duplicatesSent = 0;
     let feedDone = false;
+    const feedStart = Date.now();
+    const feedMs = o.feedRatePerSec ? (o.cdrs / o.feedRatePerSec) * 1000 : 0;
     const feeding = (async () => {
       for (const [i, b] of batches.entries()) {
+        const due = feedStart + (feedMs * i) / batches.length;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
         await pub.publish(b);
         if (i % 50 === 7) {
           await pub.publish(b);
@@ -145,7 +159,9 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
     const maxKills = o.maxKills ?? Math.max(2, Math.ceil(o.cdrs / 5000));
     let kills = 0;
     while (kills < 2 || (kills < maxKills && (!feedDone || (await backlog()) > 0))) {
-      const { child, exited } = spawnRating(env.server.url, o.partitions, false);
+      const { child, exited, rating } = spawnRating(env.server.url, o.partitions, false);
+      // the kill clock starts once the process rates: a kill during start-up tests nothing
+      await Promise.race([rating, new Promise((r) => setTimeout(r, 30_000))]);
       await new Promise((r) => setTimeout(r, o.killEveryMs * (0.5 + Math.random())));
       child.kill('SIGKILL');
       await exited;
