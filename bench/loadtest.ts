@@ -136,7 +136,15 @@ async function pipelineScenarios(durationSec: number, connections: number, cdrRa
     }
     const ratedUnique = await scalar(env.ch, `SELECT uniqExact(cdr_id) FROM ${env.ch.db}.cdr_rated FINAL`);
     const ratedRows = await scalar(env.ch, `SELECT count() FROM ${env.ch.db}.cdr_rated FINAL`);
-    const rec = await reconcile(env.ch, await allStates(env.nats.js), Date.now());
+    // Balances are saved at each checkpoint (every 5 s, and when idle): give the last one time to
+    // land before comparing them with the ledger; past 20 s a balance behind its ledger is a fault.
+    const savedStart = Date.now();
+    let rec = await reconcile(env.ch, await allStates(env.nats.js), Date.now());
+    while (rec.stateBehindLedger.length > 0 && Date.now() - savedStart < 20_000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      rec = await reconcile(env.ch, await allStates(env.nats.js), Date.now());
+    }
+    const balancesSavedAfterMs = Date.now() - savedStart;
     const b = result.baseline.reqPerSec || 1;
     const ratio = (x: { reqPerSec: number }) => +(x.reqPerSec / b).toFixed(3);
     const books = {
@@ -148,6 +156,7 @@ async function pipelineScenarios(durationSec: number, connections: number, cdrRa
       sumChargesFen: rec.sumChargesFen,
       ledgerDrift: rec.ledgerDrift.length,
       balancesNotEqualLedger: rec.stateBehindLedger.length,
+      balancesSavedAfterMs,
       subscribersChecked: rec.subscribersChecked,
     };
     const ok =

@@ -155,7 +155,6 @@ export async function readBucket(
         revisions?.set(key, m.seq);
         if (op === 'DEL' || op === 'PURGE') out.delete(key);
         else out.set(key, m.data);
-        if (pending === 0) break; // the last key: do not wait out the fetch's expiry
       }
       if (got === 0 || pending === 0) break;
     }
