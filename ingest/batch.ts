@@ -16,8 +16,8 @@ export interface RejectedItem {
 }
 
 export interface IngestResult {
-  /** One publish per partition that received CDRs. */
-  publishes: PublishItem[];
+  /** One publish per partition that received CDRs (encoded when first read). */
+  readonly publishes: PublishItem[];
   /** The accepted CDRs by partition (what `publishes` carries), for callers that re-batch. */
   groups: Map<number, Cdr[]>;
   rejected: RejectedItem[];
@@ -85,12 +85,22 @@ export function ingestCdrBatch(
       });
     }
   });
-  const publishes: PublishItem[] = [];
-  for (const [p, cdrs] of [...groups].sort((a, b) => a[0] - b[0])) {
-    const id = `in-${batchId}-p${p}`.slice(0, 128);
-    publishes.push({ subject: subjects.cdr(p), data: encodeBatch(id, cdrs), msgId: id });
-  }
-  return { publishes, groups, rejected, accepted };
+  // Encoded on first use: the NATS adapter re-batches `groups` and never reads `publishes`.
+  let publishes: PublishItem[] | undefined;
+  return {
+    get publishes() {
+      publishes ??= [...groups]
+        .sort((a, b) => a[0] - b[0])
+        .map(([p, cdrs]) => {
+          const id = `in-${batchId}-p${p}`.slice(0, 128);
+          return { subject: subjects.cdr(p), data: encodeBatch(id, cdrs), msgId: id };
+        });
+      return publishes;
+    },
+    groups,
+    rejected,
+    accepted,
+  };
 }
 
 /**

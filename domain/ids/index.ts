@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Injected id source: production uses random ids, tests and replays a deterministic one. */
 export interface IdGenerator {
@@ -16,7 +16,8 @@ export function sequentialIds(start = 1): IdGenerator {
 
 /** A stable idempotency id from the parts that identify a thing: same parts → same id. */
 export function stableId(prefix: string, ...parts: (string | number)[]): string {
-  const h = createHash('sha256').update(parts.join('\u001f')).digest('base64url').slice(0, 22);
+  // One-shot hash (same digest as createHash, half the cost on the ingest hot path).
+  const h = hash('sha256', parts.join('\u001f'), 'base64url').slice(0, 22);
   return `${prefix}-${h}`;
 }
 
