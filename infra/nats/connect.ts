@@ -15,6 +15,9 @@ export async function connectNats(url: string, name: string): Promise<Nats> {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     pingInterval: 10_000,
+    // Every request and publish would otherwise capture a stack trace up front, in case it
+    // times out: ~4 % of the pipeline's CPU. Timeouts still say what timed out.
+    noAsyncTraces: true,
   });
   const js = jetstream(nc, { timeout: 10_000 });
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
