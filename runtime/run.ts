@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { randomIds, systemClock } from '../domain/index.ts';
 import type { Config } from '../infra/config/index.ts';
 import type { Logger } from '../infra/log/index.ts';
-import { createMetrics } from '../infra/metrics/index.ts';
+import { createMetrics, type Metrics } from '../infra/metrics/index.ts';
 import { applyTopology, connectNats, startNatsServer, type NatsServerHandle } from '../infra/nats/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { INGEST_CONSUMER, runInboxWatcher, runNatsIngest } from '../ingest/index.ts';
@@ -26,9 +26,21 @@ import { runCdrSimulator } from '../simulators/index.ts';
 import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
 import { lockDataDir } from './lock.ts';
 import { needsClickHouse, type Role } from './roles.ts';
+import { startRoleThread } from './threads.ts';
+
+export interface SystemHooks {
+  /** This system runs inside a role thread (no process metrics of its own). */
+  thread?: boolean;
+  /** Called each time a rating partition has recovered and takes new deliveries. */
+  onRatingRecovered?: (partition: number) => void;
+}
+
+/** Roles that move to worker threads when ROLE_THREADS=1 and the process also runs others. */
+const THREADED: Role[][] = [['ingest'], ['processor']];
 
 export interface RunningSystem {
   url?: string;
+  metrics: Metrics;
   natsUrl: string;
   clickhouseMode?: ClickHouse['mode'];
   demoUsers: DemoUser[];
@@ -40,7 +52,12 @@ export interface RunningSystem {
  * NATS_URL is set, ClickHouse embedded unless CLICKHOUSE_URL is set), applies the topology and
  * migrations, and runs the roles until stop(). Every role is the same code in one process or many.
  */
-export async function runSystem(config: Config, roles: Role[], log: Logger): Promise<RunningSystem> {
+export async function runSystem(
+  config: Config,
+  roles: Role[],
+  log: Logger,
+  hooks: SystemHooks = {},
+): Promise<RunningSystem> {
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -96,7 +113,23 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       if (applied.length) log.info({ applied }, 'ClickHouse migrations applied');
     }
 
-    const metrics = createMetrics();
+    const metrics = createMetrics({ processMetrics: !hooks.thread });
+    // With other roles beside them, ingest and rating run in threads of their own, so the API
+    // and the sink keep their event loop and the pipeline uses the second core.
+    const threaded = THREADED.filter((group) => group.every((r) => roles.includes(r)));
+    if (config.ROLE_THREADS === 1 && threaded.length && roles.length > threaded.flat().length) {
+      const threadConfig = { ...config, NATS_URL: natsUrl };
+      for (const group of threaded) {
+        const t = startRoleThread(group, threadConfig, log, {
+          ...(hooks.onRatingRecovered ? { onRecovered: hooks.onRatingRecovered } : {}),
+          onMetrics: (snap) => metrics.setThreadSnapshot(group.join('+'), snap),
+        });
+        cleanups.push(() => t.stop());
+        await t.ready;
+        log.info({ roles: group }, 'roles running in a worker thread');
+      }
+      roles = roles.filter((r) => !threaded.flat().includes(r));
+    }
     const ac = new AbortController();
     // Every consumer of every role listens to this one signal.
     setMaxListeners(0, ac.signal);
@@ -131,7 +164,14 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
       track(
         'processor',
         runRating(
-          { ...base, partitions: config.CDR_PARTITIONS, catalog, catalogWatch, leaseNats },
+          {
+            ...base,
+            partitions: config.CDR_PARTITIONS,
+            catalog,
+            catalogWatch,
+            leaseNats,
+            ...(hooks.onRatingRecovered ? { onRecovered: hooks.onRatingRecovered } : {}),
+          },
           ac.signal,
         ),
       );
@@ -205,7 +245,7 @@ export async function runSystem(config: Config, roles: Role[], log: Logger): Pro
         ),
       );
     }
-    return { url, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
+    return { url, metrics, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -77,7 +77,8 @@ export function opsRoutes(
     },
     async (_request, reply) => {
       await refreshLag(deps.nats, deps.metrics);
-      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+      const { contentType, text } = await deps.metrics.exposition();
+      return reply.type(contentType).send(text);
     },
   );
 

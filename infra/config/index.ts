@@ -89,6 +89,12 @@ export const ConfigSchema = Type.Object(
     }),
     SINK_BATCH_ROWS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
     SINK_FLUSH_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
+    ROLE_THREADS: Type.Integer({
+      enum: [0, 1],
+      default: 1,
+      description:
+        '1 = run ingest and rating in worker threads when the process also runs other roles (uses a second core); 0 = all in the main thread',
+    }),
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,38 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
+
+/** A registry's metrics as JSON (what a role thread sends its parent). */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 /** One registry per process: every role registers here, `/metrics` exposes it. */
-export function createMetrics() {
+export function createMetrics(o: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'streambss_node_' });
+  // Process metrics (CPU, memory, event loop) come from the main thread only: a role thread's
+  // would count the same process twice when its counters are summed into the parent's.
+  if (o.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'streambss_node_' });
+  /** Latest snapshots of roles running in worker threads of this process, by thread. */
+  const threads = new Map<string, MetricsSnapshot>();
   return {
     registry,
+    /** Records the latest metrics of a role thread; `exposition` adds them to this process's. */
+    setThreadSnapshot(thread: string, snapshot: MetricsSnapshot): void {
+      threads.set(thread, snapshot);
+    },
+    /** The Prometheus text of this process, its role threads' counters summed in. */
+    async exposition(): Promise<{ contentType: string; text: string }> {
+      if (threads.size === 0) return { contentType: registry.contentType, text: await registry.metrics() };
+      const all = [await registry.getMetricsAsJSON(), ...threads.values()];
+      const merged = AggregatorRegistry.aggregate(all as never);
+      return { contentType: registry.contentType, text: await merged.metrics() };
+    },
     eventsIn: new Counter({
       name: 'streambss_events_in_total',
       help: 'Events accepted at the ingest edge',
