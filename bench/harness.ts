@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, startNatsServer, type Nats, type NatsServerHandle } from '../infra/nats/index.ts';
@@ -11,6 +12,8 @@ export interface BenchEnv {
   /** A second connection, for partition leases (as `npm start` does). */
   leaseNats: Nats;
   ch: ClickHouse;
+  /** Temp folder of this run (removed by close). */
+  dir: string;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     nats,
     leaseNats,
     ch,
+    dir,
     close: async () => {
       await leaseNats.nc.close().catch(() => undefined);
       await nats.nc.close().catch(() => undefined);
@@ -65,4 +69,61 @@ export async function pollUntil(
     if (t > timeoutMs) return { samples, reached: false, ms: t };
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** CPU seconds from a /proc stat file (utime + stime, in clock ticks of 1/100 s); 0 elsewhere. */
+function statCpuSec(path: string): number {
+  try {
+    const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+const procCpuSec = (pid: number) => statCpuSec(`/proc/${pid}/stat`);
+
+/** CPU seconds of this process's threads, summed by thread name (Linux only). */
+function threadCpuSec(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      const name = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim();
+      out.set(name, (out.get(name) ?? 0) + statCpuSec(`/proc/self/task/${t}/stat`));
+    }
+  } catch {
+    /* not Linux */
+  }
+  return out;
+}
+
+/**
+ * Where the CPU went over a measured window: this process's main thread (event loop
+ * utilisation), this process in all (main thread, GC, ClickHouse's threads) and nats-server,
+ * in cores (CPU seconds per second of wall time). Two cores here: 2.0 is the whole machine.
+ */
+export function cpuMeter(natsPid: number) {
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  const nats = procCpuSec(natsPid);
+  const threads = threadCpuSec();
+  const t0 = performance.now();
+  return {
+    stop() {
+      const sec = (performance.now() - t0) / 1000;
+      const used = process.cpuUsage(cpu);
+      const cores = (x: number) => Number((x / sec).toFixed(2));
+      return {
+        mainThreadBusy: Number(performance.eventLoopUtilization(elu).utilization.toFixed(2)),
+        processCores: cores((used.user + used.system) / 1e6),
+        natsServerCores: cores(procCpuSec(natsPid) - nats),
+        // Threads that come and go within the window are missed; names are the kernel's (15 chars).
+        threadCores: Object.fromEntries(
+          [...threadCpuSec()]
+            .map(([name, sec]) => [name, cores(sec - (threads.get(name) ?? 0))] as const)
+            .filter(([, c]) => c >= 0.01)
+            .sort((a, b) => b[1] - a[1]),
+        ),
+      };
+    },
+  };
 }

@@ -25,6 +25,11 @@ const program = new Command('bench')
   .option('--partitions <n>', 'subscriber partitions', int('--partitions'), 4)
   .option('--subscribers <n>', 'simulated lines', int('--subscribers'), 20_000)
   .option('--batch-size <n>', 'CDRs per message', int('--batch-size'), 100)
+  .addOption(
+    new Option('--threads <0|1>', 'ingest and rating in worker threads, as npm start runs them')
+      .choices(['0', '1'])
+      .default('1'),
+  )
   .action(
     async (o: {
       scenario: string;
@@ -32,10 +37,11 @@ const program = new Command('bench')
       partitions: number;
       subscribers: number;
       batchSize: number;
+      threads: string;
     }) => {
       let result: Record<string, unknown>;
       if (o.scenario === 'pipeline') {
-        result = await pipeline.run(o);
+        result = await pipeline.run({ ...o, threads: o.threads === '1' });
         const c = (
           result.pipeline as {
             correctness: {

@@ -11,16 +11,20 @@ import {
 import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
 import { ratingConsumers, runRating } from '../processors/rating/index.ts';
 import { runSinks, sinks } from '../processors/sink/index.ts';
+import { loadConfig, type Config } from '../infra/config/index.ts';
 import { loadCatalogFile } from '../runtime/catalog.ts';
+import { startRoleThread } from '../runtime/threads.ts';
 import { planIdsOf, provisionSimulatedLines } from '../runtime/demo.ts';
 import { CdrGenerator, population } from '../simulators/index.ts';
-import { percentile, pollUntil, scalar, startBenchEnv, type BenchEnv } from './harness.ts';
+import { cpuMeter, percentile, pollUntil, scalar, startBenchEnv, type BenchEnv } from './harness.ts';
 
 export interface PipelineOptions {
   cdrs: number;
   partitions: number;
   subscribers: number;
   batchSize: number;
+  /** Run ingest and rating in worker threads (as `npm start` does). */
+  threads: boolean;
 }
 
 const SEED = 1;
@@ -154,16 +158,23 @@ async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions
     },
   });
   const sentAt: number[] = [];
+  const cpu = cpuMeter(env.server.pid);
   const publishing = publishAll(
     env,
     batches.map((data, i) => ({ subject: `base.${i % o.partitions}`, data, msgId: `base-${i}` })),
     sentAt,
   );
   const poll = await pollUntil(async () => rows, o.cdrs, 600_000);
+  const cpuUsed = cpu.stop();
   await publishing;
   ac.abort();
   await consuming;
-  return { cdrs: rows, seconds: poll.ms / 1000, cdrPerSec: Math.round(rows / (poll.ms / 1000)) };
+  return {
+    cdrs: rows,
+    seconds: poll.ms / 1000,
+    cdrPerSec: Math.round(rows / (poll.ms / 1000)),
+    cpu: cpuUsed,
+  };
 }
 
 async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, startMs: number) {
@@ -184,24 +195,42 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
   const ac = new AbortController();
   const recovered = new Set<number>();
   const tRecover = performance.now();
+  const onRecovered = (p: number) => recovered.add(p);
+  // As `npm start` runs them: ingest and rating in worker threads, the sink in the main thread
+  // (it owns the ClickHouse session); `--threads 0` runs all three on the main thread.
+  const threads = o.threads
+    ? (['ingest', 'processor'] as const).map((role) =>
+        startRoleThread(
+          [role],
+          loadConfig({
+            NATS_URL: env.server.url,
+            CDR_PARTITIONS: String(o.partitions),
+            LOG_LEVEL: process.env.BENCH_LOG ?? 'warn',
+            DATA_DIR: env.dir,
+          }) as Config & { NATS_URL: string },
+          deps.log,
+          { onRecovered },
+        ),
+      )
+    : [];
+  await Promise.all(threads.map((t) => t.ready));
   const roles = Promise.all([
-    runNatsIngest({ ...deps, partitions: o.partitions }, ac.signal),
-    runRating(
-      {
-        ...deps,
-        partitions: o.partitions,
-        catalog,
-        leaseNats: env.leaseNats,
-        onRecovered: (p) => recovered.add(p),
-      },
-      ac.signal,
-    ),
+    ...(o.threads
+      ? []
+      : [
+          runNatsIngest({ ...deps, partitions: o.partitions }, ac.signal),
+          runRating(
+            { ...deps, partitions: o.partitions, catalog, leaseNats: env.leaseNats, onRecovered },
+            ac.signal,
+          ),
+        ]),
     runSinks({ ...deps, ch: env.ch, batchMessages: 200, flushMs: 200 }, ac.signal),
   ]);
   // Partitions recover (empty) before the clock starts.
   await pollUntil(async () => recovered.size, o.partitions, 60_000, 50);
   const recoveryMs = Math.round(performance.now() - tRecover);
   const sentAt: number[] = [];
+  const cpu = cpuMeter(env.server.pid);
   const t0 = performance.now();
   const publishing = publishAll(
     env,
@@ -219,6 +248,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     900_000,
     100,
   );
+  const cpuUsed = cpu.stop();
   const publishedMs = await publishing.then(() => Math.round(performance.now() - t0));
   const stagesDrainedMs = await stageWatch.stop();
   const q = (sql: string) => scalar(env.ch, sql);
@@ -233,7 +263,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     deadLettered: (await env.nats.jsm.streams.info('DLQ')).state.messages,
   };
   ac.abort();
-  await roles;
+  await Promise.all([roles, ...threads.map((t) => t.stop())]);
   return {
     cdrs: correctness.rated,
     seconds: poll.ms / 1000,
@@ -242,6 +272,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     freshnessMs: freshness(sentAt, t0, poll.samples, o.batchSize),
     publishedMs,
     recoveryMs,
+    cpu: cpuUsed,
     stagesDrainedMs,
     correctness: {
       ...correctness,
