@@ -55,18 +55,31 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     void messages.close();
     ended = true;
     notify();
+    freed();
   };
   o.signal.addEventListener('abort', onAbort, { once: true });
   // Sequences queued or being handled here. When the ack wait lapses while a message is still
   // queued, the server delivers it again to this same process: keep one copy, or two batches
   // could apply it twice.
   const held = new Set<number>();
+  // Backpressure: the pump stops reading once `limit` messages wait, so consume() stops pulling.
+  // Without it the queue grew to the consumer's max ack pending (hundreds of MB of large
+  // batches under a backlog), and replies to this connection's own publishes and KV writes
+  // queued behind those deliveries until they timed out.
+  const limit = o.prefetch ?? o.maxBatch * 2;
+  let space: (() => void) | null = null;
+  const freed = () => {
+    const s = space;
+    space = null;
+    s?.();
+  };
   const pump = (async () => {
     for await (const m of messages) {
       if (held.has(m.seq)) continue;
       held.add(m.seq);
       queue.push(m);
       notify();
+      while (queue.length >= limit && !ended) await new Promise<void>((r) => (space = r));
     }
     ended = true;
     notify();
@@ -108,6 +121,7 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     }
     while (running.size >= concurrency) await Promise.race(running);
     const p = handleOne(queue.splice(0, o.maxBatch)).finally(() => running.delete(p));
+    freed();
     running.add(p);
   }
   await Promise.allSettled([...running]);

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AckPolicy } from '@nats-io/jetstream';
+import { createLogger } from '../../infra/log/index.ts';
+import { PipelinedPublisher, runConsumer } from '../../infra/nats/index.ts';
+import { startTestNats, waitFor } from '../support/env.ts';
+
+describe('runConsumer under a backlog', () => {
+  let env: Awaited<ReturnType<typeof startTestNats>>;
+  beforeAll(async () => {
+    env = await startTestNats();
+    await env.nats.jsm.streams.add({ name: 'BP', subjects: ['bp.>'] });
+    await env.nats.jsm.consumers.add('BP', {
+      durable_name: 'slow',
+      ack_policy: AckPolicy.Explicit,
+      max_ack_pending: 10_000,
+      ack_wait: 60_000_000_000,
+    });
+    const pub = new PipelinedPublisher(env.nats.js, 256);
+    for (let i = 0; i < 3000; i++)
+      await pub.publish({ subject: 'bp.x', data: new Uint8Array(100), msgId: `m${i}` });
+    await pub.flush();
+  });
+  afterAll(() => env.close());
+
+  it('holds at most about prefetch messages ahead of a slow handler, and still handles every one', async () => {
+    const ac = new AbortController();
+    let handled = 0;
+    let maxAhead = 0;
+    const consuming = runConsumer({
+      js: env.nats.js,
+      stream: 'BP',
+      durable: 'slow',
+      maxBatch: 10,
+      prefetch: 20,
+      log: createLogger('silent'),
+      signal: ac.signal,
+      handle: async (msgs) => {
+        const ci = await env.nats.jsm.consumers.info('BP', 'slow');
+        maxAhead = Math.max(maxAhead, ci.num_ack_pending);
+        await new Promise((r) => setTimeout(r, 20));
+        handled += msgs.length;
+      },
+    });
+    await waitFor(() => handled >= 600, 30_000);
+    ac.abort();
+    await consuming;
+    // Delivered but not yet acked: the batch in hand, the local queue (prefetch) and one pull
+    // (prefetch) in flight. Reading ahead without bound held thousands.
+    expect(maxAhead).toBeGreaterThan(0);
+    expect(maxAhead).toBeLessThanOrEqual(60);
+  }, 60_000);
+});
