@@ -104,6 +104,8 @@ function assertHeld(lease: PartitionLease, partition: number): void {
   if (!lease.held()) throw new LeaseLostError(`lease of rating partition ${partition} lost`);
 }
 
+const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((r) => {
     const t = setTimeout(r, ms);
@@ -318,8 +320,10 @@ async function consumePartition(
       js: deps.nats.js,
       stream: spec.stream,
       durable: spec.durable,
-      maxBatch: 64,
-      prefetch: 256,
+      // Inputs carry up to 200 CDRs: 16 of them are ~3k CDRs of work per batch, and 64 queued
+      // keep the partition busy without holding megabytes ahead of it.
+      maxBatch: 16,
+      prefetch: 64,
       log: deps.log,
       signal: local.signal,
       handle: (msgs: JsMsg[]) =>
@@ -331,6 +335,9 @@ async function consumePartition(
             for (const m of msgs) {
               if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
               await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
+              // Let the connection read between inputs: rating resolves in microtasks, and a loop
+              // that never yields leaves publish acks and KV replies unread until they time out.
+              await yieldToIo();
             }
             await s.publisher.flush();
             assertOwnOutputs(s);
