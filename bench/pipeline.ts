@@ -1,5 +1,5 @@
 import { encodeBatch, systemClock, type RawCdr } from '../domain/index.ts';
-import { createLogger } from '../infra/log/index.ts';
+import { createLogger, stderrDestination } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import {
   applyTopology,
@@ -189,7 +189,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
   const deps = {
     nats: env.nats,
     clock: systemClock,
-    log: createLogger(process.env.BENCH_LOG ?? 'warn'),
+    log: createLogger(process.env.BENCH_LOG ?? 'warn', 'streambss', stderrDestination()),
     metrics,
   };
   const ac = new AbortController();
@@ -209,7 +209,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
             DATA_DIR: env.dir,
           }) as Config & { NATS_URL: string },
           deps.log,
-          { onRecovered },
+          { onRecovered, logToStderr: true },
         ),
       )
     : [];

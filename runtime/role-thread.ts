@@ -4,16 +4,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../infra/config/index.ts';
-import { createLogger } from '../infra/log/index.ts';
+import { createLogger, stderrDestination } from '../infra/log/index.ts';
 import type { Role } from './roles.ts';
 import { runSystem } from './run.ts';
 import type { ThreadEvent } from './threads.ts';
 
 const port = parentPort;
 if (!port) throw new Error('role-thread.ts runs only as a worker thread');
-const { roles, config } = workerData as { roles: Role[]; config: Config };
+const { roles, config, logToStderr } = workerData as { roles: Role[]; config: Config; logToStderr: boolean };
 const post = (e: ThreadEvent) => port.postMessage(e);
-const log = createLogger(config.LOG_LEVEL).child({ thread: roles.join('+') });
+const log = createLogger(config.LOG_LEVEL, 'streambss', logToStderr ? stderrDestination() : undefined).child({
+  thread: roles.join('+'),
+});
 
 try {
   const system = await runSystem({ ...config, ROLE_THREADS: 0 }, roles, log, {

@@ -27,6 +27,8 @@ export interface RoleThread {
 export interface RoleThreadOptions {
   /** Called each time a rating partition of the thread has recovered and takes new deliveries. */
   onRecovered?: (partition: number) => void;
+  /** Log to stderr instead of stdout (when stdout carries a command's result). */
+  logToStderr?: boolean;
   /** The thread's counters, every few seconds (for the parent's /metrics). */
   onMetrics?: (snapshot: MetricsSnapshot) => void;
 }
@@ -50,7 +52,7 @@ export function startRoleThread(
     );
   // The thread inherits this process's loader flags (tsx), so it runs the TypeScript sources too.
   const worker = new Worker(new URL('./role-thread.mjs', import.meta.url), {
-    workerData: { roles, config },
+    workerData: { roles, config, logToStderr: o.logToStderr === true },
     name: `streambss-${roles.join('+')}`,
   });
   let stopped = false;

@@ -1,4 +1,10 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import {
+  destination as pinoDestination,
+  pino,
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+} from 'pino';
 
 export type { Logger };
 
@@ -24,3 +30,6 @@ export function createLogger(level: string, name = 'streambss', destination?: De
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/** Logs to stderr: for commands whose stdout is their result (benchmarks printing JSON). */
+export const stderrDestination = (): DestinationStream => pinoDestination(2);
