@@ -21,6 +21,7 @@ import {
   type SubscriberState,
 } from '../../domain/rating/index.ts';
 import {
+  impliedBy,
   outputId,
   validateAdjustment,
   validatePayment,
@@ -221,8 +222,10 @@ export class PartitionWorker {
         // The structured breakdown is not shipped per CDR (it would double the stream): it is
         // re-derived on demand by explainCharge from the stored record.
         const rated: RatedCdr = toRatedCdr(r.rated);
-        out.output.items.push(rated);
-        out.output.ledger.push(...r.ledger);
+        const index = out.output.items.push(rated) - 1;
+        // The CDR's own usage entry travels as the item's index when the item implies it exactly.
+        for (const l of r.ledger)
+          out.output.ledger.push(l.kind === 'usage' && impliedBy(l, rated) ? index : l);
         out.output.notifications.push(...r.notifications);
       } catch (err) {
         if (!(err instanceof RatingError)) throw err;
