@@ -262,6 +262,9 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     sumChargesFen: await q(`SELECT sum(charge_fen) FROM ${db}.cdr_rated`),
     deadLettered: (await env.nats.jsm.streams.info('DLQ')).state.messages,
   };
+  const ratedStreamBytesPerCdr = Math.round(
+    (await env.nats.jsm.streams.info('RATED')).state.bytes / Math.max(1, correctness.rated),
+  );
   ac.abort();
   await Promise.all([roles, ...threads.map((t) => t.stop())]);
   return {
@@ -273,6 +276,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     publishedMs,
     recoveryMs,
     cpu: cpuUsed,
+    ratedStreamBytesPerCdr,
     stagesDrainedMs,
     correctness: {
       ...correctness,
