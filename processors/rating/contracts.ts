@@ -90,9 +90,7 @@ const ENTRY_FIELDS = [
 /** True when `entry` says exactly what `usageEntryOf(item)` would: it can travel as the item's index. */
 export function impliedBy(entry: LedgerEntry, item: RatedCdr): boolean {
   const d = usageEntryOf(item);
-  return (
-    Object.keys(entry).length === ENTRY_FIELDS.length && ENTRY_FIELDS.every((f) => entry[f] === d[f])
-  );
+  return Object.keys(entry).length === ENTRY_FIELDS.length && ENTRY_FIELDS.every((f) => entry[f] === d[f]);
 }
 
 /**
