@@ -316,6 +316,34 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     expect(resumed.nextStep).toBe('plan_selection');
   });
 
+  it('opens one order for a request sent twice (requestId), and refuses the key for other details', async () => {
+    const c = await customer();
+    const msisdn = newMsisdn();
+    const body = { customerId: c.customerId, msisdn, channel: 'counter', requestId: 'dbl-click-0001' };
+    const first = await env.call('agent', 'POST', '/api/v1/orders', body);
+    const again = await env.call('agent', 'POST', '/api/v1/orders', body);
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().orderId).toBe(first.json().orderId);
+    expect(again.json().nextStep).toBe('plan_selection');
+    const other = await env.call('agent', 'POST', '/api/v1/orders', { ...body, msisdn: newMsisdn() });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
+    // Without a key every request is a new order, as before.
+    const { requestId: _, ...plain } = body;
+    const a = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
+    const b = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
+    expect(a.orderId).not.toBe(b.orderId);
+    const list = await waitFor(async () => {
+      const r = (await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/orders`)).json();
+      return r.orders.length >= 3 ? r : null;
+    });
+    expect(list?.orders.filter((o: { orderId: string }) => o.orderId === first.json().orderId)).toHaveLength(
+      1,
+    );
+    expect(list?.orders).toHaveLength(3);
+  });
+
   it('detects a tampered contract archive', async () => {
     const c = await customer();
     let o = (

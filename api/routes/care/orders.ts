@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { stableId } from '../../../domain/index.ts';
 import { compatible, newAcceptanceOrder } from '../../../domain/orders/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
@@ -55,6 +56,13 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
             customerId: Type.String({ pattern: '^cus-[A-Za-z0-9_-]{1,40}$' }),
             msisdn: E164,
             channel: Channel,
+            requestId: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z0-9_-]{8,64}$',
+                description:
+                  'idempotency key: sent again (a double click, a retry after a timeout) it answers with the order it opened, never a second one',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -66,7 +74,24 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
       const session = who(request);
       await loadCustomer(ctx, session, b.customerId);
       const now = clock.nowMs();
-      const pure = newAcceptanceOrder(ids.next('ord'), b.customerId, now);
+      const orderId = b.requestId ? stableId('ord', b.customerId, b.requestId) : ids.next('ord');
+      const prior = b.requestId ? await repo.get(orderKey(orderId)) : null;
+      if (prior) {
+        const o = prior.value;
+        if (o.msisdn !== b.msisdn || o.channel !== b.channel)
+          throw new ApiError(
+            'DUPLICATE',
+            `requestId ${b.requestId} already opened order ${orderId} with other details`,
+            '/requestId',
+          );
+        if (o.steps.customer_info.status === 'done')
+          return reply.code(201).send(orderView(o, prior.revision));
+        // The first attempt stopped between creating the order and its first step: finish it.
+        const next = transition(o, 'customer_info', { ok: true, ref: b.customerId }, now);
+        const rev = await saveStep(ctx, repo, prior, next, 'customer_info', actorOf(session));
+        return reply.code(201).send(orderView(next, rev));
+      }
+      const pure = newAcceptanceOrder(orderId, b.customerId, now);
       const draft: OrderRecord = {
         ...pure,
         msisdn: b.msisdn,
@@ -78,6 +103,9 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         },
       };
       const rev0 = await repo.create(orderKey(draft.orderId), draft);
+      // Two identical requests at the same moment: the second finds the first's order.
+      if (rev0 === null && b.requestId)
+        throw new ApiError('REVISION_CONFLICT', 'the same request is being handled; retry it', '/requestId');
       if (rev0 === null) throw new ApiError('INTERNAL', 'order id collision');
       const next = transition(draft, 'customer_info', { ok: true, ref: b.customerId }, now);
       const rev = await saveStep(
