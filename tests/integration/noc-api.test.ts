@@ -376,4 +376,25 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     );
     await until(async () => (await count('noc_complaint_events', "status = 'closed'")) === 1);
   });
+
+  it('a complaint sent twice with one requestId is registered once; the key with other text is refused', async () => {
+    const body = {
+      msisdn: '+8613800000177',
+      channel: 'phone',
+      text: '宽带晚上经常断线',
+      requestId: 'cp-retry-0001',
+    };
+    const first = await post('agent', '/api/v1/noc/complaints', body);
+    const again = await post('agent', '/api/v1/noc/complaints', body);
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    const mine = (await get('agent', '/api/v1/noc/complaints?limit=500'))
+      .json()
+      .items.filter((c: Complaint) => c.customerMsisdn === body.msisdn);
+    expect(mine).toHaveLength(1);
+    const other = await post('agent', '/api/v1/noc/complaints', { ...body, text: '另一个问题' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
+  });
 });

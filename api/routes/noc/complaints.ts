@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ComplaintEvent } from '../../../domain/index.ts';
+import { stableId, type ComplaintEvent } from '../../../domain/index.ts';
 import {
   applyComplaintAction,
   Complaint,
@@ -14,7 +14,7 @@ import {
   type Complaint as ComplaintT,
 } from '../../../domain/noc/index.ts';
 import { checkComplaint, nocKeys } from '../../../processors/noc/index.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, ErrorBody } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, toCsv, type NocApiContext } from './common.ts';
 
@@ -30,6 +30,12 @@ const RegisterBody = Type.Object(
     disputedCdrIds: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' }), {
         maxItems: 50,
+      }),
+    ),
+    requestId: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{8,64}$',
+        description: 'idempotency key: the same request sent again registers one complaint',
       }),
     ),
   },
@@ -132,8 +138,9 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       if (!msisdn) throw new ValidationError('/msisdn', 'the customer number is required');
       if (s.role === 'customer' && b.msisdn && b.msisdn !== msisdn)
         throw new ForbiddenError('customers complain for their own number');
+      const id = b.requestId ? stableId('CP', msisdn, b.requestId) : ctx.ids.next('CP');
       const c = registerComplaint({
-        id: ctx.ids.next('CP'),
+        id,
         customerMsisdn: msisdn,
         channel: b.channel,
         text: b.text,
@@ -142,7 +149,17 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         by: s.username,
         atMs: ctx.clock.nowMs(),
       });
-      await store.createOnce(nocKeys.complaint(c.id), c);
+      if (!(await store.createOnce(nocKeys.complaint(c.id), c))) {
+        // The same request again (a retry, a second tap): answer with the complaint it registered.
+        const prior = (await store.get(nocKeys.complaint(c.id), checkComplaint))?.value;
+        if (!b.requestId || !prior || prior.text !== b.text || prior.channel !== b.channel)
+          throw new ApiError(
+            'DUPLICATE',
+            `requestId ${b.requestId ?? ''} already registered complaint ${c.id} with other details`,
+            '/requestId',
+          );
+        return reply.code(201).send(prior);
+      }
       await publish(c, 'complaint.opened');
       return reply.code(201).send(c);
     },
