@@ -47,6 +47,29 @@ async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, b
 }
 
 /** Builds a query string from the defined values only. */
+/**
+ * The idempotency key of one user action (an order, a renewal, a complaint). The same key goes
+ * out again while the answer never came (network error, timeout, 5xx), so the API applies the
+ * action once however often it is retried; a definite answer (success or a 4xx) settles it and
+ * the next attempt gets a fresh key. getRandomValues also works over plain http (randomUUID not).
+ */
+export class RequestKey {
+  private value = RequestKey.fresh();
+  private static fresh(): string {
+    return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+  }
+  get current(): string {
+    return this.value;
+  }
+  /** After an attempt: pass its error, or nothing when it succeeded. */
+  settle(err?: unknown): void {
+    const unanswered = err instanceof ApiCallError && (err.status === 0 || err.status >= 500);
+    if (!unanswered) this.value = RequestKey.fresh();
+  }
+}
+
 export function qs(params: Record<string, string | number | boolean | undefined>): string {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));

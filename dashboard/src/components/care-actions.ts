@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import { api, ApiCallError, enc } from '../api-client.ts';
+import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
@@ -48,6 +48,8 @@ export class CareActions extends LitElement {
   declare busy: boolean;
   declare result: string;
   declare failure: string;
+  /** Idempotency keys of the actions that must happen once however often they are retried. */
+  private readonly keys = { renew: new RequestKey(), complaint: new RequestKey() };
 
   constructor() {
     super();
@@ -82,13 +84,14 @@ export class CareActions extends LitElement {
           const r = await api.post<{ status: string; paymentId: string }>(
             `/api/v1/subscribers/${enc(m)}/renewals`,
             {
-              requestId: `ui-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+              requestId: this.keys.renew.current,
               amountFen,
               method,
               channel: this.channel,
               ...(method === 'cash' ? {} : { payerAccount: s('payer') }),
             },
           );
+          this.keys.renew.settle();
           if (r.status !== 'succeeded')
             throw new ApiCallError(402, 'PAYMENT', t('act.payStatus', { s: r.status }));
           this.result = t('act.renewed');
@@ -109,7 +112,9 @@ export class CareActions extends LitElement {
             msisdn: m,
             channel: this.channel,
             text: s('text'),
+            requestId: this.keys.complaint.current,
           });
+          this.keys.complaint.settle();
           this.result = t('act.complaintFiled', { id: c.id, category: c.category });
           break;
         }
@@ -137,6 +142,7 @@ export class CareActions extends LitElement {
       (e.target as HTMLFormElement).reset();
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
+      if (this.open === 'renew' || this.open === 'complaint') this.keys[this.open].settle(err);
       this.failure =
         err instanceof ApiCallError
           ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { api } from '../api-client.ts';
+import { api, RequestKey } from '../api-client.ts';
 import {
   errId,
   fieldError,
@@ -31,10 +31,6 @@ const orderFields = ['customerId', 'msisdn', 'channel'];
 /** 11-digit mainland numbers as typed at the counter → E.164. */
 const e164 = (s: string) => (/^1\d{10}$/.test(s) ? `+86${s}` : s);
 
-/** An idempotency key (getRandomValues works over plain http too, unlike randomUUID). */
-const newRequestId = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /**
  * Step 1 (客户信息录入): registers the customer (or takes an existing customer id) and opens the
  * order for the new line. The API's field errors land under the inputs they name.
@@ -45,8 +41,8 @@ export class OrderCustomer extends OrderStep {
   };
   static override styles = [base, forms, fieldErrorStyles];
   declare existing: boolean;
-  /** Kept across retries of one order (a timeout, a second click) so the API opens it once. */
-  private requestId = newRequestId();
+  /** Kept across unanswered retries of one order so the API opens it once. */
+  private readonly orderKey = new RequestKey();
 
   constructor() {
     super();
@@ -85,11 +81,12 @@ export class OrderCustomer extends OrderStep {
         customerId,
         msisdn: e164(s('msisdn')),
         channel: s('channel'),
-        requestId: this.requestId,
+        requestId: this.orderKey.current,
       });
-      this.requestId = newRequestId();
+      this.orderKey.settle();
       this.dispatchEvent(orderChanged(o));
     } catch (err) {
+      if (stage === 'order') this.orderKey.settle(err);
       this.errors = formErrors(err, stage === 'customer' ? customerFields : orderFields);
     } finally {
       this.busy = false;
