@@ -243,6 +243,7 @@ async function complaint(run: Run, f: ComplaintFlow): Promise<void> {
     channel: f.channel,
     text: f.text,
     ...(f.category ? { category: f.category } : {}),
+    requestId: f.requestId,
   });
   if (c && c !== true) run.result.ids.complaintId = c.id;
 }

@@ -79,6 +79,8 @@ export interface ComplaintFlow {
   channel: Channel;
   text: string;
   category?: ComplaintCategory;
+  /** Idempotency key: the same seed registers each complaint once. */
+  requestId: string;
 }
 
 export interface FaultFlow {
@@ -288,6 +290,7 @@ export class CarePlanner {
     const category = this.rng.pick(Object.keys(COMPLAINTS) as ComplaintCategory[]);
     return {
       kind: 'complaints',
+      requestId: `sim-${this.tag}-cp-${seq}`,
       seq,
       user: self ? 'customer' : this.staff(),
       target,

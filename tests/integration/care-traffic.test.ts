@@ -119,6 +119,7 @@ describe('care traffic simulator against the real API (nats-server + chdb)', () 
     let customers = 0;
     let lines = 0;
     let renewals = 0;
+    let complaints = 0;
     for (const f of second.flows) {
       const a = before.get(f.seq);
       if (f.kind === 'registrations' && a?.ids.customerId) {
@@ -139,10 +140,16 @@ describe('care traffic simulator against the real API (nats-server + chdb)', () 
         expect(f.ids.paymentId).toBe(a.ids.paymentId);
         renewals++;
       }
+      if (f.kind === 'complaints' && a?.ids.complaintId && f.ids.complaintId) {
+        // the request id is the idempotency key: the complaint registered the first time
+        expect(f.ids.complaintId).toBe(a.ids.complaintId);
+        complaints++;
+      }
     }
     expect(customers).toBeGreaterThan(5);
     expect(lines).toBeGreaterThan(5);
     expect(renewals).toBeGreaterThan(0);
+    expect(complaints).toBeGreaterThan(0);
     const same = (kind: string, id: 'orderId' | 'complaintId' | 'ticketId') =>
       second.flows.filter((f) => f.kind === kind && f.ids[id] && before.get(f.seq)?.ids[id] === f.ids[id])
         .length;
