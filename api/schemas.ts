@@ -9,6 +9,10 @@ export const Role = Type.Union(
 );
 export type Role = (typeof roles)[number];
 
+/** A client's idempotency key: the same key never performs the action twice (see docs/care.md). */
+export const RequestId = (description: string) =>
+  Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$', description });
+
 export const E164 = Type.String({
   pattern: '^\\+[1-9][0-9]{5,14}$',
   maxLength: 16,

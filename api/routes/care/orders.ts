@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
 import { compatible, newAcceptanceOrder } from '../../../domain/orders/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
-import { E164 } from '../../schemas.ts';
+import { E164, RequestId } from '../../schemas.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadCustomer } from './customer-view.ts';
 import {
@@ -57,11 +57,9 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
             msisdn: E164,
             channel: Channel,
             requestId: Type.Optional(
-              Type.String({
-                pattern: '^[A-Za-z0-9_-]{8,64}$',
-                description:
-                  'idempotency key: sent again (a double click, a retry after a timeout) it answers with the order it opened, never a second one',
-              }),
+              RequestId(
+                'idempotency key: sent again (a double click, a retry after a timeout) it answers with the order it opened, never a second one',
+              ),
             ),
           },
           { additionalProperties: false },

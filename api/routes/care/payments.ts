@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatYuan, stableId } from '../../../domain/index.ts';
 import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
-import { E164 } from '../../schemas.ts';
+import { E164, RequestId } from '../../schemas.ts';
 import { assertOwnMsisdn, staffAndCustomer, who, type CareContext } from './context.ts';
 import { customerByMsisdn, loadCustomer } from './customer-view.ts';
 import type { OnlineMethod } from './gateway.ts';
@@ -200,10 +200,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         params: Type.Object({ msisdn: E164 }, { additionalProperties: false }),
         body: Type.Object(
           {
-            requestId: Type.String({
-              pattern: '^[A-Za-z0-9_-]{8,64}$',
-              description: 'idempotency key: the same request never pays twice',
-            }),
+            requestId: RequestId('idempotency key: the same request never pays twice'),
             amountFen: Amount,
             method: Type.Union([OnlineMethodSchema, Type.Literal('cash')]),
             payerAccount: Type.Optional(PayerAccount),

@@ -15,7 +15,7 @@ import {
 } from '../../../domain/noc/index.ts';
 import { checkComplaint, nocKeys } from '../../../processors/noc/index.ts';
 import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
-import { E164, ErrorBody } from '../../schemas.ts';
+import { E164, ErrorBody, RequestId } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, toCsv, type NocApiContext } from './common.ts';
 
 const IdParams = Type.Object({
@@ -33,10 +33,7 @@ const RegisterBody = Type.Object(
       }),
     ),
     requestId: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9_-]{8,64}$',
-        description: 'idempotency key: the same request sent again registers one complaint',
-      }),
+      RequestId('idempotency key: the same request sent again registers one complaint'),
     ),
   },
   { additionalProperties: false },
