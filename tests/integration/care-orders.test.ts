@@ -81,6 +81,37 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     });
   });
 
+  it('reserves once for a request sent twice or twice at once (requestId), stock taken once', async () => {
+    const c = await customer();
+    await stock('gz', 'CPE-KEY', 5);
+    const body = {
+      customerId: c.customerId,
+      region: 'gz',
+      model: 'CPE-KEY',
+      quantity: 1,
+      planId: 'changxiang-128',
+      slotStartMs: slot(),
+      channel: 'counter',
+    };
+    const send = (requestId: string, extra: object = {}) =>
+      env.call('agent', 'POST', '/api/v1/reservations', { ...body, requestId, ...extra });
+    const first = await send('res-retry-0001');
+    const again = await send('res-retry-0001');
+    expect([first.statusCode, again.statusCode]).toEqual([201, 201]);
+    expect(again.json().reservationId).toBe(first.json().reservationId);
+    // Two copies racing: one reservation, and the loser gives back what it took.
+    const twins = await Promise.all([send('res-twins-0001'), send('res-twins-0001')]);
+    expect(twins.map((r) => r.statusCode)).toEqual([201, 201]);
+    expect(twins[0]!.json().reservationId).toBe(twins[1]!.json().reservationId);
+    expect((await env.call('agent', 'GET', '/api/v1/inventory/gz/CPE-KEY')).json()).toMatchObject({
+      available: 3,
+      reserved: 2,
+    });
+    const other = await send('res-retry-0001', { quantity: 2 });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
+  });
+
   it('checks slot and plan compatibility, and cancels free before the slot with stock returned', async () => {
     const c = await customer();
     await stock('gz', 'PHONE-X', 5, 'phone');

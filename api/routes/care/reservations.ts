@@ -8,8 +8,9 @@ import {
   returnStock,
   takeStock,
 } from '../../../domain/orders/index.ts';
-import { formatYuan } from '../../../domain/index.ts';
+import { formatYuan, stableId } from '../../../domain/index.ts';
 import { ApiError, ValidationError } from '../../errors.ts';
+import { RequestId } from '../../schemas.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadCustomer } from './customer-view.ts';
 import { planOf } from './plans.ts';
@@ -87,6 +88,11 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
             planId: Type.String({ minLength: 1, maxLength: 64 }),
             slotStartMs: Type.Integer({ minimum: 0 }),
             channel: Channel,
+            requestId: Type.Optional(
+              RequestId(
+                'idempotency key: the same request sent again reserves once and answers with that reservation',
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -97,6 +103,29 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       const b = request.body;
       const session = who(request);
       const customer = await loadCustomer(ctx, session, b.customerId);
+      const reservationId = b.requestId ? stableId('res', b.customerId, b.requestId) : ids.next('res');
+      // The same request again answers with what it reserved (or is refused if its details differ).
+      const replay = (prior: { value: ReservationRecord; revision: number }) => {
+        const p = prior.value;
+        const same =
+          p.region === b.region &&
+          p.model === b.model &&
+          p.quantity === b.quantity &&
+          p.planId === b.planId &&
+          p.slotStartMs === b.slotStartMs &&
+          p.channel === b.channel;
+        if (!same)
+          throw new ApiError(
+            'DUPLICATE',
+            `requestId ${b.requestId ?? ''} already made reservation ${reservationId} with other details`,
+            '/requestId',
+          );
+        return reply.code(201).send({ ...p, revision: prior.revision });
+      };
+      if (b.requestId) {
+        const prior = await ctx.reservations.get(reservationKey(reservationId));
+        if (prior) return replay(prior);
+      }
       const now = clock.nowMs();
       const slotError = checkSlot(b.slotStartMs, now);
       if (slotError)
@@ -123,7 +152,7 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         return { ...cur, ...next };
       });
       const rec: ReservationRecord = {
-        reservationId: ids.next('res'),
+        reservationId,
         customerId: b.customerId,
         region: b.region,
         model: b.model,
@@ -136,6 +165,14 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         createdAtMs: now,
       };
       const rev = await ctx.reservations.create(reservationKey(rec.reservationId), rec);
+      if (rev === null) {
+        // A twin of this request got there first: give back what this one took, answer with its.
+        await ctx.stock.mutate(stockKey(b.region, b.model), (cur) => {
+          if (!cur) throw new ApiError('INTERNAL', 'stock record vanished');
+          return { ...cur, ...returnStock(cur, b.quantity) };
+        });
+        return replay(await ctx.reservations.must(reservationKey(rec.reservationId)));
+      }
       await ctx.recorder.audit(actorOf(session), 'reservation.created', 'reservation', rec.reservationId, {
         customerId: b.customerId,
         changes: [{ field: 'stock', before: null, after: `-${b.quantity} ${b.model}@${b.region}` }],
