@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { api, enc } from '../api-client.ts';
+import { api, enc, RequestKey } from '../api-client.ts';
 import {
   errId,
   fieldError,
@@ -42,6 +42,8 @@ export class OrderReservation extends OrderStep {
   static override styles = [base, forms, fieldErrorStyles];
   /** A reservation made for this order but not yet attached to it. */
   declare held: string;
+  /** Kept while a reservation's answer is unknown (timeout, 5xx), so a retry reserves once. */
+  private readonly reserveKey = new RequestKey();
 
   constructor() {
     super();
@@ -66,7 +68,9 @@ export class OrderReservation extends OrderStep {
           planId: o.planId ?? '',
           slotStartMs: Number(s('slotStartMs')),
           channel: o.channel,
+          requestId: this.reserveKey.current,
         });
+        this.reserveKey.settle();
         this.held = r.reservationId;
       }
       stage = 'attach';
@@ -77,6 +81,7 @@ export class OrderReservation extends OrderStep {
       this.held = '';
       this.dispatchEvent(orderChanged(next));
     } catch (err) {
+      if (stage === 'reserve') this.reserveKey.settle(err);
       this.errors = stepErrors(
         this,
         err,
