@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
-import { newCustomerBody, newMsisdn, startCareEnv, type CareEnv } from '../support/care.ts';
+import {
+  newCustomerBody,
+  newMsisdn,
+  reservationSlot as slot,
+  startCareEnv,
+  type CareEnv,
+} from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
-
-/** 10:00 China time (02:00 UTC) the day after tomorrow: a valid reservation slot. */
-function slot(): number {
-  const d = new Date(Date.now() + 2 * 86_400_000);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 2, 0, 0);
-}
 
 describe('care: plan selection, reservation, business acceptance 1→3→4→5→6→7 (real NATS + ClickHouse)', () => {
   let env: CareEnv;
@@ -79,37 +79,6 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
       available: 0,
       reserved: 3,
     });
-  });
-
-  it('reserves once for a request sent twice or twice at once (requestId), stock taken once', async () => {
-    const c = await customer();
-    await stock('gz', 'CPE-KEY', 5);
-    const body = {
-      customerId: c.customerId,
-      region: 'gz',
-      model: 'CPE-KEY',
-      quantity: 1,
-      planId: 'changxiang-128',
-      slotStartMs: slot(),
-      channel: 'counter',
-    };
-    const send = (requestId: string, extra: object = {}) =>
-      env.call('agent', 'POST', '/api/v1/reservations', { ...body, requestId, ...extra });
-    const first = await send('res-retry-0001');
-    const again = await send('res-retry-0001');
-    expect([first.statusCode, again.statusCode]).toEqual([201, 201]);
-    expect(again.json().reservationId).toBe(first.json().reservationId);
-    // Two copies racing: one reservation, and the loser gives back what it took.
-    const twins = await Promise.all([send('res-twins-0001'), send('res-twins-0001')]);
-    expect(twins.map((r) => r.statusCode)).toEqual([201, 201]);
-    expect(twins[0]!.json().reservationId).toBe(twins[1]!.json().reservationId);
-    expect((await env.call('agent', 'GET', '/api/v1/inventory/gz/CPE-KEY')).json()).toMatchObject({
-      available: 3,
-      reserved: 2,
-    });
-    const other = await send('res-retry-0001', { quantity: 2 });
-    expect(other.statusCode).toBe(409);
-    expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
   });
 
   it('checks slot and plan compatibility, and cancels free before the slot with stock returned', async () => {
@@ -345,34 +314,6 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     });
     const resumed = (await env.call('agent', 'GET', `/api/v1/orders/${o.orderId}`)).json();
     expect(resumed.nextStep).toBe('plan_selection');
-  });
-
-  it('opens one order for a request sent twice (requestId), and refuses the key for other details', async () => {
-    const c = await customer();
-    const msisdn = newMsisdn();
-    const body = { customerId: c.customerId, msisdn, channel: 'counter', requestId: 'dbl-click-0001' };
-    const first = await env.call('agent', 'POST', '/api/v1/orders', body);
-    const again = await env.call('agent', 'POST', '/api/v1/orders', body);
-    expect(first.statusCode).toBe(201);
-    expect(again.statusCode).toBe(201);
-    expect(again.json().orderId).toBe(first.json().orderId);
-    expect(again.json().nextStep).toBe('plan_selection');
-    const other = await env.call('agent', 'POST', '/api/v1/orders', { ...body, msisdn: newMsisdn() });
-    expect(other.statusCode).toBe(409);
-    expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
-    // Without a key every request is a new order, as before.
-    const { requestId: _, ...plain } = body;
-    const a = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
-    const b = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
-    expect(a.orderId).not.toBe(b.orderId);
-    const list = await waitFor(async () => {
-      const r = (await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/orders`)).json();
-      return r.orders.length >= 3 ? r : null;
-    });
-    expect(list?.orders.filter((o: { orderId: string }) => o.orderId === first.json().orderId)).toHaveLength(
-      1,
-    );
-    expect(list?.orders).toHaveLength(3);
   });
 
   it('detects a tampered contract archive', async () => {

@@ -117,3 +117,9 @@ export function newCustomerBody(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
+
+/** 10:00 China time (02:00 UTC) the day after tomorrow: a valid reservation slot. */
+export function reservationSlot(): number {
+  const d = new Date(Date.now() + 2 * 86_400_000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 2, 0, 0);
+}
