@@ -108,8 +108,13 @@ export class OrderPage extends LitElement {
   private async reload(id = this.order?.orderId ?? ''): Promise<void> {
     if (!id) return;
     try {
-      this.order = await api.get<OrderView>(`/api/v1/orders/${enc(id)}`);
+      const o = await api.get<OrderView>(`/api/v1/orders/${enc(id)}`);
+      // A poll still in flight when the agent opened another (or a new) order must not bring
+      // the old one back.
+      if (orderIdInHash() !== id) return;
+      this.order = o;
     } catch (err) {
+      if (orderIdInHash() !== id) return;
       this.order = null;
       this.message =
         err instanceof ApiCallError && (err.status === 404 || err.status === 400)
