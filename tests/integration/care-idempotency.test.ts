@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  newCustomerBody,
   newMsisdn,
+  registerCustomer,
   reservationSlot as slot,
+  setStock,
   startCareEnv,
   type CareEnv,
 } from '../support/care.ts';
@@ -18,10 +19,9 @@ describe('care: orders and reservations sent twice (real NATS + ClickHouse)', ()
     await env?.close();
   });
 
-  const customer = async () =>
-    (await env.call('agent', 'POST', '/api/v1/customers', newCustomerBody())).json().customer;
+  const customer = () => registerCustomer(env);
   const stock = (region: string, model: string, available: number, kind = 'cpe') =>
-    env.call('supervisor', 'PUT', `/api/v1/inventory/${region}/${model}`, { kind, available });
+    setStock(env, region, model, available, kind);
 
   it('opens one order for a request sent twice (requestId), and refuses the key for other details', async () => {
     const c = await customer();

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import {
-  newCustomerBody,
   newMsisdn,
+  registerCustomer,
   reservationSlot as slot,
+  setStock,
   startCareEnv,
   type CareEnv,
 } from '../support/care.ts';
@@ -20,10 +21,9 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     await env?.close();
   });
 
-  const customer = async () =>
-    (await env.call('agent', 'POST', '/api/v1/customers', newCustomerBody())).json().customer;
+  const customer = () => registerCustomer(env);
   const stock = (region: string, model: string, available: number, kind = 'cpe') =>
-    env.call('supervisor', 'PUT', `/api/v1/inventory/${region}/${model}`, { kind, available });
+    setStock(env, region, model, available, kind);
   const reserve = (
     customerId: string,
     region: string,

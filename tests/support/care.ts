@@ -123,3 +123,11 @@ export function reservationSlot(): number {
   const d = new Date(Date.now() + 2 * 86_400_000);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 2, 0, 0);
 }
+
+/** Registers a fresh customer through the API as an agent; returns the created customer. */
+export const registerCustomer = async (env: CareEnv) =>
+  (await env.call('agent', 'POST', '/api/v1/customers', newCustomerBody())).json().customer;
+
+/** Sets a region's stock of a device model (supervisor). */
+export const setStock = (env: CareEnv, region: string, model: string, available: number, kind = 'cpe') =>
+  env.call('supervisor', 'PUT', `/api/v1/inventory/${region}/${model}`, { kind, available });
