@@ -22,6 +22,7 @@ import {
   installCsrfGuard,
   installFiniteNumberGuard,
   installUserRateLimits,
+  installValidators,
   recordRoutes,
   type RouteEntry,
   type UserRateLimits,
@@ -80,10 +81,8 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => deps.ids.next('req'),
     bodyLimit: 64 * 1024,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   }) as unknown as FastifyInstance;
+  installValidators(app);
 
   const routes = recordRoutes(app);
   installUserRateLimits(app, deps.userRateLimits ?? defaultUserRateLimits);

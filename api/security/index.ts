@@ -7,3 +7,4 @@ export {
   type UserRateLimits,
 } from './rate-limits.ts';
 export { installFiniteNumberGuard, nonFinitePath } from './finite-numbers.ts';
+export { installValidators, buildValidators, type HttpPart } from './validators.ts';

@@ -5,7 +5,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 // ajv-formats ships CJS with a default export; under NodeNext it arrives wrapped.
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const formatsModule = addFormatsModule as unknown as FormatsPlugin & { default?: FormatsPlugin };
-const addFormats: FormatsPlugin = formatsModule.default ?? formatsModule;
+/** ajv-formats' plugin, unwrapped (the formats every StreamBSS validator knows). */
+export const addFormats: FormatsPlugin = formatsModule.default ?? formatsModule;
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, removeAdditional: false });
 addFormats(ajv);
