@@ -35,6 +35,17 @@ export {
   type Stock,
 } from './reservation.ts';
 export {
+  applyHeld,
+  dropHold,
+  holdOf,
+  settleHold,
+  undoHold,
+  type HeldReservation,
+  type HeldStock,
+  type Settlement,
+  type StockHold,
+} from './stock-holds.ts';
+export {
   reviewUnsubscribe,
   type ReviewInput,
   type Review,

@@ -13,6 +13,10 @@ import { runActivation } from './activation.ts';
 import { paymentRoutes } from './payments.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
 import { usageReportRoutes } from './usage-report.ts';
+import { sweepStockHolds } from './reservation-stock.ts';
+
+/** How often each API instance finishes stock holds left by crashed requests. */
+const SWEEP_EVERY_MS = 60_000;
 
 export { openCareContext, type CareDeps, type CareContext } from './context.ts';
 export { careBuckets } from './store.ts';
@@ -46,7 +50,18 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     const running = runActivation(ctx, ac.signal).catch((err: unknown) =>
       deps.log.error({ err }, 'activation consumer stopped'),
     );
+    const sweep = setInterval(() => {
+      sweepStockHolds(ctx, deps.clock.nowMs()).then(
+        (r) => {
+          if (Object.keys(r.settled).length)
+            deps.log.warn({ settled: r.settled }, 'finished stock holds left by interrupted requests');
+        },
+        (err: unknown) => deps.log.warn({ err }, 'stock hold sweep failed; next try in a minute'),
+      );
+    }, SWEEP_EVERY_MS);
+    sweep.unref();
     child.addHook('onClose', async () => {
+      clearInterval(sweep);
       ac.abort();
       ctx.close();
       await running;

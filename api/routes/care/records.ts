@@ -73,6 +73,21 @@ export const StockRecord = Type.Object({
   ]),
   available: Type.Integer({ minimum: 0 }),
   reserved: Type.Integer({ minimum: 0 }),
+  /** Stock moved for a reservation whose record is not yet written (domain/orders/stock-holds.ts). */
+  holds: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Id,
+        op: Type.Union([Type.Literal('take'), Type.Literal('return')]),
+        qty: Type.Integer({ minimum: 1 }),
+        atMs: Ms,
+        reservation: Type.Optional(
+          Type.Object({ customerId: Id, planId: Str(64), channel: Channel, slotStartMs: Ms }),
+        ),
+      }),
+      { maxItems: 10_000 },
+    ),
+  ),
 });
 export type StockRecord = Static<typeof StockRecord>;
 
@@ -86,7 +101,8 @@ export const ReservationRecord = Type.Object({
   planId: Str(64),
   channel: Channel,
   slotStartMs: Ms,
-  status: Type.Union(['reserved', 'cancelled', 'installed'].map((v) => Type.Literal(v))),
+  /** abandoned: the request stopped between taking stock and writing this; the stock went back. */
+  status: Type.Union(['reserved', 'cancelled', 'installed', 'abandoned'].map((v) => Type.Literal(v))),
   createdAtMs: Ms,
   cancelFeeFen: Type.Optional(Type.Integer({ minimum: 0 })),
 });

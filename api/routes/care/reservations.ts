@@ -1,26 +1,20 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  cancellationFeeFen,
-  checkSlot,
-  compatible,
-  returnStock,
-  takeStock,
-} from '../../../domain/orders/index.ts';
-import { formatYuan, stableId } from '../../../domain/index.ts';
-import { ApiError, ValidationError } from '../../errors.ts';
+import { checkSlot, compatible } from '../../../domain/orders/index.ts';
+import { stableId } from '../../../domain/index.ts';
+import { ApiError, ConflictError, ValidationError } from '../../errors.ts';
 import { RequestId } from '../../schemas.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadCustomer } from './customer-view.ts';
 import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, StockRecord, type ReservationRecord } from './records.ts';
+import { completeCancel, endHold, moveStock, reservationKey, stockKey } from './reservation-stock.ts';
 
 const Region = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' });
 const Model = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-export const stockKey = (region: string, model: string) => `${region}.${model}`;
-export const reservationKey = (id: string) => `res.${id}`;
+export { reservationKey, stockKey };
 const ResId = Type.String({ pattern: '^res-[A-Za-z0-9_-]{1,40}$' });
 
 const slotText = (ms: number) =>
@@ -53,6 +47,7 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         kind: request.body.kind,
         available: request.body.available,
         reserved: cur?.reserved ?? 0,
+        ...(cur?.holds ? { holds: cur.holds } : {}),
       }));
       await ctx.recorder.audit(actorOf(who(request)), 'inventory.set', 'inventory', stockKey(region, model), {
         changes: [{ field: 'available', before: null, after: String(request.body.available) }],
@@ -107,6 +102,12 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       // The same request again answers with what it reserved (or is refused if its details differ).
       const replay = (prior: { value: ReservationRecord; revision: number }) => {
         const p = prior.value;
+        if (p.status === 'abandoned')
+          throw new ApiError(
+            'DUPLICATE',
+            `requestId ${b.requestId ?? ''} was abandoned: the request stopped before it finished and its stock went back; send the reservation again with a new requestId`,
+            '/requestId',
+          );
         const same =
           p.region === b.region &&
           p.model === b.model &&
@@ -141,15 +142,19 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
           '/model',
           `a ${stock.value.kind} does not work with the ${plan.type} plan ${plan.planId}`,
         );
-      await ctx.stock.mutate(stockKey(b.region, b.model), (cur) => {
-        const next = cur ? takeStock(cur, b.quantity) : null;
-        if (!cur || !next)
-          throw new ApiError(
-            'OUT_OF_STOCK',
-            `only ${cur?.available ?? 0} ${b.model} left in ${b.region}`,
-            '/quantity',
-          );
-        return { ...cur, ...next };
+      // Stock first, with a hold naming this reservation: a retry cannot take twice, and if this
+      // process dies before the record below is written the hold says so (reservation-stock.ts).
+      const { applied } = await moveStock(ctx, b.region, b.model, {
+        id: reservationId,
+        op: 'take',
+        qty: b.quantity,
+        atMs: now,
+        reservation: {
+          customerId: b.customerId,
+          planId: b.planId,
+          channel: b.channel,
+          slotStartMs: b.slotStartMs,
+        },
       });
       const rec: ReservationRecord = {
         reservationId,
@@ -166,13 +171,14 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       };
       const rev = await ctx.reservations.create(reservationKey(rec.reservationId), rec);
       if (rev === null) {
-        // A twin of this request got there first: give back what this one took, answer with its.
-        await ctx.stock.mutate(stockKey(b.region, b.model), (cur) => {
-          if (!cur) throw new ApiError('INTERNAL', 'stock record vanished');
-          return { ...cur, ...returnStock(cur, b.quantity) };
-        });
-        return replay(await ctx.reservations.must(reservationKey(rec.reservationId)));
+        // A twin of this request wrote it first. A take of our own goes back; a take shared with
+        // the twin stays (unless the reservation was abandoned: the sweep gives that back).
+        const prior = await ctx.reservations.must(reservationKey(rec.reservationId));
+        if (applied) await endHold(ctx, rec, 'undo');
+        else if (prior.value.status !== 'abandoned') await endHold(ctx, rec, 'drop');
+        return replay(prior);
       }
+      await endHold(ctx, rec, 'drop');
       await ctx.recorder.audit(actorOf(session), 'reservation.created', 'reservation', rec.reservationId, {
         customerId: b.customerId,
         changes: [{ field: 'stock', before: null, after: `-${b.quantity} ${b.model}@${b.region}` }],
@@ -220,39 +226,27 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       const session = who(request);
       const key = reservationKey(request.params.reservationId);
       const res = await ctx.reservations.must(key);
-      const customer = await loadCustomer(ctx, session, res.value.customerId);
+      await loadCustomer(ctx, session, res.value.customerId);
       if (res.value.status !== 'reserved')
         throw new ApiError('INVALID_STATE', `reservation is ${res.value.status}`);
-      const fee = cancellationFeeFen(res.value.slotStartMs, clock.nowMs());
-      const next: ReservationRecord = { ...res.value, status: 'cancelled', cancelFeeFen: fee };
-      const rev = await ctx.reservations.update(key, next, res.revision);
-      await ctx.stock.mutate(stockKey(res.value.region, res.value.model), (cur) => {
-        if (!cur) throw new ApiError('INTERNAL', 'stock record vanished');
-        return { ...cur, ...returnStock(cur, res.value.quantity) };
+      // Stock back first, under a hold: a cancellation that dies half-way is finished by the sweep.
+      const now = clock.nowMs();
+      const r = res.value;
+      const { applied } = await moveStock(ctx, r.region, r.model, {
+        id: r.reservationId,
+        op: 'return',
+        qty: r.quantity,
+        atMs: now,
       });
-      await ctx.recorder.audit(
-        actorOf(session),
-        'reservation.cancelled',
-        'reservation',
-        res.value.reservationId,
-        {
-          customerId: res.value.customerId,
-          changes: [{ field: 'status', before: 'reserved', after: 'cancelled' }],
-        },
-      );
-      await ctx.recorder.order({
-        orderId: res.value.reservationId,
-        customerId: res.value.customerId,
-        kind: 'device',
-        fromState: 'reserved',
-        toState: 'cancelled',
-        channel: res.value.channel,
-      });
-      await ctx.notice(customer.value, 'reservation_cancelled', {
-        reservationId: res.value.reservationId,
-        fee: formatYuan(fee),
-      });
-      return { ...next, revision: rev };
+      try {
+        const done = await completeCancel(ctx, res, actorOf(session), now);
+        return { ...done.value, revision: done.revision };
+      } catch (err) {
+        // Someone changed the reservation meanwhile (installed it, or a twin cancelled it): a
+        // return of our own is taken back; one shared with a twin is the twin's.
+        if (err instanceof ConflictError && applied) await endHold(ctx, r, 'undo');
+        throw err;
+      }
     },
   );
 }

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm, type KV } from '@nats-io/kv';
+import { openCareContext, type CareContext } from '../../api/routes/care/index.ts';
+import { sweepStockHolds } from '../../api/routes/care/reservation-stock.ts';
+import { randomIds, stableId, systemClock } from '../../domain/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
+import {
+  registerCustomer,
+  reservationSlot as slot,
+  setStock,
+  startCareEnv,
+  type CareEnv,
+} from '../support/care.ts';
+
+/**
+ * Stock and reservations are two KV records: a care process killed between the two writes used to
+ * leave stock taken with no reservation (or a cancelled reservation still holding stock). These
+ * tests leave the stores exactly as such a crash does, then show how it is finished: by the
+ * retry of the same request, or by the sweep every API instance runs.
+ */
+describe('care: stock and reservations after a crash between their two writes (real NATS)', () => {
+  let env: CareEnv;
+  let ctx: CareContext;
+  let inventory: KV;
+  const enc = new TextEncoder();
+  beforeAll(async () => {
+    env = await startCareEnv();
+    ctx = await openCareContext({
+      config: { CDR_PARTITIONS: 4 },
+      nats: env.nats,
+      ch: env.ch,
+      clock: systemClock,
+      ids: randomIds,
+      log: createLogger('silent'),
+    });
+    inventory = await new Kvm(env.nats.nc).open('inventory');
+  });
+  afterAll(async () => {
+    ctx?.close();
+    await env?.close();
+  });
+
+  const stockOf = async (model: string) =>
+    (await env.call('agent', 'GET', `/api/v1/inventory/gz/${model}`)).json();
+  /** What a request killed right after its stock write leaves behind. */
+  const leaveHold = async (model: string, hold: object, available: number, reserved: number) => {
+    const cur = await stockOf(model);
+    await inventory.put(
+      `gz.${model}`,
+      enc.encode(JSON.stringify({ ...cur, available, reserved, holds: [hold] })),
+    );
+  };
+  const request = (customerId: string, model: string, requestId: string) => ({
+    customerId,
+    region: 'gz',
+    model,
+    quantity: 2,
+    planId: 'changxiang-128',
+    slotStartMs: slot(),
+    channel: 'counter',
+    requestId,
+  });
+
+  it('a retry of a request that died after taking stock reserves without taking again', async () => {
+    const c = await registerCustomer(env);
+    await setStock(env, 'gz', 'CPE-CRASH', 5);
+    const body = request(c.customerId, 'CPE-CRASH', 'crash-retry-0001');
+    const id = stableId('res', c.customerId, body.requestId);
+    await leaveHold('CPE-CRASH', { id, op: 'take', qty: 2, atMs: Date.now() }, 3, 2);
+    const retry = await env.call('agent', 'POST', '/api/v1/reservations', body);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toMatchObject({ reservationId: id, status: 'reserved' });
+    const s = await stockOf('CPE-CRASH');
+    expect(s).toMatchObject({ available: 3, reserved: 2 });
+    expect(s.holds).toBeUndefined();
+  });
+
+  it('the sweep gives back stock whose request died for good, and a late retry learns so', async () => {
+    const c = await registerCustomer(env);
+    await setStock(env, 'gz', 'CPE-LOST', 5);
+    const body = request(c.customerId, 'CPE-LOST', 'crash-lost-0001');
+    const id = stableId('res', c.customerId, body.requestId);
+    const { customerId, planId, channel, slotStartMs } = body;
+    const old = Date.now() - 10 * 60_000;
+    await leaveHold(
+      'CPE-LOST',
+      { id, op: 'take', qty: 2, atMs: old, reservation: { customerId, planId, channel, slotStartMs } },
+      3,
+      2,
+    );
+    // a young hold belongs to a request that may still be running: left alone
+    const young = await sweepStockHolds(ctx, old + 60_000);
+    expect(young.settled).toEqual({});
+    const swept = await sweepStockHolds(ctx, Date.now());
+    expect(swept.settled).toMatchObject({ abandon: 1 });
+    const s = await stockOf('CPE-LOST');
+    expect(s).toMatchObject({ available: 5, reserved: 0 });
+    expect(s.holds).toBeUndefined();
+    expect((await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json().status).toBe('abandoned');
+    const late = await env.call('agent', 'POST', '/api/v1/reservations', body);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.message).toMatch(/abandoned/);
+    expect(await stockOf('CPE-LOST')).toMatchObject({ available: 5, reserved: 0 });
+    // a second sweep finds nothing to do
+    expect((await sweepStockHolds(ctx, Date.now())).settled).toEqual({});
+  });
+
+  it('the sweep finishes a cancellation that gave stock back but died before the record said so', async () => {
+    const c = await registerCustomer(env);
+    await setStock(env, 'gz', 'CPE-CANCEL', 5);
+    const made = await env.call(
+      'agent',
+      'POST',
+      '/api/v1/reservations',
+      request(c.customerId, 'CPE-CANCEL', 'cancel-0001'),
+    );
+    expect(made.statusCode).toBe(201);
+    const id = made.json().reservationId;
+    expect(await stockOf('CPE-CANCEL')).toMatchObject({ available: 3, reserved: 2 });
+    await leaveHold('CPE-CANCEL', { id, op: 'return', qty: 2, atMs: Date.now() - 10 * 60_000 }, 5, 0);
+    expect((await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json().status).toBe('reserved');
+    const swept = await sweepStockHolds(ctx, Date.now());
+    expect(swept.settled).toMatchObject({ 'finish-cancel': 1 });
+    expect((await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json()).toMatchObject({
+      status: 'cancelled',
+      cancelFeeFen: 0,
+    });
+    const s = await stockOf('CPE-CANCEL');
+    expect(s).toMatchObject({ available: 5, reserved: 0 });
+    expect(s.holds).toBeUndefined();
+  });
+
+  it('a cancel sent twice at once gives the stock back once', async () => {
+    const c = await registerCustomer(env);
+    await setStock(env, 'gz', 'CPE-TWICE', 5);
+    const made = await env.call(
+      'agent',
+      'POST',
+      '/api/v1/reservations',
+      request(c.customerId, 'CPE-TWICE', 'twice-0001'),
+    );
+    const id = made.json().reservationId;
+    const both = await Promise.all(
+      [1, 2].map(() => env.call('agent', 'POST', `/api/v1/reservations/${id}/cancel`)),
+    );
+    expect(both.map((r) => r.statusCode).sort()).toContain(200);
+    const s = await stockOf('CPE-TWICE');
+    expect(s).toMatchObject({ available: 5, reserved: 0 });
+    expect(s.holds).toBeUndefined();
+  });
+});
