@@ -25,6 +25,12 @@ const program = new Command('bench')
   .option('--partitions <n>', 'subscriber partitions', int('--partitions'), 4)
   .option('--subscribers <n>', 'simulated lines', int('--subscribers'), 20_000)
   .option('--batch-size <n>', 'CDRs per message', int('--batch-size'), 100)
+  .option(
+    '--rate <cdr/s>',
+    'feed the pipeline run at this many CDRs a second (default: as fast as the publisher goes; the baseline is never paced)',
+    int('--rate'),
+    0,
+  )
   .addOption(
     new Option('--threads <0|1>', 'ingest and rating in worker threads, as npm start runs them')
       .choices(['0', '1'])
@@ -37,6 +43,7 @@ const program = new Command('bench')
       partitions: number;
       subscribers: number;
       batchSize: number;
+      rate: number;
       threads: string;
     }) => {
       let result: Record<string, unknown>;

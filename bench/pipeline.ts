@@ -25,6 +25,8 @@ export interface PipelineOptions {
   batchSize: number;
   /** Run ingest and rating in worker threads (as `npm start` does). */
   threads: boolean;
+  /** CDRs per second the pipeline run is fed at (0: as fast as the publisher goes). */
+  rate: number;
 }
 
 const SEED = 1;
@@ -41,11 +43,22 @@ function generate(o: PipelineOptions, planIds: string[], startMs: number): Uint8
   return out;
 }
 
-async function publishAll(env: BenchEnv, items: PublishItem[], sentAt: number[]): Promise<void> {
+async function publishAll(
+  env: BenchEnv,
+  items: PublishItem[],
+  sentAt: number[],
+  messagesPerSec = 0,
+): Promise<void> {
   // A window of 128 messages of ~100 CDRs keeps a few MB in flight; a timed-out publish is
   // retried with the same message id (the stream drops what it already has).
   const pub = new PipelinedPublisher(env.nats.js, 128, 30_000);
+  const start = performance.now();
   for (const [i, it] of items.entries()) {
+    if (messagesPerSec > 0) {
+      const due = start + (i * 1000) / messagesPerSec;
+      const ahead = due - performance.now();
+      if (ahead > 1) await new Promise((r) => setTimeout(r, ahead));
+    }
     sentAt[i] = performance.now();
     try {
       await pub.publish(it);
@@ -236,6 +249,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     env,
     batches.map((data, i) => ({ subject: subjects.rawCdr(`NE-${i % 8}`), data, msgId: `raw-${i}` })),
     sentAt,
+    o.rate / o.batchSize,
   );
   const stageWatch = watchStages(env, [
     INGEST_CONSUMER,
