@@ -42,6 +42,18 @@ describe('care: stock and reservations after a crash between their two writes (r
 
   const stockOf = async (model: string) =>
     (await env.call('agent', 'GET', `/api/v1/inventory/gz/${model}`)).json();
+  /** A new customer reserves 2 of a model stocked with 5. */
+  const reserveFresh = async (model: string, requestId: string) => {
+    const c = await registerCustomer(env);
+    await setStock(env, 'gz', model, 5);
+    return env.call('agent', 'POST', '/api/v1/reservations', request(c.customerId, model, requestId));
+  };
+  /** Stock as given, and no hold left over. */
+  const expectSettled = async (model: string, available: number, reserved: number) => {
+    const s = await stockOf(model);
+    expect(s).toMatchObject({ available, reserved });
+    expect(s.holds).toBeUndefined();
+  };
   /** What a request killed right after its stock write leaves behind. */
   const leaveHold = async (model: string, hold: object, available: number, reserved: number) => {
     const cur = await stockOf(model);
@@ -70,9 +82,7 @@ describe('care: stock and reservations after a crash between their two writes (r
     const retry = await env.call('agent', 'POST', '/api/v1/reservations', body);
     expect(retry.statusCode).toBe(201);
     expect(retry.json()).toMatchObject({ reservationId: id, status: 'reserved' });
-    const s = await stockOf('CPE-CRASH');
-    expect(s).toMatchObject({ available: 3, reserved: 2 });
-    expect(s.holds).toBeUndefined();
+    await expectSettled('CPE-CRASH', 3, 2);
   });
 
   it('the sweep gives back stock whose request died for good, and a late retry learns so', async () => {
@@ -93,9 +103,7 @@ describe('care: stock and reservations after a crash between their two writes (r
     expect(young.settled).toEqual({});
     const swept = await sweepStockHolds(ctx, Date.now());
     expect(swept.settled).toMatchObject({ abandon: 1 });
-    const s = await stockOf('CPE-LOST');
-    expect(s).toMatchObject({ available: 5, reserved: 0 });
-    expect(s.holds).toBeUndefined();
+    await expectSettled('CPE-LOST', 5, 0);
     expect((await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json().status).toBe('abandoned');
     const late = await env.call('agent', 'POST', '/api/v1/reservations', body);
     expect(late.statusCode).toBe(409);
@@ -106,14 +114,7 @@ describe('care: stock and reservations after a crash between their two writes (r
   });
 
   it('the sweep finishes a cancellation that gave stock back but died before the record said so', async () => {
-    const c = await registerCustomer(env);
-    await setStock(env, 'gz', 'CPE-CANCEL', 5);
-    const made = await env.call(
-      'agent',
-      'POST',
-      '/api/v1/reservations',
-      request(c.customerId, 'CPE-CANCEL', 'cancel-0001'),
-    );
+    const made = await reserveFresh('CPE-CANCEL', 'cancel-0001');
     expect(made.statusCode).toBe(201);
     const id = made.json().reservationId;
     expect(await stockOf('CPE-CANCEL')).toMatchObject({ available: 3, reserved: 2 });
@@ -125,27 +126,16 @@ describe('care: stock and reservations after a crash between their two writes (r
       status: 'cancelled',
       cancelFeeFen: 0,
     });
-    const s = await stockOf('CPE-CANCEL');
-    expect(s).toMatchObject({ available: 5, reserved: 0 });
-    expect(s.holds).toBeUndefined();
+    await expectSettled('CPE-CANCEL', 5, 0);
   });
 
   it('a cancel sent twice at once gives the stock back once', async () => {
-    const c = await registerCustomer(env);
-    await setStock(env, 'gz', 'CPE-TWICE', 5);
-    const made = await env.call(
-      'agent',
-      'POST',
-      '/api/v1/reservations',
-      request(c.customerId, 'CPE-TWICE', 'twice-0001'),
-    );
+    const made = await reserveFresh('CPE-TWICE', 'twice-0001');
     const id = made.json().reservationId;
     const both = await Promise.all(
       [1, 2].map(() => env.call('agent', 'POST', `/api/v1/reservations/${id}/cancel`)),
     );
     expect(both.map((r) => r.statusCode).sort()).toContain(200);
-    const s = await stockOf('CPE-TWICE');
-    expect(s).toMatchObject({ available: 5, reserved: 0 });
-    expect(s.holds).toBeUndefined();
+    await expectSettled('CPE-TWICE', 5, 0);
   });
 });
