@@ -12,7 +12,7 @@ import {
   type ConsumerSpec,
   type Nats,
 } from '../../infra/nats/index.ts';
-import { readOutputParts } from '../rating/index.ts';
+import { NOTICES_HEADER, readOutputParts } from '../rating/index.ts';
 import { noticeId, noticeText } from './texts.ts';
 
 /**
@@ -86,6 +86,8 @@ export async function runChargingNotices(deps: ChargingNoticeDeps, signal: Abort
     signal,
     handle: async (msgs) => {
       for (const m of msgs) {
+        // Most outputs carry no notification: skip those without parsing ~700 bytes per CDR.
+        if (m.headers?.get(NOTICES_HEADER) === '0') continue;
         for (const raw of readOutputParts(m.data)?.notifications ?? []) {
           const v = validNotice(raw);
           if (!v.ok) continue;

@@ -54,6 +54,12 @@ export interface RatingOutput {
 }
 
 export const INPUT_SEQ_HEADER = 'StreamBSS-Input-Seq';
+/**
+ * How many notifications a RATED message carries. Readers that only want notifications skip a
+ * message whose count is 0 without parsing it (most carry none); a message without the header
+ * (written before it existed) must be read.
+ */
+export const NOTICES_HEADER = 'StreamBSS-Notices';
 export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;
 
 /** The usage ledger entry a rated CDR implies (debit of its charge, at its start, after which the balance is what it says). */

@@ -5,6 +5,7 @@ export {
   AccountPayment,
   validatePayment,
   INPUT_SEQ_HEADER,
+  NOTICES_HEADER,
   outputId,
   outputParts,
   readOutputParts,

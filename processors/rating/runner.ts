@@ -11,7 +11,7 @@ import {
   runConsumer,
   subjects,
 } from '../../infra/nats/index.ts';
-import { INPUT_SEQ_HEADER, type RatingOutput } from './contracts.ts';
+import { INPUT_SEQ_HEADER, NOTICES_HEADER, type RatingOutput } from './contracts.ts';
 import { readRange, scanOutputs } from './recovery.ts';
 import {
   loadStates,
@@ -256,7 +256,10 @@ async function emit(deps: RatingDeps, s: Session, a: Applied): Promise<void> {
     subject: subjects.rated(o.partition),
     data: enc.encode(JSON.stringify(o)),
     msgId: o.batchId,
-    headers: { [INPUT_SEQ_HEADER]: String(o.inputSeq) },
+    headers: {
+      [INPUT_SEQ_HEADER]: String(o.inputSeq),
+      [NOTICES_HEADER]: String(o.notifications.length),
+    },
     onAck: (ack) => {
       if (ack.duplicate) s.foreignOutputs++;
       else if (ack.seq > s.ratedSeq) s.ratedSeq = ack.seq;

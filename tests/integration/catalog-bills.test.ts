@@ -15,9 +15,11 @@ import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
 import { deliverNotice, runChargingNotices } from '../../processors/notify/index.ts';
 import { CatalogWatch } from '../../processors/rating/catalog-watch.ts';
 import {
+  NOTICES_HEADER,
   openChargingStores,
   provisionLines,
   ratingConsumers,
+  readOutputParts,
   runRating,
 } from '../../processors/rating/index.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
@@ -361,6 +363,13 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toMatch(/^您的余额仅剩 [0-9]+\.[0-9]{2} 元，请及时充值。$/);
     expect(notices[0]!.to).not.toContain(PREPAID); // masked for the agent
+    // Every rating output says how many notifications it carries (readers skip the zeros unread).
+    const last = (await nats.nats.jsm.streams.info('RATED')).state.last_seq;
+    for (let seq = 1; seq <= last; seq++) {
+      const m = await nats.nats.jsm.streams.getMessage('RATED', { seq });
+      const count = readOutputParts(m!.data)?.notifications.length;
+      if (m!.header.get('StreamBSS-Input-Seq')) expect(m!.header.get(NOTICES_HEADER)).toBe(String(count));
+    }
 
     // the same notification again (a redelivered rating output) queues nothing new
     const stored = (
