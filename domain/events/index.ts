@@ -4,7 +4,14 @@ export * from './device.ts';
 export * from './network.ts';
 export * from './business.ts';
 export * from './envelope.ts';
-export { addFormats, compile, compileTagged, type FieldError, type Validated, type Validator } from './validate.ts';
+export {
+  addFormats,
+  compile,
+  compileTagged,
+  type FieldError,
+  type Validated,
+  type Validator,
+} from './validate.ts';
 import { compile, compileTagged } from './validate.ts';
 import { DataCdr, RawDataCdr, RawSmsCdr, RawVoiceCdr, SmsCdr, VoiceCdr, RatedCdr } from './cdr.ts';
 import { DeviceEvent } from './device.ts';
