@@ -8,6 +8,7 @@ import type { Metrics } from '../../infra/metrics/index.ts';
 import { PipelinedPublisher, publishDeadLetter, type Nats } from '../../infra/nats/index.ts';
 import { decideLines } from '../lines.ts';
 import { readCsv } from './csv.ts';
+import { sleep } from '../../infra/time/index.ts';
 
 export interface InboxDeps {
   nats: Nats;
@@ -172,9 +173,6 @@ export async function runInboxWatcher(deps: InboxDeps, signal: AbortSignal): Pro
     } catch (err) {
       deps.log.error({ err, dir: deps.dir }, 'inbox pass failed');
     }
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, deps.pollMs ?? 1000);
-      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-    });
+    await sleep(deps.pollMs ?? 1000, signal);
   }
 }

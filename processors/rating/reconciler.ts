@@ -5,6 +5,7 @@ import type { Metrics } from '../../infra/metrics/index.ts';
 import type { Nats } from '../../infra/nats/index.ts';
 import { reconcile } from './reconcile.ts';
 import { allStates } from './store.ts';
+import { sleep } from '../../infra/time/index.ts';
 
 export const RECONCILIATION_SUBJECT = 'bss.charging.reconciliation';
 
@@ -30,10 +31,7 @@ export async function runReconciler(
     }
   };
   while (!signal.aborted) {
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, deps.intervalMs);
-      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-    });
+    await sleep(deps.intervalMs, signal);
     if (!signal.aborted) await once();
   }
 }

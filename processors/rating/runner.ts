@@ -26,6 +26,7 @@ import { ProvisioningCache } from './provisioning.ts';
 import { leaseKey, openLeases, PartitionLease } from './lease.ts';
 import type { CatalogWatch } from './catalog-watch.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
+import { sleep } from '../../infra/time/index.ts';
 
 export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
   Array.from({ length: partitions }, (_, p) => ({
@@ -105,12 +106,6 @@ function assertHeld(lease: PartitionLease, partition: number): void {
 }
 
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-  });
 
 /**
  * Rates one partition while this process holds its lease: another rating process (a cluster, a
