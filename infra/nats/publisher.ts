@@ -46,6 +46,7 @@ export class PipelinedPublisher {
     this.nc = nc && typeof nc.status === 'function' ? nc : undefined;
   }
 
+  // On reconnect too: what was sent while the connection was down is not reliably answered.
   private readonly lost = (event: 'disconnect' | 'reconnect') => {
     const err = new RetryableError(
       'CONNECTION_LOST',
@@ -103,8 +104,14 @@ export class PipelinedPublisher {
     }
   }
 
-  /** Publishes all items, retrying a failed round with the same message ids (dedup makes retries safe). */
+  /**
+   * Publishes all items, retrying a failed round with the same message ids (dedup makes retries
+   * safe). A round cut short by a dropped connection does not use up an attempt (up to 20 such):
+   * in a cluster one node kill can drop the connection while the stream elects a new leader, and
+   * those rounds fail in milliseconds where a timeout takes seconds.
+   */
   async publishAll(items: PublishItem[], attempts = 5): Promise<void> {
+    let drops = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         for (const it of items) await this.publish(it);
@@ -112,7 +119,8 @@ export class PipelinedPublisher {
         return;
       } catch (err) {
         await this.flush().catch(() => undefined);
-        if (attempt >= attempts) throw err;
+        if ((err as { code?: string }).code === 'CONNECTION_LOST' && ++drops <= 20) attempt--;
+        else if (attempt >= attempts) throw err;
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
     }
