@@ -93,6 +93,12 @@ export function createMetrics(o: { processMetrics?: boolean } = {}) {
       labelNames: ['table'] as const,
       registers: [registry],
     }),
+    stockHoldsSettled: new Counter({
+      name: 'streambss_stock_holds_settled_total',
+      help: 'Stock holds left by interrupted reservation requests, finished by the sweep (how: commit, abandon, finish-cancel, undo)',
+      labelNames: ['how'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

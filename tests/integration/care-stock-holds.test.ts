@@ -4,6 +4,7 @@ import { openCareContext, type CareContext } from '../../api/routes/care/index.t
 import { sweepStockHolds } from '../../api/routes/care/reservation-stock.ts';
 import { randomIds, stableId, systemClock } from '../../domain/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
+import { createMetrics } from '../../infra/metrics/index.ts';
 import {
   registerCustomer,
   reservationSlot as slot,
@@ -22,6 +23,9 @@ describe('care: stock and reservations after a crash between their two writes (r
   let env: CareEnv;
   let ctx: CareContext;
   let inventory: KV;
+  const metrics = createMetrics();
+  const settled = async (how: string) =>
+    (await metrics.stockHoldsSettled.get()).values.find((v) => v.labels.how === how)?.value ?? 0;
   const enc = new TextEncoder();
   beforeAll(async () => {
     env = await startCareEnv();
@@ -32,6 +36,7 @@ describe('care: stock and reservations after a crash between their two writes (r
       clock: systemClock,
       ids: randomIds,
       log: createLogger('silent'),
+      metrics,
     });
     inventory = await new Kvm(env.nats.nc).open('inventory');
   });
@@ -103,6 +108,7 @@ describe('care: stock and reservations after a crash between their two writes (r
     expect(young.settled).toEqual({});
     const swept = await sweepStockHolds(ctx, Date.now());
     expect(swept.settled).toMatchObject({ abandon: 1 });
+    expect(await settled('abandon'), 'streambss_stock_holds_settled_total{how="abandon"}').toBe(1);
     await expectSettled('CPE-LOST', 5, 0);
     expect((await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json().status).toBe('abandoned');
     const late = await env.call('agent', 'POST', '/api/v1/reservations', body);

@@ -6,6 +6,7 @@ import { maskPhone } from '../../../domain/customer/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Nats } from '../../../infra/nats/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
+import type { Metrics } from '../../../infra/metrics/index.ts';
 import { sessionOf, type Session } from '../../auth/index.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { Outbox, simulatedGateway, type MessageGateway } from './outbox.ts';
@@ -31,6 +32,8 @@ export interface CareDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Counts what the stock-hold sweep finished (absent in tests that do not look). */
+  metrics?: Metrics;
   /** Plans catalog; default: catalog/default.json. */
   catalog?: CompiledCatalog;
   messageGateway?: MessageGateway;

@@ -163,6 +163,7 @@ export async function sweepStockHolds(
       else if (s === 'undo') await endHold(ctx, where, 'undo');
       else if (res) await completeCancel(ctx, res, SWEEPER, h.atMs);
       out.settled[s] = (out.settled[s] ?? 0) + 1;
+      ctx.deps.metrics?.stockHoldsSettled.inc({ how: s });
     }
   }
   return out;
