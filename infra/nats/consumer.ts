@@ -1,4 +1,3 @@
-import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../log/index.ts';
 
@@ -58,9 +57,6 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     notify();
     freed();
   };
-  // One process runs a dozen consumers or more on one signal (the sinks alone are 8), each with
-  // one listener for as long as it runs: that is not a leak, so Node's warning at 11 would be noise.
-  if (getMaxListeners(o.signal) < 64) setMaxListeners(64, o.signal);
   o.signal.addEventListener('abort', onAbort, { once: true });
   // Sequences queued or being handled here. When the ack wait lapses while a message is still
   // queued, the server delivers it again to this same process: keep one copy, or two batches
