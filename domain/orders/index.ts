@@ -35,11 +35,13 @@ export {
   type Stock,
 } from './reservation.ts';
 export {
+  afterLostWrite,
   applyHeld,
   dropHold,
   holdOf,
   settleHold,
   undoHold,
+  type AfterLostWrite,
   type HeldReservation,
   type HeldStock,
   type Settlement,

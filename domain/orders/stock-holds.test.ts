@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  afterLostWrite,
   applyHeld,
   dropHold,
   holdOf,
@@ -43,6 +44,10 @@ describe('stock holds', () => {
     expect(returned).toMatchObject({ available: 5, reserved: 0 });
     expect(applyHeld(returned, give('res-a'))).toBe(returned);
     expect(undoHold(returned, 'res-a')).toEqual({ available: 3, reserved: 2 });
+    // a stale second return on a record already given back moves nothing and undoes nothing
+    const stale = applyHeld(dropHold(returned, 'res-a'), give('res-a'))!;
+    expect(stale).toMatchObject({ available: 5, reserved: 0, holds: [{ ...give('res-a'), qty: 0 }] });
+    expect(undoHold(stale, 'res-a')).toEqual({ available: 5, reserved: 0 });
     // someone reserved the returned units in between: only what is left comes back
     const drained = { ...returned, available: 1, reserved: 4 };
     expect(undoHold(drained, 'res-a')).toEqual({ available: 0, reserved: 5 });
@@ -59,5 +64,20 @@ describe('stock holds', () => {
     expect(settleHold(give('r'), 'cancelled', now, grace)).toBe('commit');
     expect(settleHold(give('r'), 'reserved', now, grace)).toBe('finish-cancel');
     expect(settleHold(give('r'), 'installed', now, grace)).toBe('undo');
+  });
+
+  it('after losing the record write, keeps a change the winner stands on and takes back only its own', () => {
+    // twins: we applied, the twin found our hold and its record won, naming our hold
+    expect(afterLostWrite(true, 'hold-a', { holdToken: 'hold-a' })).toBe('drop');
+    // we found the twin's hold; the twin's record won on it
+    expect(afterLostWrite(false, 'hold-a', { holdToken: 'hold-a' })).toBe('drop');
+    // the winner finished on its own change before ours was made (a stale retry): ours goes back
+    expect(afterLostWrite(true, 'hold-b', { holdToken: 'hold-a' })).toBe('undo');
+    // a record that stands on no hold (abandoned by the sweep, or written before tokens)
+    expect(afterLostWrite(true, 'hold-a', {})).toBe('undo');
+    expect(afterLostWrite(false, 'hold-a', {})).toBe('leave');
+    expect(afterLostWrite(true, 'hold-a', null)).toBe('undo');
+    // an old hold without a token never matches a record without one
+    expect(afterLostWrite(false, undefined, {})).toBe('leave');
   });
 });

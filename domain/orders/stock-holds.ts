@@ -24,6 +24,12 @@ export interface StockHold {
   op: 'take' | 'return';
   qty: number;
   atMs: number;
+  /**
+   * Unique to the request that applied the change. The reservation record names the token of the
+   * hold it was written on, so a request that loses the record write can tell a twin that used its
+   * change (keep it) from one that made its own (take ours back). Absent on holds from before.
+   */
+  token?: string;
   /** On a take: the request, so that a sweep can write the reservation off under its own id. */
   reservation?: HeldReservation;
 }
@@ -51,7 +57,10 @@ export function applyHeld<S extends HeldStock>(s: S, hold: StockHold): S | null 
   const base = prior ? dropHold(s, hold.id) : s;
   const next = hold.op === 'take' ? takeStock(base, hold.qty) : returnStock(base, hold.qty);
   if (!next) return null;
-  return withHolds({ ...base, ...next }, [...(base.holds ?? []), hold]);
+  // A return gives back at most what is reserved; the hold keeps what really moved, so that an
+  // undo takes back exactly that (a stale second return that moved nothing undoes nothing).
+  const moved = hold.op === 'take' ? hold.qty : next.available - base.available;
+  return withHolds({ ...base, ...next }, [...(base.holds ?? []), { ...hold, qty: moved }]);
 }
 
 /** The reservation record is written: the change stands, the hold goes. */
@@ -101,4 +110,22 @@ export function settleHold(
   if (hold.op === 'take') return status === null || status === 'abandoned' ? 'abandon' : 'commit';
   if (status === 'cancelled') return 'commit';
   return status === 'reserved' ? 'finish-cancel' : 'undo';
+}
+
+/** What a request does with its hold after another writer's reservation record won. */
+export type AfterLostWrite = 'drop' | 'undo' | 'leave';
+
+/**
+ * `applied`: this request's write made the stock change (false: it found a twin's hold and used
+ * it). `heldToken`: the token of the hold it saw after its write. `winner`: the reservation record
+ * as it now is. The winner stands on our change when it names our hold: the change stays and the
+ * hold goes. Otherwise a change of our own is taken back; a twin's hold is the twin's to end.
+ */
+export function afterLostWrite(
+  applied: boolean,
+  heldToken: string | undefined,
+  winner: { holdToken?: string } | null,
+): AfterLostWrite {
+  if (heldToken !== undefined && winner?.holdToken === heldToken) return 'drop';
+  return applied ? 'undo' : 'leave';
 }

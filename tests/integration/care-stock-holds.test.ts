@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm, type KV } from '@nats-io/kv';
 import { openCareContext, type CareContext } from '../../api/routes/care/index.ts';
-import { sweepStockHolds } from '../../api/routes/care/reservation-stock.ts';
+import { endLostHold, sweepStockHolds } from '../../api/routes/care/reservation-stock.ts';
 import { randomIds, stableId, systemClock } from '../../domain/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
@@ -143,5 +143,25 @@ describe('care: stock and reservations after a crash between their two writes (r
     );
     expect(both.map((r) => r.statusCode).sort()).toContain(200);
     await expectSettled('CPE-TWICE', 5, 0);
+  });
+
+  it('a twin that cancelled on our return keeps it when we lose the record write (no undo)', async () => {
+    const made = await reserveFresh('CPE-SHARED', 'shared-0001');
+    const id = made.json().reservationId;
+    // twin A gave the stock back and is still running; twin B finds A's hold and cancels on it
+    await leaveHold('CPE-SHARED', { id, op: 'return', qty: 2, atMs: Date.now(), token: 'hold-twin-a' }, 5, 0);
+    const b = await env.call('agent', 'POST', `/api/v1/reservations/${id}/cancel`);
+    expect(b.statusCode).toBe(200);
+    expect(b.json()).toMatchObject({ status: 'cancelled', holdToken: 'hold-twin-a' });
+    // A's record write lost; A's hold may still be there (B's drop not yet done)
+    await leaveHold('CPE-SHARED', { id, op: 'return', qty: 2, atMs: Date.now(), token: 'hold-twin-a' }, 5, 0);
+    const winner = (await env.call('agent', 'GET', `/api/v1/reservations/${id}`)).json();
+    const where = { region: 'gz', model: 'CPE-SHARED', reservationId: id };
+    expect(await endLostHold(ctx, where, { applied: true, token: 'hold-twin-a' }, winner)).toBe('drop');
+    await expectSettled('CPE-SHARED', 5, 0);
+    // a stale retry that returned again on a hold of its own takes that one back
+    await leaveHold('CPE-SHARED', { id, op: 'return', qty: 2, atMs: Date.now(), token: 'hold-late' }, 7, 0);
+    expect(await endLostHold(ctx, where, { applied: true, token: 'hold-late' }, winner)).toBe('undo');
+    await expectSettled('CPE-SHARED', 5, 2);
   });
 });

@@ -79,8 +79,10 @@ export const StockRecord = Type.Object({
       Type.Object({
         id: Id,
         op: Type.Union([Type.Literal('take'), Type.Literal('return')]),
-        qty: Type.Integer({ minimum: 1 }),
+        /** What really moved: a return finding fewer reserved gives back (and holds) only those. */
+        qty: Type.Integer({ minimum: 0 }),
         atMs: Ms,
+        token: Type.Optional(Id),
         reservation: Type.Optional(
           Type.Object({ customerId: Id, planId: Str(64), channel: Channel, slotStartMs: Ms }),
         ),
@@ -105,6 +107,8 @@ export const ReservationRecord = Type.Object({
   status: Type.Union(['reserved', 'cancelled', 'installed', 'abandoned'].map((v) => Type.Literal(v))),
   createdAtMs: Ms,
   cancelFeeFen: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The stock hold this state was written on (its take, then its return): stock-holds.ts. */
+  holdToken: Type.Optional(Id),
 });
 export type ReservationRecord = Static<typeof ReservationRecord>;
 

@@ -4,9 +4,11 @@
  * that finishes what a crash left half-done.
  */
 import {
+  afterLostWrite,
   applyHeld,
   cancellationFeeFen,
   dropHold,
+  holdOf,
   settleHold,
   undoHold,
   type Settlement,
@@ -30,14 +32,15 @@ const SWEEPER: Actor = { userId: 'stock-sweep', role: 'system' };
 /**
  * Applies a held take or return; a take that would go below zero is 409 OUT_OF_STOCK. `applied`
  * is false when the hold was already there (a twin of the same request got there first): the
- * change is then the twin's, and only the twin may undo it.
+ * change is then the twin's, and only the twin may undo it. `token` is the token of the hold now
+ * in place (ours or the twin's): the reservation record written on this change names it.
  */
 export async function moveStock(
   ctx: CareContext,
   region: string,
   model: string,
   hold: StockHold,
-): Promise<{ stock: Versioned<StockRecord>; applied: boolean }> {
+): Promise<{ stock: Versioned<StockRecord>; applied: boolean; token: string | undefined }> {
   let applied = false;
   const stock = await ctx.stock.mutate(stockKey(region, model), (cur) => {
     if (!cur) throw new ApiError('OUT_OF_STOCK', `${model} is not stocked in ${region}`, '/model');
@@ -47,7 +50,22 @@ export async function moveStock(
     applied = next !== cur;
     return next;
   });
-  return { stock, applied };
+  return { stock, applied, token: holdOf(stock.value, hold.id)?.token };
+}
+
+/**
+ * After another writer's reservation record won over ours: keeps, takes back or leaves the hold
+ * this request saw (domain: afterLostWrite). Answers what it did.
+ */
+export async function endLostHold(
+  ctx: CareContext,
+  r: { region: string; model: string; reservationId: string },
+  move: { applied: boolean; token: string | undefined },
+  winner: ReservationRecord | null,
+): Promise<'drop' | 'undo' | 'leave'> {
+  const how = afterLostWrite(move.applied, move.token, winner);
+  if (how !== 'leave') await endHold(ctx, r, how);
+  return how;
 }
 
 /** Ends a hold: 'drop' keeps the stock change, 'undo' takes it back. */
@@ -63,19 +81,25 @@ export async function endHold(
 }
 
 /**
- * Cancels a reservation whose stock is already given back under a hold: record → cancelled with
- * the fee as of `atMs`, hold dropped, audit, order event, notice. A record changed meanwhile by
- * someone else is 409 (the caller decides about the hold).
+ * Cancels a reservation whose stock is already given back under the hold `holdToken`: record →
+ * cancelled with the fee as of `atMs`, hold dropped, audit, order event, notice. A record changed
+ * meanwhile by someone else is 409 (the caller decides about the hold: endLostHold).
  */
 export async function completeCancel(
   ctx: CareContext,
   res: Versioned<ReservationRecord>,
   actor: Actor,
   atMs: number,
+  holdToken: string | undefined,
 ): Promise<Versioned<ReservationRecord>> {
-  const r = res.value;
+  const { holdToken: _taken, ...r } = res.value;
   const fee = cancellationFeeFen(r.slotStartMs, atMs);
-  const next: ReservationRecord = { ...r, status: 'cancelled', cancelFeeFen: fee };
+  const next: ReservationRecord = {
+    ...r,
+    status: 'cancelled',
+    cancelFeeFen: fee,
+    ...(holdToken ? { holdToken } : {}),
+  };
   const revision = await ctx.reservations.update(reservationKey(r.reservationId), next, res.revision);
   await endHold(ctx, r, 'drop');
   await ctx.recorder.audit(actor, 'reservation.cancelled', 'reservation', r.reservationId, {
@@ -161,7 +185,7 @@ export async function sweepStockHolds(
       if (s === 'abandon') await abandon(ctx, stock.value, h);
       else if (s === 'commit') await endHold(ctx, where, 'drop');
       else if (s === 'undo') await endHold(ctx, where, 'undo');
-      else if (res) await completeCancel(ctx, res, SWEEPER, h.atMs);
+      else if (res) await completeCancel(ctx, res, SWEEPER, h.atMs, h.token);
       out.settled[s] = (out.settled[s] ?? 0) + 1;
       ctx.deps.metrics?.stockHoldsSettled.inc({ how: s });
     }

@@ -10,7 +10,14 @@ import { loadCustomer } from './customer-view.ts';
 import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, StockRecord, type ReservationRecord } from './records.ts';
-import { completeCancel, endHold, moveStock, reservationKey, stockKey } from './reservation-stock.ts';
+import {
+  completeCancel,
+  endHold,
+  endLostHold,
+  moveStock,
+  reservationKey,
+  stockKey,
+} from './reservation-stock.ts';
 
 const Region = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' });
 const Model = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
@@ -144,11 +151,12 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         );
       // Stock first, with a hold naming this reservation: a retry cannot take twice, and if this
       // process dies before the record below is written the hold says so (reservation-stock.ts).
-      const { applied } = await moveStock(ctx, b.region, b.model, {
+      const move = await moveStock(ctx, b.region, b.model, {
         id: reservationId,
         op: 'take',
         qty: b.quantity,
         atMs: now,
+        token: ids.next('hold'),
         reservation: {
           customerId: b.customerId,
           planId: b.planId,
@@ -168,14 +176,14 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         slotStartMs: b.slotStartMs,
         status: 'reserved',
         createdAtMs: now,
+        ...(move.token ? { holdToken: move.token } : {}),
       };
       const rev = await ctx.reservations.create(reservationKey(rec.reservationId), rec);
       if (rev === null) {
-        // A twin of this request wrote it first. A take of our own goes back; a take shared with
-        // the twin stays (unless the reservation was abandoned: the sweep gives that back).
+        // A twin of this request wrote it first. If it stands on our take, the take stays; a take
+        // of our own that it does not use goes back (an abandoned record uses none).
         const prior = await ctx.reservations.must(reservationKey(rec.reservationId));
-        if (applied) await endHold(ctx, rec, 'undo');
-        else if (prior.value.status !== 'abandoned') await endHold(ctx, rec, 'drop');
+        await endLostHold(ctx, rec, move, prior.value);
         return replay(prior);
       }
       await endHold(ctx, rec, 'drop');
@@ -232,19 +240,23 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       // Stock back first, under a hold: a cancellation that dies half-way is finished by the sweep.
       const now = clock.nowMs();
       const r = res.value;
-      const { applied } = await moveStock(ctx, r.region, r.model, {
+      const move = await moveStock(ctx, r.region, r.model, {
         id: r.reservationId,
         op: 'return',
         qty: r.quantity,
         atMs: now,
+        token: ids.next('hold'),
       });
       try {
-        const done = await completeCancel(ctx, res, actorOf(session), now);
+        const done = await completeCancel(ctx, res, actorOf(session), now, move.token);
         return { ...done.value, revision: done.revision };
       } catch (err) {
-        // Someone changed the reservation meanwhile (installed it, or a twin cancelled it): a
-        // return of our own is taken back; one shared with a twin is the twin's.
-        if (err instanceof ConflictError && applied) await endHold(ctx, r, 'undo');
+        // Someone changed the reservation meanwhile (installed it, or a twin cancelled it). A twin
+        // that cancelled on our return keeps it; a return of our own it did not use goes back.
+        if (err instanceof ConflictError) {
+          const winner = await ctx.reservations.get(key);
+          await endLostHold(ctx, r, move, winner?.value ?? null);
+        }
         throw err;
       }
     },
