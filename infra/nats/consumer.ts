@@ -30,9 +30,20 @@ export interface ConsumerRunOptions {
   onBatch?: (size: number, ms: number) => void;
   /** After the first message, wait up to this long for a fuller batch (fewer, larger inserts). */
   lingerMs?: number;
+  /** A batch still not handled after this long is logged as a warning, and again each time. */
+  slowBatchMs?: number;
   /** Batches handled at once (acks stay per batch, so order of completion does not matter). */
   concurrency?: number;
 }
+
+/**
+ * Delay on the naks of a stopping consumer. Naked with no delay, a message was redelivered at
+ * once into this consumer's own pull that was still closing, and then sat there until its ack
+ * wait (30 s for rating) lapsed; after the delay the next holder's pull gets it.
+ */
+const HANDOVER_NAK_MS = 2000;
+/** Lifetime of one pull request; heartbeats every half of it (see runConsumer). */
+const PULL_EXPIRES_MS = 5000;
 
 /**
  * Pulls from a durable consumer and hands over whatever is buffered, up to maxBatch: small
@@ -42,7 +53,13 @@ export interface ConsumerRunOptions {
  */
 export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
   const consumer = await o.js.consumers.get(o.stream, o.durable);
-  const messages = await consumer.consume({ max_messages: o.prefetch ?? o.maxBatch * 2 });
+  // Pulls live PULL_EXPIRES_MS, with heartbeats every half of it: a pull lost with its consumer's
+  // leader (a node killed or paused) is noticed after two missed heartbeats and pulled again.
+  // With the default 30 s the consumer sat idle ~30 s after an election with messages pending.
+  const messages = await consumer.consume({
+    max_messages: o.prefetch ?? o.maxBatch * 2,
+    expires: PULL_EXPIRES_MS,
+  });
   const queue: JsMsg[] = [];
   let wake: (() => void) | null = null;
   let ended = false;
@@ -75,6 +92,12 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
   };
   const pump = (async () => {
     for await (const m of messages) {
+      // close() lets the iterator yield what it had buffered: give those back, or they would
+      // sit unacked here until their ack wait lapsed.
+      if (o.signal.aborted) {
+        m.nak(HANDOVER_NAK_MS);
+        continue;
+      }
       if (held.has(m.seq)) continue;
       held.add(m.seq);
       queue.push(m);
@@ -88,6 +111,20 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
   const running = new Set<Promise<void>>();
   const handleOne = async (batch: JsMsg[]) => {
     const t0 = performance.now();
+    // A handler that never settles holds its messages (and their redeliveries) forever: say so.
+    const slow = setInterval(() => {
+      o.log.warn(
+        {
+          stream: o.stream,
+          durable: o.durable,
+          size: batch.length,
+          firstSeq: batch[0]?.seq,
+          ms: Math.round(performance.now() - t0),
+        },
+        'batch still being handled',
+      );
+    }, o.slowBatchMs ?? 15_000);
+    slow.unref();
     try {
       await o.handle(batch);
       for (const m of batch) m.ack();
@@ -100,6 +137,7 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
       );
       for (const m of batch) m.nak(o.retryDelayMs ?? 1000);
     } finally {
+      clearInterval(slow);
       for (const m of batch) held.delete(m.seq);
     }
   };
@@ -125,7 +163,7 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     running.add(p);
   }
   await Promise.allSettled([...running]);
-  for (const m of queue.splice(0)) m.nak(0);
+  for (const m of queue.splice(0)) m.nak(HANDOVER_NAK_MS);
   o.signal.removeEventListener('abort', onAbort);
   // A closed consume() iterator does not always end while a pull is outstanding; don't hang on it.
   await Promise.race([pump.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);

@@ -98,6 +98,8 @@ export async function drained(
   nats: Nats,
   durables: { stream: string; durable: string }[],
   timeoutMs: number,
+  /** Told which durable held the drain up, each time one did (the figures keep the last). */
+  onBusy?: (what: string) => void,
 ) {
   const end = Date.now() + timeoutMs;
   let clean = 0;
@@ -106,7 +108,10 @@ export async function drained(
     for (const c of durables) {
       try {
         const i = await nats.jsm.consumers.info(c.stream, c.durable);
-        if (i.num_pending > 0 || i.num_ack_pending > 0) idle = false;
+        if (i.num_pending > 0 || i.num_ack_pending > 0) {
+          idle = false;
+          onBusy?.(`${c.durable}: pending ${i.num_pending} ackPending ${i.num_ack_pending}`);
+        }
       } catch {
         idle = false;
       }

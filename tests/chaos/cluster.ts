@@ -309,15 +309,19 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
     // Drain: every consumer the roles own has nothing pending or unacked.
     const drainStart = Date.now();
     const owned = [INGEST_CONSUMER, ...rating, ...(o.sink ? [sinkConsumers[0]!] : [])];
-    const isDrained = await drained(nats, owned, o.drainTimeoutMs);
+    let drainWaitedOn = '';
+    const isDrained = await drained(nats, owned, o.drainTimeoutMs, (what) => (drainWaitedOn = what));
     const drainMs = Date.now() - drainStart;
     // Where each durable stands (kept in the figures: it shows a stuck consumer at once).
     const consumerState: Record<string, string> = {};
     for (const d of owned)
       consumerState[d.durable] = await nats.jsm.consumers.info(d.stream, d.durable).then(
         (i) =>
-          `pending ${i.num_pending} ackPending ${i.num_ack_pending} waiting ${i.num_waiting} ` +
-          `delivered ${i.delivered.stream_seq} ackFloor ${i.ack_floor.stream_seq} leader ${i.cluster?.leader}`,
+          `pending ${i.num_pending} ackPending ${i.num_ack_pending} redelivered ${i.num_redelivered} ` +
+          `waiting ${i.num_waiting} delivered ${i.delivered.stream_seq} ackFloor ${i.ack_floor.stream_seq} ` +
+          `leader ${i.cluster?.leader} replicas ${(i.cluster?.replicas ?? [])
+            .map((r) => `${r.name}:${r.current ? 'current' : 'behind'}${r.lag ? `/lag ${r.lag}` : ''}`)
+            .join(',')}`,
         (err: unknown) => String(err),
       );
     const exitCodes: Record<string, number | null> = {};
@@ -378,6 +382,7 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
       ratedStallMaxMs,
       drained: isDrained,
       drainMs,
+      drainWaitedOn,
       consumerState,
       exitCodes,
       ...charging,

@@ -15,9 +15,18 @@ describe('runConsumer under a backlog', () => {
       max_ack_pending: 10_000,
       ack_wait: 60_000_000_000,
     });
+    await env.nats.jsm.streams.add({ name: 'HO', subjects: ['ho.>'] });
+    await env.nats.jsm.consumers.add('HO', {
+      durable_name: 'handover',
+      ack_policy: AckPolicy.Explicit,
+      max_ack_pending: 10_000,
+      ack_wait: 60_000_000_000,
+    });
     const pub = new PipelinedPublisher(env.nats.js, 256);
-    for (let i = 0; i < 3000; i++)
+    for (let i = 0; i < 3000; i++) {
       await pub.publish({ subject: 'bp.x', data: new Uint8Array(100), msgId: `m${i}` });
+      await pub.publish({ subject: 'ho.x', data: new Uint8Array(100), msgId: `h${i}` });
+    }
     await pub.flush();
   });
   afterAll(() => env.close());
@@ -48,5 +57,46 @@ describe('runConsumer under a backlog', () => {
     // (prefetch) in flight. Reading ahead without bound held thousands.
     expect(maxAhead).toBeGreaterThan(0);
     expect(maxAhead).toBeLessThanOrEqual(60);
+  }, 60_000);
+
+  it('a stopped consumer gives back what it pulled ahead: the next one gets it at once, not after the ack wait', async () => {
+    const seen = new Set<number>();
+    const consume = (signal: AbortSignal, onBatch: () => void) =>
+      runConsumer({
+        js: env.nats.js,
+        stream: 'HO',
+        durable: 'handover',
+        maxBatch: 10,
+        prefetch: 40,
+        log: createLogger('silent'),
+        signal,
+        handle: async (msgs) => {
+          await new Promise((r) => setTimeout(r, 5));
+          for (const m of msgs) seen.add(m.seq);
+          onBatch();
+        },
+      });
+    // A rating process that loses its partition lease stops mid-backlog, pulls outstanding.
+    const first = new AbortController();
+    let batches = 0;
+    const one = consume(first.signal, () => {
+      if (++batches === 20) first.abort();
+    });
+    await one;
+    expect(seen.size).toBeGreaterThan(0);
+    expect(seen.size).toBeLessThan(3000);
+    const second = new AbortController();
+    const two = consume(second.signal, () => undefined);
+    const t0 = Date.now();
+    // The ack wait is 60 s: anything the first one kept unacked would hold this up that long.
+    await waitFor(
+      async () =>
+        (await env.nats.jsm.consumers.info('HO', 'handover')).num_ack_pending === 0 && seen.size === 3000,
+      20_000,
+    );
+    second.abort();
+    await two;
+    expect(seen.size).toBe(3000);
+    expect(Date.now() - t0).toBeLessThan(20_000);
   }, 60_000);
 });
