@@ -8,20 +8,19 @@ describe('runConsumer under a backlog', () => {
   let env: Awaited<ReturnType<typeof startTestNats>>;
   beforeAll(async () => {
     env = await startTestNats();
-    await env.nats.jsm.streams.add({ name: 'BP', subjects: ['bp.>'] });
-    await env.nats.jsm.consumers.add('BP', {
-      durable_name: 'slow',
-      ack_policy: AckPolicy.Explicit,
-      max_ack_pending: 10_000,
-      ack_wait: 60_000_000_000,
-    });
-    await env.nats.jsm.streams.add({ name: 'HO', subjects: ['ho.>'] });
-    await env.nats.jsm.consumers.add('HO', {
-      durable_name: 'handover',
-      ack_policy: AckPolicy.Explicit,
-      max_ack_pending: 10_000,
-      ack_wait: 60_000_000_000,
-    });
+    // Each stream has one durable with a 60 s ack wait: what a test leaves unacked stays so.
+    for (const [name, durable] of [
+      ['BP', 'slow'],
+      ['HO', 'handover'],
+    ] as const) {
+      await env.nats.jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] });
+      await env.nats.jsm.consumers.add(name, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        max_ack_pending: 10_000,
+        ack_wait: 60_000_000_000,
+      });
+    }
     const pub = new PipelinedPublisher(env.nats.js, 256);
     for (let i = 0; i < 3000; i++) {
       await pub.publish({ subject: 'bp.x', data: new Uint8Array(100), msgId: `m${i}` });
