@@ -124,6 +124,25 @@ export async function drained(
   return false;
 }
 
+/** One line per durable: pending, ack pending, redelivered, pulls waiting, leader and replicas. */
+export async function consumerStates(
+  nats: Nats,
+  durables: { stream: string; durable: string }[],
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const d of durables)
+    out[d.durable] = await nats.jsm.consumers.info(d.stream, d.durable).then(
+      (i) =>
+        `pending ${i.num_pending} ackPending ${i.num_ack_pending} redelivered ${i.num_redelivered} ` +
+        `waiting ${i.num_waiting} delivered ${i.delivered.stream_seq} ackFloor ${i.ack_floor.stream_seq} ` +
+        `leader ${i.cluster?.leader} replicas ${(i.cluster?.replicas ?? [])
+          .map((r) => `${r.name}:${r.current ? 'current' : 'behind'}${r.lag ? `/lag ${r.lag}` : ''}`)
+          .join(',')}`,
+      (err: unknown) => String(err),
+    );
+  return out;
+}
+
 /** Lost and doubled charges, balances vs their ledger and vs a single-threaded reference replay. */
 export async function checkCharging(
   nats: Nats,

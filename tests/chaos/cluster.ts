@@ -35,7 +35,7 @@ import { sinks } from '../../processors/sink/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
 import { CdrGenerator, population } from '../../simulators/index.ts';
-import { checkCharging, drained, RoleProcess, rng, sleep } from './cluster-support.ts';
+import { checkCharging, consumerStates, drained, RoleProcess, rng, sleep } from './cluster-support.ts';
 
 export interface ClusterChaosOptions {
   /** How long CDRs stream while faults are injected. */
@@ -313,17 +313,7 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
     const isDrained = await drained(nats, owned, o.drainTimeoutMs, (what) => (drainWaitedOn = what));
     const drainMs = Date.now() - drainStart;
     // Where each durable stands (kept in the figures: it shows a stuck consumer at once).
-    const consumerState: Record<string, string> = {};
-    for (const d of owned)
-      consumerState[d.durable] = await nats.jsm.consumers.info(d.stream, d.durable).then(
-        (i) =>
-          `pending ${i.num_pending} ackPending ${i.num_ack_pending} redelivered ${i.num_redelivered} ` +
-          `waiting ${i.num_waiting} delivered ${i.delivered.stream_seq} ackFloor ${i.ack_floor.stream_seq} ` +
-          `leader ${i.cluster?.leader} replicas ${(i.cluster?.replicas ?? [])
-            .map((r) => `${r.name}:${r.current ? 'current' : 'behind'}${r.lag ? `/lag ${r.lag}` : ''}`)
-            .join(',')}`,
-        (err: unknown) => String(err),
-      );
+    const consumerState = await consumerStates(nats, owned);
     const exitCodes: Record<string, number | null> = {};
     for (const r of roles) exitCodes[r.name] = await r.stop();
     o.log(`drained=${isDrained} in ${drainMs} ms; exits ${JSON.stringify(exitCodes)}`);
