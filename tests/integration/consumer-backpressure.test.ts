@@ -12,6 +12,7 @@ describe('runConsumer under a backlog', () => {
     for (const [name, durable] of [
       ['BP', 'slow'],
       ['HO', 'handover'],
+      ['SL', 'stuck'],
     ] as const) {
       await env.nats.jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] });
       await env.nats.jsm.consumers.add(name, {
@@ -26,6 +27,7 @@ describe('runConsumer under a backlog', () => {
       await pub.publish({ subject: 'bp.x', data: new Uint8Array(100), msgId: `m${i}` });
       await pub.publish({ subject: 'ho.x', data: new Uint8Array(100), msgId: `h${i}` });
     }
+    await pub.publish({ subject: 'sl.x', data: new Uint8Array(1), msgId: 's0' });
     await pub.flush();
   });
   afterAll(() => env.close());
@@ -98,4 +100,31 @@ describe('runConsumer under a backlog', () => {
     expect(seen.size).toBe(3000);
     expect(Date.now() - t0).toBeLessThan(20_000);
   }, 60_000);
+
+  it('says so in the log while a batch is still being handled, until it is', async () => {
+    const lines: string[] = [];
+    const log = createLogger('warn', 'test', { write: (l: string) => void lines.push(l) });
+    const ac = new AbortController();
+    let release = () => undefined as void;
+    const consuming = runConsumer({
+      js: env.nats.js,
+      stream: 'SL',
+      durable: 'stuck',
+      maxBatch: 10,
+      slowBatchMs: 200,
+      log,
+      signal: ac.signal,
+      handle: () => new Promise<void>((r) => (release = r)),
+    });
+    await waitFor(() => lines.length >= 2, 10_000);
+    const warned = lines.map((l) => JSON.parse(l) as { msg: string; durable: string; size: number });
+    expect(warned[0]).toMatchObject({ msg: 'batch still being handled', durable: 'stuck', size: 1 });
+    release();
+    await new Promise((r) => setTimeout(r, 600));
+    const after = lines.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines.length, 'no more warnings once handled').toBe(after);
+    ac.abort();
+    await consuming;
+  });
 });
