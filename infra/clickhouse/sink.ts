@@ -16,6 +16,8 @@ export interface SinkSpec {
   toRows(msg: JsMsg): SinkRows | { reject: string };
   /** Other tables the same messages feed (one parse, several projections), each with `stream_seq`. */
   alsoTables?: string[];
+  /** Settings for this sink's inserts (all its tables), e.g. `optimize_on_insert: 0`. */
+  insertSettings?: Record<string, number>;
 }
 
 export interface SinkRows {
@@ -101,7 +103,7 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       [...rows]
         .filter(([, list]) => list.length > 0)
         .map(async ([t, list]) => {
-          await insertRows(ch, metrics, t, list);
+          await insertRows(ch, metrics, t, list, spec.insertSettings);
           raise(t, Math.max(...msgs.map((m) => m.seq)));
         }),
     );
@@ -140,11 +142,13 @@ async function insertRows(
   metrics: Metrics,
   t: string,
   rows: Record<string, unknown>[],
+  settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
   try {
     const { columns, values } = compactRows(rows);
-    await ch.client.insert({ table: `${ch.db}.${t}`, columns, values, format: 'JSONCompactEachRow' });
+    const body = Buffer.from(values.map((v) => JSON.stringify(v)).join('\n'));
+    await ch.insertRaw({ table: `${ch.db}.${t}`, columns, body, ...(settings ? { settings } : {}) });
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
   } finally {

@@ -35,6 +35,10 @@ const noticeRow = (n: RatingNotification) => ({
 export const ratedCdrSink: SinkSpec = {
   table: 'cdr_rated',
   alsoTables: ['ledger', 'charging_notifications'],
+  // An insert never holds two rows of one key (one rated record per CDR, one ledger entry per
+  // cause, one notice per key; redeliveries are skipped by stream sequence), so collapsing the
+  // block at insert time finds nothing and costs ~25 % of the insert's CPU. Merges still collapse.
+  insertSettings: { optimize_on_insert: 0 },
   toRows(msg: JsMsg) {
     const env = decodeBatch(msg.data);
     if (!env.ok) return { reject: env.reason };
