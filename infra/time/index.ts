@@ -1,1 +1,2 @@
 export { sleep } from './sleep.ts';
+export { fanOut } from './fan-out.ts';

@@ -26,7 +26,7 @@ import { ProvisioningCache } from './provisioning.ts';
 import { leaseKey, openLeases, PartitionLease } from './lease.ts';
 import type { CatalogWatch } from './catalog-watch.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
-import { sleep } from '../../infra/time/index.ts';
+import { fanOut, sleep } from '../../infra/time/index.ts';
 
 export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
   Array.from({ length: partitions }, (_, p) => ({
@@ -78,6 +78,7 @@ export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<
   const stores = await openChargingStores(deps.nats.nc);
   const leases = await openLeases((deps.leaseNats ?? deps.nats).nc);
   const lines = await ProvisioningCache.open(stores.subscribers, deps.log);
+  const stop = fanOut(signal);
   try {
     await Promise.all(
       Array.from({ length: deps.partitions }, (_, p) =>
@@ -87,7 +88,7 @@ export async function runRating(deps: RatingDeps, signal: AbortSignal): Promise<
           lines,
           new PartitionLease(leases.kv, leaseKey('rating', p), leases),
           p,
-          signal,
+          stop,
         ),
       ),
     );

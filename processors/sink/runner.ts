@@ -2,6 +2,7 @@ import { stableId, type Clock } from '../../domain/index.ts';
 import { createSinkHandler, type ClickHouse, type SinkSpec } from '../../infra/clickhouse/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
+import { fanOut } from '../../infra/time/index.ts';
 import {
   type ConsumerSpec,
   type Nats,
@@ -41,6 +42,7 @@ export interface SinkDepsAll {
 /** Runs every sink: batches by size or time, inserts, then acks (two inserts in flight). */
 export async function runSinks(deps: SinkDepsAll, signal: AbortSignal): Promise<void> {
   const publisher = new PipelinedPublisher(deps.nats.js, 64);
+  const stop = fanOut(signal);
   await Promise.all(
     sinks.map(({ spec, consumer }) =>
       runConsumer({
@@ -53,7 +55,7 @@ export async function runSinks(deps: SinkDepsAll, signal: AbortSignal): Promise<
         concurrency: 2,
         retryDelayMs: 2000,
         log: deps.log,
-        signal,
+        signal: stop,
         handle: createSinkHandler(spec, {
           ch: deps.ch,
           metrics: deps.metrics,
