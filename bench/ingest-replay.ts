@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   encodeBatch,
+  partitionOf,
   sequentialIds,
   systemClock,
   type Cdr,
-  type RatedCdr,
   type RawCdr,
 } from '../domain/index.ts';
+import { newSubscriber, rate, toRatedCdr, type SubscriberState } from '../domain/rating/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { createLogger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
@@ -23,6 +24,9 @@ import {
   type PublishItem,
 } from '../infra/nats/index.ts';
 import { normaliseCdr } from '../ingest/index.ts';
+import { loadCatalogFile } from '../runtime/catalog.ts';
+import { planIdsOf } from '../runtime/demo.ts';
+import { impliedBy, outputId, type RatingOutput } from '../processors/rating/index.ts';
 import { rebuildProjections } from '../processors/rebuild/index.ts';
 import { ratedCdrSink } from '../processors/sink/index.ts';
 import {
@@ -38,7 +42,7 @@ import {
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SIM_EVENTS = Math.round(300_000 * SCALE);
 const REPLAY_EVENTS = Math.round(1_000_000 * SCALE);
-const REBUILD_ROWS = Math.round(300_000 * SCALE);
+const REBUILD_CDRS = Math.round(200_000 * SCALE);
 /** BENCH_PARTS=rebuild (comma list of simulator, replay, rebuild) measures only those parts. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'simulator,replay,rebuild').split(','));
 const BATCH = 100;
@@ -166,60 +170,85 @@ async function replayRate(nats: Nats, dir: string): Promise<Record<string, numbe
   };
 }
 
-/** Rated CDR batches on the RATED stream (1000 per message), as the rating processor writes them. */
+/**
+ * The RATED stream as the rating processor writes it: real rating of generated CDRs with the demo
+ * catalog (bilingual explanations, ledger entries with the usage entry as the item's index,
+ * threshold notices), one output message per 100 CDRs of a partition.
+ */
 export async function fillRated(nats: Nats): Promise<void> {
+  const catalog = loadCatalogFile('catalog/default.json');
   const startMs = Date.now() - 3 * 86_400_000;
-  const gen = new CdrGenerator(5, population(5, 50_000, ['flat']), startMs, 10_000);
+  const subs = population(5, 50_000, planIdsOf(catalog));
+  const states = new Map<string, SubscriberState>();
+  for (const s of subs)
+    states.set(
+      s.e164,
+      newSubscriber(catalog, {
+        msisdn: s.e164,
+        planId: s.planId,
+        activatedAtMs: startMs - 86_400_000,
+        openingBalanceFen: 10_000,
+      }).state,
+    );
+  const gen = new CdrGenerator(5, subs, startMs, 10_000);
   const pub = new PipelinedPublisher(nats.js, 64);
   const nowMs = Date.now();
-  let batch: RatedCdr[] = [];
-  let n = 0;
-  const send = async () => {
-    const id = `bench-rated-${n}`;
-    await pub.publish({ subject: subjects.rated(n % 4), data: encodeBatch(id, batch), msgId: id });
-    batch = [];
+  const pending = new Map<number, RatingOutput>();
+  let rated = 0;
+  let seq = 0;
+  const flush = async (o: RatingOutput) => {
+    pending.delete(o.partition);
+    await pub.publish({
+      subject: subjects.rated(o.partition),
+      data: Buffer.from(JSON.stringify(o)),
+      msgId: o.batchId,
+    });
   };
-  while (n < REBUILD_ROWS) {
+  while (rated < REBUILD_CDRS) {
     const raw = gen.next();
     const norm = raw ? normaliseCdr(raw, nowMs) : null;
     if (!norm?.ok) continue;
     const cdr: Cdr = norm.cdr;
-    const unit = cdr.type === 'voice' ? 'sec' : cdr.type === 'sms' ? 'sms' : 'byte';
-    batch.push({
-      cdr,
-      planId: 'flat',
-      planVersion: 1,
-      chargeFen: (n % 97) + 1,
-      billableUnits: 1,
-      unit,
-      allowanceUsed: 0,
-      ratedAtMs: cdr.startMs + 5,
-      explanation: 'bench',
-    });
-    n++;
-    if (batch.length === 1000) await send();
+    const state = states.get(cdr.msisdn);
+    if (!state) continue;
+    const r = rate(catalog, state, cdr);
+    states.set(cdr.msisdn, r.newState);
+    const p = partitionOf(cdr.msisdn, 4);
+    let o = pending.get(p);
+    if (!o) {
+      seq++;
+      o = {
+        v: 1,
+        batchId: outputId(p, seq),
+        partition: p,
+        inputSeq: seq,
+        items: [],
+        ledger: [],
+        notifications: [],
+      };
+      pending.set(p, o);
+    }
+    const item = toRatedCdr(r.rated);
+    const index = o.items.push(item) - 1;
+    for (const l of r.ledger) o.ledger.push(l.kind === 'usage' && impliedBy(l, item) ? index : l);
+    o.notifications.push(...r.notifications);
+    rated++;
+    if (o.items.length === 100) await flush(o);
   }
-  if (batch.length) await send();
+  for (const o of [...pending.values()]) await flush(o);
   await pub.flush();
 }
 
-/** 3. Rebuild of cdr_rated from RATED, against inserting the same rows into ClickHouse directly. */
-export async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<string, number>> {
-  await fillRated(nats);
-  say('RATED stream filled');
-  const log = createLogger('warn');
-  const metrics = createMetrics();
-  const r = await rebuildProjections({ nats, ch, metrics, log }, { tables: ['cdr_rated'] });
-  const rows = r.rowsByTable.cdr_rated ?? 0;
+/** Every row of `table` inserted again into a copy of it through the sink's insert path; ms taken. */
+async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; ms: number }> {
   const rs = await ch.client.query({
-    query: `SELECT * FROM ${ch.db}.cdr_rated`,
+    query: `SELECT * FROM ${ch.db}.${table}`,
     format: 'JSONCompactEachRowWithNames',
   });
   const [names, ...all] = await rs.json<unknown[]>();
-  await ch.client.command({ query: `DROP TABLE IF EXISTS ${ch.db}.bench_cdr_rated` });
-  await ch.client.command({ query: `CREATE TABLE ${ch.db}.bench_cdr_rated AS ${ch.db}.cdr_rated` });
-  // The same rows through the sink's own insert path and settings (pre-encoded lines, two inserts
-  // in flight), without reading a stream, validating or building rows.
+  const copy = `${ch.db}.bench_${table}`;
+  await ch.client.command({ query: `DROP TABLE IF EXISTS ${copy}` });
+  await ch.client.command({ query: `CREATE TABLE ${copy} AS ${ch.db}.${table}` });
   const chunk = 20_000;
   const t0 = performance.now();
   const inflight = new Set<Promise<void>>();
@@ -233,7 +262,7 @@ export async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<st
     );
     const p: Promise<void> = ch
       .insertRaw({
-        table: `${ch.db}.bench_cdr_rated`,
+        table: copy,
         columns: names as string[],
         body,
         ...(ratedCdrSink.insertSettings ? { settings: ratedCdrSink.insertSettings } : {}),
@@ -242,14 +271,38 @@ export async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<st
     inflight.add(p);
   }
   await Promise.all(inflight);
-  const baseMs = performance.now() - t0;
-  await ch.client.command({ query: `DROP TABLE IF EXISTS ${ch.db}.bench_cdr_rated` });
-  const rps = perSec(rows, r.elapsedMs);
-  const baseRps = perSec(all.length, baseMs);
+  const ms = performance.now() - t0;
+  await ch.client.command({ query: `DROP TABLE IF EXISTS ${copy}` });
+  return { rows: all.length, ms };
+}
+
+/**
+ * 3. Rebuild of the rated projections (cdr_rated, ledger, notices) from RATED, against inserting
+ * the same rows into ClickHouse directly (no stream, no parsing, no validation, no row building).
+ */
+export async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<string, number>> {
+  await fillRated(nats);
+  say('RATED stream filled');
+  const log = createLogger('warn');
+  const metrics = createMetrics();
+  const r = await rebuildProjections({ nats, ch, metrics, log }, { tables: ['cdr_rated'] });
+  let baseRows = 0;
+  let baseMs = 0;
+  for (const t of Object.keys(r.rowsByTable)) {
+    const b = await reinsert(ch, t);
+    baseRows += b.rows;
+    baseMs += b.ms;
+  }
+  const rps = perSec(r.rows, r.elapsedMs);
+  const baseRps = perSec(baseRows, baseMs);
   return {
-    rows,
+    rows: r.rows,
+    cdrRatedRows: r.rowsByTable.cdr_rated ?? 0,
+    ledgerRows: r.rowsByTable.ledger ?? 0,
+    noticeRows: r.rowsByTable.charging_notifications ?? 0,
     messages: r.messages,
     rowsPerSec: rps,
+    cdrsPerSec: perSec(r.rowsByTable.cdr_rated ?? 0, r.elapsedMs),
     recreateMs: r.recreateMs,
     replayMs: r.elapsedMs - r.recreateMs,
     targetRowsPerSec: 100_000,
