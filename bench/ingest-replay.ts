@@ -11,7 +11,7 @@ import {
   type RawCdr,
 } from '../domain/index.ts';
 import { newSubscriber, rate, toRatedCdr, type SubscriberState } from '../domain/rating/index.ts';
-import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
+import { compactLines, migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
 import { createLogger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import {
@@ -26,7 +26,7 @@ import {
 import { normaliseCdr } from '../ingest/index.ts';
 import { loadCatalogFile } from '../runtime/catalog.ts';
 import { planIdsOf } from '../runtime/demo.ts';
-import { impliedBy, outputId, type RatingOutput } from '../processors/rating/index.ts';
+import { appendRated, outputId, type RatingOutput } from '../processors/rating/index.ts';
 import { rebuildProjections } from '../processors/rebuild/index.ts';
 import { ratedCdrSink } from '../processors/sink/index.ts';
 import {
@@ -175,7 +175,7 @@ async function replayRate(nats: Nats, dir: string): Promise<Record<string, numbe
  * catalog (bilingual explanations, ledger entries with the usage entry as the item's index,
  * threshold notices), one output message per 100 CDRs of a partition.
  */
-export async function fillRated(nats: Nats): Promise<void> {
+async function fillRated(nats: Nats): Promise<void> {
   const catalog = loadCatalogFile('catalog/default.json');
   const startMs = Date.now() - 3 * 86_400_000;
   const subs = population(5, 50_000, planIdsOf(catalog));
@@ -228,10 +228,7 @@ export async function fillRated(nats: Nats): Promise<void> {
       };
       pending.set(p, o);
     }
-    const item = toRatedCdr(r.rated);
-    const index = o.items.push(item) - 1;
-    for (const l of r.ledger) o.ledger.push(l.kind === 'usage' && impliedBy(l, item) ? index : l);
-    o.notifications.push(...r.notifications);
+    appendRated(o, toRatedCdr(r.rated), r.ledger, r.notifications);
     rated++;
     if (o.items.length === 100) await flush(o);
   }
@@ -254,12 +251,7 @@ async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; 
   const inflight = new Set<Promise<void>>();
   for (let i = 0; i < all.length; i += chunk) {
     while (inflight.size >= 2) await Promise.race(inflight);
-    const body = Buffer.from(
-      all
-        .slice(i, i + chunk)
-        .map((r) => JSON.stringify(r))
-        .join('\n'),
-    );
+    const body = compactLines(all.slice(i, i + chunk) as unknown[][]);
     const p: Promise<void> = ch
       .insertRaw({
         table: copy,
@@ -280,7 +272,7 @@ async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; 
  * 3. Rebuild of the rated projections (cdr_rated, ledger, notices) from RATED, against inserting
  * the same rows into ClickHouse directly (no stream, no parsing, no validation, no row building).
  */
-export async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<string, number>> {
+async function rebuildRate(nats: Nats, ch: ClickHouse): Promise<Record<string, number>> {
   await fillRated(nats);
   say('RATED stream filled');
   const log = createLogger('warn');

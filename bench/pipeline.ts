@@ -1,4 +1,5 @@
 import { encodeBatch, systemClock, type RawCdr } from '../domain/index.ts';
+import { compactLines } from '../infra/clickhouse/index.ts';
 import { createLogger, stderrDestination } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import {
@@ -154,29 +155,27 @@ async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions
     log: createLogger('silent'),
     signal: ac.signal,
     handle: async (msgs) => {
-      const lines: string[] = [];
+      const values: unknown[][] = [];
       for (const m of msgs) {
         const b = JSON.parse(Buffer.from(m.data).toString('utf8')) as { items: RawCdr[] };
         for (const c of b.items)
-          lines.push(
-            JSON.stringify([
-              `${c.neId}-${c.recordSeq}`,
-              c.msisdn,
-              c.type,
-              c.startMs,
-              c.type === 'sms' ? 0 : c.durationSec,
-              c.type === 'data' ? c.bytesUp + c.bytesDown : 0,
-              0,
-            ]),
-          );
+          values.push([
+            `${c.neId}-${c.recordSeq}`,
+            c.msisdn,
+            c.type,
+            c.startMs,
+            c.type === 'sms' ? 0 : c.durationSec,
+            c.type === 'data' ? c.bytesUp + c.bytesDown : 0,
+            0,
+          ]);
       }
       // The sink's own insert path (pre-encoded JSONCompactEachRow lines), so both sides gain from it.
       await env.ch.insertRaw({
         table: `${env.ch.db}.bench_baseline`,
         columns: BASELINE_COLUMNS,
-        body: Buffer.from(lines.join('\n')),
+        body: compactLines(values),
       });
-      rows += lines.length;
+      rows += values.length;
     },
   });
   const sentAt: number[] = [];

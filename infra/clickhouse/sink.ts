@@ -147,7 +147,7 @@ async function insertRows(
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
   try {
     const { columns, values } = compactRows(rows);
-    const body = Buffer.from(values.map((v) => JSON.stringify(v)).join('\n'));
+    const body = compactLines(values);
     await ch.insertRaw({ table: `${ch.db}.${t}`, columns, body, ...(settings ? { settings } : {}) });
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
@@ -175,4 +175,9 @@ export function compactRows(rows: Record<string, unknown>[]): {
     return a;
   });
   return { columns: columns as [string, ...string[]], values };
+}
+
+/** Rows as JSONCompactEachRow lines, the body `ClickHouse.insertRaw` takes. */
+export function compactLines(values: readonly unknown[][]): Buffer {
+  return Buffer.from(values.map((v) => JSON.stringify(v)).join('\n'));
 }

@@ -100,6 +100,21 @@ export function impliedBy(entry: LedgerEntry, item: RatedCdr): boolean {
 }
 
 /**
+ * Adds one rated CDR and its effects to an output. The CDR's own usage entry travels as the
+ * item's index when the item implies it exactly (one place for that wire rule).
+ */
+export function appendRated(
+  o: RatingOutput,
+  rated: RatedCdr,
+  ledger: LedgerEntry[],
+  notifications: RatingNotification[],
+): void {
+  const index = o.items.push(rated) - 1;
+  for (const l of ledger) o.ledger.push(l.kind === 'usage' && impliedBy(l, rated) ? index : l);
+  o.notifications.push(...notifications);
+}
+
+/**
  * The ledger and notifications of an already-parsed output; tolerant of older outputs without
  * them. Index entries are expanded from their item (left as they are when the item is not a
  * rated CDR, so validation rejects them like any malformed entry).

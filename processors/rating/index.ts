@@ -6,7 +6,7 @@ export {
   validatePayment,
   INPUT_SEQ_HEADER,
   NOTICES_HEADER,
-  impliedBy,
+  appendRated,
   outputId,
   outputParts,
   readOutputParts,

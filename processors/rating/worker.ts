@@ -4,7 +4,6 @@ import {
   validators,
   type Cdr,
   type DeadLetterInfo,
-  type RatedCdr,
   type Validator,
 } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
@@ -21,7 +20,7 @@ import {
   type SubscriberState,
 } from '../../domain/rating/index.ts';
 import {
-  impliedBy,
+  appendRated,
   outputId,
   validateAdjustment,
   validatePayment,
@@ -221,12 +220,7 @@ export class PartitionWorker {
         this.takeOpening(cdr.msisdn, out);
         // The structured breakdown is not shipped per CDR (it would double the stream): it is
         // re-derived on demand by explainCharge from the stored record.
-        const rated: RatedCdr = toRatedCdr(r.rated);
-        const index = out.output.items.push(rated) - 1;
-        // The CDR's own usage entry travels as the item's index when the item implies it exactly.
-        for (const l of r.ledger)
-          out.output.ledger.push(l.kind === 'usage' && impliedBy(l, rated) ? index : l);
-        out.output.notifications.push(...r.notifications);
+        appendRated(out.output, toRatedCdr(r.rated), r.ledger, r.notifications);
       } catch (err) {
         if (!(err instanceof RatingError)) throw err;
         out.deadLetters.push(
