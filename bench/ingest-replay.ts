@@ -172,7 +172,7 @@ async function replayRate(nats: Nats, dir: string): Promise<Record<string, numbe
 
 /**
  * The RATED stream as the rating processor writes it: real rating of generated CDRs with the demo
- * catalog (bilingual explanations, ledger entries with the usage entry as the item's index,
+ * catalog (reason codes, ledger entries with the usage entry as the item's index,
  * threshold notices), one output message per 100 CDRs of a partition.
  */
 async function fillRated(nats: Nats): Promise<void> {

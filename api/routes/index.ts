@@ -20,11 +20,11 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // the catalog in force, following admin edits (routes that price or list plans read it live)
   const live = { ...deps, catalog: catalogRoutes(app, deps) };
   opsRoutes(app, deps);
-  usageRoutes(app, deps);
+  usageRoutes(app, live);
   ingestRoutes(app, deps);
   deadLetterRoutes(app, deps);
   careRoutes(app, live);
-  nocRoutes(app, deps);
+  nocRoutes(app, live);
   chargingRoutes(app, live);
   billRoutes(app, live);
   rerateRoutes(app, deps);

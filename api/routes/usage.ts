@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import type { Clock } from '../../domain/index.ts';
+import type { CompiledCatalog } from '../../domain/catalog/index.ts';
+import { explanationText, storedFromRow } from '../../processors/rating/index.ts';
 import { ForbiddenError, UnavailableError, ValidationError } from '../errors.ts';
 import { E164, ErrorBody } from '../schemas.ts';
 import { sessionOf } from '../auth/index.ts';
@@ -67,7 +69,8 @@ function parseTime(value: string | undefined, field: string, fallback: number): 
   return ms;
 }
 
-function toRow(r: Record<string, unknown>): UsageRow {
+function toRow(r: Record<string, unknown>, catalog: CompiledCatalog): UsageRow {
+  const stored = storedFromRow(r);
   return {
     cdrId: str(r.cdr_id),
     type: str(r.type),
@@ -82,14 +85,17 @@ function toRow(r: Record<string, unknown>): UsageRow {
     planId: str(r.plan_id),
     planVersion: int(r.plan_version),
     chargeFen: int(r.charge_fen),
-    explanation: str(r.explanation),
+    explanation: stored ? explanationText(catalog, stored) : str(r.explanation),
     ratedAtMs: int(r.rated_ms),
   };
 }
 
 export const usageRoles = ['agent', 'noc', 'supervisor', 'admin', 'customer'] as const;
 
-export function usageRoutes(app: FastifyInstance, deps: { ch: ClickHouse; clock: Clock }): void {
+export function usageRoutes(
+  app: FastifyInstance,
+  deps: { ch: ClickHouse; clock: Clock; catalog: CompiledCatalog },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const table = `${deps.ch.db}.cdr_rated`;
   r.get(
@@ -122,6 +128,7 @@ export function usageRoutes(app: FastifyInstance, deps: { ch: ClickHouse; clock:
         deps.ch.client.query({
           query: `SELECT cdr_id, type, toUnixTimestamp64Milli(start_time) AS start_ms, duration_sec, bytes_up, bytes_down,
                     called, region, cell_id, roaming, plan_id, plan_version, charge_fen, explanation,
+                    direction, allowance_used,
                     toUnixTimestamp64Milli(rated_at) AS rated_ms
                   FROM ${table} FINAL WHERE ${where}
                   ORDER BY start_time DESC, cdr_id DESC LIMIT {limit:UInt32}`,
@@ -136,7 +143,7 @@ export function usageRoutes(app: FastifyInstance, deps: { ch: ClickHouse; clock:
           format: 'JSONEachRow',
         }),
       ]);
-      const rows = (await rowsRs.json<Record<string, unknown>>()).map(toRow);
+      const rows = (await rowsRs.json<Record<string, unknown>>()).map((row) => toRow(row, deps.catalog));
       const t = (await totalsRs.json<Record<string, unknown>>())[0] ?? {};
       return {
         msisdn,

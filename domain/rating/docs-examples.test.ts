@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { shanghaiMs } from '../catalog/index.ts';
 import { rate } from './rate.ts';
+import { sentences } from './explain.ts';
 import { data, defaultCatalog, subscriber, voice } from './test-fixtures.ts';
 
 // The three worked examples of docs/charging.md §6, rated by the code: the docs and the code agree.
@@ -28,7 +29,7 @@ describe('docs/charging.md worked examples', () => {
     expect(b.billedUnits).toBe(204);
     expect(b.exactFen).toBe('1368/60');
     expect(r.rated.chargeFen).toBe(23);
-    expect(r.rated.sentence['zh-CN']).toBe(
+    expect(sentences(r.rated.breakdown, cat.windows.nameById)['zh-CN']).toBe(
       '通话 3分20秒，国内，高峰时段、低谷时段，套餐内分钟抵扣 1分30秒，收费 0.23元',
     );
     expect(r.notifications.map((n) => n.kind)).toEqual(['allowance_100']);
@@ -57,6 +58,8 @@ describe('docs/charging.md worked examples', () => {
     expect(r.notifications).toEqual([
       expect.objectContaining({ kind: 'low_balance', key: `low_balance:cdr:${r.rated.cdr.cdrId}` }),
     ]);
-    expect(r.rated.sentence.en).toBe('Call 1 min 1 s, national, peak, charged 0.17 yuan');
+    expect(sentences(r.rated.breakdown, cat.windows.nameById).en).toBe(
+      'Call 1 min 1 s, national, peak, charged 0.17 yuan',
+    );
   });
 });

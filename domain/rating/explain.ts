@@ -1,16 +1,26 @@
 import { formatYuan } from '../money/index.ts';
 import type { RatingBreakdown } from './types.ts';
 
+type Names = { 'zh-CN': string; en: string };
+
+/** What a sentence says: a breakdown has all of it; so does a stored record with its reason code. */
+export type SentenceFacts = Pick<
+  RatingBreakdown,
+  'service' | 'direction' | 'rawUnits' | 'roaming' | 'chargeFen'
+> & {
+  destination: { name: Names } | null;
+  segments: readonly { window: string; freeUnits: number }[];
+  allowance: { drawnUnits: number } | null;
+  notes: readonly string[];
+};
+
 /**
  * One plain sentence per language from a breakdown, e.g.
  * "通话 3分12秒，国内，高峰时段，套餐内分钟抵扣 3分12秒，收费 0.00元" /
  * "Call 3 min 12 s, national, peak, 3 min 12 s from plan allowance, charged 0.00 yuan".
  * Window names come from the segments' window ids (`windowNames` maps id → names; ids otherwise).
  */
-export function sentences(
-  b: RatingBreakdown,
-  windowNames?: Map<string, { 'zh-CN': string; en: string }>,
-): { 'zh-CN': string; en: string } {
+export function sentences(b: SentenceFacts, windowNames?: Map<string, Names>): Names {
   const zh: string[] = [];
   const en: string[] = [];
   const qty = b.rawUnits;

@@ -9,7 +9,15 @@ export {
   type BillResult,
 } from './bill.ts';
 export { newSubscriber, periodEndMs, feeFor, type Provisioning, type Effects } from './period.ts';
-export { sentences, bytesText } from './explain.ts';
+export { sentences, bytesText, type SentenceFacts } from './explain.ts';
+export {
+  reasonCode,
+  parseReasonCode,
+  storedSentences,
+  type ReasonCode,
+  type ReasonNames,
+  type StoredUsage,
+} from './reason.ts';
 export { splitByWindow, applyIncrements, shareByTime, roundHalfUpDiv, type WindowRun } from './split.ts';
 export { RatingError, type RatingErrorCode } from './errors.ts';
 export { toRatedCdr } from './wire.ts';

@@ -3,6 +3,7 @@ import { shanghaiMs } from '../catalog/index.ts';
 import { validators } from '../events/index.ts';
 import { compile } from '../events/validate.ts';
 import { rate } from './rate.ts';
+import { sentences } from './explain.ts';
 import { toRatedCdr } from './wire.ts';
 import { RatedUsage, SubscriberState } from './types.ts';
 import { data, deepFreeze, defaultCatalog, sms, subscriber, voice } from './test-fixtures.ts';
@@ -24,10 +25,10 @@ describe('rate: voice', () => {
       unit: 'sec',
       planVersion: 1,
     });
-    expect(r.rated.sentence['zh-CN']).toBe(
+    expect(sentences(r.rated.breakdown, cat.windows.nameById)['zh-CN']).toBe(
       '通话 3分12秒，国内，高峰时段，套餐内分钟抵扣 3分12秒，收费 0.00元',
     );
-    expect(r.rated.sentence.en).toBe(
+    expect(sentences(r.rated.breakdown, cat.windows.nameById).en).toBe(
       'Call 3 min 12 s, national, peak, 3 min 12 s from plan allowance, charged 0.00 yuan',
     );
     expect(r.newState.allowances.voice.usedUnits).toBe(192);
@@ -63,7 +64,7 @@ describe('rate: voice', () => {
       ['offpeak', 60, 12],
     ]);
     expect(r.rated.chargeFen).toBe(27); // (900 + 720) / 60
-    expect(r.rated.sentence['zh-CN']).toContain('高峰时段、低谷时段');
+    expect(sentences(r.rated.breakdown, cat.windows.nameById)['zh-CN']).toContain('高峰时段、低谷时段');
   });
 
   it('prices local landlines at the local rate', () => {
@@ -87,7 +88,7 @@ describe('rate: voice', () => {
     expect(a.rated.breakdown.notes).toContain('free_destination');
     const b = rate(cat, s, voice(peak(), 300, '+8613912345678', { direction: 'mt' }));
     expect(b.rated).toMatchObject({ chargeFen: 0, allowanceUsed: 0 });
-    expect(b.rated.sentence['zh-CN']).toContain('接听免费');
+    expect(sentences(b.rated.breakdown, cat.windows.nameById)['zh-CN']).toContain('接听免费');
   });
 
   it('adds the roaming surcharge and skips the allowance when roaming', () => {

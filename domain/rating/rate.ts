@@ -10,7 +10,7 @@ import { RatingError } from './errors.ts';
 import { planOf, rollTo, versionOf, type Effects } from './period.ts';
 import { applyIncrements, roundHalfUpDiv, shareByTime, splitByWindow } from './split.ts';
 import { checkAllowance, checkBalance } from './thresholds.ts';
-import { sentences } from './explain.ts';
+import { reasonCode } from './reason.ts';
 import type {
   LedgerEntry,
   NoteCode,
@@ -176,7 +176,6 @@ export function rate(
     notes,
   };
   if (cdr.type !== 'data') breakdown.direction = cdr.direction;
-  const sentence = sentences(breakdown, catalog.windows.nameById);
   const endMs = cdr.type === 'sms' ? cdr.startMs : cdr.startMs + cdr.durationSec * 1000;
   const rated: RatedUsage = {
     cdr,
@@ -188,10 +187,9 @@ export function rate(
     allowanceUsed: drawn,
     balanceAfterFen: s.balanceFen,
     ratedAtMs: opts.ratedAtMs ?? endMs,
-    explanation: `${sentence['zh-CN']} | ${sentence.en}`.slice(0, 2000),
+    explanation: reasonCode(breakdown),
     catalogVersion: catalog.catalogVersion,
     breakdown,
-    sentence,
   };
   return { rated, newState: s, ledger: fx.ledger, notifications: fx.notifications };
 }

@@ -225,14 +225,14 @@ export type RatingBreakdown = Static<typeof RatingBreakdown>;
 
 /**
  * The rated record this module produces: the `RatedCdr` wire contract plus the structured
- * breakdown and both sentences. Proposed as the next RatedCdr; `toRatedCdr` strips it to today's.
+ * breakdown; `toRatedCdr` strips it to the wire's. Sentences are rendering, not rating:
+ * `sentences(breakdown, catalog.windows.nameById)` when someone reads them.
  */
 export const RatedUsage = Closed(
   {
     ...RatedCdr.properties,
     catalogVersion: Type.String(),
     breakdown: RatingBreakdown,
-    sentence: Name,
   },
   { $id: 'RatedUsage' },
 );

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { newSubscriber, rate } from '../../domain/rating/index.ts';
+import { newSubscriber, rate, sentences } from '../../domain/rating/index.ts';
 import { normaliseCdr } from '../../ingest/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf } from '../../runtime/demo.ts';
 import { CdrGenerator, population } from '../../simulators/index.ts';
-import { explainCharge } from './explain.ts';
+import { explainCharge, explanationText, storedFromRow, type StoredRatedCdr } from './explain.ts';
 
 const catalog = loadCatalogFile('catalog/default.json');
 
@@ -32,7 +32,7 @@ describe('explainCharge', () => {
       const r = rate(catalog, states.get(c.msisdn)!, c);
       states.set(c.msisdn, r.newState);
       if (r.rated.chargeFen > 0) charged++;
-      const e = explainCharge(catalog, {
+      const stored: StoredRatedCdr = {
         cdrId: c.cdrId,
         msisdn: c.msisdn,
         type: c.type,
@@ -50,11 +50,29 @@ describe('explainCharge', () => {
         planId: r.rated.planId,
         chargeFen: r.rated.chargeFen,
         allowanceUsed: r.rated.allowanceUsed,
-      });
+        explanation: r.rated.explanation,
+      };
+      const e = explainCharge(catalog, stored);
+      const say = sentences(r.rated.breakdown, catalog.windows.nameById);
+      expect(explanationText(catalog, stored)).toBe(`${say['zh-CN']} | ${say.en}`);
       expect(e.chargeFen, c.cdrId).toBe(r.rated.chargeFen);
       expect(e.consistent).toBe(true);
       expect(e.breakdown.segments).toEqual(r.rated.breakdown.segments);
     }
     expect(charged).toBeGreaterThan(50); // the sample includes real overage charges, not only allowance
   }, 60_000);
+
+  it('shows the sentences that older versions stored as they are', () => {
+    const legacy =
+      '通话 1分15秒，国内，高峰时段，收费 0.30元 | Call 1 min 15 s, national, peak, charged 0.30 yuan';
+    const row = {
+      type: 'voice',
+      direction: 'mo',
+      duration_sec: 75,
+      charge_fen: 30,
+      explanation: legacy,
+    } as const;
+    const stored = storedFromRow(row);
+    expect(stored && explanationText(catalog, stored)).toBe(legacy);
+  });
 });

@@ -1,6 +1,14 @@
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import type { Cdr } from '../../domain/index.ts';
-import { newSubscriber, rate, type RatingBreakdown } from '../../domain/rating/index.ts';
+import {
+  newSubscriber,
+  parseReasonCode,
+  rate,
+  sentences,
+  storedSentences,
+  type RatingBreakdown,
+  type ReasonNames,
+} from '../../domain/rating/index.ts';
 
 /** A rated CDR as ClickHouse keeps it (cdr_rated), times in epoch ms. */
 export interface StoredRatedCdr {
@@ -21,6 +29,8 @@ export interface StoredRatedCdr {
   planId: string;
   chargeFen: number;
   allowanceUsed: number;
+  /** What `explanation` holds: a reason code (domain/rating/reason.ts), or older versions' sentences. */
+  explanation: string;
 }
 
 export interface Explanation {
@@ -73,7 +83,7 @@ export function explainCharge(catalog: CompiledCatalog, s: StoredRatedCdr): Expl
   const r = rate(catalog, { ...state, allowances }, cdr);
   return {
     breakdown: r.rated.breakdown,
-    sentence: r.rated.sentence,
+    sentence: sentences(r.rated.breakdown, catalog.windows.nameById),
     chargeFen: r.rated.chargeFen,
     consistent: r.rated.chargeFen === s.chargeFen,
   };
@@ -109,5 +119,32 @@ export function storedFromRow(row: Record<string, unknown>): StoredRatedCdr | nu
     planId: str(row.plan_id),
     chargeFen: num(row.charge_fen),
     allowanceUsed: num(row.allowance_used),
+    explanation: str(row.explanation),
   };
+}
+
+let names: { catalogVersion: string; names: ReasonNames } | null = null;
+
+function namesOf(catalog: CompiledCatalog): ReasonNames {
+  if (names?.catalogVersion !== catalog.catalogVersion)
+    names = {
+      catalogVersion: catalog.catalogVersion,
+      names: {
+        windows: catalog.windows.nameById,
+        destinations: new Map(catalog.destinations.map((d) => [d.id, d.name])),
+      },
+    };
+  return names.names;
+}
+
+/**
+ * A stored record's explanation as people read it — "zh-CN | en", rendered from its reason code
+ * with the catalog's names — or the stored text as it is when that is not a code (rows rated by
+ * older versions kept their sentences).
+ */
+export function explanationText(catalog: CompiledCatalog, s: StoredRatedCdr): string {
+  const code = parseReasonCode(s.explanation);
+  if (!code) return s.explanation;
+  const t = storedSentences(s, code, namesOf(catalog));
+  return `${t['zh-CN']} | ${t.en}`;
 }

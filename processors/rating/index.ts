@@ -33,6 +33,7 @@ export {
 export {
   explainCharge,
   storedFromRow,
+  explanationText,
   STORED_RATED_COLUMNS,
   type StoredRatedCdr,
   type Explanation,

@@ -15,6 +15,7 @@ import { loadCatalog, localDayStartMs, type CompiledCatalog } from '../../domain
 import {
   newSubscriber,
   rate,
+  sentences,
   RatingError,
   SubscriberState,
   type Provisioning,
@@ -119,7 +120,8 @@ export class OfflineRater {
       this.applied.add(key);
       this.summary.rated++;
       this.summary.chargeFen += r.rated.chargeFen;
-      this.io.out(JSON.stringify(r.rated));
+      const sentence = sentences(r.rated.breakdown, this.catalog.windows.nameById);
+      this.io.out(JSON.stringify({ ...r.rated, sentence }));
     } catch (e) {
       if (e instanceof RatingError) return this.error(n, e.code, e.field ?? '/', e.message);
       throw e;

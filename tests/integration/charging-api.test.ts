@@ -105,10 +105,12 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     ]);
     const usage = await waitFor(async () => {
       const r = await get(`/api/v1/subscribers/${line}/usage`);
-      const body = r.json() as { rows: { cdrId: string; chargeFen: number }[] };
+      const body = r.json() as { rows: { cdrId: string; chargeFen: number; explanation: string }[] };
       return body.rows.length === 1 ? body : null;
     });
     const row = usage.rows[0]!;
+    // stored as a reason code, read as both sentences
+    expect(row.explanation).toMatch(/^通话 16分40秒，.*收费 .*元 \| Call 16 min 40 s, .*charged .* yuan$/);
     const ex = await get(`/api/v1/cdrs/${row.cdrId}/explanation`);
     expect(ex.statusCode).toBe(200);
     const e = ex.json() as {

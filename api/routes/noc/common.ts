@@ -3,6 +3,7 @@ import { NocRuleError, type Technician, type Ticket, type Complaint } from '../.
 import { telId, type NocService } from '../../../processors/noc/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
+import type { CompiledCatalog } from '../../../domain/catalog/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import { ApiError, ForbiddenError, ValidationError } from '../../errors.ts';
 import { sessionOf, type Session } from '../../auth/index.ts';
@@ -14,6 +15,8 @@ export interface NocApiContext {
   ids: IdGenerator;
   log: Logger;
   roster: readonly Technician[];
+  /** The tariff catalog in force (names for the explanations of disputed charges). */
+  catalog: CompiledCatalog;
 }
 
 /** Staff who see every network ticket. */

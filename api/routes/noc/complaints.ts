@@ -14,6 +14,7 @@ import {
   type Complaint as ComplaintT,
 } from '../../../domain/noc/index.ts';
 import { checkComplaint, nocKeys } from '../../../processors/noc/index.ts';
+import { explanationText, storedFromRow, STORED_RATED_COLUMNS } from '../../../processors/rating/index.ts';
 import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, ErrorBody, RequestId } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, toCsv, type NocApiContext } from './common.ts';
@@ -250,18 +251,22 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         throw new NotFoundError(`no complaint ${request.params.id}`);
       if (c.disputedCdrIds.length === 0) return [];
       const rs = await ctx.ch.client.query({
-        query: `SELECT cdr_id, type, toUnixTimestamp64Milli(start_time) AS start_ms, charge_fen, explanation
+        query: `SELECT ${STORED_RATED_COLUMNS}
                 FROM ${ctx.ch.db}.cdr_rated FINAL
                 WHERE msisdn = {msisdn:String} AND cdr_id IN {ids:Array(String)} ORDER BY start_time`,
         query_params: { msisdn: c.customerMsisdn, ids: c.disputedCdrIds },
         format: 'JSONEachRow',
       });
+      const explanationOf = (x: Record<string, unknown>) => {
+        const stored = storedFromRow(x);
+        return stored ? explanationText(ctx.catalog, stored) : String(x.explanation ?? '');
+      };
       return (await rs.json<Record<string, unknown>>()).map((x) => ({
         cdrId: String(x.cdr_id),
         type: String(x.type),
         startMs: Number(x.start_ms),
         chargeFen: Number(x.charge_fen),
-        explanation: String(x.explanation ?? ''),
+        explanation: explanationOf(x),
       }));
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../app.ts';
 import { demoRoster } from '../../../domain/noc/index.ts';
+import type { CompiledCatalog } from '../../../domain/catalog/index.ts';
 import { createNocService } from '../../../processors/noc/index.ts';
 import type { NocApiContext } from './common.ts';
 import { complaintRoutes } from './complaints.ts';
@@ -14,11 +15,19 @@ export { cellsOf, type NocApiContext };
  * Network operations (issue 6): tickets, technician flow, outage impact and goodwill, alarms,
  * technicians, complaints. One encapsulated plugin because the NOC KV bucket opens asynchronously.
  */
-export function nocRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function nocRoutes(app: FastifyInstance, deps: ApiDeps & { catalog: CompiledCatalog }): void {
   void app.register(async (child) => {
     const roster = demoRoster();
     const svc = await createNocService(deps.nats, { clock: deps.clock, log: deps.log, roster });
-    const ctx: NocApiContext = { svc, ch: deps.ch, clock: deps.clock, ids: deps.ids, log: deps.log, roster };
+    const ctx: NocApiContext = {
+      svc,
+      ch: deps.ch,
+      clock: deps.clock,
+      ids: deps.ids,
+      log: deps.log,
+      roster,
+      catalog: deps.catalog,
+    };
     ticketRoutes(child, ctx);
     impactRoutes(child, ctx);
     resourceRoutes(child, ctx);
