@@ -95,7 +95,8 @@ export interface StartNatsClusterOptions {
   startTimeoutMs?: number;
 }
 
-async function freePorts(n: number, host: string): Promise<number[]> {
+/** `n` TCP ports free on `host` right now (the OS picks them; a race with other processes is possible). */
+export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: n },

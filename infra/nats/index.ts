@@ -2,6 +2,7 @@ export { startNatsServer, NatsServerError, type NatsServerHandle, type StartNats
 export { connectNats, type Nats } from './connect.ts';
 export {
   startNatsCluster,
+  freePorts,
   parseJszStreams,
   type NatsCluster,
   type NatsClusterNode,
