@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import type { Clock } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
-import { explanationText, storedFromRow } from '../../processors/rating/index.ts';
+import { rowExplanationText } from '../../processors/rating/index.ts';
 import { ForbiddenError, UnavailableError, ValidationError } from '../errors.ts';
 import { E164, ErrorBody } from '../schemas.ts';
 import { sessionOf } from '../auth/index.ts';
@@ -70,7 +70,6 @@ function parseTime(value: string | undefined, field: string, fallback: number): 
 }
 
 function toRow(r: Record<string, unknown>, catalog: CompiledCatalog): UsageRow {
-  const stored = storedFromRow(r);
   return {
     cdrId: str(r.cdr_id),
     type: str(r.type),
@@ -85,7 +84,7 @@ function toRow(r: Record<string, unknown>, catalog: CompiledCatalog): UsageRow {
     planId: str(r.plan_id),
     planVersion: int(r.plan_version),
     chargeFen: int(r.charge_fen),
-    explanation: stored ? explanationText(catalog, stored) : str(r.explanation),
+    explanation: rowExplanationText(catalog, r),
     ratedAtMs: int(r.rated_ms),
   };
 }

@@ -148,3 +148,9 @@ export function explanationText(catalog: CompiledCatalog, s: StoredRatedCdr): st
   const t = storedSentences(s, code, namesOf(catalog));
   return `${t['zh-CN']} | ${t.en}`;
 }
+
+/** `explanationText` of a `cdr_rated` row as selected (a row of an unknown type: its text as stored). */
+export function rowExplanationText(catalog: CompiledCatalog, row: Record<string, unknown>): string {
+  const stored = storedFromRow(row);
+  return stored ? explanationText(catalog, stored) : str(row.explanation);
+}

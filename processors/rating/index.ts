@@ -34,6 +34,7 @@ export {
   explainCharge,
   storedFromRow,
   explanationText,
+  rowExplanationText,
   STORED_RATED_COLUMNS,
   type StoredRatedCdr,
   type Explanation,

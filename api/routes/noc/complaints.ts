@@ -14,7 +14,7 @@ import {
   type Complaint as ComplaintT,
 } from '../../../domain/noc/index.ts';
 import { checkComplaint, nocKeys } from '../../../processors/noc/index.ts';
-import { explanationText, storedFromRow, STORED_RATED_COLUMNS } from '../../../processors/rating/index.ts';
+import { rowExplanationText, STORED_RATED_COLUMNS } from '../../../processors/rating/index.ts';
 import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, ErrorBody, RequestId } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, toCsv, type NocApiContext } from './common.ts';
@@ -257,16 +257,12 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         query_params: { msisdn: c.customerMsisdn, ids: c.disputedCdrIds },
         format: 'JSONEachRow',
       });
-      const explanationOf = (x: Record<string, unknown>) => {
-        const stored = storedFromRow(x);
-        return stored ? explanationText(ctx.catalog, stored) : String(x.explanation ?? '');
-      };
       return (await rs.json<Record<string, unknown>>()).map((x) => ({
         cdrId: String(x.cdr_id),
         type: String(x.type),
         startMs: Number(x.start_ms),
         chargeFen: Number(x.charge_fen),
-        explanation: explanationOf(x),
+        explanation: rowExplanationText(ctx.catalog, x),
       }));
     },
   );
