@@ -29,7 +29,10 @@ const ExplanationBody = Type.Object({
   sentence: Name,
   breakdown: RatingBreakdown,
   consistent: Type.Boolean({ description: 'the re-derived charge equals the charge taken' }),
-  storedExplanation: Type.String(),
+  storedExplanation: Type.String({
+    description:
+      'what the record stores: its reason code (dest=…;win=…;inc=…), or the sentences versions before it stored',
+  }),
 });
 const Bucket = Type.Object({
   totalUnits: Type.Integer(),

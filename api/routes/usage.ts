@@ -37,7 +37,10 @@ const UsageRow = Type.Object({
   planId: Type.String(),
   planVersion: Type.Integer(),
   chargeFen: Type.Integer({ description: 'integer fen (分)' }),
-  explanation: Type.String(),
+  explanation: Type.String({
+    description:
+      "why it cost that: '<zh-CN sentence> | <en sentence>', rendered from the record's reason code",
+  }),
   ratedAtMs: Type.Integer(),
 });
 const Usage = Type.Object({

@@ -67,7 +67,7 @@ const DisputedCharge = Type.Object({
   type: Type.String(),
   startMs: Type.Integer(),
   chargeFen: Type.Integer({ description: 'integer fen (分)' }),
-  explanation: Type.String(),
+  explanation: Type.String({ description: "'<zh-CN sentence> | <en sentence>' of the charge" }),
 });
 const Suggestion = Type.Object({ category: ComplaintCategory, matched: Type.Array(Type.String()) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
