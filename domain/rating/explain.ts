@@ -1,7 +1,6 @@
 import { formatYuan } from '../money/index.ts';
+import type { LocalisedName as Names } from '../catalog/index.ts';
 import type { RatingBreakdown } from './types.ts';
-
-type Names = { 'zh-CN': string; en: string };
 
 /** What a sentence says: a breakdown has all of it; so does a stored record with its reason code. */
 export type SentenceFacts = Pick<

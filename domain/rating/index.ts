@@ -14,6 +14,7 @@ export {
   reasonCode,
   parseReasonCode,
   storedSentences,
+  reasonNames,
   type ReasonCode,
   type ReasonNames,
   type StoredUsage,

@@ -3,14 +3,11 @@ import { shanghaiMs } from '../catalog/index.ts';
 import type { Cdr } from '../events/cdr.ts';
 import { rate } from './rate.ts';
 import { sentences } from './explain.ts';
-import { parseReasonCode, storedSentences, type ReasonNames } from './reason.ts';
+import { parseReasonCode, reasonNames, storedSentences } from './reason.ts';
 import { data, defaultCatalog, sms, subscriber, voice } from './test-fixtures.ts';
 
 const cat = defaultCatalog();
-const names: ReasonNames = {
-  windows: cat.windows.nameById,
-  destinations: new Map(cat.destinations.map((d) => [d.id, d.name])),
-};
+const names = reasonNames(cat);
 const GiB = 1_073_741_824;
 
 /** Every plan × a mix of usage that exercises each part of a sentence. */

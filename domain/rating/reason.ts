@@ -1,7 +1,6 @@
+import type { CompiledCatalog, LocalisedName as Names } from '../catalog/index.ts';
 import { sentences, type SentenceFacts } from './explain.ts';
 import type { RatingBreakdown, Service } from './types.ts';
-
-type Names = { 'zh-CN': string; en: string };
 
 /**
  * The explanation a rated record carries: the facts of its rating that its other fields (plan and
@@ -87,6 +86,14 @@ export interface StoredUsage {
 export interface ReasonNames {
   windows: Map<string, Names>;
   destinations: Map<string, Names>;
+}
+
+/** A catalog's names for the ids a code holds. */
+export function reasonNames(catalog: CompiledCatalog): ReasonNames {
+  return {
+    windows: catalog.windows.nameById,
+    destinations: new Map(catalog.destinations.map((d) => [d.id, d.name])),
+  };
 }
 
 /** The zh-CN and en sentences of a stored record — the same words rating would have produced. */

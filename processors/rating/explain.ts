@@ -4,6 +4,7 @@ import {
   newSubscriber,
   parseReasonCode,
   rate,
+  reasonNames,
   sentences,
   storedSentences,
   type RatingBreakdown,
@@ -129,10 +130,7 @@ function namesOf(catalog: CompiledCatalog): ReasonNames {
   if (names?.catalogVersion !== catalog.catalogVersion)
     names = {
       catalogVersion: catalog.catalogVersion,
-      names: {
-        windows: catalog.windows.nameById,
-        destinations: new Map(catalog.destinations.map((d) => [d.id, d.name])),
-      },
+      names: reasonNames(catalog),
     };
   return names.names;
 }
