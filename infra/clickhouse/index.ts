@@ -1,3 +1,11 @@
 export { openClickHouse, pingClickHouse, type ClickHouse, type OpenClickHouseOptions } from './client.ts';
 export { migrate, migrations, type Migration } from './migrations.ts';
-export { compactLines, createSinkHandler, type SinkSpec, type SinkDeps, type SinkRow } from './sink.ts';
+export {
+  compactLines,
+  createSinkHandler,
+  type ArrayRows,
+  type SinkDeps,
+  type SinkRow,
+  type SinkSpec,
+  type TableRows,
+} from './sink.ts';

@@ -20,11 +20,23 @@ export interface SinkSpec {
   insertSettings?: Record<string, number>;
 }
 
+/**
+ * Rows as arrays, for wide and hot tables: each entry of `values` is one row's values in
+ * `columns` order, without `stream_seq` (the handler appends it). Skips building an object per
+ * row and turning it into an array. `columns` must be the same list for every message of a table.
+ */
+export interface ArrayRows {
+  columns: readonly string[];
+  values: unknown[][];
+}
+
+export type TableRows = Record<string, unknown>[] | ArrayRows;
+
 export interface SinkRows {
-  rows: Record<string, unknown>[];
+  rows: TableRows;
   rejected: { index: number; reason: string }[];
   /** Rows for the `alsoTables`, by table name. */
-  also?: Record<string, Record<string, unknown>[]>;
+  also?: Record<string, TableRows>;
 }
 
 export interface SinkDeps {
@@ -78,6 +90,7 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       }),
     );
     const rows = new Map<string, Record<string, unknown>[]>(tables.map((t) => [t, []]));
+    const lines = new Map<string, { columns: readonly string[]; lines: string[] }>();
     for (const m of msgs) {
       if (tables.every((t) => skip.get(t)?.has(m.seq))) continue;
       const r = spec.toRows(m);
@@ -85,13 +98,24 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         if (!skip.get(spec.table)?.has(m.seq)) await deps.onReject(m, r.reject);
         continue;
       }
-      const add = (t: string, list: Record<string, unknown>[]) => {
+      const add = (t: string, list: TableRows) => {
         if (skip.get(t)?.has(m.seq)) return;
         const target = rows.get(t);
         if (!target) return;
-        for (const row of list) {
-          row.stream_seq = m.seq;
-          target.push(row);
+        if (Array.isArray(list)) {
+          for (const row of list) {
+            row.stream_seq = m.seq;
+            target.push(row);
+          }
+          return;
+        }
+        let enc = lines.get(t);
+        if (!enc) lines.set(t, (enc = { columns: list.columns, lines: [] }));
+        else if (enc.columns !== list.columns && enc.columns.join() !== list.columns.join())
+          throw new Error(`sink ${spec.table}: two column lists for ${t}`);
+        for (const v of list.values) {
+          v.push(m.seq);
+          enc.lines.push(JSON.stringify(v));
         }
       };
       if (!skip.get(spec.table)?.has(m.seq))
@@ -99,13 +123,22 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       add(spec.table, r.rows);
       for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }
+    const top = msgs.reduce((a, m) => Math.max(a, m.seq), 0);
+    const inserts: { t: string; columns: readonly string[]; lines: string[] }[] = [];
+    for (const [t, list] of rows)
+      if (list.length > 0) {
+        const { columns, values } = compactRows(list);
+        inserts.push({ t, columns, lines: values.map((v) => JSON.stringify(v)) });
+      }
+    for (const [t, enc] of lines)
+      if (enc.lines.length > 0)
+        inserts.push({ t, columns: [...enc.columns, 'stream_seq'], lines: enc.lines });
+    // A table fed both ways in one batch gets two inserts; each message's rows are still in one.
     await Promise.all(
-      [...rows]
-        .filter(([, list]) => list.length > 0)
-        .map(async ([t, list]) => {
-          await insertRows(ch, metrics, t, list, spec.insertSettings);
-          raise(t, Math.max(...msgs.map((m) => m.seq)));
-        }),
+      inserts.map(async (i) => {
+        await insertLines(ch, metrics, i.t, i.columns, i.lines, spec.insertSettings);
+        raise(i.t, top);
+      }),
     );
   };
 }
@@ -137,24 +170,24 @@ async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promi
   }
 }
 
-async function insertRows(
+async function insertLines(
   ch: ClickHouse,
   metrics: Metrics,
   t: string,
-  rows: Record<string, unknown>[],
+  columns: readonly string[],
+  lines: string[],
   settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
   try {
-    const { columns, values } = compactRows(rows);
-    const body = compactLines(values);
+    const body = Buffer.from(lines.join('\n'));
     await ch.insertRaw({ table: `${ch.db}.${t}`, columns, body, ...(settings ? { settings } : {}) });
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
   } finally {
     end();
   }
-  metrics.sinkRows.inc({ table: t }, rows.length);
+  metrics.sinkRows.inc({ table: t }, lines.length);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { compile, decodeBatch, validators } from '../../domain/index.ts';
+import type { RatedCdr } from '../../domain/index.ts';
 import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
 import { outputParts } from '../rating/index.ts';
 import type { SinkSpec } from '../../infra/clickhouse/index.ts';
@@ -7,20 +8,91 @@ import type { SinkSpec } from '../../infra/clickhouse/index.ts';
 const validLedger = compile(LedgerEntry);
 const validNotice = compile(RatingNotification);
 
-const ledgerRow = (l: LedgerEntry, ord: number) => ({
+/** `ledger` columns, in the order `ledgerValues` writes them (`stream_seq` is appended by the sink). */
+export const ledgerColumns = [
+  'ord',
+  'key',
+  'msisdn',
+  'kind',
+  'direction',
+  'amount_fen',
+  'balance_after_fen',
+  'at',
+  'plan_id',
+  'plan_version',
+  'service',
+  'allowance_units',
+] as const;
+
+const ledgerValues = (l: LedgerEntry, ord: number): unknown[] => [
   ord,
-  key: l.key,
-  msisdn: l.msisdn,
-  kind: l.kind,
-  direction: l.direction,
-  amount_fen: l.amountFen,
-  balance_after_fen: l.balanceAfterFen,
-  at: l.atMs,
-  plan_id: l.planId,
-  plan_version: l.planVersion,
-  service: l.service ?? '',
-  allowance_units: l.allowanceUnits ?? 0,
-});
+  l.key,
+  l.msisdn,
+  l.kind,
+  l.direction,
+  l.amountFen,
+  l.balanceAfterFen,
+  l.atMs,
+  l.planId,
+  l.planVersion,
+  l.service ?? '',
+  l.allowanceUnits ?? 0,
+];
+
+/** `cdr_rated` columns, in the order `ratedValues` writes them. Times are epoch ms into DateTime64(3). */
+export const ratedColumns = [
+  'cdr_id',
+  'msisdn',
+  'type',
+  'start_time',
+  'duration_sec',
+  'bytes_up',
+  'bytes_down',
+  'called',
+  'region',
+  'cell_id',
+  'roaming',
+  'plan_id',
+  'plan_version',
+  'charge_fen',
+  'billable_units',
+  'allowance_used',
+  'explanation',
+  'breakdown',
+  'direction',
+  'apn',
+  'ne_id',
+  'rated_at',
+] as const;
+
+function ratedValues(r: RatedCdr): unknown[] {
+  const c = r.cdr;
+  const data = c.type === 'data';
+  return [
+    c.cdrId,
+    c.msisdn,
+    c.type,
+    c.startMs,
+    c.type === 'sms' ? 0 : c.durationSec,
+    data ? c.bytesUp : 0,
+    data ? c.bytesDown : 0,
+    data ? '' : c.calledNumber,
+    c.region,
+    c.cellId,
+    c.roaming ? 1 : 0,
+    r.planId,
+    r.planVersion,
+    r.chargeFen,
+    r.billableUnits,
+    r.allowanceUsed,
+    r.explanation,
+    r.breakdownJson ?? '',
+    data ? '' : c.direction,
+    data ? c.apn : '',
+    c.neId,
+    r.ratedAtMs,
+  ];
+}
 
 const noticeRow = (n: RatingNotification) => ({
   key: n.key,
@@ -31,7 +103,10 @@ const noticeRow = (n: RatingNotification) => ({
   params: JSON.stringify(n.params),
 });
 
-/** RATED stream → `cdr_rated` (+ `ledger`, `charging_notifications` from the same messages): one row per rated CDR (times as epoch ms into DateTime64(3)). */
+/**
+ * RATED stream → `cdr_rated` (+ `ledger`, `charging_notifications` from the same messages): one
+ * row per rated CDR. The two per-CDR tables get their rows as arrays (see `ArrayRows`).
+ */
 export const ratedCdrSink: SinkSpec = {
   table: 'cdr_rated',
   alsoTables: ['ledger', 'charging_notifications'],
@@ -42,50 +117,26 @@ export const ratedCdrSink: SinkSpec = {
   toRows(msg: JsMsg) {
     const env = decodeBatch(msg.data);
     if (!env.ok) return { reject: env.reason };
-    const rows: Record<string, unknown>[] = [];
+    const values: unknown[][] = [];
     const rejected: { index: number; reason: string }[] = [];
     for (const [i, item] of env.batch.items.entries()) {
       const v = validators.ratedCdr(item);
-      if (!v.ok) {
-        rejected.push({ index: i, reason: `${v.error.field} ${v.error.message}` });
-        continue;
-      }
-      const r = v.value;
-      const c = r.cdr;
-      rows.push({
-        cdr_id: c.cdrId,
-        msisdn: c.msisdn,
-        type: c.type,
-        start_time: c.startMs,
-        duration_sec: c.type === 'sms' ? 0 : c.durationSec,
-        bytes_up: c.type === 'data' ? c.bytesUp : 0,
-        bytes_down: c.type === 'data' ? c.bytesDown : 0,
-        called: c.type === 'data' ? '' : c.calledNumber,
-        region: c.region,
-        cell_id: c.cellId,
-        roaming: c.roaming ? 1 : 0,
-        plan_id: r.planId,
-        plan_version: r.planVersion,
-        charge_fen: r.chargeFen,
-        billable_units: r.billableUnits,
-        allowance_used: r.allowanceUsed,
-        explanation: r.explanation,
-        breakdown: r.breakdownJson ?? '',
-        direction: c.type === 'data' ? '' : c.direction,
-        apn: c.type === 'data' ? c.apn : '',
-        ne_id: c.neId,
-        rated_at: r.ratedAtMs,
-      });
+      if (v.ok) values.push(ratedValues(v.value));
+      else rejected.push({ index: i, reason: `${v.error.field} ${v.error.message}` });
     }
     const parts = outputParts(env.record);
     const ledger = parts.ledger.flatMap((l, i) => {
       const v = validLedger(l);
-      return v.ok ? [ledgerRow(v.value, i)] : [];
+      return v.ok ? [ledgerValues(v.value, i)] : [];
     });
     const notices = parts.notifications.flatMap((n) => {
       const v = validNotice(n);
       return v.ok ? [noticeRow(v.value as RatingNotification)] : [];
     });
-    return { rows, rejected, also: { ledger, charging_notifications: notices } };
+    return {
+      rows: { columns: ratedColumns, values },
+      rejected,
+      also: { ledger: { columns: ledgerColumns, values: ledger }, charging_notifications: notices },
+    };
   },
 };
