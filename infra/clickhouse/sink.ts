@@ -90,7 +90,7 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       }),
     );
     const rows = new Map<string, Record<string, unknown>[]>(tables.map((t) => [t, []]));
-    const lines = new Map<string, { columns: readonly string[]; lines: string[] }>();
+    const arrays = new Map<string, { columns: readonly string[]; values: unknown[][] }>();
     for (const m of msgs) {
       if (tables.every((t) => skip.get(t)?.has(m.seq))) continue;
       const r = spec.toRows(m);
@@ -109,13 +109,13 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
           }
           return;
         }
-        let enc = lines.get(t);
-        if (!enc) lines.set(t, (enc = { columns: list.columns, lines: [] }));
-        else if (enc.columns !== list.columns && enc.columns.join() !== list.columns.join())
+        let acc = arrays.get(t);
+        if (!acc) arrays.set(t, (acc = { columns: list.columns, values: [] }));
+        else if (acc.columns !== list.columns && acc.columns.join() !== list.columns.join())
           throw new Error(`sink ${spec.table}: two column lists for ${t}`);
         for (const v of list.values) {
           v.push(m.seq);
-          enc.lines.push(JSON.stringify(v));
+          acc.values.push(v);
         }
       };
       if (!skip.get(spec.table)?.has(m.seq))
@@ -124,19 +124,15 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }
     const top = msgs.reduce((a, m) => Math.max(a, m.seq), 0);
-    const inserts: { t: string; columns: readonly string[]; lines: string[] }[] = [];
-    for (const [t, list] of rows)
-      if (list.length > 0) {
-        const { columns, values } = compactRows(list);
-        inserts.push({ t, columns, lines: values.map((v) => JSON.stringify(v)) });
-      }
-    for (const [t, enc] of lines)
-      if (enc.lines.length > 0)
-        inserts.push({ t, columns: [...enc.columns, 'stream_seq'], lines: enc.lines });
+    const inserts: { t: string; columns: readonly string[]; values: unknown[][] }[] = [];
+    for (const [t, list] of rows) if (list.length > 0) inserts.push({ t, ...compactRows(list) });
+    for (const [t, acc] of arrays)
+      if (acc.values.length > 0)
+        inserts.push({ t, columns: [...acc.columns, 'stream_seq'], values: acc.values });
     // A table fed both ways in one batch gets two inserts; each message's rows are still in one.
     await Promise.all(
       inserts.map(async (i) => {
-        await insertLines(ch, metrics, i.t, i.columns, i.lines, spec.insertSettings);
+        await insertRows(ch, metrics, i.t, i.columns, i.values, spec.insertSettings);
         raise(i.t, top);
       }),
     );
@@ -170,24 +166,24 @@ async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promi
   }
 }
 
-async function insertLines(
+async function insertRows(
   ch: ClickHouse,
   metrics: Metrics,
   t: string,
   columns: readonly string[],
-  lines: string[],
+  values: unknown[][],
   settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
   try {
-    const body = Buffer.from(lines.join('\n'));
+    const body = compactLines(values);
     await ch.insertRaw({ table: `${ch.db}.${t}`, columns, body, ...(settings ? { settings } : {}) });
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
   } finally {
     end();
   }
-  metrics.sinkRows.inc({ table: t }, lines.length);
+  metrics.sinkRows.inc({ table: t }, values.length);
 }
 
 /**

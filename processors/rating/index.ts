@@ -10,6 +10,7 @@ export {
   outputId,
   outputParts,
   readOutputParts,
+  usageEntryOf,
   type RatingOutput,
 } from './contracts.ts';
 export {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
 import type { ArrayRows, TableRows } from '../../infra/clickhouse/index.ts';
-import { appendRated, type RatingOutput } from '../rating/index.ts';
+import { appendRated, usageEntryOf, type RatingOutput } from '../rating/index.ts';
 import { ratedCdrSink } from './rated.ts';
 
 const common = {
@@ -74,19 +74,7 @@ const data = {
   explanation: 'win=peak;inc=1024/1024',
 } as RatedCdr;
 
-const usage = (r: RatedCdr): LedgerEntry => ({
-  key: `cdr:${r.cdr.cdrId}`,
-  msisdn: r.cdr.msisdn,
-  kind: 'usage',
-  direction: 'debit',
-  amountFen: r.chargeFen,
-  balanceAfterFen: r.balanceAfterFen ?? 0,
-  atMs: r.cdr.startMs,
-  planId: r.planId,
-  planVersion: r.planVersion,
-  service: r.cdr.type,
-  allowanceUnits: r.allowanceUsed,
-});
+const usage = usageEntryOf;
 const notice: RatingNotification = {
   key: 'n:1',
   msisdn: common.msisdn,
