@@ -37,6 +37,12 @@ export interface SinkRows {
   rejected: { index: number; reason: string }[];
   /** Rows for the `alsoTables`, by table name. */
   also?: Record<string, TableRows>;
+  /**
+   * Entries for an `alsoTables` table that failed their schema: not written, the message's other
+   * rows are. They are reported through `onRefused`, not dead-lettered: a dead letter without an
+   * item index would be reprocessed as the whole message, and its rows written a second time.
+   */
+  refused?: { table: string; reason: string }[];
 }
 
 export interface SinkDeps {
@@ -44,6 +50,8 @@ export interface SinkDeps {
   metrics: Metrics;
   /** Keeps a rejected message (itemIndex undefined) or item as a dead letter; must be durable on return. */
   onReject(msg: JsMsg, reason: string, itemIndex?: number): Promise<void>;
+  /** Told of each `refused` entry (once per message and table, not again on redelivery). */
+  onRefused?(msg: JsMsg, table: string, reason: string): void;
 }
 
 /**
@@ -120,6 +128,8 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       };
       if (!skip.get(spec.table)?.has(m.seq))
         for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
+      for (const x of r.refused ?? [])
+        if (!skip.get(x.table)?.has(m.seq)) deps.onRefused?.(m, x.table, x.reason);
       add(spec.table, r.rows);
       for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }

@@ -87,6 +87,12 @@ export function createMetrics(o: { processMetrics?: boolean } = {}) {
       labelNames: ['table'] as const,
       registers: [registry],
     }),
+    sinkRefusedEntries: new Counter({
+      name: 'streambss_sink_refused_entries_total',
+      help: 'Ledger entries or notices in a sink message that failed their schema and were not written (the log names each)',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
     sinkSkippedRedeliveries: new Counter({
       name: 'streambss_sink_skipped_redeliveries_total',
       help: 'Redelivered messages already in ClickHouse, acked without a second insert',

@@ -179,6 +179,7 @@ describe('rated sink rows', () => {
       allowance_units: 0,
       at: 1_790_000_000_000,
     });
+    expect(out.refused).toEqual([]);
     expect(out.also?.charging_notifications).toEqual([
       {
         key: 'n:1',
@@ -189,6 +190,25 @@ describe('rated sink rows', () => {
         params: '{"percent":80}',
       },
     ]);
+  });
+
+  it('refuses a ledger entry or notice that fails its schema, naming it, and writes the rest', () => {
+    const fee: LedgerEntry = { ...usage(voice), key: 'fee:+8613800138000:1', kind: 'fee', amountFen: -800 };
+    const out = ratedCdrSink.toRows(
+      message([voice, data], (o) => {
+        o.ledger.push(fee);
+        o.notifications.push(notice, { ...notice, key: 'n:2', kind: 'no_such_kind' } as never);
+      }),
+    );
+    if ('reject' in out) throw new Error(out.reject);
+    expect(asObjects(out.also?.ledger).map((l) => l.key)).toEqual(['cdr:cdr-v', 'cdr:cdr-d']);
+    expect(out.also?.charging_notifications).toHaveLength(1);
+    expect(out.refused).toEqual([
+      { table: 'ledger', reason: expect.stringContaining('ledger[2]/amountFen') as string },
+      { table: 'charging_notifications', reason: expect.stringContaining('notifications[1]/kind') as string },
+    ]);
+    expect(asObjects(out.rows)).toHaveLength(2);
+    expect(out.rejected).toEqual([]);
   });
 
   it('rejects a bad item by index, naming the field, and keeps the good rows beside it', () => {

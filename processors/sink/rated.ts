@@ -125,18 +125,28 @@ export const ratedCdrSink: SinkSpec = {
       else rejected.push({ index: i, reason: `${v.error.field} ${v.error.message}` });
     }
     const parts = outputParts(env.record);
-    const ledger = parts.ledger.flatMap((l, i) => {
+    const refused: { table: string; reason: string }[] = [];
+    const ledger: unknown[][] = [];
+    for (const [i, l] of parts.ledger.entries()) {
       const v = validLedger(l);
-      return v.ok ? [ledgerValues(v.value, i)] : [];
-    });
-    const notices = parts.notifications.flatMap((n) => {
+      if (v.ok) ledger.push(ledgerValues(v.value, i));
+      else refused.push({ table: 'ledger', reason: `ledger[${i}]${v.error.field} ${v.error.message}` });
+    }
+    const notices: Record<string, unknown>[] = [];
+    for (const [i, n] of parts.notifications.entries()) {
       const v = validNotice(n);
-      return v.ok ? [noticeRow(v.value as RatingNotification)] : [];
-    });
+      if (v.ok) notices.push(noticeRow(v.value as RatingNotification));
+      else
+        refused.push({
+          table: 'charging_notifications',
+          reason: `notifications[${i}]${v.error.field} ${v.error.message}`,
+        });
+    }
     return {
       rows: { columns: ratedColumns, values },
       rejected,
       also: { ledger: { columns: ledgerColumns, values: ledger }, charging_notifications: notices },
+      refused,
     };
   },
 };

@@ -77,6 +77,13 @@ export async function runSinks(deps: SinkDepsAll, signal: AbortSignal): Promise<
             await publisher.flush();
             deps.metrics.deadLettered.inc({ source: `sink-${spec.table}`, code: 'bad_batch' });
           },
+          onRefused: (msg, table, reason) => {
+            deps.metrics.sinkRefusedEntries.inc({ table });
+            deps.log.error(
+              { stream: consumer.stream, seq: msg.seq, subject: msg.subject, table, reason },
+              'entry refused by its schema and not written; reconciliation will show the drift',
+            );
+          },
         }),
       }),
     ),
