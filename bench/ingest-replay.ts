@@ -11,7 +11,13 @@ import {
   type RawCdr,
 } from '../domain/index.ts';
 import { newSubscriber, rate, toRatedCdr, type SubscriberState } from '../domain/rating/index.ts';
-import { compactLines, migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
+import {
+  compactLines,
+  migrate,
+  openClickHouse,
+  rowBinaryEncoder,
+  type ClickHouse,
+} from '../infra/clickhouse/index.ts';
 import { createLogger } from '../infra/log/index.ts';
 import { createMetrics } from '../infra/metrics/index.ts';
 import {
@@ -236,29 +242,46 @@ async function fillRated(nats: Nats): Promise<void> {
   await pub.flush();
 }
 
-/** Every row of `table` inserted again into a copy of it through the sink's insert path; ms taken. */
+/**
+ * Every row of `table` inserted again into a copy of it through the sink's insert path (RowBinary
+ * where the sink sends it, JSON otherwise); ms taken.
+ */
 async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; ms: number }> {
+  const cols = await (
+    await ch.client.query({
+      query: `SELECT name, type FROM system.columns WHERE database = '${ch.db}' AND table = '${table}'`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string; type: string }>();
+  // Values as the sink hands them over: DateTime64 as epoch ms, 64-bit integers as numbers.
+  const select = cols.map((c) =>
+    c.type.startsWith('DateTime64') ? `toUnixTimestamp64Milli(${c.name}) AS ${c.name}` : c.name,
+  );
   const rs = await ch.client.query({
-    query: `SELECT * FROM ${ch.db}.${table}`,
-    format: 'JSONCompactEachRowWithNames',
+    query: `SELECT ${select.join(', ')} FROM ${ch.db}.${table}`,
+    format: 'JSONCompactEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  const [names, ...all] = await rs.json<unknown[]>();
+  const all = await rs.json<unknown[]>();
+  const names = cols.map((c) => c.name);
+  const types = cols.map((c) => c.type);
+  const binary = rowBinaryEncoder(table, cols);
   const copy = `${ch.db}.bench_${table}`;
   await ch.client.command({ query: `DROP TABLE IF EXISTS ${copy}` });
   await ch.client.command({ query: `CREATE TABLE ${copy} AS ${ch.db}.${table}` });
   const chunk = 20_000;
+  const settings = ratedCdrSink.insertSettings ? { settings: ratedCdrSink.insertSettings } : {};
   const t0 = performance.now();
   const inflight = new Set<Promise<void>>();
   for (let i = 0; i < all.length; i += chunk) {
     while (inflight.size >= 2) await Promise.race(inflight);
-    const body = compactLines(all.slice(i, i + chunk) as unknown[][]);
+    const rows = all.slice(i, i + chunk);
     const p: Promise<void> = ch
-      .insertRaw({
-        table: copy,
-        columns: names as string[],
-        body,
-        ...(ratedCdrSink.insertSettings ? { settings: ratedCdrSink.insertSettings } : {}),
-      })
+      .insertRaw(
+        binary
+          ? { table: copy, columns: names, body: binary(rows), format: 'RowBinary', types, ...settings }
+          : { table: copy, columns: names, body: compactLines(rows), ...settings },
+      )
       .finally(() => inflight.delete(p));
     inflight.add(p);
   }

@@ -1,17 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
-/** Rows already encoded as JSONCompactEachRow lines (one JSON array per line). */
-export interface RawRows {
+/** Rows already encoded: JSONCompactEachRow lines (one JSON array per line) or RowBinary. */
+export type RawRows = {
   table: string;
   columns: readonly string[];
   body: Buffer;
   /** Settings of this insert only (never of the session). */
   settings?: Record<string, number>;
-}
+} & (
+  | { format?: 'JSONCompactEachRow' }
+  /** RowBinary (see row-binary.ts) needs the columns' types, in `columns` order. */
+  | { format: 'RowBinary'; types: readonly string[] }
+);
 
 export interface ClickHouse {
   client: ClickHouseClient;
@@ -19,9 +24,11 @@ export interface ClickHouse {
   db: string;
   mode: 'embedded' | 'server';
   /**
-   * Inserts pre-encoded rows. Embedded, the bytes go to chdb's native parser as they are
-   * (the client's own insert re-encodes every row and copies the body into the SQL text);
-   * against a server they are streamed as the body of the INSERT.
+   * Inserts pre-encoded rows as one part. Embedded, JSON goes to chdb's native parser as it is
+   * (the client's own insert re-encodes every row and copies the body into the SQL text), and
+   * RowBinary, which chdb's raw insert does not take, is spooled to a file in the data folder
+   * and read with `file()` on a connection of its own (a query on the main connection would
+   * wait behind it). Against a server the bytes are streamed as the body of the INSERT.
    */
   insertRaw(rows: RawRows): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +51,7 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
   let client: ClickHouseClient;
   let mode: ClickHouse['mode'];
   let insertRaw: ClickHouse['insertRaw'];
+  let closeInserter = async () => {};
   if (o.url) {
     client = createClient({
       url: o.url,
@@ -55,7 +63,7 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
     mode = 'server';
     insertRaw = async (r) => {
       const res = await client.exec({
-        query: `INSERT INTO ${r.table} (${r.columns.join(', ')}) FORMAT JSONCompactEachRow`,
+        query: `INSERT INTO ${r.table} (${r.columns.join(', ')}) FORMAT ${r.format ?? 'JSONCompactEachRow'}`,
         values: Readable.from([r.body]),
         ...(r.settings ? { clickhouse_settings: r.settings } : {}),
       });
@@ -69,7 +77,35 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
     const connection = createChdbConnection({ path });
     client = createClient({ connection: connection as never });
     mode = 'embedded';
+    const spool = join(path, 'insert-spool');
+    clearSpool(spool);
+    // Two connections: one insert per connection at a time, and two in flight keep both cores busy.
+    const inserters: { client: ClickHouseClient; busy: number }[] = [];
+    closeInserter = async () => {
+      for (const i of inserters.splice(0)) await i.client.close();
+    };
     insertRaw = async (r) => {
+      if (r.format === 'RowBinary') {
+        let inserter = inserters.find((i) => i.busy === 0);
+        if (!inserter && inserters.length < 2) {
+          inserter = {
+            client: createClient({ connection: createChdbConnection({ path }) as never }),
+            busy: 0,
+          };
+          inserters.push(inserter);
+        }
+        inserter ??= inserters.reduce((a, b) => (b.busy < a.busy ? b : a));
+        const file = join(spool, `${process.pid}-${++spooled}.rowbinary`);
+        inserter.busy++;
+        try {
+          await writeFile(file, r.body);
+          await inserter.client.command({ query: fileInsertSql(r, file) });
+        } finally {
+          inserter.busy--;
+          await rm(file, { force: true });
+        }
+        return;
+      }
       await connection.chdb.rawInsert({
         table: r.table,
         columns: [...r.columns],
@@ -80,7 +116,48 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
     };
   }
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${o.database}` });
-  return { client, db: o.database, mode, insertRaw, close: () => client.close() };
+  const close = async () => {
+    await closeInserter();
+    await client.close();
+  };
+  return { client, db: o.database, mode, insertRaw, close };
+}
+
+/** Spool files of this process, numbered across every ClickHouse it opens (one name, one insert). */
+let spooled = 0;
+
+/** Removes spool files left by a process that is gone (its inserts never happened). */
+function clearSpool(spool: string): void {
+  mkdirSync(spool, { recursive: true });
+  for (const f of readdirSync(spool)) {
+    const pid = Number(f.split('-')[0]);
+    let alive = false;
+    try {
+      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(spool, f), { force: true });
+  }
+}
+
+const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const identifier = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/** `INSERT … SELECT * FROM file(…, RowBinary, structure)`: the file's columns map by position. */
+function fileInsertSql(r: RawRows & { format: 'RowBinary' }, file: string): string {
+  if (r.types.length !== r.columns.length)
+    throw new Error(`insert into ${r.table}: ${r.types.length} types for ${r.columns.length} columns`);
+  for (const n of [r.table, ...r.columns, ...Object.keys(r.settings ?? {})])
+    if (!identifier.test(n))
+      throw new Error(`insert into ${r.table}: ${JSON.stringify(n)} is not a plain name`);
+  const structure = r.columns.map((c, i) => `${c} ${r.types[i]}`).join(', ');
+  const settings = Object.entries(r.settings ?? {}).map(([k, v]) => `${k} = ${Number(v)}`);
+  return (
+    `INSERT INTO ${r.table} (${r.columns.join(', ')})` +
+    (settings.length ? ` SETTINGS ${settings.join(', ')}` : '') +
+    ` SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`
+  );
 }
 
 /** Cheap liveness probe for /healthz. */

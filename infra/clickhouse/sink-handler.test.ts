@@ -79,4 +79,28 @@ describe('sink handler', () => {
     expect(await rows('side_t')).toEqual(['s7:1@7', 's8:1@8']);
     expect(refused).toHaveLength(2);
   });
+
+  it('sends array rows of a table with a type RowBinary does not cover as JSON', async () => {
+    await ch.client.command({
+      query: `CREATE TABLE ${ch.db}.tags_t (k String, tags Array(String), stream_seq UInt64) ENGINE = MergeTree ORDER BY k`,
+    });
+    const handle = createSinkHandler(
+      {
+        table: 'tags_t',
+        toRows: (m) => ({
+          rows: { columns: ['k', 'tags'], values: [[`t${m.seq}`, ['漫游', 'x"y']]] },
+          rejected: [],
+        }),
+      },
+      { ch, metrics: createMetrics(), onReject: async () => undefined },
+    );
+    await handle([msg(3)]);
+    const got = await (
+      await ch.client.query({
+        query: `SELECT k, tags, toString(stream_seq) AS s FROM ${ch.db}.tags_t`,
+        format: 'JSONEachRow',
+      })
+    ).json();
+    expect(got).toEqual([{ k: 't3', tags: ['漫游', 'x"y'], s: '3' }]);
+  });
 });

@@ -2,6 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { ClickHouse } from './client.ts';
 import { RetryableError } from '../nats/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 
 /** A row always carries the stream sequence of the message it came from. */
 export type SinkRow = Record<string, unknown> & { stream_seq: number };
@@ -23,7 +24,9 @@ export interface SinkSpec {
 /**
  * Rows as arrays, for wide and hot tables: each entry of `values` is one row's values in
  * `columns` order, without `stream_seq` (the handler appends it). Skips building an object per
- * row and turning it into an array. `columns` must be the same list for every message of a table.
+ * row and turning it into an array, and is sent as RowBinary when every column's type allows
+ * (see row-binary.ts for the values each type takes). `columns` must be the same list for
+ * every message of a table.
  */
 export interface ArrayRows {
   columns: readonly string[];
@@ -77,6 +80,20 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       h.catch(() => high.delete(t));
     }
     return h;
+  };
+  const binary = new Map<string, Promise<{ encode: RowBinaryEncoder; types: string[] } | null>>();
+  const binaryOf = (t: string, columns: readonly string[]) => {
+    let b = binary.get(t);
+    if (!b) {
+      b = columnTypes(ch, t).then((types) => {
+        const typed = columns.map((name) => ({ name, type: types.get(name) ?? '' }));
+        const encode = rowBinaryEncoder(t, typed);
+        return encode ? { encode, types: typed.map((c) => c.type) } : null;
+      });
+      binary.set(t, b);
+      b.catch(() => binary.delete(t));
+    }
+    return b;
   };
   const raise = (t: string, seq: number) =>
     high.set(
@@ -134,15 +151,18 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
     }
     const top = msgs.reduce((a, m) => Math.max(a, m.seq), 0);
-    const inserts: { t: string; columns: readonly string[]; values: unknown[][] }[] = [];
+    const inserts: Insert[] = [];
     for (const [t, list] of rows) if (list.length > 0) inserts.push({ t, ...compactRows(list) });
     for (const [t, acc] of arrays)
-      if (acc.values.length > 0)
-        inserts.push({ t, columns: [...acc.columns, 'stream_seq'], values: acc.values });
+      if (acc.values.length > 0) {
+        const columns = [...acc.columns, 'stream_seq'];
+        const binary = await binaryOf(t, columns);
+        inserts.push({ t, columns, values: acc.values, ...(binary ? { binary } : {}) });
+      }
     // A table fed both ways in one batch gets two inserts; each message's rows are still in one.
     await Promise.all(
       inserts.map(async (i) => {
-        await insertRows(ch, metrics, i.t, i.columns, i.values, spec.insertSettings);
+        await insertRows(ch, metrics, i, spec.insertSettings);
         raise(i.t, top);
       }),
     );
@@ -176,18 +196,42 @@ async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promi
   }
 }
 
+/** The table's column types by name (for RowBinary). */
+async function columnTypes(ch: ClickHouse, t: string): Promise<Map<string, string>> {
+  try {
+    const rs = await ch.client.query({
+      query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String}`,
+      query_params: { db: ch.db, t },
+      format: 'JSONEachRow',
+    });
+    return new Map((await rs.json<{ name: string; type: string }>()).map((c) => [c.name, c.type]));
+  } catch (err) {
+    throw new RetryableError('CLICKHOUSE_UNAVAILABLE', `reading the columns of ${t} failed`, { cause: err });
+  }
+}
+
+interface Insert {
+  t: string;
+  columns: readonly string[];
+  values: unknown[][];
+  binary?: { encode: RowBinaryEncoder; types: string[] };
+}
+
 async function insertRows(
   ch: ClickHouse,
   metrics: Metrics,
-  t: string,
-  columns: readonly string[],
-  values: unknown[][],
+  { t, columns, values, binary }: Insert,
   settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
   try {
-    const body = compactLines(values);
-    await ch.insertRaw({ table: `${ch.db}.${t}`, columns, body, ...(settings ? { settings } : {}) });
+    const table = `${ch.db}.${t}`;
+    const common = { table, columns, ...(settings ? { settings } : {}) };
+    await ch.insertRaw(
+      binary
+        ? { ...common, body: binary.encode(values), format: 'RowBinary', types: binary.types }
+        : { ...common, body: compactLines(values) },
+    );
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
   } finally {
