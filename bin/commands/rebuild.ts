@@ -58,6 +58,11 @@ async function rebuild(f: RebuildFlags): Promise<void> {
         ` from ${r.messages} messages: ${r.rows} rows in ${(r.elapsedMs / 1000).toFixed(1)} s` +
         ` (${Math.round(r.rows / Math.max(r.elapsedMs / 1000, 0.001))} rows/s)`,
     );
+    if (r.rejected || r.refused)
+      console.log(
+        `skipped as when first seen: ${r.rejected} rejected messages or items (see \`streambss dlq\`), ` +
+          `${r.refused} refused ledger entries or notices`,
+      );
   } finally {
     await ch.close();
     unlock();

@@ -6,6 +6,7 @@ export {
   createSinkHandler,
   type ArrayRows,
   type SinkDeps,
+  type SinkMessage,
   type SinkRow,
   type SinkSpec,
   type TableRows,

@@ -4,6 +4,9 @@ import { RetryableError } from '../nats/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
 
+/** What a sink reads of a message: its bytes and stream sequence. */
+export type SinkMessage = Pick<JsMsg, 'seq' | 'data'>;
+
 /** A row always carries the stream sequence of the message it came from. */
 export type SinkRow = Record<string, unknown> & { stream_seq: number };
 
@@ -14,7 +17,7 @@ export interface SinkSpec {
    * Turns one message into rows. A message that cannot be read at all is rejected whole
    * (`reject`); single bad items are listed in `rejected` and the good rows beside them kept.
    */
-  toRows(msg: JsMsg): SinkRows | { reject: string };
+  toRows(msg: SinkMessage): SinkRows | { reject: string };
   /** Other tables the same messages feed (one parse, several projections), each with `stream_seq`. */
   alsoTables?: string[];
   /** Settings for this sink's inserts (all its tables), e.g. `optimize_on_insert: 0`. */

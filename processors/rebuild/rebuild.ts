@@ -28,6 +28,9 @@ export interface RebuildOptions {
 export interface RebuildResult {
   plan: ProjectionPlan;
   messages: number;
+  /** Messages or items the sinks rejected again (dead-lettered when first seen), and entries refused. */
+  rejected: number;
+  refused: number;
   /** Rows in the sink tables afterwards, in all and by table. */
   rows: number;
   rowsByTable: Record<string, number>;
@@ -140,12 +143,20 @@ export async function rebuildProjections(
   await recreate(deps.ch, plan);
   const recreateMs = Date.now() - t0;
   let messages = 0;
+  let rejected = 0;
+  let refused = 0;
   for (const { spec, consumer } of chosen) {
-    // Rejected items were dead-lettered when first seen: a rebuild only counts them.
+    // Rejected items were dead-lettered (and refused entries logged) when first seen: a rebuild
+    // only counts them.
     const handle = createSinkHandler(spec, {
       ch: deps.ch,
       metrics: deps.metrics,
-      onReject: async () => undefined,
+      onReject: async () => {
+        rejected++;
+      },
+      onRefused: () => {
+        refused++;
+      },
     });
     const inflight = new Set<Promise<void>>();
     for await (const batch of readStream(
@@ -174,6 +185,9 @@ export async function rebuildProjections(
     rowsByTable[t] = Number((await c.json<{ n: string }>())[0]?.n ?? 0);
     rows += rowsByTable[t];
   }
-  deps.log.info({ plan, messages, rows, elapsedMs }, 'projections rebuilt from the streams');
-  return { plan, messages, rows, rowsByTable, recreateMs, elapsedMs };
+  deps.log.info(
+    { plan, messages, rejected, refused, rows, elapsedMs },
+    'projections rebuilt from the streams',
+  );
+  return { plan, messages, rejected, refused, rows, rowsByTable, recreateMs, elapsedMs };
 }

@@ -1,14 +1,13 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { compile, CustomerEvent, OrderEvent } from '../../domain/index.ts';
 import { CareAuditEvent } from '../../domain/customer/index.ts';
-import type { SinkSpec } from '../../infra/clickhouse/index.ts';
+import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
 import type { SinkRole } from './runner.ts';
 
 const validAudit = compile(CareAuditEvent);
 const validOrder = compile(OrderEvent);
 const validCustomer = compile(CustomerEvent);
 
-function parse(msg: JsMsg): unknown {
+function parse(msg: SinkMessage): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(msg.data));
   } catch {

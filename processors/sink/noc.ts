@@ -1,10 +1,9 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { decodeBatch, validators } from '../../domain/index.ts';
 import { nocValidators } from '../../domain/noc/index.ts';
-import type { SinkSpec } from '../../infra/clickhouse/index.ts';
+import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
 import type { SinkRole } from './runner.ts';
 
-function parse(msg: JsMsg): unknown {
+function parse(msg: SinkMessage): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(msg.data));
   } catch {

@@ -1,8 +1,7 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import type { RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
-import type { ArrayRows, TableRows } from '../../infra/clickhouse/index.ts';
+import type { ArrayRows, SinkMessage, TableRows } from '../../infra/clickhouse/index.ts';
 import { appendRated, usageEntryOf, type RatingOutput } from '../rating/index.ts';
 import { ratedCdrSink } from './rated.ts';
 
@@ -84,7 +83,7 @@ const notice: RatingNotification = {
   params: { percent: 80 },
 } as RatingNotification;
 
-function message(items: unknown[], extra?: (o: RatingOutput) => void): JsMsg {
+function message(items: unknown[], extra?: (o: RatingOutput) => void): SinkMessage {
   const o: RatingOutput = {
     v: 1,
     batchId: 'rt-p0-9',
@@ -96,7 +95,7 @@ function message(items: unknown[], extra?: (o: RatingOutput) => void): JsMsg {
   };
   for (const r of items) appendRated(o, r as RatedCdr, [usage(r as RatedCdr)], []);
   extra?.(o);
-  return { data: Buffer.from(JSON.stringify(o)), seq: 41 } as unknown as JsMsg;
+  return { data: Buffer.from(JSON.stringify(o)), seq: 41 };
 }
 
 /** What ClickHouse would read from the lines the sink sends: rows keyed by column. */
@@ -220,7 +219,7 @@ describe('rated sink rows', () => {
   });
 
   it('rejects a message that is not a rating output at all', () => {
-    const out = ratedCdrSink.toRows({ data: Buffer.from('{"v":1,"items":'), seq: 1 } as unknown as JsMsg);
+    const out = ratedCdrSink.toRows({ data: Buffer.from('{"v":1,"items":'), seq: 1 });
     expect(out).toMatchObject({ reject: expect.any(String) as string });
   });
 });

@@ -1,9 +1,8 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { compile, decodeBatch, validators } from '../../domain/index.ts';
 import type { RatedCdr } from '../../domain/index.ts';
 import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
 import { outputParts } from '../rating/index.ts';
-import type { SinkSpec } from '../../infra/clickhouse/index.ts';
+import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
 
 const validLedger = compile(LedgerEntry);
 const validNotice = compile(RatingNotification);
@@ -114,7 +113,7 @@ export const ratedCdrSink: SinkSpec = {
   // cause, one notice per key; redeliveries are skipped by stream sequence), so collapsing the
   // block at insert time finds nothing and costs ~25 % of the insert's CPU. Merges still collapse.
   insertSettings: { optimize_on_insert: 0 },
-  toRows(msg: JsMsg) {
+  toRows(msg: SinkMessage) {
     const env = decodeBatch(msg.data);
     if (!env.ok) return { reject: env.reason };
     const values: unknown[][] = [];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequentialIds, systemClock } from '../../domain/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology } from '../../infra/nats/index.ts';
+import { applyTopology, subjects } from '../../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
 import { flatRateConsumers, runFlatRating } from '../../processors/flatrate/index.ts';
 import { rebuildProjections } from '../../processors/rebuild/index.ts';
@@ -198,6 +198,11 @@ describe('recording, replay and rebuild (real nats-server and ClickHouse)', () =
          GROUP BY msisdn ORDER BY msisdn`,
       ),
     });
+    // One rated item the sink cannot store: dead-lettered when first seen, counted by the rebuild.
+    await nats.nats.js.publish(
+      subjects.rated(0),
+      Buffer.from(JSON.stringify({ v: 1, batchId: 'rt-junk', items: [{ cdr: { type: 'voice' } }] })),
+    );
     const ratedMsgs = (await nats.nats.jsm.streams.info('RATED')).state.messages;
     await waitFor(async () => {
       const ci = await nats.nats.jsm.consumers.info('RATED', sinks[0]!.consumer.durable);
@@ -216,6 +221,7 @@ describe('recording, replay and rebuild (real nats-server and ClickHouse)', () =
     expect(r.plan.derived).toContain('usage_minute');
     expect(r.plan.views).toContain('usage_minute_mv');
     expect(r.messages).toBe(ratedMsgs);
+    expect([r.rejected, r.refused]).toEqual([1, 0]);
     expect(r.rowsByTable.cdr_rated).toBe(2 * TOTAL);
     expect(await aggregates()).toEqual(before);
   });
