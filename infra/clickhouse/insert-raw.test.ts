@@ -93,6 +93,8 @@ describe('insertRaw as RowBinary (embedded)', () => {
     [text, text, Date.UTC(2000, 0, 1), 0, 0, 0, 0],
     ['x'.repeat(300), '', Date.UTC(2099, 11, 31, 23, 59, 59, 999), 2 ** 40, 7, 255, 1],
   ];
+  const insertBinary = (body: Buffer) =>
+    ch.insertRaw({ table: `${ch.db}.r_bin`, columns: names, body, format: 'RowBinary', types });
   const dump = async (t: string) =>
     (
       await ch.client.query({
@@ -110,13 +112,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
 
   it('stores the same values as the same rows sent as JSON', async () => {
     await ch.insertRaw({ table: `${ch.db}.r_json`, columns: names, body: lines(sample) });
-    await ch.insertRaw({
-      table: `${ch.db}.r_bin`,
-      columns: names,
-      body: encode(sample),
-      format: 'RowBinary',
-      types,
-    });
+    await insertBinary(encode(sample));
     const json = await dump('r_json');
     expect(json).toHaveLength(3);
     expect(await dump('r_bin')).toEqual(json);
@@ -137,13 +133,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
       i % 2,
       i,
     ]);
-    await ch.insertRaw({
-      table: `${ch.db}.r_bin`,
-      columns: names,
-      body: encode(many),
-      format: 'RowBinary',
-      types,
-    });
+    await insertBinary(encode(many));
     expect(
       await read(
         `SELECT toString(count()) AS parts, toString(sum(rows)) AS rows FROM system.parts
@@ -157,15 +147,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
   it('refuses a truncated body with a ClickHouse error, inserts nothing of it and removes its file', async () => {
     await ch.client.command({ query: `TRUNCATE TABLE ${ch.db}.r_bin` });
     const body = encode(sample);
-    await expect(
-      ch.insertRaw({
-        table: `${ch.db}.r_bin`,
-        columns: names,
-        body: body.subarray(0, body.length - 3),
-        format: 'RowBinary',
-        types,
-      }),
-    ).rejects.toThrow(/Cannot read all data/);
+    await expect(insertBinary(body.subarray(0, body.length - 3))).rejects.toThrow(/Cannot read all data/);
     expect(await read(`SELECT toString(count()) AS n FROM ${ch.db}.r_bin`)).toEqual([{ n: '0' }]);
     expect(readdirSync(join(dir, 'insert-spool'))).toEqual([]);
   });
