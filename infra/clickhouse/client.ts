@@ -27,7 +27,7 @@ export interface ClickHouse {
    * Inserts pre-encoded rows as one part. Embedded, JSON goes to chdb's native parser as it is
    * (the client's own insert re-encodes every row and copies the body into the SQL text), and
    * RowBinary, which chdb's raw insert does not take, is spooled to a file in the data folder
-   * and read with `file()` on a connection of its own (a query on the main connection would
+   * and read with `file()` on two connections of their own (a query on the main connection would
    * wait behind it). Against a server the bytes are streamed as the body of the INSERT.
    */
   insertRaw(rows: RawRows): Promise<void>;
