@@ -75,29 +75,16 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
   const { ch, metrics } = deps;
   const tables = [spec.table, ...(spec.alsoTables ?? [])];
   const high = new Map<string, Promise<number>>();
-  const highWater = (t: string) => {
-    let h = high.get(t);
-    if (!h) {
-      h = maxSeq(ch, t);
-      high.set(t, h);
-      h.catch(() => high.delete(t));
-    }
-    return h;
-  };
+  const highWater = (t: string) => cachedPerTable(high, t, () => maxSeq(ch, t));
   const binary = new Map<string, Promise<{ encode: RowBinaryEncoder; types: string[] } | null>>();
-  const binaryOf = (t: string, columns: readonly string[]) => {
-    let b = binary.get(t);
-    if (!b) {
-      b = columnTypes(ch, t).then((types) => {
+  const binaryOf = (t: string, columns: readonly string[]) =>
+    cachedPerTable(binary, t, () =>
+      columnTypes(ch, t).then((types) => {
         const typed = columns.map((name) => ({ name, type: types.get(name) ?? '' }));
         const encode = rowBinaryEncoder(t, typed);
         return encode ? { encode, types: typed.map((c) => c.type) } : null;
-      });
-      binary.set(t, b);
-      b.catch(() => binary.delete(t));
-    }
-    return b;
-  };
+      }),
+    );
   const raise = (t: string, seq: number) =>
     high.set(
       t,
@@ -170,6 +157,17 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       }),
     );
   };
+}
+
+/** A per-table answer read once and kept; a failed read is forgotten so the next batch retries it. */
+function cachedPerTable<T>(cache: Map<string, Promise<T>>, t: string, read: () => Promise<T>): Promise<T> {
+  let p = cache.get(t);
+  if (!p) {
+    p = read();
+    cache.set(t, p);
+    p.catch(() => cache.delete(t));
+  }
+  return p;
 }
 
 async function maxSeq(ch: ClickHouse, t: string): Promise<number> {
