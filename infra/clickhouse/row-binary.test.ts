@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RowEncodeError, kindOf, rowBinaryEncoder } from './row-binary.ts';
+import { RowEncodeError, kindOf, rowBinaryEncoder, rowBinaryWriter } from './row-binary.ts';
 
 const enc = (types: string[], rows: unknown[][]) =>
   rowBinaryEncoder(
@@ -98,5 +98,36 @@ describe('RowBinary encoder', () => {
         { name: 'b', type: 'Array(String)' },
       ]),
     ).toBeNull();
+  });
+
+  it('writes row by row the same bytes as a whole list, the last value given apart', () => {
+    const cols = ['String', 'UInt32', "DateTime64(3, 'UTC')", 'UInt64'].map((type, i) => ({
+      name: `c${i}`,
+      type,
+    }));
+    const rows = Array.from({ length: 3000 }, (_, i) => [`行-${i}`, i, 1_790_000_000_000 + i, i * 7]);
+    const w = rowBinaryWriter('t', cols, 16)!;
+    for (const r of rows) w.row(r.slice(0, 3), r[3]);
+    expect(w.rows).toBe(3000);
+    const body = w.take();
+    expect(hex(body)).toBe(hex(rowBinaryEncoder('t', cols)!(rows)));
+    // take() hands the body over and starts again empty, without touching the body it gave.
+    expect(w.rows).toBe(0);
+    w.row(['x', 1, 0], 2);
+    expect(hex(w.take())).toBe(hex(rowBinaryEncoder('t', cols)!([['x', 1, 0, 2]])));
+    expect(hex(body)).toBe(hex(rowBinaryEncoder('t', cols)!(rows)));
+  });
+
+  it('names the row counted since the last take, and forgets a failed row on reset', () => {
+    const w = rowBinaryWriter('t', [
+      { name: 'a', type: 'String' },
+      { name: 'n', type: 'UInt8' },
+    ])!;
+    w.row(['ok'], 1);
+    expect(() => w.row(['bad'], 300)).toThrow(/t\.n \(row 1\): expected an integer from 0 to 255/);
+    expect(() => w.row(['a', 1, 2])).toThrow(/t \(row 1\): 3 values for 2 columns/);
+    w.reset();
+    w.row(['z'], 9);
+    expect(hex(w.take())).toBe('017a09');
   });
 });

@@ -39,119 +39,217 @@ export function kindOf(type: string): Kind | null {
 export type RowBinaryEncoder = (rows: readonly (readonly unknown[])[]) => Buffer;
 
 const TWO32 = 4294967296;
+const STRING = 0;
+const INT = 1;
+const INT64 = 2;
+const UINT64 = 3;
+const FLOAT64 = 4;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * An encoder for rows whose values are in `columns` order, or null when a column's type is
- * not one this module writes. `columns` names are only used in error messages.
+ * Appends rows to a growing RowBinary body, one row at a time, so a caller can encode each
+ * message's rows as soon as it has them and drop them: a batch then never holds all its rows
+ * as JS arrays at once (they would outlive young-generation collections and be copied and
+ * promoted, which cost more than the encoding itself). Methods live on the prototype so every
+ * writer shares one optimised copy of them.
  */
+export class RowBinaryWriter {
+  private buf: Buffer;
+  private o = 0;
+  private count = 0;
+  private readonly codes: Uint8Array;
+  private readonly bytes: Uint8Array;
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  private readonly f64 = new Float64Array(1);
+  private readonly f64bytes = new Uint8Array(this.f64.buffer);
+
+  constructor(
+    private readonly table: string,
+    private readonly columns: readonly { name: string; type: string }[],
+    kinds: readonly Kind[],
+    initialBytes: number,
+  ) {
+    const n = kinds.length;
+    this.codes = new Uint8Array(n);
+    this.bytes = new Uint8Array(n);
+    this.min = new Float64Array(n);
+    this.max = new Float64Array(n);
+    kinds.forEach((k, i) => {
+      if (k.k === 'string') this.codes[i] = STRING;
+      else if (k.k === 'float64') this.codes[i] = FLOAT64;
+      else if (k.k === 'int64') this.codes[i] = k.unsigned ? UINT64 : INT64;
+      else {
+        this.codes[i] = INT;
+        this.bytes[i] = k.bytes;
+        this.min[i] = k.min;
+        this.max[i] = k.max;
+      }
+    });
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Rows appended since the last `take`. */
+  get rows(): number {
+    return this.count;
+  }
+
+  /**
+   * Appends one row, its values in column order. With `last`, `values` holds every column but
+   * the last one, which takes `last` (the caller need not copy an array to add a value). A value
+   * the column cannot hold throws a RowEncodeError naming the table, column and row; the writer
+   * is then only fit for `reset`.
+   */
+  row(values: readonly unknown[], last?: unknown): void {
+    const width = this.codes.length;
+    const given = last === undefined ? values.length : values.length + 1;
+    if (given !== width)
+      throw new RowEncodeError(`${this.table} (row ${this.count}): ${given} values for ${width} columns`);
+    for (let i = 0; i < width; i++) {
+      const v = i < values.length ? values[i] : last;
+      const code = this.codes[i];
+      if (code === STRING) {
+        const s = v ?? '';
+        if (typeof s !== 'string') this.fail(i, 'a string', v);
+        this.writeString(s as string);
+      } else if (code === INT64 || code === UINT64) {
+        const x = v ?? 0;
+        if (typeof x !== 'number' || !Number.isSafeInteger(x) || (code === UINT64 && x < 0))
+          this.fail(i, code === UINT64 ? 'a non-negative safe integer' : 'a safe integer', v);
+        this.writeInt64(x as number);
+      } else if (code === INT) {
+        const x = typeof v === 'boolean' ? Number(v) : (v ?? 0);
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < this.min[i]! || x > this.max[i]!)
+          this.fail(i, `an integer from ${this.min[i]} to ${this.max[i]}`, v);
+        this.writeInt(x as number, this.bytes[i]!);
+      } else {
+        const x = v ?? 0;
+        if (typeof x !== 'number') this.fail(i, 'a number', v);
+        this.ensure(8);
+        this.f64[0] = x as number;
+        this.buf.set(this.f64bytes, this.o);
+        this.o += 8;
+      }
+    }
+    this.count++;
+  }
+
+  /** The body written since the last `take`; the writer starts again empty, in new memory. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.o);
+    this.buf = EMPTY;
+    this.reset();
+    return out;
+  }
+
+  /** Forgets what was written since the last `take` (after an error, or a batch given up). */
+  reset(): void {
+    this.o = 0;
+    this.count = 0;
+  }
+
+  private fail(i: number, what: string, v: unknown): never {
+    const c = this.columns[i];
+    const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v);
+    throw new RowEncodeError(
+      `${this.table}.${c?.name} (row ${this.count}): expected ${what} for ${c?.type}, got ${shown}`,
+    );
+  }
+
+  private ensure(n: number): void {
+    if (this.o + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.o + n, 4096));
+    this.buf.copy(next, 0, 0, this.o);
+    this.buf = next;
+  }
+
+  private writeInt(n: number, bytes: number): void {
+    this.ensure(4);
+    const buf = this.buf;
+    const o = this.o;
+    buf[o] = n;
+    if (bytes > 1) buf[o + 1] = n >>> 8;
+    if (bytes > 2) {
+      buf[o + 2] = n >>> 16;
+      buf[o + 3] = n >>> 24;
+    }
+    this.o = o + bytes;
+  }
+
+  private writeInt64(n: number): void {
+    this.ensure(8);
+    const buf = this.buf;
+    const o = this.o;
+    const hi = Math.floor(n / TWO32);
+    const lo = n - hi * TWO32;
+    buf[o] = lo;
+    buf[o + 1] = lo >>> 8;
+    buf[o + 2] = lo >>> 16;
+    buf[o + 3] = lo >>> 24;
+    buf[o + 4] = hi;
+    buf[o + 5] = hi >>> 8;
+    buf[o + 6] = hi >>> 16;
+    buf[o + 7] = hi >>> 24;
+    this.o = o + 8;
+  }
+
+  private varint(n: number): void {
+    const buf = this.buf;
+    while (n >= 0x80) {
+      buf[this.o++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    buf[this.o++] = n;
+  }
+
+  private writeString(s: string): void {
+    const len = s.length;
+    this.ensure(len * 3 + 10);
+    const buf = this.buf;
+    // Most values are ASCII: copy them byte by byte (cheaper than a native call for short
+    // strings) and fall back to a UTF-8 write at the first other character.
+    const head = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
+    let p = this.o + head;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p++] = c;
+    }
+    if (i === len && len < 0x200000) {
+      this.varint(len);
+      this.o = p;
+      return;
+    }
+    this.varint(Buffer.byteLength(s, 'utf8'));
+    this.o += buf.write(s, this.o, 'utf8');
+  }
+}
+
+/**
+ * A writer for rows whose values are in `columns` order, or null when a column's type is not
+ * one this module writes. `columns` names are only used in error messages. `initialBytes` is
+ * where its buffer starts (it doubles from there): the size of a similar body saves the copies.
+ */
+export function rowBinaryWriter(
+  table: string,
+  columns: readonly { name: string; type: string }[],
+  initialBytes = 64 * 1024,
+): RowBinaryWriter | null {
+  const kinds = columns.map((c) => kindOf(c.type));
+  if (kinds.some((k) => k === null)) return null;
+  return new RowBinaryWriter(table, columns, kinds as Kind[], initialBytes);
+}
+
+/** Encodes a whole list of rows at once (see `rowBinaryWriter`), or null for an unknown type. */
 export function rowBinaryEncoder(
   table: string,
   columns: readonly { name: string; type: string }[],
 ): RowBinaryEncoder | null {
-  const kinds = columns.map((c) => kindOf(c.type));
-  if (kinds.some((k) => k === null)) return null;
-  const ks = kinds as Kind[];
-  const width = ks.length;
-  const f64 = new Float64Array(1);
-  const f64bytes = new Uint8Array(f64.buffer);
-
+  if (!rowBinaryWriter(table, columns, 0)) return null;
   return (rows) => {
-    let buf = Buffer.allocUnsafe(Math.max(4096, rows.length * width * 8));
-    let o = 0;
-    const ensure = (n: number) => {
-      if (o + n <= buf.length) return;
-      const next = Buffer.allocUnsafe(Math.max(buf.length * 2, o + n));
-      buf.copy(next, 0, 0, o);
-      buf = next;
-    };
-    const varint = (n: number) => {
-      while (n >= 0x80) {
-        buf[o++] = (n & 0x7f) | 0x80;
-        n = Math.floor(n / 0x80);
-      }
-      buf[o++] = n;
-    };
-    const fail = (i: number, r: number, what: string, v: unknown): never => {
-      const c = columns[i];
-      const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v);
-      throw new RowEncodeError(
-        `${table}.${c?.name} (row ${r}): expected ${what} for ${c?.type}, got ${shown}`,
-      );
-    };
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      if (row.length !== width)
-        throw new RowEncodeError(`${table} (row ${r}): ${row.length} values for ${width} columns`);
-      for (let i = 0; i < width; i++) {
-        const kind = ks[i]!;
-        const v = row[i];
-        if (kind.k === 'string') {
-          const s = v ?? '';
-          if (typeof s !== 'string') fail(i, r, 'a string', v);
-          writeString(s as string);
-        } else if (kind.k === 'int64') {
-          const x = v ?? 0;
-          if (typeof x !== 'number' || !Number.isSafeInteger(x) || (kind.unsigned && x < 0))
-            fail(i, r, kind.unsigned ? 'a non-negative safe integer' : 'a safe integer', v);
-          ensure(8);
-          const n = x as number;
-          const hi = Math.floor(n / TWO32);
-          const lo = n - hi * TWO32;
-          buf[o] = lo;
-          buf[o + 1] = lo >>> 8;
-          buf[o + 2] = lo >>> 16;
-          buf[o + 3] = lo >>> 24;
-          buf[o + 4] = hi;
-          buf[o + 5] = hi >>> 8;
-          buf[o + 6] = hi >>> 16;
-          buf[o + 7] = hi >>> 24;
-          o += 8;
-        } else if (kind.k === 'int') {
-          const x = typeof v === 'boolean' ? Number(v) : (v ?? 0);
-          if (typeof x !== 'number' || !Number.isInteger(x) || x < kind.min || x > kind.max)
-            fail(i, r, `an integer from ${kind.min} to ${kind.max}`, v);
-          ensure(4);
-          const n = x as number;
-          buf[o] = n;
-          if (kind.bytes > 1) buf[o + 1] = n >>> 8;
-          if (kind.bytes > 2) {
-            buf[o + 2] = n >>> 16;
-            buf[o + 3] = n >>> 24;
-          }
-          o += kind.bytes;
-        } else {
-          const x = v ?? 0;
-          if (typeof x !== 'number') fail(i, r, 'a number', v);
-          ensure(8);
-          f64[0] = x as number;
-          buf.set(f64bytes, o);
-          o += 8;
-        }
-      }
-    }
-    return buf.subarray(0, o);
-
-    function writeString(s: string) {
-      const len = s.length;
-      ensure(len * 3 + 10);
-      // Most values are ASCII: copy them byte by byte (cheaper than a native call for short
-      // strings) and fall back to a UTF-8 write at the first other character.
-      const head = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
-      let p = o + head;
-      let i = 0;
-      for (; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[p++] = c;
-      }
-      if (i === len && len < 0x200000) {
-        varint(len);
-        o = p;
-        return;
-      }
-      const n = Buffer.byteLength(s, 'utf8');
-      varint(n);
-      o += buf.write(s, o, 'utf8');
-    }
+    const w = rowBinaryWriter(table, columns, Math.max(4096, rows.length * columns.length * 8))!;
+    for (const r of rows) w.row(r);
+    return w.take();
   };
 }

@@ -103,4 +103,38 @@ describe('sink handler', () => {
     ).json();
     expect(got).toEqual([{ k: 't3', tags: ['漫游', 'x"y'], s: '3' }]);
   });
+
+  it('keeps two batches in flight on one handler apart (each message in one insert of its batch)', async () => {
+    await ch.client.command({
+      query: `CREATE TABLE ${ch.db}.wide_t (k String, n Int64, stream_seq UInt64) ENGINE = MergeTree ORDER BY k`,
+    });
+    const handle = createSinkHandler(
+      {
+        table: 'wide_t',
+        // 50 array rows per message, so the two batches' encodings overlap in time.
+        toRows: (m) => ({
+          rows: { columns: ['k', 'n'], values: Array.from({ length: 50 }, (_, i) => [`w${m.seq}-${i}`, i]) },
+          rejected: [],
+        }),
+      },
+      { ch, metrics: createMetrics(), onReject: async () => undefined },
+    );
+    const batch = (from: number) => Array.from({ length: 40 }, (_, i) => msg(from + i));
+    await Promise.all([handle(batch(1)), handle(batch(41)), handle(batch(81))]);
+    const parts = await (
+      await ch.client.query({
+        query: `SELECT _part AS part, min(stream_seq) AS lo, max(stream_seq) AS hi, count() AS n,
+                       uniqExact(k) AS keys
+                FROM ${ch.db}.wide_t GROUP BY part ORDER BY lo`,
+        format: 'JSONEachRow',
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+      })
+    ).json<{ lo: number; hi: number; n: number; keys: number }>();
+    // One part per batch, holding exactly that batch's messages, every row once.
+    expect(parts.map((p) => [p.lo, p.hi, p.n, p.keys])).toEqual([
+      [1, 40, 2000, 2000],
+      [41, 80, 2000, 2000],
+      [81, 120, 2000, 2000],
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { ClickHouse } from './client.ts';
 import { RetryableError } from '../nats/index.ts';
 import type { Metrics } from '../metrics/index.ts';
-import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
+import { rowBinaryWriter, type RowBinaryWriter } from './row-binary.ts';
 
 /** What a sink reads of a message: its bytes and stream sequence. */
 export type SinkMessage = Pick<JsMsg, 'seq' | 'data'>;
@@ -76,13 +76,14 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
   const tables = [spec.table, ...(spec.alsoTables ?? [])];
   const high = new Map<string, Promise<number>>();
   const highWater = (t: string) => cachedPerTable(high, t, () => maxSeq(ch, t));
-  const binary = new Map<string, Promise<{ encode: RowBinaryEncoder; types: string[] } | null>>();
+  // Each table's column types for RowBinary, read once (null: the table keeps JSON), and the
+  // size of its last body, where the next batch's writer starts.
+  const binary = new Map<string, Promise<BinaryPlan | null>>();
   const binaryOf = (t: string, columns: readonly string[]) =>
     cachedPerTable(binary, t, () =>
       columnTypes(ch, t).then((types) => {
         const typed = columns.map((name) => ({ name, type: types.get(name) ?? '' }));
-        const encode = rowBinaryEncoder(t, typed);
-        return encode ? { encode, types: typed.map((c) => c.type) } : null;
+        return rowBinaryWriter(t, typed, 0) ? { typed, types: typed.map((c) => c.type), bytes: 0 } : null;
       }),
     );
   const raise = (t: string, seq: number) =>
@@ -105,7 +106,23 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
       }),
     );
     const rows = new Map<string, Record<string, unknown>[]>(tables.map((t) => [t, []]));
-    const arrays = new Map<string, { columns: readonly string[]; values: unknown[][] }>();
+    // Array rows are encoded as each message gives them (one writer per table and batch: two
+    // batches can be in flight), so the batch never holds them all as JS values.
+    const arrays = new Map<string, ArrayAcc>();
+    const arraysOf = async (t: string, list: ArrayRows): Promise<ArrayAcc> => {
+      const acc = arrays.get(t);
+      if (acc) {
+        if (acc.listed !== list.columns && acc.listed.join() !== list.columns.join())
+          throw new Error(`sink ${spec.table}: two column lists for ${t}`);
+        return acc;
+      }
+      const columns = [...list.columns, 'stream_seq'];
+      const plan = await binaryOf(t, columns);
+      const writer = plan && rowBinaryWriter(t, plan.typed, plan.bytes + (plan.bytes >>> 3) || undefined);
+      const created = { listed: list.columns, columns, values: [], count: 0, plan, writer };
+      arrays.set(t, created);
+      return created;
+    };
     for (const m of msgs) {
       if (tables.every((t) => skip.get(t)?.has(m.seq))) continue;
       const r = spec.toRows(m);
@@ -113,42 +130,45 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         if (!skip.get(spec.table)?.has(m.seq)) await deps.onReject(m, r.reject);
         continue;
       }
-      const add = (t: string, list: TableRows) => {
-        if (skip.get(t)?.has(m.seq)) return;
+      if (!skip.get(spec.table)?.has(m.seq))
+        for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
+      for (const x of r.refused ?? [])
+        if (!skip.get(x.table)?.has(m.seq)) deps.onRefused?.(m, x.table, x.reason);
+      for (const [t, list] of [[spec.table, r.rows] as const, ...Object.entries(r.also ?? {})]) {
         const target = rows.get(t);
-        if (!target) return;
+        if (!target || skip.get(t)?.has(m.seq)) continue;
         if (Array.isArray(list)) {
           for (const row of list) {
             row.stream_seq = m.seq;
             target.push(row);
           }
-          return;
+          continue;
         }
-        let acc = arrays.get(t);
-        if (!acc) arrays.set(t, (acc = { columns: list.columns, values: [] }));
-        else if (acc.columns !== list.columns && acc.columns.join() !== list.columns.join())
-          throw new Error(`sink ${spec.table}: two column lists for ${t}`);
-        for (const v of list.values) {
-          v.push(m.seq);
-          acc.values.push(v);
-        }
-      };
-      if (!skip.get(spec.table)?.has(m.seq))
-        for (const bad of r.rejected) await deps.onReject(m, bad.reason, bad.index);
-      for (const x of r.refused ?? [])
-        if (!skip.get(x.table)?.has(m.seq)) deps.onRefused?.(m, x.table, x.reason);
-      add(spec.table, r.rows);
-      for (const [t, list] of Object.entries(r.also ?? {})) add(t, list);
+        const acc = await arraysOf(t, list);
+        for (const v of list.values)
+          if (acc.writer) encodeRow(acc.writer, v, m.seq, `${ch.db}.${t}`);
+          else {
+            v.push(m.seq);
+            acc.values.push(v);
+          }
+        acc.count += list.values.length;
+      }
     }
     const top = msgs.reduce((a, m) => Math.max(a, m.seq), 0);
     const inserts: Insert[] = [];
-    for (const [t, list] of rows) if (list.length > 0) inserts.push({ t, ...compactRows(list) });
-    for (const [t, acc] of arrays)
-      if (acc.values.length > 0) {
-        const columns = [...acc.columns, 'stream_seq'];
-        const binary = await binaryOf(t, columns);
-        inserts.push({ t, columns, values: acc.values, ...(binary ? { binary } : {}) });
+    for (const [t, list] of rows)
+      if (list.length > 0) inserts.push({ t, count: list.length, ...compactRows(list) });
+    for (const [t, acc] of arrays) {
+      if (acc.count === 0) continue;
+      const { columns, count } = acc;
+      if (!acc.writer || !acc.plan) {
+        inserts.push({ t, columns, count, values: acc.values });
+        continue;
       }
+      const body = acc.writer.take();
+      acc.plan.bytes = body.length;
+      inserts.push({ t, columns, count, binary: { body, types: acc.plan.types } });
+    }
     // A table fed both ways in one batch gets two inserts; each message's rows are still in one.
     await Promise.all(
       inserts.map(async (i) => {
@@ -211,17 +231,44 @@ async function columnTypes(ch: ClickHouse, t: string): Promise<Map<string, strin
   }
 }
 
+interface BinaryPlan {
+  typed: { name: string; type: string }[];
+  types: string[];
+  /** The last body's size for the table. */
+  bytes: number;
+}
+
+/** A table's array rows of one batch: written as RowBinary as they came, or kept for JSON. */
+interface ArrayAcc {
+  /** The column list as the sink gave it (compared by identity first), and with `stream_seq`. */
+  listed: readonly string[];
+  columns: readonly string[];
+  values: unknown[][];
+  count: number;
+  plan: BinaryPlan | null;
+  writer: RowBinaryWriter | null;
+}
+
+function encodeRow(w: RowBinaryWriter, v: unknown[], seq: number, t: string): void {
+  try {
+    w.row(v, seq);
+  } catch (err) {
+    throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${t} failed`, { cause: err });
+  }
+}
+
 interface Insert {
   t: string;
   columns: readonly string[];
-  values: unknown[][];
-  binary?: { encode: RowBinaryEncoder; types: string[] };
+  count: number;
+  values?: unknown[][];
+  binary?: { body: Buffer; types: string[] };
 }
 
 async function insertRows(
   ch: ClickHouse,
   metrics: Metrics,
-  { t, columns, values, binary }: Insert,
+  { t, columns, count, values, binary }: Insert,
   settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
@@ -230,15 +277,15 @@ async function insertRows(
     const common = { table, columns, ...(settings ? { settings } : {}) };
     await ch.insertRaw(
       binary
-        ? { ...common, body: binary.encode(values), format: 'RowBinary', types: binary.types }
-        : { ...common, body: compactLines(values) },
+        ? { ...common, body: binary.body, format: 'RowBinary', types: binary.types }
+        : { ...common, body: compactLines(values ?? []) },
     );
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });
   } finally {
     end();
   }
-  metrics.sinkRows.inc({ table: t }, values.length);
+  metrics.sinkRows.inc({ table: t }, count);
 }
 
 /**
