@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { quickAccept } from './quick-accept.ts';
 
 // ajv-formats ships CJS with a default export; under NodeNext it arrives wrapped.
 type FormatsPlugin = (ajv: Ajv) => Ajv;
@@ -35,7 +36,8 @@ function firstError(errors: ErrorObject[] | null | undefined): FieldError {
 }
 
 /**
- * Compiles a TypeBox schema once. Unions of closed objects report the first branch's error,
+ * Compiles a TypeBox schema once (ajv, with a quicker TypeBox check in front that may only
+ * accept: see quick-accept.ts). Unions of closed objects report the first branch's error,
  * which is confusing: for discriminated unions, pass `discriminator` to pick the branch first.
  */
 export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
@@ -43,8 +45,10 @@ export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   const id = (schema as { $id?: unknown }).$id;
   const known = typeof id === 'string' ? ajv.getSchema(id) : undefined;
   const fn: ValidateFunction = known ?? ajv.compile(schema);
+  // ajv decides; TypeBox's compiled check only lets the common, valid case skip it.
+  const quick = quickAccept(schema);
   const v = ((input: unknown) =>
-    fn(input)
+    quick?.(input) || fn(input)
       ? { ok: true, value: input as Static<S> }
       : { ok: false, error: firstError(fn.errors) }) as Validator<Static<S>>;
   v.schema = schema;
