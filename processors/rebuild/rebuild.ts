@@ -16,9 +16,9 @@ export interface RebuildDeps {
 export interface RebuildOptions {
   /** Only the sinks writing these tables (default: every sink). */
   tables?: string[];
-  /** Messages per insert (default 200; one message is a batch of up to 1000 rows). */
+  /** Messages per insert (default 500; one message is a batch of up to 1000 rows). */
   batchMessages?: number;
-  /** Bytes of messages per insert (default 8 MiB), whichever of the two limits comes first. */
+  /** Bytes of messages per insert (default 16 MiB), whichever of the two limits comes first. */
   batchBytes?: number;
   /** Inserts in flight (default 2). */
   concurrency?: number;
@@ -163,8 +163,8 @@ export async function rebuildProjections(
       deps.nats,
       consumer.stream,
       consumer.filterSubject,
-      o.batchMessages ?? 200,
-      o.batchBytes ?? 8 * 1024 * 1024,
+      o.batchMessages ?? 500,
+      o.batchBytes ?? 16 * 1024 * 1024,
     )) {
       while (inflight.size >= (o.concurrency ?? 2)) await Promise.race(inflight);
       const p = handle(batch).finally(() => inflight.delete(p));
