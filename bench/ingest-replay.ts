@@ -15,7 +15,7 @@ import {
   compactLines,
   migrate,
   openClickHouse,
-  rowBinaryEncoder,
+  nativeBlockEncoder,
   type ClickHouse,
 } from '../infra/clickhouse/index.ts';
 import { createLogger } from '../infra/log/index.ts';
@@ -243,8 +243,8 @@ async function fillRated(nats: Nats): Promise<void> {
 }
 
 /**
- * Every row of `table` inserted again into a copy of it through the sink's insert path (RowBinary
- * where the sink sends it, JSON otherwise); ms taken.
+ * Every row of `table` inserted again into a copy of it through the sink's insert path (a Native
+ * block where the sink sends one, JSON otherwise); ms taken.
  */
 async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; ms: number }> {
   const cols = await (
@@ -264,8 +264,7 @@ async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; 
   });
   const all = await rs.json<unknown[]>();
   const names = cols.map((c) => c.name);
-  const types = cols.map((c) => c.type);
-  const binary = rowBinaryEncoder(table, cols);
+  const block = nativeBlockEncoder(table, cols);
   const copy = `${ch.db}.bench_${table}`;
   await ch.client.command({ query: `DROP TABLE IF EXISTS ${copy}` });
   await ch.client.command({ query: `CREATE TABLE ${copy} AS ${ch.db}.${table}` });
@@ -278,8 +277,8 @@ async function reinsert(ch: ClickHouse, table: string): Promise<{ rows: number; 
     const rows = all.slice(i, i + chunk);
     const p: Promise<void> = ch
       .insertRaw(
-        binary
-          ? { table: copy, columns: names, body: binary(rows), format: 'RowBinary', types, ...settings }
+        block
+          ? { table: copy, columns: names, body: block(rows), format: 'Native', ...settings }
           : { table: copy, columns: names, body: compactLines(rows), ...settings },
       )
       .finally(() => inflight.delete(p));

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
-/** Rows already encoded: JSONCompactEachRow lines (one JSON array per line) or RowBinary. */
+/** Rows already encoded: JSONCompactEachRow lines (one JSON array per line) or a Native block. */
 export type RawRows = {
   table: string;
   columns: readonly string[];
@@ -14,8 +14,8 @@ export type RawRows = {
   settings?: Record<string, number>;
 } & (
   | { format?: 'JSONCompactEachRow' }
-  /** RowBinary (see row-binary.ts) needs the columns' types, in `columns` order. */
-  | { format: 'RowBinary'; types: readonly string[] }
+  /** One Native block (see native-block.ts), its columns in `columns` order. */
+  | { format: 'Native' }
 );
 
 export interface ClickHouse {
@@ -26,7 +26,7 @@ export interface ClickHouse {
   /**
    * Inserts pre-encoded rows as one part. Embedded, JSON goes to chdb's native parser as it is
    * (the client's own insert re-encodes every row and copies the body into the SQL text), and
-   * RowBinary, which chdb's raw insert does not take, is spooled to a file in the data folder
+   * Native, which chdb's raw insert does not take, is spooled to a file in the data folder
    * and read with `file()` on two connections of their own (a query on the main connection would
    * wait behind it). Against a server the bytes are streamed as the body of the INSERT.
    */
@@ -85,7 +85,7 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
       for (const i of inserters.splice(0)) await i.client.close();
     };
     insertRaw = async (r) => {
-      if (r.format === 'RowBinary') {
+      if (r.format === 'Native') {
         let inserter = inserters.find((i) => i.busy === 0);
         if (!inserter && inserters.length < 2) {
           inserter = {
@@ -95,7 +95,7 @@ export async function openClickHouse(o: OpenClickHouseOptions): Promise<ClickHou
           inserters.push(inserter);
         }
         inserter ??= inserters.reduce((a, b) => (b.busy < a.busy ? b : a));
-        const file = join(spool, `${process.pid}-${++spooled}.rowbinary`);
+        const file = join(spool, `${process.pid}-${++spooled}.native`);
         inserter.busy++;
         try {
           await writeFile(file, r.body);
@@ -144,19 +144,16 @@ function clearSpool(spool: string): void {
 const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const identifier = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
-/** `INSERT … SELECT * FROM file(…, RowBinary, structure)`: the file's columns map by position. */
-function fileInsertSql(r: RawRows & { format: 'RowBinary' }, file: string): string {
-  if (r.types.length !== r.columns.length)
-    throw new Error(`insert into ${r.table}: ${r.types.length} types for ${r.columns.length} columns`);
+/** `INSERT … SELECT * FROM file(…, Native)`: the block's columns map by position. */
+function fileInsertSql(r: RawRows & { format: 'Native' }, file: string): string {
   for (const n of [r.table, ...r.columns, ...Object.keys(r.settings ?? {})])
     if (!identifier.test(n))
       throw new Error(`insert into ${r.table}: ${JSON.stringify(n)} is not a plain name`);
-  const structure = r.columns.map((c, i) => `${c} ${r.types[i]}`).join(', ');
   const settings = Object.entries(r.settings ?? {}).map(([k, v]) => `${k} = ${Number(v)}`);
   return (
     `INSERT INTO ${r.table} (${r.columns.join(', ')})` +
     (settings.length ? ` SETTINGS ${settings.join(', ')}` : '') +
-    ` SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`
+    ` SELECT * FROM file(${sqlString(file)}, 'Native')`
   );
 }
 

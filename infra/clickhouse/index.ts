@@ -1,6 +1,6 @@
 export { openClickHouse, pingClickHouse, type ClickHouse, type OpenClickHouseOptions } from './client.ts';
 export { migrate, migrations, type Migration } from './migrations.ts';
-export { RowEncodeError, rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
+export { RowEncodeError, nativeBlockEncoder, nativeBlockWriter, NativeBlockWriter } from './native-block.ts';
 export {
   compactLines,
   createSinkHandler,

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from './client.ts';
-import { rowBinaryEncoder } from './row-binary.ts';
+import { nativeBlockEncoder } from './native-block.ts';
 
 let ch: ClickHouse;
 let dir: string;
@@ -70,7 +70,7 @@ describe('insertRaw (embedded)', () => {
   });
 });
 
-describe('insertRaw as RowBinary (embedded)', () => {
+describe('insertRaw as a Native block (embedded)', () => {
   const cols = [
     ['id', 'String'],
     ['who', 'LowCardinality(String)'],
@@ -82,8 +82,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
   ] as const;
   const ddl = cols.map(([c, t]) => `${c} ${t}`).join(', ');
   const names = cols.map(([c]) => c);
-  const types = cols.map(([, t]) => t);
-  const encode = rowBinaryEncoder(
+  const encode = nativeBlockEncoder(
     'r',
     cols.map(([name, type]) => ({ name, type })),
   )!;
@@ -94,7 +93,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
     ['x'.repeat(300), '', Date.UTC(2099, 11, 31, 23, 59, 59, 999), 2 ** 40, 7, 255, 1],
   ];
   const insertBinary = (body: Buffer) =>
-    ch.insertRaw({ table: `${ch.db}.r_bin`, columns: names, body, format: 'RowBinary', types });
+    ch.insertRaw({ table: `${ch.db}.r_bin`, columns: names, body, format: 'Native' });
   const dump = async (t: string) =>
     (
       await ch.client.query({
@@ -119,6 +118,19 @@ describe('insertRaw as RowBinary (embedded)', () => {
     expect(await read(`SELECT toString(at) AS at FROM ${ch.db}.r_bin WHERE id = 'a'`)).toEqual([
       { at: '2026-11-27 08:30:00.123' },
     ]);
+  });
+
+  it('writes the bytes ClickHouse itself writes for the same block', async () => {
+    // ClickHouse's own Native output of the rows, LowCardinality read as String (as we send it).
+    const plain = cols.map(([c, t]) => (t.startsWith('LowCardinality') ? `CAST(${c} AS String) AS ${c}` : c));
+    const out = join(dir, 'oracle.native');
+    await ch.client.command({
+      query: `INSERT INTO FUNCTION file('${out}', 'Native') SELECT ${plain.join(', ')} FROM ${ch.db}.r_json ORDER BY id`,
+    });
+    const sorted = [...sample].sort((a, b) =>
+      Buffer.compare(Buffer.from(String(a[0])), Buffer.from(String(b[0]))),
+    );
+    expect(encode(sorted).toString('hex')).toBe(readFileSync(out).toString('hex'));
   });
 
   it('lands a large insert as one part, and leaves no spool file behind', async () => {
@@ -158,8 +170,7 @@ describe('insertRaw as RowBinary (embedded)', () => {
         table: `${ch.db}.r_bin`,
         columns: ['id); DROP TABLE x; --'],
         body: Buffer.from([0]),
-        format: 'RowBinary',
-        types: ['String'],
+        format: 'Native',
       }),
     ).rejects.toThrow(/is not a plain name/);
   });
@@ -168,9 +179,9 @@ describe('insertRaw as RowBinary (embedded)', () => {
     await ch.close();
     const spool = join(dir, 'insert-spool');
     // pid 2^22+1 is above Linux's pid_max: no such process.
-    writeFileSync(join(spool, '4194305-1.rowbinary'), 'left by a crash');
-    writeFileSync(join(spool, `${process.pid}-999999.rowbinary`), 'in flight here');
+    writeFileSync(join(spool, '4194305-1.native'), 'left by a crash');
+    writeFileSync(join(spool, `${process.pid}-999999.native`), 'in flight here');
     ch = await openClickHouse({ database: 'streambss', embeddedPath: dir });
-    expect(readdirSync(spool)).toEqual([`${process.pid}-999999.rowbinary`]);
+    expect(readdirSync(spool)).toEqual([`${process.pid}-999999.native`]);
   });
 });

@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { ClickHouse } from './client.ts';
 import { RetryableError } from '../nats/index.ts';
 import type { Metrics } from '../metrics/index.ts';
-import { rowBinaryWriter, type RowBinaryWriter } from './row-binary.ts';
+import { nativeBlockWriter, type NativeBlockWriter } from './native-block.ts';
 
 /** What a sink reads of a message: its bytes and stream sequence. */
 export type SinkMessage = Pick<JsMsg, 'seq' | 'data'>;
@@ -27,8 +27,8 @@ export interface SinkSpec {
 /**
  * Rows as arrays, for wide and hot tables: each entry of `values` is one row's values in
  * `columns` order, without `stream_seq` (the handler appends it). Skips building an object per
- * row and turning it into an array, and is sent as RowBinary when every column's type allows
- * (see row-binary.ts for the values each type takes). `columns` must be the same list for
+ * row and turning it into an array, and is sent as a Native block when every column's type
+ * allows (see native-block.ts for the values each type takes). `columns` must be the same list for
  * every message of a table.
  */
 export interface ArrayRows {
@@ -76,14 +76,14 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
   const tables = [spec.table, ...(spec.alsoTables ?? [])];
   const high = new Map<string, Promise<number>>();
   const highWater = (t: string) => cachedPerTable(high, t, () => maxSeq(ch, t));
-  // Each table's column types for RowBinary, read once (null: the table keeps JSON), and the
-  // size of its last body, where the next batch's writer starts.
-  const binary = new Map<string, Promise<BinaryPlan | null>>();
-  const binaryOf = (t: string, columns: readonly string[]) =>
-    cachedPerTable(binary, t, () =>
+  // Each table's column types for Native blocks, read once (null: the table keeps JSON), and
+  // the row count of its last block, which sizes the next batch's writer.
+  const blocks = new Map<string, Promise<BlockPlan | null>>();
+  const blockPlanOf = (t: string, columns: readonly string[]) =>
+    cachedPerTable(blocks, t, () =>
       columnTypes(ch, t).then((types) => {
         const typed = columns.map((name) => ({ name, type: types.get(name) ?? '' }));
-        return rowBinaryWriter(t, typed, 0) ? { typed, types: typed.map((c) => c.type), bytes: 0 } : null;
+        return nativeBlockWriter(t, typed) ? { typed, rows: 0 } : null;
       }),
     );
   const raise = (t: string, seq: number) =>
@@ -117,8 +117,8 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         return acc;
       }
       const columns = [...list.columns, 'stream_seq'];
-      const plan = await binaryOf(t, columns);
-      const writer = plan && rowBinaryWriter(t, plan.typed, plan.bytes + (plan.bytes >>> 3) || undefined);
+      const plan = await blockPlanOf(t, columns);
+      const writer = plan && nativeBlockWriter(t, plan.typed, plan.rows || undefined);
       const created = { listed: list.columns, columns, values: [], count: 0, plan, writer };
       arrays.set(t, created);
       return created;
@@ -165,9 +165,8 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
         inserts.push({ t, columns, count, values: acc.values });
         continue;
       }
-      const body = acc.writer.take();
-      acc.plan.bytes = body.length;
-      inserts.push({ t, columns, count, binary: { body, types: acc.plan.types } });
+      acc.plan.rows = count;
+      inserts.push({ t, columns, count, block: acc.writer.take() });
     }
     // A table fed both ways in one batch gets two inserts; each message's rows are still in one.
     await Promise.all(
@@ -217,7 +216,7 @@ async function alreadyInserted(ch: ClickHouse, t: string, seqs: number[]): Promi
   }
 }
 
-/** The table's column types by name (for RowBinary). */
+/** The table's column types by name (for Native blocks). */
 async function columnTypes(ch: ClickHouse, t: string): Promise<Map<string, string>> {
   try {
     const rs = await ch.client.query({
@@ -231,25 +230,24 @@ async function columnTypes(ch: ClickHouse, t: string): Promise<Map<string, strin
   }
 }
 
-interface BinaryPlan {
+interface BlockPlan {
   typed: { name: string; type: string }[];
-  types: string[];
-  /** The last body's size for the table. */
-  bytes: number;
+  /** The last block's row count for the table. */
+  rows: number;
 }
 
-/** A table's array rows of one batch: written as RowBinary as they came, or kept for JSON. */
+/** A table's array rows of one batch: written to a Native block as they came, or kept for JSON. */
 interface ArrayAcc {
   /** The column list as the sink gave it (compared by identity first), and with `stream_seq`. */
   listed: readonly string[];
   columns: readonly string[];
   values: unknown[][];
   count: number;
-  plan: BinaryPlan | null;
-  writer: RowBinaryWriter | null;
+  plan: BlockPlan | null;
+  writer: NativeBlockWriter | null;
 }
 
-function encodeRow(w: RowBinaryWriter, v: unknown[], seq: number, t: string): void {
+function encodeRow(w: NativeBlockWriter, v: unknown[], seq: number, t: string): void {
   try {
     w.row(v, seq);
   } catch (err) {
@@ -262,13 +260,14 @@ interface Insert {
   columns: readonly string[];
   count: number;
   values?: unknown[][];
-  binary?: { body: Buffer; types: string[] };
+  /** The rows as a Native block (else `values` go as JSON). */
+  block?: Buffer;
 }
 
 async function insertRows(
   ch: ClickHouse,
   metrics: Metrics,
-  { t, columns, count, values, binary }: Insert,
+  { t, columns, count, values, block }: Insert,
   settings: Record<string, number> | undefined,
 ): Promise<void> {
   const end = metrics.sinkBatchSeconds.startTimer({ table: t });
@@ -276,9 +275,7 @@ async function insertRows(
     const table = `${ch.db}.${t}`;
     const common = { table, columns, ...(settings ? { settings } : {}) };
     await ch.insertRaw(
-      binary
-        ? { ...common, body: binary.body, format: 'RowBinary', types: binary.types }
-        : { ...common, body: compactLines(values ?? []) },
+      block ? { ...common, body: block, format: 'Native' } : { ...common, body: compactLines(values ?? []) },
     );
   } catch (err) {
     throw new RetryableError('CLICKHOUSE_INSERT_FAILED', `insert into ${ch.db}.${t} failed`, { cause: err });

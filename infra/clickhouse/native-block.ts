@@ -1,8 +1,13 @@
 /**
- * Rows as ClickHouse RowBinary: each value in its column's binary form, no separators, no
- * names. ClickHouse reads it at about a third of the CPU JSONCompactEachRow costs it, and
- * writing it is cheaper than JSON.stringify. Only the column types below are encoded; a
- * table with another type keeps the JSON path (`rowBinaryEncoder` answers `null`).
+ * Rows as one ClickHouse Native block: column by column, each column's values contiguous in
+ * their binary form, under a header of column count, row count, and each column's name and
+ * type. ClickHouse reads a column of it in one tight loop, where RowBinary costs a call per
+ * value: 200k `cdr_rated` rows took 1.1–2.2 µs of CPU per row into the MergeTree table as
+ * Native against 5.2–6.2 as RowBinary (0.5 against 4–6 into a Null table).
+ *
+ * Only the column types below are encoded; a table with another type keeps the JSON path
+ * (`nativeBlockWriter` answers `null`). LowCardinality(String) is sent as String and converted
+ * by the insert (it costs nothing measurable and spares writing dictionaries).
  *
  * Values are what the JSON path takes for the same columns: strings for String columns,
  * integers (JS numbers) for integer columns, epoch milliseconds for DateTime64(3), 0/1 or a
@@ -36,8 +41,6 @@ export function kindOf(type: string): Kind | null {
   return null;
 }
 
-export type RowBinaryEncoder = (rows: readonly (readonly unknown[])[]) => Buffer;
-
 const TWO32 = 4294967296;
 const STRING = 0;
 const INT = 1;
@@ -47,18 +50,17 @@ const FLOAT64 = 4;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Appends rows to a growing RowBinary body, one row at a time, so a caller can encode each
- * message's rows as soon as it has them and drop them: a batch then never holds all its rows
- * as JS arrays at once (they would outlive young-generation collections and be copied and
- * promoted, which cost more than the encoding itself). Methods live on the prototype so every
- * writer shares one optimised copy of them.
+ * Appends rows to a Native block, one row at a time, so a caller can encode each message's
+ * rows as soon as it has them and drop them: a batch then never holds all its rows as JS
+ * arrays at once (they would outlive young-generation collections and be copied and
+ * promoted). Methods live on the prototype so every writer shares one optimised copy of them.
  */
-export class RowBinaryWriter {
-  private buf: Buffer;
-  private o = 0;
+export class NativeBlockWriter {
+  private readonly bufs: Buffer[];
+  private readonly offs: number[];
   private count = 0;
   private readonly codes: Uint8Array;
-  private readonly bytes: Uint8Array;
+  private readonly widths: Uint8Array;
   private readonly min: Float64Array;
   private readonly max: Float64Array;
   private readonly f64 = new Float64Array(1);
@@ -68,25 +70,25 @@ export class RowBinaryWriter {
     private readonly table: string,
     private readonly columns: readonly { name: string; type: string }[],
     kinds: readonly Kind[],
-    initialBytes: number,
+    private readonly expectedRows: number,
   ) {
     const n = kinds.length;
     this.codes = new Uint8Array(n);
-    this.bytes = new Uint8Array(n);
+    this.widths = new Uint8Array(n);
     this.min = new Float64Array(n);
     this.max = new Float64Array(n);
     kinds.forEach((k, i) => {
       if (k.k === 'string') this.codes[i] = STRING;
-      else if (k.k === 'float64') this.codes[i] = FLOAT64;
-      else if (k.k === 'int64') this.codes[i] = k.unsigned ? UINT64 : INT64;
+      else if (k.k === 'float64') [this.codes[i], this.widths[i]] = [FLOAT64, 8];
+      else if (k.k === 'int64') [this.codes[i], this.widths[i]] = [k.unsigned ? UINT64 : INT64, 8];
       else {
-        this.codes[i] = INT;
-        this.bytes[i] = k.bytes;
+        [this.codes[i], this.widths[i]] = [INT, k.bytes];
         this.min[i] = k.min;
         this.max[i] = k.max;
       }
     });
-    this.buf = Buffer.allocUnsafe(initialBytes);
+    this.bufs = kinds.map(() => EMPTY);
+    this.offs = kinds.map(() => 0);
   }
 
   /** Rows appended since the last `take`. */
@@ -111,40 +113,51 @@ export class RowBinaryWriter {
       if (code === STRING) {
         const s = v ?? '';
         if (typeof s !== 'string') this.fail(i, 'a string', v);
-        this.writeString(s as string);
+        this.writeString(i, s as string);
       } else if (code === INT64 || code === UINT64) {
         const x = v ?? 0;
         if (typeof x !== 'number' || !Number.isSafeInteger(x) || (code === UINT64 && x < 0))
           this.fail(i, code === UINT64 ? 'a non-negative safe integer' : 'a safe integer', v);
-        this.writeInt64(x as number);
+        this.writeInt64(i, x as number);
       } else if (code === INT) {
         const x = typeof v === 'boolean' ? Number(v) : (v ?? 0);
         if (typeof x !== 'number' || !Number.isInteger(x) || x < this.min[i]! || x > this.max[i]!)
           this.fail(i, `an integer from ${this.min[i]} to ${this.max[i]}`, v);
-        this.writeInt(x as number, this.bytes[i]!);
+        this.writeInt(i, x as number);
       } else {
         const x = v ?? 0;
         if (typeof x !== 'number') this.fail(i, 'a number', v);
-        this.ensure(8);
+        const buf = this.room(i, 8);
         this.f64[0] = x as number;
-        this.buf.set(this.f64bytes, this.o);
-        this.o += 8;
+        buf.set(this.f64bytes, this.offs[i]!);
+        this.offs[i] = this.offs[i]! + 8;
       }
     }
     this.count++;
   }
 
-  /** The body written since the last `take`; the writer starts again empty, in new memory. */
+  /** The block written since the last `take`; the writer starts again empty, in new memory. */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.o);
-    this.buf = EMPTY;
+    const parts: Buffer[] = [];
+    const head = (s: string) => {
+      const b = Buffer.from(s, 'utf8');
+      parts.push(varintBytes(b.length), b);
+    };
+    parts.push(varintBytes(this.columns.length), varintBytes(this.count));
+    this.columns.forEach((c, i) => {
+      head(c.name);
+      head(this.codes[i] === STRING ? 'String' : c.type);
+      parts.push(this.bufs[i]!.subarray(0, this.offs[i]!));
+    });
+    const out = Buffer.concat(parts);
+    this.bufs.fill(EMPTY);
     this.reset();
     return out;
   }
 
   /** Forgets what was written since the last `take` (after an error, or a batch given up). */
   reset(): void {
-    this.o = 0;
+    this.offs.fill(0);
     this.count = 0;
   }
 
@@ -156,30 +169,34 @@ export class RowBinaryWriter {
     );
   }
 
-  private ensure(n: number): void {
-    if (this.o + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.o + n, 4096));
-    this.buf.copy(next, 0, 0, this.o);
-    this.buf = next;
+  /** Column `i`'s buffer with room for `n` more bytes. */
+  private room(i: number, n: number): Buffer {
+    const buf = this.bufs[i]!;
+    const o = this.offs[i]!;
+    if (o + n <= buf.length) return buf;
+    const first = this.expectedRows * (this.widths[i] || 24);
+    const next = Buffer.allocUnsafe(Math.max(buf.length * 2, o + n, first, 256));
+    buf.copy(next, 0, 0, o);
+    this.bufs[i] = next;
+    return next;
   }
 
-  private writeInt(n: number, bytes: number): void {
-    this.ensure(4);
-    const buf = this.buf;
-    const o = this.o;
+  private writeInt(i: number, n: number): void {
+    const bytes = this.widths[i]!;
+    const buf = this.room(i, 4);
+    const o = this.offs[i]!;
     buf[o] = n;
     if (bytes > 1) buf[o + 1] = n >>> 8;
     if (bytes > 2) {
       buf[o + 2] = n >>> 16;
       buf[o + 3] = n >>> 24;
     }
-    this.o = o + bytes;
+    this.offs[i] = o + bytes;
   }
 
-  private writeInt64(n: number): void {
-    this.ensure(8);
-    const buf = this.buf;
-    const o = this.o;
+  private writeInt64(i: number, n: number): void {
+    const buf = this.room(i, 8);
+    const o = this.offs[i]!;
     const hi = Math.floor(n / TWO32);
     const lo = n - hi * TWO32;
     buf[o] = lo;
@@ -190,65 +207,70 @@ export class RowBinaryWriter {
     buf[o + 5] = hi >>> 8;
     buf[o + 6] = hi >>> 16;
     buf[o + 7] = hi >>> 24;
-    this.o = o + 8;
+    this.offs[i] = o + 8;
   }
 
-  private varint(n: number): void {
-    const buf = this.buf;
-    while (n >= 0x80) {
-      buf[this.o++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    buf[this.o++] = n;
-  }
-
-  private writeString(s: string): void {
+  private writeString(i: number, s: string): void {
     const len = s.length;
-    this.ensure(len * 3 + 10);
-    const buf = this.buf;
+    const buf = this.room(i, len * 3 + 10);
+    let o = this.offs[i]!;
     // Most values are ASCII: copy them byte by byte (cheaper than a native call for short
     // strings) and fall back to a UTF-8 write at the first other character.
     const head = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
-    let p = this.o + head;
-    let i = 0;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
+    let p = o + head;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = s.charCodeAt(k);
       if (c >= 0x80) break;
       buf[p++] = c;
     }
-    if (i === len && len < 0x200000) {
-      this.varint(len);
-      this.o = p;
+    if (k === len && len < 0x200000) {
+      o = writeVarint(buf, o, len);
+      this.offs[i] = p;
       return;
     }
-    this.varint(Buffer.byteLength(s, 'utf8'));
-    this.o += buf.write(s, this.o, 'utf8');
+    o = writeVarint(buf, o, Buffer.byteLength(s, 'utf8'));
+    this.offs[i] = o + buf.write(s, o, 'utf8');
   }
+}
+
+function writeVarint(buf: Buffer, o: number, n: number): number {
+  while (n >= 0x80) {
+    buf[o++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buf[o++] = n;
+  return o;
+}
+
+function varintBytes(n: number): Buffer {
+  const b = Buffer.allocUnsafe(10);
+  return b.subarray(0, writeVarint(b, 0, n));
 }
 
 /**
  * A writer for rows whose values are in `columns` order, or null when a column's type is not
- * one this module writes. `columns` names are only used in error messages. `initialBytes` is
- * where its buffer starts (it doubles from there): the size of a similar body saves the copies.
+ * one this module writes. `expectedRows` sizes the first buffers (a similar block's row count
+ * saves the copies as they grow). Column names go into the block; they must be the target's.
  */
-export function rowBinaryWriter(
+export function nativeBlockWriter(
   table: string,
   columns: readonly { name: string; type: string }[],
-  initialBytes = 64 * 1024,
-): RowBinaryWriter | null {
+  expectedRows = 1024,
+): NativeBlockWriter | null {
   const kinds = columns.map((c) => kindOf(c.type));
   if (kinds.some((k) => k === null)) return null;
-  return new RowBinaryWriter(table, columns, kinds as Kind[], initialBytes);
+  return new NativeBlockWriter(table, columns, kinds as Kind[], Math.max(1, expectedRows));
 }
 
-/** Encodes a whole list of rows at once (see `rowBinaryWriter`), or null for an unknown type. */
-export function rowBinaryEncoder(
+/** Encodes a whole list of rows at once (see `nativeBlockWriter`), or null for an unknown type. */
+export function nativeBlockEncoder(
   table: string,
   columns: readonly { name: string; type: string }[],
-): RowBinaryEncoder | null {
-  if (!rowBinaryWriter(table, columns, 0)) return null;
+): ((rows: readonly (readonly unknown[])[]) => Buffer) | null {
+  if (!nativeBlockWriter(table, columns)) return null;
   return (rows) => {
-    const w = rowBinaryWriter(table, columns, Math.max(4096, rows.length * columns.length * 8))!;
+    const w = nativeBlockWriter(table, columns, rows.length)!;
     for (const r of rows) w.row(r);
     return w.take();
   };
