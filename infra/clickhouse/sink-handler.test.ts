@@ -80,7 +80,7 @@ describe('sink handler', () => {
     expect(refused).toHaveLength(2);
   });
 
-  it('sends array rows of a table with a type RowBinary does not cover as JSON', async () => {
+  it('sends array rows of a table with a type the Native block writer does not cover as JSON', async () => {
     await ch.client.command({
       query: `CREATE TABLE ${ch.db}.tags_t (k String, tags Array(String), stream_seq UInt64) ENGINE = MergeTree ORDER BY k`,
     });
