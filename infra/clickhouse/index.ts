@@ -4,6 +4,7 @@ export { RowEncodeError, nativeBlockEncoder, nativeBlockWriter, NativeBlockWrite
 export {
   compactLines,
   createSinkHandler,
+  jsonOf,
   type ArrayRows,
   type SinkDeps,
   type SinkMessage,

@@ -7,6 +7,17 @@ import { nativeBlockWriter, type NativeBlockWriter } from './native-block.ts';
 /** What a sink reads of a message: its bytes and stream sequence. */
 export type SinkMessage = Pick<JsMsg, 'seq' | 'data'>;
 
+const utf8 = new TextDecoder();
+
+/** A message's JSON, or undefined when it is not JSON (the sink's schema check then rejects it). */
+export function jsonOf(msg: SinkMessage): unknown {
+  try {
+    return JSON.parse(utf8.decode(msg.data));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A row always carries the stream sequence of the message it came from. */
 export type SinkRow = Record<string, unknown> & { stream_seq: number };
 

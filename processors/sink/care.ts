@@ -1,19 +1,11 @@
 import { compile, CustomerEvent, OrderEvent } from '../../domain/index.ts';
 import { CareAuditEvent } from '../../domain/customer/index.ts';
-import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
+import { jsonOf, type SinkSpec } from '../../infra/clickhouse/index.ts';
 import type { SinkRole } from './runner.ts';
 
 const validAudit = compile(CareAuditEvent);
 const validOrder = compile(OrderEvent);
 const validCustomer = compile(CustomerEvent);
-
-function parse(msg: SinkMessage): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(msg.data));
-  } catch {
-    return undefined;
-  }
-}
 
 /** One care event per message → one row, or the whole message rejected with the field at fault. */
 function oneRow<T>(
@@ -24,7 +16,7 @@ function oneRow<T>(
   return {
     table,
     toRows(msg) {
-      const v = check(parse(msg));
+      const v = check(jsonOf(msg));
       if (!v.ok) return { reject: `${v.error.field} ${v.error.message}` };
       return { rows: [row(v.value)], rejected: [] };
     },

@@ -1,15 +1,7 @@
 import { decodeBatch, validators } from '../../domain/index.ts';
 import { nocValidators } from '../../domain/noc/index.ts';
-import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
+import { jsonOf, type SinkSpec } from '../../infra/clickhouse/index.ts';
 import type { SinkRole } from './runner.ts';
-
-function parse(msg: SinkMessage): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(msg.data));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * NETWORK alarms → noc_alarms. Invalid alarms are skipped here, not dead-lettered: the NOC
@@ -46,7 +38,7 @@ export const nocAlarmSink: SinkSpec = {
 export const nocTicketSink: SinkSpec = {
   table: 'noc_ticket_events',
   toRows(msg) {
-    const v = validators.businessEvent(parse(msg));
+    const v = validators.businessEvent(jsonOf(msg));
     if (!v.ok || !('ticketId' in v.value))
       return { reject: v.ok ? 'not a ticket event' : `${v.error.field} ${v.error.message}` };
     const e = v.value;
@@ -76,7 +68,7 @@ export const nocTicketSink: SinkSpec = {
 export const nocComplaintSink: SinkSpec = {
   table: 'noc_complaint_events',
   toRows(msg) {
-    const v = validators.businessEvent(parse(msg));
+    const v = validators.businessEvent(jsonOf(msg));
     if (!v.ok || !('complaintId' in v.value))
       return { reject: v.ok ? 'not a complaint event' : `${v.error.field} ${v.error.message}` };
     const e = v.value;
@@ -103,7 +95,7 @@ export const nocComplaintSink: SinkSpec = {
 export const nocDetectionSink: SinkSpec = {
   table: 'noc_detections',
   toRows(msg) {
-    const v = nocValidators.detection(parse(msg));
+    const v = nocValidators.detection(jsonOf(msg));
     if (!v.ok) return { reject: `${v.error.field} ${v.error.message}` };
     const d = v.value;
     return {
