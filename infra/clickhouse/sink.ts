@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { ClickHouse } from './client.ts';
 import { RetryableError } from '../nats/index.ts';
 import type { Metrics } from '../metrics/index.ts';
-import { nativeBlockWriter, type NativeBlockWriter } from './native-block.ts';
+import { kindOf, nativeBlockWriter, type NativeBlockWriter } from './native-block.ts';
 
 /** What a sink reads of a message: its bytes and stream sequence. */
 export type SinkMessage = Pick<JsMsg, 'seq' | 'data'>;
@@ -94,7 +94,7 @@ export function createSinkHandler(spec: SinkSpec, deps: SinkDeps): (msgs: JsMsg[
     cachedPerTable(blocks, t, () =>
       columnTypes(ch, t).then((types) => {
         const typed = columns.map((name) => ({ name, type: types.get(name) ?? '' }));
-        return nativeBlockWriter(t, typed) ? { typed, rows: 0 } : null;
+        return typed.every((c) => kindOf(c.type)) ? { typed, rows: 0 } : null;
       }),
     );
   const raise = (t: string, seq: number) =>
