@@ -38,20 +38,21 @@ function configFrom(opts: Record<string, unknown>): Config {
 async function run(roles: Role[], opts: Record<string, unknown>, banner: boolean): Promise<void> {
   const config = configFrom(opts);
   const log = createLogger(config.LOG_LEVEL);
-  let system: Awaited<ReturnType<typeof runSystem>>;
-  try {
-    system = await runSystem(config, roles, log);
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    console.error(`streambss: could not start (${e.code ?? 'ERROR'}): ${e.message}`);
-    process.exit(1);
-  }
-  if (banner) printBanner(config, roles, system);
+  // Signals are handled from the first moment: the API answers before start-up has finished
+  // (simulated lines are provisioned after it listens), and a SIGTERM in that window must stop
+  // the system cleanly, not kill the process and orphan the embedded nats-server.
+  let system: Awaited<ReturnType<typeof runSystem>> | undefined;
+  let requested: string | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stopping || (requested && !system)) {
       console.error('streambss: forced exit');
       process.exit(130);
+    }
+    if (!system) {
+      requested = signal;
+      log.info({ signal }, 'stop requested while starting: stopping as soon as start-up completes');
+      return;
     }
     stopping = true;
     log.info({ signal }, 'stopping: finishing in-flight batches, then closing NATS and ClickHouse');
@@ -61,6 +62,15 @@ async function run(roles: Role[], opts: Record<string, unknown>, banner: boolean
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    system = await runSystem(config, roles, log);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    console.error(`streambss: could not start (${e.code ?? 'ERROR'}): ${e.message}`);
+    process.exit(1);
+  }
+  if (requested) return stop(requested);
+  if (banner) printBanner(config, roles, system);
 }
 
 const program = new Command('streambss')
