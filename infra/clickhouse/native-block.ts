@@ -268,7 +268,7 @@ export function nativeBlockEncoder(
   table: string,
   columns: readonly { name: string; type: string }[],
 ): ((rows: readonly (readonly unknown[])[]) => Buffer) | null {
-  if (!nativeBlockWriter(table, columns)) return null;
+  if (!columns.every((c) => kindOf(c.type))) return null;
   return (rows) => {
     const w = nativeBlockWriter(table, columns, rows.length)!;
     for (const r of rows) w.row(r);
