@@ -11,7 +11,7 @@ import {
 } from '../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../ingest/index.ts';
 import { ratingConsumers, runRating } from '../processors/rating/index.ts';
-import { runSinks, sinks } from '../processors/sink/index.ts';
+import { runSinks, sinkBatching, sinks } from '../processors/sink/index.ts';
 import { loadConfig, type Config } from '../infra/config/index.ts';
 import { loadCatalogFile } from '../runtime/catalog.ts';
 import { startRoleThread } from '../runtime/threads.ts';
@@ -245,7 +245,8 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
             ac.signal,
           ),
         ]),
-    runSinks({ ...deps, ch: env.ch, batchMessages: 200, flushMs: 200 }, ac.signal),
+    // The sink batches as `npm start` configures it by default.
+    runSinks({ ...deps, ch: env.ch, ...sinkBatching(loadConfig({})) }, ac.signal),
   ]);
   // Partitions recover (empty) before the clock starts.
   await pollUntil(async () => recovered.size, o.partitions, 60_000, 50);
@@ -258,7 +259,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     batches.map((data, i) => ({ subject: subjects.rawCdr(`NE-${i % 8}`), data, msgId: `raw-${i}` })),
     sentAt,
     o.rate / o.batchSize,
-  );
+  ).then(() => Math.round(performance.now() - t0));
   const stageWatch = watchStages(env, [
     INGEST_CONSUMER,
     ...ratingConsumers(o.partitions),
@@ -271,7 +272,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     100,
   );
   const cpuUsed = cpu.stop();
-  const publishedMs = await publishing.then(() => Math.round(performance.now() - t0));
+  const publishedMs = await publishing;
   const stagesDrainedMs = await stageWatch.stop();
   const q = (sql: string) => scalar(env.ch, sql);
   const db = env.ch.db;

@@ -21,7 +21,7 @@ import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
 import { runChargingNotices } from '../processors/notify/index.ts';
 import { loadCatalogFile } from './catalog.ts';
 import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
-import { runSinks, sinks } from '../processors/sink/index.ts';
+import { runSinks, sinkBatching, sinks } from '../processors/sink/index.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
 import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
 import { lockDataDir } from './lock.ts';
@@ -180,18 +180,7 @@ export async function runSystem(
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
     if (roles.includes('processor')) track('notify', runChargingNotices(base, ac.signal));
     if (roles.includes('sink') && ch)
-      track(
-        'sink',
-        runSinks(
-          {
-            ...base,
-            ch,
-            batchMessages: Math.max(1, Math.ceil(config.SINK_BATCH_ROWS / 100)),
-            flushMs: config.SINK_FLUSH_MS,
-          },
-          ac.signal,
-        ),
-      );
+      track('sink', runSinks({ ...base, ch, ...sinkBatching(config) }, ac.signal));
     if (roles.includes('sink') && ch)
       track(
         'reconcile',

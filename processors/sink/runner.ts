@@ -39,6 +39,12 @@ export interface SinkDepsAll {
   flushMs: number;
 }
 
+/** The sinks' batching from the configuration (`SINK_BATCH_ROWS` is read as messages of ~100 CDRs). */
+export const sinkBatching = (config: { SINK_BATCH_ROWS: number; SINK_FLUSH_MS: number }) => ({
+  batchMessages: Math.max(1, Math.ceil(config.SINK_BATCH_ROWS / 100)),
+  flushMs: config.SINK_FLUSH_MS,
+});
+
 /** Runs every sink: batches by size or time, inserts, then acks (two inserts in flight). */
 export async function runSinks(deps: SinkDepsAll, signal: AbortSignal): Promise<void> {
   const publisher = new PipelinedPublisher(deps.nats.js, 64);
