@@ -1,8 +1,26 @@
-import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
 import { decodeBatch } from '../../domain/index.ts';
 import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
 import type { ReplayFilter } from './worker.ts';
+
+/**
+ * Whether `stream` holds any message on `subject` (wildcards allowed) at or after `fromSeq`: one
+ * message-get request. A fetch on an empty range waits out its expiry (1 s) before it can tell,
+ * and recovering a partition read three such ranges when it had nothing to replay.
+ */
+export async function hasMessageFrom(
+  js: JetStreamClient,
+  stream: string,
+  subject: string,
+  fromSeq: number,
+): Promise<boolean> {
+  const jsm = await js.jetstreamManager(false);
+  // `next_by_subj` (the first message on the subject at or after `seq`) is in the server's API
+  // since 2.9 but not in the client's MsgRequest type.
+  const query = { seq: Math.max(1, fromSeq), next_by_subj: subject } as unknown as MsgRequest;
+  return (await jsm.streams.getMessage(stream, query)) !== null;
+}
 
 /**
  * Reads one subject of a stream from a sequence to its current end, in order, through an
@@ -17,7 +35,7 @@ export async function readRange(
   /** Stop after this stream sequence (default: the end). */
   toSeq = Number.MAX_SAFE_INTEGER,
 ): Promise<number> {
-  if (fromSeq > toSeq) return 0;
+  if (fromSeq > toSeq || !(await hasMessageFrom(js, stream, subject, fromSeq))) return 0;
   const oc = await js.consumers.get(stream, {
     filter_subjects: subject,
     opt_start_seq: Math.max(1, fromSeq),

@@ -5,6 +5,7 @@ import { partitionOf } from '../../domain/index.ts';
 import type { SubscriberState, Provisioning } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { PartitionWorker, SubscriberEntry } from './worker.ts';
+import { hasMessageFrom } from './recovery.ts';
 import {
   balanceKey,
   chunkKey,
@@ -138,6 +139,7 @@ export async function readBucket(
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   const prefix = `$KV.${bucket}.`;
+  if (!(await hasMessageFrom(js, `KV_${bucket}`, `${prefix}${filter}`, 1))) return out;
   const oc = await js.consumers.get(`KV_${bucket}`, {
     filter_subjects: `${prefix}${filter}`,
     deliver_policy: DeliverPolicy.LastPerSubject,
@@ -155,6 +157,8 @@ export async function readBucket(
         revisions?.set(key, m.seq);
         if (op === 'DEL' || op === 'PURGE') out.delete(key);
         else out.set(key, m.data);
+        // The last value: stop now instead of waiting out the fetch's expiry (1 s).
+        if (pending === 0) break;
       }
       if (got === 0 || pending === 0) break;
     }
