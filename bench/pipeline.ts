@@ -77,6 +77,9 @@ async function publishAll(
 function watchStages(env: BenchEnv, specs: { stream: string; durable: string }[]) {
   const t0 = performance.now();
   const last = new Map<string, number>();
+  // Messages the server delivered again (ack wait lapsed or nak): a stall of ~30 s in a run
+  // shows here as the consumer whose messages waited out their ack wait.
+  const redelivered = new Map<string, number>();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -84,6 +87,7 @@ function watchStages(env: BenchEnv, specs: { stream: string; durable: string }[]
         specs.map(async (s) => {
           const ci = await env.nats.jsm.consumers.info(s.stream, s.durable).catch(() => null);
           if (ci && ci.num_pending + ci.num_ack_pending > 0) last.set(s.durable, performance.now() - t0);
+          if (ci?.num_redelivered) redelivered.set(s.durable, ci.num_redelivered);
           if (process.env.BENCH_TRACE && ci)
             console.error(
               Math.round(performance.now() - t0),
@@ -101,7 +105,10 @@ function watchStages(env: BenchEnv, specs: { stream: string; durable: string }[]
     stop: async () => {
       running = false;
       await loop;
-      return Object.fromEntries([...last].map(([k, v]) => [k, Math.round(v)]));
+      return {
+        drainedMs: Object.fromEntries([...last].map(([k, v]) => [k, Math.round(v)])),
+        redelivered: Object.fromEntries(redelivered),
+      };
     },
   };
 }
@@ -273,7 +280,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
   );
   const cpuUsed = cpu.stop();
   const publishedMs = await publishing;
-  const stagesDrainedMs = await stageWatch.stop();
+  const stages = await stageWatch.stop();
   const q = (sql: string) => scalar(env.ch, sql);
   const db = env.ch.db;
   const correctness = {
@@ -300,7 +307,8 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     recoveryMs,
     cpu: cpuUsed,
     ratedStreamBytesPerCdr,
-    stagesDrainedMs,
+    stagesDrainedMs: stages.drainedMs,
+    redelivered: stages.redelivered,
     correctness: {
       ...correctness,
       duplicates: correctness.rated - correctness.uniqueRated,
