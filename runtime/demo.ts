@@ -1,6 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CompiledCatalog } from '../domain/catalog/index.ts';
-import { openChargingStores, provisionLines, readOutputParts } from '../processors/rating/index.ts';
+import {
+  NOTICES_HEADER,
+  openChargingStores,
+  provisionLines,
+  readOutputParts,
+} from '../processors/rating/index.ts';
 import { population } from '../simulators/index.ts';
 
 /** Plan ids of the catalog, in catalog order: the simulator spreads its lines over them. */
@@ -35,7 +40,8 @@ export function watchBarredLines(nc: NatsConnection): { isBarred(e164: string): 
   const barred = new Set<string>();
   const sub = nc.subscribe('rated.p.*', {
     callback: (err, msg) => {
-      if (err) return;
+      // Most outputs carry no notification: skip those without parsing them.
+      if (err || msg.headers?.get(NOTICES_HEADER) === '0') return;
       for (const n of readOutputParts(msg.data)?.notifications ?? []) {
         const { kind, msisdn } = n as { kind?: unknown; msisdn?: unknown };
         if (typeof msisdn !== 'string') continue;

@@ -3,6 +3,7 @@ import { decodeBatch, validators, type Clock, type RatedCdr } from '../../domain
 import type { Logger } from '../../infra/log/index.ts';
 import { LiveCoalescer, type LiveCdr, type LiveSnapshot } from './coalescer.ts';
 import { maskMsisdn } from './mask.ts';
+import { ITEMS_HEADER } from '../../processors/rating/index.ts';
 
 export const RATED_SUBJECTS = 'rated.p.*';
 /** At most this many pushes per second to the NOC room. */
@@ -23,6 +24,31 @@ export function toLiveCdr(r: RatedCdr): LiveCdr {
   };
 }
 
+/**
+ * The newest counted-but-unparsed messages, just enough of them to hold `want` items (older ones
+ * are dropped: their items would not be shown).
+ */
+export class UnreadTail {
+  private msgs: { data: Uint8Array; items: number }[] = [];
+  private items = 0;
+  constructor(private readonly want: number) {}
+
+  push(data: Uint8Array, items: number): void {
+    this.msgs.push({ data, items });
+    this.items += items;
+    while (this.msgs.length > 1 && this.items - this.msgs[0]!.items >= this.want)
+      this.items -= this.msgs.shift()!.items;
+  }
+
+  /** The kept messages, oldest first; empties the tail. */
+  take(): Uint8Array[] {
+    const out = this.msgs.map((m) => m.data);
+    this.msgs = [];
+    this.items = 0;
+    return out;
+  }
+}
+
 export interface LiveFeed {
   /** The current picture, for a viewer who just connected. */
   current(): LiveSnapshot;
@@ -34,6 +60,11 @@ export interface LiveFeed {
  * subscribers too; the live view needs no durability) and pushes one coalesced snapshot at most
  * PUSHES_PER_SEC times per second. Only the newest items of a batch are validated and shown; every
  * item is counted. A bad payload is counted and skipped, never thrown.
+ *
+ * Rating states each message's item count in a header: such a message is counted from it and
+ * kept unparsed, and only the newest ones that hold the LATEST items shown are parsed when a
+ * snapshot is due (at most PUSHES_PER_SEC times a second). Parsing every message cost the API's
+ * thread ~2 µs per rated CDR. A message without the header is parsed at once, as before.
  */
 export function startLiveFeed(o: {
   nc: NatsConnection;
@@ -42,7 +73,8 @@ export function startLiveFeed(o: {
   push: (snapshot: LiveSnapshot) => void;
 }): LiveFeed {
   const coalescer = new LiveCoalescer(o.clock, { latestMax: LATEST });
-  const onData = (data: Uint8Array) => {
+  /** Parses a message; shows its newest items, and counts them unless they were counted already. */
+  const show = (data: Uint8Array, counted: boolean) => {
     const d = decodeBatch(data);
     if (!d.ok) {
       coalescer.badPayload();
@@ -54,7 +86,24 @@ export function startLiveFeed(o: {
       if (v.ok) newest.push(toLiveCdr(v.value));
       else coalescer.badPayload();
     }
-    coalescer.add(d.batch.items.length, newest);
+    coalescer.add(counted ? 0 : d.batch.items.length, newest);
+  };
+  const unread = new UnreadTail(LATEST);
+  const onMessage = (data: Uint8Array, itemsHeader: string | undefined) => {
+    const items = itemsHeader === undefined ? Number.NaN : Number(itemsHeader);
+    if (!Number.isSafeInteger(items) || items < 0) return show(data, false);
+    coalescer.add(items);
+    unread.push(data, items);
+  };
+  const showUnread = () => {
+    for (const data of unread.take()) {
+      try {
+        show(data, true);
+      } catch (e) {
+        coalescer.badPayload();
+        o.log.warn({ err: (e as Error).message }, 'live feed skipped a message');
+      }
+    }
   };
   const sub: Subscription = o.nc.subscribe(RATED_SUBJECTS, {
     callback: (err, msg) => {
@@ -63,7 +112,7 @@ export function startLiveFeed(o: {
         return;
       }
       try {
-        onData(msg.data);
+        onMessage(msg.data, msg.headers?.get(ITEMS_HEADER) || undefined);
       } catch (e) {
         coalescer.badPayload();
         o.log.warn({ err: (e as Error).message }, 'live feed skipped a message');
@@ -71,12 +120,16 @@ export function startLiveFeed(o: {
     },
   });
   const timer = setInterval(() => {
+    showUnread();
     const s = coalescer.take();
     if (s) o.push(s);
   }, 1000 / PUSHES_PER_SEC);
   timer.unref();
   return {
-    current: () => coalescer.current(),
+    current: () => {
+      showUnread();
+      return coalescer.current();
+    },
     stop: () => {
       clearInterval(timer);
       if (!o.nc.isClosed()) sub.unsubscribe();

@@ -60,6 +60,11 @@ export const INPUT_SEQ_HEADER = 'StreamBSS-Input-Seq';
  * (written before it existed) must be read.
  */
 export const NOTICES_HEADER = 'StreamBSS-Notices';
+/**
+ * How many rated items a RATED message carries: a reader that only counts them (the live NOC
+ * view) need not parse the message. Messages without it (flat-rate outputs, older ones) are read.
+ */
+export const ITEMS_HEADER = 'StreamBSS-Items';
 export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;
 
 /** The usage ledger entry a rated CDR implies (debit of its charge, at its start, after which the balance is what it says). */

@@ -6,6 +6,7 @@ export {
   validatePayment,
   INPUT_SEQ_HEADER,
   NOTICES_HEADER,
+  ITEMS_HEADER,
   appendRated,
   outputId,
   outputParts,

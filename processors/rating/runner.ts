@@ -11,7 +11,7 @@ import {
   runConsumer,
   subjects,
 } from '../../infra/nats/index.ts';
-import { INPUT_SEQ_HEADER, NOTICES_HEADER, type RatingOutput } from './contracts.ts';
+import { INPUT_SEQ_HEADER, ITEMS_HEADER, NOTICES_HEADER, type RatingOutput } from './contracts.ts';
 import { readRange, scanOutputs } from './recovery.ts';
 import {
   loadStates,
@@ -255,6 +255,7 @@ async function emit(deps: RatingDeps, s: Session, a: Applied): Promise<void> {
     headers: {
       [INPUT_SEQ_HEADER]: String(o.inputSeq),
       [NOTICES_HEADER]: String(o.notifications.length),
+      [ITEMS_HEADER]: String(o.items.length),
     },
     onAck: (ack) => {
       if (ack.duplicate) s.foreignOutputs++;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
+import { headers } from '@nats-io/transport-node';
+import { ITEMS_HEADER } from '../../processors/rating/index.ts';
 import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
 import { applyTopology, type Nats } from '../../infra/nats/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
@@ -251,7 +253,11 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
 
     const cookie = await login('noc');
     const sock = ioClient(base, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-    const snapshots: { totalCdrs: number; badPayloads: number; latest: { msisdnMasked: string }[] }[] = [];
+    const snapshots: {
+      totalCdrs: number;
+      badPayloads: number;
+      latest: { msisdnMasked: string; cdrId: string }[];
+    }[] = [];
     sock.on('live', (s) => snapshots.push(s));
     await waitFor(() => snapshots.length > 0);
     const agentCookie = await login('agent');
@@ -280,6 +286,29 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
     expect(last?.latest[0]?.msisdnMasked).toBe('+86139****5678');
     // 1000 CDRs in 20 batches arrive as a handful of pushes, not one per event or batch
     expect(snapshots.length).toBeLessThan(15);
+    // Rating's messages say how many items they hold: counted from that, newest ones shown
+    const counted = snapshots.at(-1)!.totalCdrs;
+    const bad = snapshots.at(-1)!.badPayloads;
+    // an older message than the ones shown is counted and never parsed (its body is not even JSON)
+    const early = headers();
+    early.set(ITEMS_HEADER, '30');
+    n.nc.publish('rated.p.2', new TextEncoder().encode('{never parsed'), { headers: early });
+    for (let b = 0; b < 10; b++) {
+      const h = headers();
+      h.set(ITEMS_HEADER, '30');
+      n.nc.publish(
+        'rated.p.2',
+        encodeBatch(
+          `h-${b}`,
+          Array.from({ length: 30 }, (_, i) => rated(5000 + b * 30 + i)),
+        ),
+        { headers: h },
+      );
+    }
+    await waitFor(() => (snapshots.at(-1)?.totalCdrs ?? 0) >= counted + 330);
+    expect(snapshots.at(-1)!.totalCdrs).toBe(counted + 330);
+    await waitFor(() => snapshots.at(-1)?.latest[0]?.cdrId === 'cdr-5299');
+    expect(snapshots.at(-1)!.badPayloads).toBe(bad);
     // an agent is connected but may not watch the NOC room
     expect(agentPushes).toBe(0);
     agentSock.close();
