@@ -74,7 +74,7 @@ interface OutboxRecord {
 type Outcome = 'sent' | 'failed' | 'duplicate' | 'no_customer' | 'stale' | 'not_for_customer';
 
 export async function runChargingNotices(deps: ChargingNoticeDeps, signal: AbortSignal): Promise<void> {
-  await ensureConsumer(deps.nats);
+  await ensureConsumer(deps.nats, deps.log);
   const stores = await openCareStores(deps, signal);
   if (!stores) return;
   await runConsumer({
@@ -86,9 +86,16 @@ export async function runChargingNotices(deps: ChargingNoticeDeps, signal: Abort
     signal,
     handle: async (msgs) => {
       for (const m of msgs) {
-        // Most outputs carry no notification: skip those without parsing ~700 bytes per CDR.
+        // Most outputs carry no notification: skip those by their header.
         if (m.headers?.get(NOTICES_HEADER) === '0') continue;
-        for (const raw of readOutputParts(m.data)?.notifications ?? []) {
+        // The consumer delivers headers only (see ensureConsumer): read the body of the few
+        // outputs that carry notices from the stream.
+        const data = m.data.length > 0 ? m.data : await bodyOf(deps.nats, m.seq);
+        if (!data) {
+          deps.log.warn({ seq: m.seq }, 'rated output gone from the stream before its notices were read');
+          continue;
+        }
+        for (const raw of readOutputParts(data)?.notifications ?? []) {
           const v = validNotice(raw);
           if (!v.ok) continue;
           // the schema checked kind against NotificationKind (its TypeBox union is built from a list)
@@ -129,14 +136,34 @@ async function openCareStores(
   return null;
 }
 
-/** The durable consumer on RATED, created at first start (the roles' topology list does not name it). */
-async function ensureConsumer(nats: Nats): Promise<void> {
+/** The body of a RATED message, or null when the stream no longer holds it. */
+async function bodyOf(nats: Nats, seq: number): Promise<Uint8Array | null> {
+  return (await nats.jsm.streams.getMessage(CHARGING_NOTICES_CONSUMER.stream, { seq }))?.data ?? null;
+}
+
+/**
+ * The durable consumer on RATED, created at first start (the roles' topology list does not name
+ * it). It delivers headers only: every rated CDR's ~600 bytes would otherwise cross to this
+ * process (the rating thread's, in `npm start`) to be skipped unread. A consumer created before
+ * is switched over; where the server refuses, bodies keep coming and are read as they are.
+ */
+async function ensureConsumer(nats: Nats, log: Logger): Promise<void> {
   const c = CHARGING_NOTICES_CONSUMER;
   try {
-    await nats.jsm.consumers.info(c.stream, c.durable);
+    const info = await nats.jsm.consumers.info(c.stream, c.durable);
+    if (!info.config.headers_only)
+      await nats.jsm.consumers
+        .update(c.stream, c.durable, { headers_only: true })
+        .catch((err: unknown) =>
+          log.warn({ err }, 'charging notices consumer still receives whole messages'),
+        );
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await nats.jsm.consumers.add(c.stream, { ...consumerConfig(c), deliver_policy: DeliverPolicy.All });
+    await nats.jsm.consumers.add(c.stream, {
+      ...consumerConfig(c),
+      deliver_policy: DeliverPolicy.All,
+      headers_only: true,
+    });
   }
 }
 

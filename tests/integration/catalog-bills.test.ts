@@ -10,9 +10,14 @@ import { newSubscriber, type RatingNotification } from '../../domain/rating/inde
 import { loadConfig } from '../../infra/config/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import { applyTopology, consumerConfig, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import { DeliverPolicy } from '@nats-io/jetstream';
 import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
-import { deliverNotice, runChargingNotices } from '../../processors/notify/index.ts';
+import {
+  CHARGING_NOTICES_CONSUMER,
+  deliverNotice,
+  runChargingNotices,
+} from '../../processors/notify/index.ts';
 import { CatalogWatch } from '../../processors/rating/catalog-watch.ts';
 import {
   NOTICES_HEADER,
@@ -95,6 +100,11 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
         openingBalanceFen: fee + 1000,
       },
     ]);
+    // The notices consumer as a deployment from before headers-only delivery has it: whole messages.
+    await nats.nats.jsm.consumers.add('RATED', {
+      ...consumerConfig(CHARGING_NOTICES_CONSUMER),
+      deliver_policy: DeliverPolicy.All,
+    });
     const deps = { nats: nats.nats, clock: systemClock, log, metrics: createMetrics() };
     roles = Promise.all([
       runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
@@ -361,6 +371,9 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
       return low.length > 0 && low.every((n) => n.state === 'sent') ? low : null;
     });
     expect(notices).toHaveLength(1);
+    // ... read through a consumer switched to headers only: bodies are fetched for notices alone
+    const consumer = await nats.nats.jsm.consumers.info('RATED', CHARGING_NOTICES_CONSUMER.durable);
+    expect(consumer.config.headers_only).toBe(true);
     expect(notices[0]!.text).toMatch(/^您的余额仅剩 [0-9]+\.[0-9]{2} 元，请及时充值。$/);
     expect(notices[0]!.to).not.toContain(PREPAID); // masked for the agent
     // Every rating output says how many notifications it carries (readers skip the zeros unread).
