@@ -87,13 +87,16 @@ export const ConfigSchema = Type.Object(
       default: 300,
       description: 'how often the charging reconciliation runs (sink role)',
     }),
-    // Larger, fewer inserts mean fewer parts for ClickHouse to merge: at 60k rows / 500 ms its
-    // merge threads used ~0.12 cores under `npm run bench` against ~0.19 at 20k rows / 250 ms.
+    // Waiting 500 ms for fuller inserts means fewer parts for ClickHouse to merge: its merge
+    // threads used 0.12–0.13 cores under `npm run bench` against 0.18–0.19 at 250 ms. Rated
+    // messages carry up to ~200 CDRs under load, so 200 messages are up to ~40k rows and ~24 MB;
+    // the sink holds three batches ahead, so more per insert costs memory (and 600–1,000 messages
+    // per insert stalled twice in ~20 runs) for no measurable gain.
     SINK_BATCH_ROWS: Type.Integer({
       minimum: 1,
       maximum: 1_000_000,
-      default: 60_000,
-      description: 'most rows per ClickHouse insert (read as messages of ~100 CDRs)',
+      default: 20_000,
+      description: 'rows per ClickHouse insert, read as messages of ~100 CDRs',
     }),
     SINK_FLUSH_MS: Type.Integer({
       minimum: 10,
