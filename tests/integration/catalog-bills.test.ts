@@ -1,146 +1,35 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
 import { monthOf, monthRange } from '../../domain/billing/index.ts';
 import type { CatalogFile } from '../../domain/catalog/index.ts';
-import { encodeBatch, randomIds, systemClock } from '../../domain/index.ts';
-import { newSubscriber, type RatingNotification } from '../../domain/rating/index.ts';
-import { loadConfig } from '../../infra/config/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
-import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology, consumerConfig, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
-import { DeliverPolicy } from '@nats-io/jetstream';
-import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
-import {
-  CHARGING_NOTICES_CONSUMER,
-  deliverNotice,
-  runChargingNotices,
-} from '../../processors/notify/index.ts';
+import { encodeBatch } from '../../domain/index.ts';
+import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { CatalogWatch } from '../../processors/rating/catalog-watch.ts';
-import {
-  NOTICES_HEADER,
-  openChargingStores,
-  provisionLines,
-  ratingConsumers,
-  readOutputParts,
-  runRating,
-} from '../../processors/rating/index.ts';
-import { runSinks, sinks } from '../../processors/sink/index.ts';
-import { loadCatalogFile } from '../../runtime/catalog.ts';
-import { newCustomerBody } from '../support/care.ts';
-import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
+import { intlCall, log, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { waitFor } from '../support/env.ts';
 import demo from '../../catalog/default.json' with { type: 'json' };
 
-const PARTITIONS = 2;
-const catalog = loadCatalogFile('catalog/default.json');
-const log = createLogger(process.env.TEST_LOG ?? 'silent');
 const NOW = Date.now();
 // the postpaid line was activated in the last month, so its first period has ended
 const LAST_MONTH = monthOf(monthRange(monthOf(NOW))!.startMs - 1);
 const ACTIVATED = monthRange(LAST_MONTH)!.startMs + 5 * 86_400_000;
 const POSTPAID = '+8613600000101';
-const PREPAID = '+8613600000102';
-const enc = new TextEncoder();
 
-const intlCall = (n: number, msisdn: string, startMs: number) => ({
-  type: 'voice',
-  neId: 'MSC-SH-01',
-  recordSeq: n,
-  msisdn: msisdn.slice(3),
-  imsi: `4600012345678${String(n).padStart(2, '0')}`,
-  cellId: 'SH-SH-0003-1',
-  startMs,
-  roaming: false,
-  direction: 'mo',
-  calledNumber: '+442071234567',
-  durationSec: 61,
-});
-
-describe('catalog editing, postpaid bills and threshold notices through the API (real servers)', () => {
-  let nats: Awaited<ReturnType<typeof startTestNats>>;
-  let chEnv: Awaited<ReturnType<typeof openTestClickHouse>>;
-  let api: Api;
+describe('catalog editing and postpaid bills through the API (real servers)', () => {
+  let env: ChargingApiEnv;
   let watch: CatalogWatch;
-  const ac = new AbortController();
-  let roles: Promise<unknown>;
-  const cookies = new Map<string, string>();
-
-  const call = (user: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-    api.app.inject({
-      method,
-      url,
-      headers: { cookie: cookies.get(user) ?? '' },
-      ...(payload ? { payload } : {}),
-    });
+  const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    chEnv = await openTestClickHouse();
-    await applyTopology(nats.nats.nc, nats.nats.jsm, [
-      INGEST_CONSUMER,
-      ...ratingConsumers(PARTITIONS),
-      ...sinks.map((s) => s.consumer),
-    ]);
-    // prepaid line left with 10.00 yuan after its fee: one international minute makes it "low"
-    const probe = newSubscriber(catalog, {
-      msisdn: PREPAID,
-      planId: 'dazhongka-8',
-      activatedAtMs: NOW - 3_600_000,
+    env = await startChargingApi({
+      lines: [{ msisdn: POSTPAID, planId: 'changxiang-128', activatedAtMs: ACTIVATED }],
     });
-    const fee = -probe.state.balanceFen;
-    const stores = await openChargingStores(nats.nats.nc);
-    await provisionLines(stores.subscribers, [
-      { msisdn: POSTPAID, planId: 'changxiang-128', activatedAtMs: ACTIVATED },
-      {
-        msisdn: PREPAID,
-        planId: 'dazhongka-8',
-        activatedAtMs: NOW - 3_600_000,
-        openingBalanceFen: fee + 1000,
-      },
-    ]);
-    // The notices consumer as a deployment from before headers-only delivery has it: whole messages.
-    await nats.nats.jsm.consumers.add('RATED', {
-      ...consumerConfig(CHARGING_NOTICES_CONSUMER),
-      deliver_policy: DeliverPolicy.All,
-    });
-    const deps = { nats: nats.nats, clock: systemClock, log, metrics: createMetrics() };
-    roles = Promise.all([
-      runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
-      runRating({ ...deps, partitions: PARTITIONS, catalog, checkpointMs: 200 }, ac.signal),
-      runSinks({ ...deps, ch: chEnv.ch, batchMessages: 50, flushMs: 50 }, ac.signal),
-      runChargingNotices(deps, ac.signal),
-    ]);
-    await seedDemoUsers(nats.nats, log);
-    api = await createApi({
-      catalog,
-      config: { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent', CDR_PARTITIONS: PARTITIONS },
-      nats: nats.nats,
-      ch: chEnv.ch,
-      metrics: createMetrics(),
-      log,
-      clock: systemClock,
-      ids: randomIds,
-      dashboardDir: '/nonexistent',
-    });
-    for (const u of ['agent', 'supervisor', 'admin', 'customer']) {
-      const res = await api.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { username: u, password: `${u}-demo-2026` },
-      });
-      cookies.set(u, `sbss_session=${res.cookies.find((c) => c.name === 'sbss_session')?.value}`);
-    }
-    watch = await CatalogWatch.open(nats.nats.nc, { fallback: 'catalog/default.json', log });
+    watch = await CatalogWatch.open(env.nats.nats.nc, { fallback: 'catalog/default.json', log });
   });
   afterAll(async () => {
     watch?.stop();
-    ac.abort();
-    await roles;
-    await api?.close();
-    await chEnv?.close();
-    await nats?.close();
+    await env?.close();
   });
 
   const candidate = () => structuredClone(demo) as unknown as CatalogFile;
@@ -240,7 +129,7 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
         savedBy: { userId: 'admin', role: 'admin' },
       }),
     ]);
-    const audit = await chEnv.ch.client.query({
+    const audit = await env.chEnv.ch.client.query({
       query: 'SELECT version, actor, catalog_version FROM streambss.catalog_audit',
       format: 'JSONEachRow',
     });
@@ -256,7 +145,7 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
   });
 
   it('closes last month for postpaid lines once: same bill twice, no ledger effect, readable by its owner only', async () => {
-    const pub = new PipelinedPublisher(nats.nats.js);
+    const pub = new PipelinedPublisher(env.nats.nats.js);
     await pub.publishAll([
       {
         subject: subjects.rawCdr('MSC-SH-01'),
@@ -269,7 +158,7 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
       const b = (await call('agent', 'GET', `/api/v1/subscribers/${line}/balance`)).json();
       return b.balanceFen < -12800 / 2 ? b : null; // fee (first period 50 % off) + the call
     });
-    const cdrMessages = async () => (await nats.nats.jsm.streams.info('CDR')).state.messages;
+    const cdrMessages = async () => (await env.nats.nats.jsm.streams.info('CDR')).state.messages;
     const before = await cdrMessages();
 
     const first = await call('admin', 'POST', '/api/v1/bills/close', { period: LAST_MONTH });
@@ -316,7 +205,7 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
         LAST_MONTH,
         '--json',
         '--nats-url',
-        nats.server.url,
+        env.nats.server.url,
       ],
       { timeout: 60_000 },
     );
@@ -330,84 +219,5 @@ describe('catalog editing, postpaid bills and threshold notices through the API 
       billId: `bill:${POSTPAID}:${ACTIVATED}`,
       issuedAtMs: own.issuedAtMs,
     });
-  });
-
-  it('tells the customer about a low balance through the care outbox, once', async () => {
-    const customer = (
-      await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '李四' }))
-    ).json().customer;
-    const lines = await new Kvm(nats.nats.nc).open('care_lines');
-    await lines.put(
-      PREPAID.slice(1),
-      enc.encode(
-        JSON.stringify({
-          msisdn: PREPAID,
-          customerId: customer.customerId,
-          status: 'active',
-          planId: 'dazhongka-8',
-          openedAtMs: NOW - 3_600_000,
-          contractEndMs: null,
-          devicesOutstanding: [],
-        }),
-      ),
-    );
-    const pub = new PipelinedPublisher(nats.nats.js);
-    await pub.publishAll([
-      {
-        subject: subjects.rawCdr('MSC-SH-01'),
-        data: encodeBatch('low-1', [intlCall(2, PREPAID, NOW - 120_000)]),
-        msgId: 'low-1',
-      },
-    ]);
-    const url = `/api/v1/customers/${customer.customerId}/notifications`;
-    const notices = await waitFor(async () => {
-      const list = (await call('agent', 'GET', url)).json().notifications as {
-        template: string;
-        state: string;
-        text: string;
-        to: string;
-      }[];
-      const low = list.filter((n) => n.template === 'charging.low_balance');
-      return low.length > 0 && low.every((n) => n.state === 'sent') ? low : null;
-    });
-    expect(notices).toHaveLength(1);
-    // ... read through a consumer switched to headers only: bodies are fetched for notices alone
-    const consumer = await nats.nats.jsm.consumers.info('RATED', CHARGING_NOTICES_CONSUMER.durable);
-    expect(consumer.config.headers_only).toBe(true);
-    expect(notices[0]!.text).toMatch(/^您的余额仅剩 [0-9]+\.[0-9]{2} 元，请及时充值。$/);
-    expect(notices[0]!.to).not.toContain(PREPAID); // masked for the agent
-    // Every rating output says how many notifications it carries (readers skip the zeros unread).
-    const last = (await nats.nats.jsm.streams.info('RATED')).state.last_seq;
-    for (let seq = 1; seq <= last; seq++) {
-      const m = await nats.nats.jsm.streams.getMessage('RATED', { seq });
-      const count = readOutputParts(m!.data)?.notifications.length;
-      if (m!.header.get('StreamBSS-Input-Seq')) expect(m!.header.get(NOTICES_HEADER)).toBe(String(count));
-    }
-
-    // the same notification again (a redelivered rating output) queues nothing new
-    const stored = (
-      await waitFor(async () => {
-        const rs = await chEnv.ch.client.query({
-          query: `SELECT key FROM streambss.charging_notifications WHERE msisdn = {m:String} AND kind = 'low_balance'`,
-          query_params: { m: PREPAID },
-          format: 'JSONEachRow',
-        });
-        const r = await rs.json<{ key: string }>();
-        return r.length ? r : null;
-      })
-    )[0]!;
-    const again: RatingNotification = {
-      key: stored.key,
-      kind: 'low_balance',
-      msisdn: PREPAID,
-      atMs: NOW,
-      params: { balanceFen: 1 },
-    };
-    const kvm = new Kvm(nats.nats.nc);
-    const kv = { lines, customers: await kvm.open('customers'), outbox: await kvm.open('notifications') };
-    const deps = { nats: nats.nats, clock: systemClock, log, metrics: createMetrics() };
-    expect(await deliverNotice(deps, kv, again)).toBe('duplicate');
-    const after = (await call('agent', 'GET', url)).json().notifications as { template: string }[];
-    expect(after.filter((n) => n.template === 'charging.low_balance')).toHaveLength(1);
   });
 });

@@ -1,88 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
-import { encodeBatch, randomIds, systemClock } from '../../domain/index.ts';
-import { loadConfig } from '../../infra/config/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
-import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
-import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
-import {
-  ADJUSTMENT_ROUTER_CONSUMER,
-  openChargingStores,
-  PAYMENT_ROUTER_CONSUMER,
-  provisionLines,
-  ratingConsumers,
-  runPaymentRouter,
-  runRating,
-} from '../../processors/rating/index.ts';
-import { runSinks, sinks } from '../../processors/sink/index.ts';
-import { loadCatalogFile } from '../../runtime/catalog.ts';
-import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
+import { encodeBatch } from '../../domain/index.ts';
+import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import { startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { waitFor } from '../support/env.ts';
 
-const PARTITIONS = 2;
-const catalog = loadCatalogFile('catalog/default.json');
-const log = createLogger(process.env.TEST_LOG ?? 'silent');
 const NOW = Date.now();
 const LINE = '+8613600000077';
 
 describe('charging through the API: balance, explain a charge, top-up, reconciliation (real servers)', () => {
-  let nats: Awaited<ReturnType<typeof startTestNats>>;
-  let chEnv: Awaited<ReturnType<typeof openTestClickHouse>>;
-  let api: Api;
-  const ac = new AbortController();
-  let roles: Promise<unknown>;
-  let cookie = '';
+  let env: ChargingApiEnv;
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    chEnv = await openTestClickHouse();
-    await applyTopology(nats.nats.nc, nats.nats.jsm, [
-      INGEST_CONSUMER,
-      ...ratingConsumers(PARTITIONS),
-      PAYMENT_ROUTER_CONSUMER,
-      ADJUSTMENT_ROUTER_CONSUMER,
-      ...sinks.map((s) => s.consumer),
-    ]);
-    const stores = await openChargingStores(nats.nats.nc);
-    await provisionLines(stores.subscribers, [
-      { msisdn: LINE, planId: 'dazhongka-8', activatedAtMs: NOW - 86_400_000, openingBalanceFen: 3000 },
-    ]);
-    const deps = { nats: nats.nats, clock: systemClock, log, metrics: createMetrics() };
-    roles = Promise.all([
-      runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
-      runRating({ ...deps, partitions: PARTITIONS, catalog, checkpointMs: 200 }, ac.signal),
-      runPaymentRouter({ ...deps, partitions: PARTITIONS }, ac.signal),
-      runSinks({ ...deps, ch: chEnv.ch, batchMessages: 50, flushMs: 50 }, ac.signal),
-    ]);
-    await seedDemoUsers(nats.nats, log);
-    api = await createApi({
-      catalog,
-      config: { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent', CDR_PARTITIONS: PARTITIONS },
-      nats: nats.nats,
-      ch: chEnv.ch,
-      metrics: createMetrics(),
-      log,
-      clock: systemClock,
-      ids: randomIds,
-      dashboardDir: '/nonexistent',
+    env = await startChargingApi({
+      lines: [
+        { msisdn: LINE, planId: 'dazhongka-8', activatedAtMs: NOW - 86_400_000, openingBalanceFen: 3000 },
+      ],
+      payments: true,
     });
-    const res = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'agent', password: 'agent-demo-2026' },
-    });
-    cookie = `sbss_session=${res.cookies.find((c) => c.name === 'sbss_session')?.value}`;
   });
-  afterAll(async () => {
-    ac.abort();
-    await roles;
-    await api?.close();
-    await chEnv?.close();
-    await nats?.close();
-  });
+  afterAll(async () => env?.close());
 
-  const get = (url: string) => api.app.inject({ url, headers: { cookie } });
+  const get = (url: string) => env.call('agent', 'GET', url);
   const line = encodeURIComponent(LINE);
 
   it('charges a long national call, explains it in both languages, and the balance follows', async () => {
@@ -99,7 +38,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       calledNumber: '13912345678',
       durationSec: 1000,
     };
-    const pub = new PipelinedPublisher(nats.nats.js);
+    const pub = new PipelinedPublisher(env.nats.nats.js);
     await pub.publishAll([
       { subject: subjects.rawCdr('MSC-SH-01'), data: encodeBatch('c-1', [call]), msgId: 'c-1' },
     ]);
@@ -147,8 +86,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     };
     const data = new TextEncoder().encode(JSON.stringify(event));
     // Published twice under different message ids (the stream keeps both): charging must credit once.
-    await nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-a' });
-    await nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-b' });
+    await env.nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-a' });
+    await env.nats.nats.js.publish('bss.payment.succeeded', data, { msgID: 'evt-b' });
     const after = await waitFor(async () => {
       const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
       return b.balanceFen === before.balanceFen + 5000 ? b : null;
@@ -171,8 +110,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       atMs: Date.now(),
     };
     const data = new TextEncoder().encode(JSON.stringify(adj));
-    await nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-a' });
-    await nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-b' });
+    await env.nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-a' });
+    await env.nats.nats.js.publish('bss.adjustment.goodwill', data, { msgID: 'gw-b' });
     await waitFor(async () => {
       const b = (await get(`/api/v1/subscribers/${line}/balance`)).json() as { balanceFen: number };
       return b.balanceFen === before.balanceFen + 1000;
@@ -197,7 +136,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       calledNumber: '0014155552671',
       durationSec: 125,
     };
-    const pub = new PipelinedPublisher(nats.nats.js);
+    const pub = new PipelinedPublisher(env.nats.nats.js);
     await pub.publishAll([
       { subject: subjects.rawCdr('MSC-SH-01'), data: encodeBatch('c-99', [call]), msgId: 'c-99' },
     ]);
@@ -215,14 +154,14 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
         : v,
     ) as { catalogVersion: string };
     doubled.catalogVersion = 'rerate-test';
-    const admin = await api.app.inject({
+    const admin = await env.api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { username: 'admin', password: 'admin-demo-2026' },
     });
     const adminCookie = `sbss_session=${admin.cookies.find((c) => c.name === 'sbss_session')?.value}`;
     const body = { fromMs: startMs, toMs: startMs + 1, catalog: doubled };
-    const dry = await api.app.inject({
+    const dry = await env.api.app.inject({
       method: 'POST',
       url: '/api/v1/charging/rerates/dry-run',
       payload: body,
@@ -245,7 +184,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       return a.balanceFen === b.balanceFen ? b : null;
     });
     const apply = () =>
-      api.app.inject({
+      env.api.app.inject({
         method: 'POST',
         url: '/api/v1/charging/rerates',
         payload: body,
@@ -263,7 +202,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
 
     // An agent may not rerate; a broken candidate catalog is refused naming the path.
     expect((await get('/api/v1/charging/rerates/dry-run')).statusCode).toBe(404);
-    const broken = await api.app.inject({
+    const broken = await env.api.app.inject({
       method: 'POST',
       url: '/api/v1/charging/rerates/dry-run',
       payload: { ...body, catalog: { ...doubled, plans: 'none' } },
@@ -274,14 +213,17 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
   });
 
   it('reconciles: Σ debits = Σ charges and every ledger adds up; other roles are refused', async () => {
-    const login = await api.app.inject({
+    const login = await env.api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { username: 'noc', password: 'noc-demo-2026' },
     });
     const noc = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
     const rec = await waitFor(async () => {
-      const r = await api.app.inject({ url: '/api/v1/charging/reconciliation', headers: { cookie: noc } });
+      const r = await env.api.app.inject({
+        url: '/api/v1/charging/reconciliation',
+        headers: { cookie: noc },
+      });
       const body = r.json() as { ok: boolean; subscribersChecked: number; stateBehindLedger: unknown[] };
       return body.ok && body.subscribersChecked === 1 && body.stateBehindLedger.length === 0 ? body : null;
     });
