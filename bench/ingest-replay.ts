@@ -32,7 +32,7 @@ import {
 import { normaliseCdr } from '../ingest/index.ts';
 import { loadCatalogFile } from '../runtime/catalog.ts';
 import { planIdsOf } from '../runtime/demo.ts';
-import { appendRated, outputId, type RatingOutput } from '../processors/rating/index.ts';
+import { appendRated, encodeRatingOutput, outputId, type RatingOutput } from '../processors/rating/index.ts';
 import { rebuildProjections } from '../processors/rebuild/index.ts';
 import { ratedCdrSink } from '../processors/sink/index.ts';
 import {
@@ -209,7 +209,7 @@ async function fillRated(nats: Nats): Promise<void> {
     pending.delete(o.partition);
     await pub.publish({
       subject: subjects.rated(o.partition),
-      data: Buffer.from(JSON.stringify(o)),
+      data: encodeRatingOutput(o),
       msgId: o.batchId,
     });
   };

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile, decodeBatch, E164, EpochMs, Id, type RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
+import { packRated, RATED_ITEM_FIELDS, ratedItemsOf } from './rated-items.ts';
 
 /** A payment as the charging partition receives it on `chg.<n>.pay` (top-up, renewal, bill, goodwill). */
 export const AccountPayment = Type.Object(
@@ -38,6 +39,8 @@ export const validateAdjustment = compile(AccountAdjustment);
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the
  * notifications. `inputSeq` ties it to its cause; the message id is `rt-p<n>-<inputSeq>`.
+ * On the wire (`encodeRatingOutput`) the items are arrays of values named by `itemFields`;
+ * readers get objects back with `ratedItemsOf`.
  */
 export interface RatingOutput {
   v: 1;
@@ -66,6 +69,11 @@ export const NOTICES_HEADER = 'StreamBSS-Notices';
  */
 export const ITEMS_HEADER = 'StreamBSS-Items';
 export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;
+
+/** An output as it goes on RATED: items as arrays of values, named once in `itemFields` (rated-items.ts). */
+export function encodeRatingOutput(o: RatingOutput): Uint8Array {
+  return Buffer.from(JSON.stringify({ ...o, items: o.items.map(packRated), itemFields: RATED_ITEM_FIELDS }));
+}
 
 /** The usage ledger entry a rated CDR implies (debit of its charge, at its start, after which the balance is what it says). */
 export function usageEntryOf(r: RatedCdr): LedgerEntry {
@@ -124,11 +132,14 @@ export function appendRated(
  * them. Index entries are expanded from their item (left as they are when the item is not a
  * rated CDR, so validation rejects them like any malformed entry).
  */
-export function outputParts(record: Record<string, unknown>): {
+export function outputParts(
+  record: Record<string, unknown>,
+  /** The message's items as objects, when the caller has them already (see ratedItemsOf). */
+  items: unknown[] = ratedItemsOf(record),
+): {
   ledger: unknown[];
   notifications: unknown[];
 } {
-  const items = Array.isArray(record.items) ? (record.items as unknown[]) : [];
   const ledger = Array.isArray(record.ledger)
     ? (record.ledger as unknown[]).map((l) => {
         if (typeof l !== 'number') return l;

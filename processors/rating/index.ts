@@ -1,4 +1,5 @@
 export { runRating, ratingConsumers, type RatingDeps } from './runner.ts';
+export { packRated, ratedItemsOf, RATED_ITEM_FIELDS, unpackRated } from './rated-items.ts';
 export { PartitionWorker, type Applied, type InputMessage, type ReplayFilter } from './worker.ts';
 export { sendPayment } from './payments.ts';
 export {
@@ -8,6 +9,7 @@ export {
   NOTICES_HEADER,
   ITEMS_HEADER,
   appendRated,
+  encodeRatingOutput,
   outputId,
   outputParts,
   readOutputParts,

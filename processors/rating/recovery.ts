@@ -2,6 +2,7 @@ import type { JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
 import { decodeBatch } from '../../domain/index.ts';
 import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
+import { ratedItemsOf } from './rated-items.ts';
 import type { ReplayFilter } from './worker.ts';
 
 /**
@@ -86,10 +87,11 @@ export async function scanOutputs(
     const d = decodeBatch(m.data);
     if (!d.ok) return;
     const cdrIds = new Set<string>();
-    for (const i of d.batch.items as { cdr?: { cdrId?: unknown } }[])
+    const items = ratedItemsOf(d.record);
+    for (const i of items as { cdr?: { cdrId?: unknown } }[])
       if (typeof i?.cdr?.cdrId === 'string') cdrIds.add(i.cdr.cdrId);
     const filter: ReplayFilter = { cdrIds, ledgerKeys: new Set() };
-    for (const l of outputParts(d.record).ledger) {
+    for (const l of outputParts(d.record, items).ledger) {
       const key = (l as { key?: unknown }).key;
       if (typeof key === 'string') filter.ledgerKeys.add(key);
     }

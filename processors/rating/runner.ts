@@ -11,7 +11,13 @@ import {
   runConsumer,
   subjects,
 } from '../../infra/nats/index.ts';
-import { INPUT_SEQ_HEADER, ITEMS_HEADER, NOTICES_HEADER, type RatingOutput } from './contracts.ts';
+import {
+  encodeRatingOutput,
+  INPUT_SEQ_HEADER,
+  ITEMS_HEADER,
+  NOTICES_HEADER,
+  type RatingOutput,
+} from './contracts.ts';
 import { readRange, scanOutputs } from './recovery.ts';
 import {
   loadStates,
@@ -61,8 +67,6 @@ export interface RatingDeps {
   /** Called each time a partition has rebuilt its state and starts taking new deliveries. */
   onRecovered?: (partition: number) => void;
 }
-
-const enc = new TextEncoder();
 
 /**
  * Runs one rating worker per subscriber partition. Each is the single ordered writer of its
@@ -250,7 +254,7 @@ async function emit(deps: RatingDeps, s: Session, a: Applied): Promise<void> {
   const o: RatingOutput = a.output;
   await s.publisher.publish({
     subject: subjects.rated(o.partition),
-    data: enc.encode(JSON.stringify(o)),
+    data: encodeRatingOutput(o),
     msgId: o.batchId,
     headers: {
       [INPUT_SEQ_HEADER]: String(o.inputSeq),

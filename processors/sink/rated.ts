@@ -1,7 +1,7 @@
 import { compile, decodeBatch, validators } from '../../domain/index.ts';
 import type { RatedCdr } from '../../domain/index.ts';
 import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
-import { outputParts } from '../rating/index.ts';
+import { outputParts, ratedItemsOf } from '../rating/index.ts';
 import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
 
 const validLedger = compile(LedgerEntry);
@@ -118,12 +118,13 @@ export const ratedCdrSink: SinkSpec = {
     if (!env.ok) return { reject: env.reason };
     const values: unknown[][] = [];
     const rejected: { index: number; reason: string }[] = [];
-    for (const [i, item] of env.batch.items.entries()) {
+    const items = ratedItemsOf(env.record);
+    for (const [i, item] of items.entries()) {
       const v = validators.ratedCdr(item);
       if (v.ok) values.push(ratedValues(v.value));
       else rejected.push({ index: i, reason: `${v.error.field} ${v.error.message}` });
     }
-    const parts = outputParts(env.record);
+    const parts = outputParts(env.record, items);
     const refused: { table: string; reason: string }[] = [];
     const ledger: unknown[][] = [];
     for (const [i, l] of parts.ledger.entries()) {

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { validators, type RatedCdr } from '../../domain/index.ts';
+import { encodeRatingOutput, outputParts, type RatingOutput } from './contracts.ts';
+import { packRated, RATED_ITEM_FIELDS, ratedItemsOf, unpackRated } from './rated-items.ts';
+
+const base = {
+  neId: 'MSC-GD-01',
+  recordSeq: 7,
+  msisdn: '+8613800000001',
+  imsi: '460000000000001',
+  cellId: 'GD-SZ-0001-1',
+  startMs: 1_790_000_000_000,
+  roaming: false,
+  cdrId: 'cdr-abc',
+  region: 'GD',
+};
+const rated = (cdr: Record<string, unknown>, extra: Partial<RatedCdr> = {}): RatedCdr =>
+  ({
+    cdr,
+    planId: 'dazhongka-8',
+    planVersion: 1,
+    chargeFen: 12,
+    billableUnits: 66,
+    unit: 'sec',
+    allowanceUsed: 0,
+    ratedAtMs: 1_790_000_066_000,
+    explanation: 'win=peak',
+    ...extra,
+  }) as RatedCdr;
+
+/** One of each CDR type, with and without every optional field. */
+const samples: RatedCdr[] = [
+  rated(
+    { ...base, type: 'voice', direction: 'mo', calledNumber: '+8613900000002', durationSec: 66 },
+    { balanceAfterFen: -5 },
+  ),
+  rated({
+    ...base,
+    type: 'voice',
+    imei: '860000000000001',
+    termination: 'dropped',
+    direction: 'mt',
+    calledNumber: '+8613900000002',
+    durationSec: 0,
+  }),
+  rated(
+    { ...base, type: 'sms', direction: 'mo', calledNumber: '+8613900000003' },
+    { unit: 'sms', billableUnits: 1, breakdownJson: '{"x":1}' },
+  ),
+  rated(
+    { ...base, type: 'data', apn: 'cmnet', durationSec: 300, bytesUp: 0, bytesDown: 1_000_000 },
+    { unit: 'byte', allowanceUsed: 1_000_000, chargeFen: 0, balanceAfterFen: 0 },
+  ),
+];
+
+describe('rated items on the wire', () => {
+  it('reads back exactly the item that was packed, for every CDR type and optional field', () => {
+    for (const r of samples) {
+      const row = packRated(r);
+      expect(row).toHaveLength(RATED_ITEM_FIELDS.length);
+      const back = unpackRated(RATED_ITEM_FIELDS, JSON.parse(JSON.stringify(row)));
+      expect(back).toEqual(r);
+      expect(validators.ratedCdr(back).ok).toBe(true);
+    }
+  });
+
+  it('encodes an output with named fields, half the bytes, and its ledger indexes still expand', () => {
+    const o: RatingOutput = {
+      v: 1,
+      batchId: 'rt-p0-9',
+      partition: 0,
+      inputSeq: 9,
+      items: samples,
+      ledger: [0, 1, 2, 3],
+      notifications: [],
+    };
+    const wire = encodeRatingOutput(o);
+    expect(wire.length).toBeLessThan(0.75 * Buffer.byteLength(JSON.stringify(o)));
+    const record = JSON.parse(Buffer.from(wire).toString('utf8')) as Record<string, unknown>;
+    expect(record.itemFields).toEqual([...RATED_ITEM_FIELDS]);
+    expect(ratedItemsOf(record)).toEqual(samples);
+    const keys = outputParts(record).ledger.map((l) => (l as { key: string }).key);
+    expect(keys).toEqual(samples.map((r) => `cdr:${r.cdr.cdrId}`));
+  });
+
+  it('reads outputs written before (items as objects, no field list) as they are', () => {
+    const record = JSON.parse(JSON.stringify({ v: 1, batchId: 'x', items: samples, ledger: [0] })) as Record<
+      string,
+      unknown
+    >;
+    expect(ratedItemsOf(record)).toEqual(samples);
+    expect((outputParts(record).ledger[0] as { key: string }).key).toBe('cdr:cdr-abc');
+  });
+
+  it('leaves what it cannot read for the schema to refuse, naming the field', () => {
+    const fields = [...RATED_ITEM_FIELDS, 'cdr.colour'];
+    const row = [...packRated(samples[0]!), 'red'];
+    const unknownField = validators.ratedCdr(unpackRated(fields, row));
+    expect(unknownField.ok ? '' : `${unknownField.error.field} ${unknownField.error.message}`).toMatch(
+      /colour|cdr/,
+    );
+    const short = validators.ratedCdr(unpackRated(RATED_ITEM_FIELDS, packRated(samples[0]!).slice(0, 20)));
+    expect(short.ok ? '' : short.error.message).toMatch(/chargeFen/);
+    expect(unpackRated(RATED_ITEM_FIELDS, 'not an item')).toBe('not an item');
+    expect(ratedItemsOf({ items: [[1]], itemFields: [1, 2] })).toEqual([[1]]);
+  });
+});
