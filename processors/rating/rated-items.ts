@@ -99,8 +99,11 @@ function slotsOf(fields: readonly string[]): Slot[] {
 
 /** An item read back: an array becomes the object its fields name (nulls left out); anything else is returned as it is. */
 export function unpackRated(fields: readonly string[], row: unknown): unknown {
+  return unpackWith(slotsOf(fields), row);
+}
+
+function unpackWith(slots: Slot[], row: unknown): unknown {
   if (!Array.isArray(row)) return row;
-  const slots = slotsOf(fields);
   const cdr: Record<string, unknown> = {};
   const item: Record<string, unknown> = { cdr };
   // A row longer than its field list keeps the extra values where the schema will name them.
@@ -120,5 +123,6 @@ export function ratedItemsOf(record: Record<string, unknown>): unknown[] {
   const items = Array.isArray(record.items) ? (record.items as unknown[]) : [];
   const fields = record.itemFields;
   if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) return items;
-  return items.map((row) => unpackRated(fields as string[], row));
+  const slots = slotsOf(fields as string[]); // once per message, not per item
+  return items.map((row) => unpackWith(slots, row));
 }
