@@ -1,7 +1,7 @@
 import {
   type Cdr,
   decodeBatch,
-  encodeBatch,
+  encodeCdrBatch,
   partitionOf,
   stableId,
   type DeadLetterInfo,
@@ -93,7 +93,7 @@ export function ingestCdrBatch(
         .sort((a, b) => a[0] - b[0])
         .map(([p, cdrs]) => {
           const id = `in-${batchId}-p${p}`.slice(0, 128);
-          return { subject: subjects.cdr(p), data: encodeBatch(id, cdrs), msgId: id };
+          return { subject: subjects.cdr(p), data: encodeCdrBatch(id, cdrs), msgId: id };
         });
       return publishes;
     },
@@ -127,7 +127,7 @@ export function mergeGroups(
       const id = `${idPrefix}-p${p}-${chunk}`.slice(0, 128);
       out.push({
         subject: subjects.cdr(p),
-        data: encodeBatch(id, cdrs.slice(i, i + maxPerMessage)),
+        data: encodeCdrBatch(id, cdrs.slice(i, i + maxPerMessage)),
         msgId: id,
       });
     }

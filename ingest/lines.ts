@@ -1,4 +1,4 @@
-import { type Cdr, encodeBatch, partitionOf, stableId, type DeadLetterInfo } from '../domain/index.ts';
+import { type Cdr, encodeCdrBatch, partitionOf, stableId, type DeadLetterInfo } from '../domain/index.ts';
 import { subjects, type PublishItem } from '../infra/nats/index.ts';
 import type { RejectedItem } from './batch.ts';
 import { normaliseCdr, type Rejection } from './normalize.ts';
@@ -137,7 +137,7 @@ export function decideLines(
     for (let i = 0; i < cdrs.length; i += PUBLISH_CHUNK) {
       const chunk = cdrs.slice(i, i + PUBLISH_CHUNK);
       const id = `in-${stableId(ctx.source, ...chunk.map((c) => c.cdrId))}`;
-      publishes.push({ subject: subjects.cdr(p), data: encodeBatch(id, chunk), msgId: id });
+      publishes.push({ subject: subjects.cdr(p), data: encodeCdrBatch(id, chunk), msgId: id });
     }
   }
   return { publishes, rejected, outcomes, accepted: outcomes.length - rejected.length };

@@ -3,7 +3,7 @@ import { decodeBatch, validators, type Clock, type RatedCdr } from '../../domain
 import type { Logger } from '../../infra/log/index.ts';
 import { LiveCoalescer, type LiveCdr, type LiveSnapshot } from './coalescer.ts';
 import { maskMsisdn } from './mask.ts';
-import { ITEMS_HEADER, ratedItemsOf } from '../../processors/rating/index.ts';
+import { ITEMS_HEADER } from '../../processors/rating/index.ts';
 
 export const RATED_SUBJECTS = 'rated.p.*';
 /** At most this many pushes per second to the NOC room. */
@@ -81,7 +81,7 @@ export function startLiveFeed(o: {
       return;
     }
     const newest: LiveCdr[] = [];
-    for (const item of ratedItemsOf({ ...d.record, items: d.batch.items.slice(-LATEST) })) {
+    for (const item of d.batch.items.slice(-LATEST)) {
       const v = validators.ratedCdr(item);
       if (v.ok) newest.push(toLiveCdr(v.value));
       else coalescer.badPayload();

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Closed, EpochMs, Id, ShortText } from './common.ts';
+import { itemFieldsOf, unpackItems } from './packed.ts';
 
 /**
  * Events travel in batches: one JetStream message carries up to MAX_BATCH items, which is what
@@ -17,7 +18,11 @@ export function encodeBatch<T>(batchId: string, items: T[]): Uint8Array {
   return Buffer.from(JSON.stringify({ v: 1, batchId, items } satisfies Batch<T>));
 }
 
-/** Parses a batch envelope without trusting its items (they are validated one by one). */
+/**
+ * Parses a batch envelope without trusting its items (they are validated one by one). Packed
+ * items (arrays named by the message's `itemFields`, see packed.ts) come back as objects in
+ * `batch.items`; `record` is the message as parsed.
+ */
 export function decodeBatch(data: Uint8Array):
   | {
       ok: true;
@@ -39,7 +44,11 @@ export function decodeBatch(data: Uint8Array):
     return { ok: false, reason: 'batchId missing or too long' };
   if (!Array.isArray(b.items) || b.items.length > MAX_BATCH)
     return { ok: false, reason: `items must be an array of at most ${MAX_BATCH}` };
-  return { ok: true, batch: { v: 1, batchId: b.batchId, items: b.items }, record: b };
+  return {
+    ok: true,
+    batch: { v: 1, batchId: b.batchId, items: unpackItems(b.items, itemFieldsOf(b)) },
+    record: b,
+  };
 }
 
 /** What a dead-letter entry says about the message it keeps (the original bytes are its payload). */

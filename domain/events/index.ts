@@ -4,6 +4,8 @@ export * from './device.ts';
 export * from './network.ts';
 export * from './business.ts';
 export * from './envelope.ts';
+export { itemFieldsOf, unpackItem, unpackItems } from './packed.ts';
+export { CDR_FIELDS, encodeCdrBatch, packCdr } from './cdr-wire.ts';
 export {
   addFormats,
   compile,

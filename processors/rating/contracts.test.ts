@@ -58,9 +58,9 @@ describe('usage ledger entries sent as item indexes', () => {
 
   it('outputParts expands indexes in order and leaves an index without a rated item as it is', () => {
     const fee = { ...entry, key: 'fee:+8613800138000:1', kind: 'fee', service: undefined };
-    const parts = outputParts({ items: [rated], ledger: [fee, 0, 5], notifications: [] });
+    const parts = outputParts({ items: [rated], ledger: [fee, 0, 5], notifications: [] }, [rated]);
     expect(parts.ledger).toEqual([fee, entry, 5]);
     // Older outputs carry full entries: read as they are.
-    expect(outputParts({ items: [rated], ledger: [entry] }).ledger).toEqual([entry]);
+    expect(outputParts({ items: [rated], ledger: [entry] }, [rated]).ledger).toEqual([entry]);
   });
 });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile, decodeBatch, E164, EpochMs, Id, type RatedCdr } from '../../domain/index.ts';
 import type { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
-import { packRated, RATED_ITEM_FIELDS, ratedItemsOf } from './rated-items.ts';
+import { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
 
 /** A payment as the charging partition receives it on `chg.<n>.pay` (top-up, renewal, bill, goodwill). */
 export const AccountPayment = Type.Object(
@@ -40,7 +40,7 @@ export const validateAdjustment = compile(AccountAdjustment);
  * records (`items`, so the envelope reads like any batch), the ledger entries and the
  * notifications. `inputSeq` ties it to its cause; the message id is `rt-p<n>-<inputSeq>`.
  * On the wire (`encodeRatingOutput`) the items are arrays of values named by `itemFields`;
- * readers get objects back with `ratedItemsOf`.
+ * `decodeBatch` gives readers objects back.
  */
 export interface RatingOutput {
   v: 1;
@@ -134,8 +134,8 @@ export function appendRated(
  */
 export function outputParts(
   record: Record<string, unknown>,
-  /** The message's items as objects, when the caller has them already (see ratedItemsOf). */
-  items: unknown[] = ratedItemsOf(record),
+  /** The message's items as objects (`decodeBatch(...).batch.items`). */
+  items: unknown[],
 ): {
   ledger: unknown[];
   notifications: unknown[];
@@ -156,5 +156,5 @@ export function outputParts(
 /** Reads the ledger and notifications of an output message (parses it: prefer `outputParts` after decodeBatch). */
 export function readOutputParts(data: Uint8Array): { ledger: unknown[]; notifications: unknown[] } | null {
   const d = decodeBatch(data);
-  return d.ok ? outputParts(d.record) : null;
+  return d.ok ? outputParts(d.record, d.batch.items) : null;
 }

@@ -1,5 +1,5 @@
 export { runRating, ratingConsumers, type RatingDeps } from './runner.ts';
-export { packRated, ratedItemsOf, RATED_ITEM_FIELDS, unpackRated } from './rated-items.ts';
+export { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
 export { PartitionWorker, type Applied, type InputMessage, type ReplayFilter } from './worker.ts';
 export { sendPayment } from './payments.ts';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validators, type RatedCdr } from '../../domain/index.ts';
+import { decodeBatch, unpackItem, validators, type RatedCdr } from '../../domain/index.ts';
 import { encodeRatingOutput, outputParts, type RatingOutput } from './contracts.ts';
-import { packRated, RATED_ITEM_FIELDS, ratedItemsOf, unpackRated } from './rated-items.ts';
+import { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
 
 const base = {
   neId: 'MSC-GD-01',
@@ -58,7 +58,7 @@ describe('rated items on the wire', () => {
     for (const r of samples) {
       const row = packRated(r);
       expect(row).toHaveLength(RATED_ITEM_FIELDS.length);
-      const back = unpackRated(RATED_ITEM_FIELDS, JSON.parse(JSON.stringify(row)));
+      const back = unpackItem(RATED_ITEM_FIELDS, JSON.parse(JSON.stringify(row)));
       expect(back).toEqual(r);
       expect(validators.ratedCdr(back).ok).toBe(true);
     }
@@ -76,32 +76,30 @@ describe('rated items on the wire', () => {
     };
     const wire = encodeRatingOutput(o);
     expect(wire.length).toBeLessThan(0.75 * Buffer.byteLength(JSON.stringify(o)));
-    const record = JSON.parse(Buffer.from(wire).toString('utf8')) as Record<string, unknown>;
-    expect(record.itemFields).toEqual([...RATED_ITEM_FIELDS]);
-    expect(ratedItemsOf(record)).toEqual(samples);
-    const keys = outputParts(record).ledger.map((l) => (l as { key: string }).key);
+    const d = decodeBatch(wire);
+    if (!d.ok) throw new Error(d.reason);
+    expect(d.record.itemFields).toEqual([...RATED_ITEM_FIELDS]);
+    expect(d.batch.items).toEqual(samples);
+    const keys = outputParts(d.record, d.batch.items).ledger.map((l) => (l as { key: string }).key);
     expect(keys).toEqual(samples.map((r) => `cdr:${r.cdr.cdrId}`));
   });
 
   it('reads outputs written before (items as objects, no field list) as they are', () => {
-    const record = JSON.parse(JSON.stringify({ v: 1, batchId: 'x', items: samples, ledger: [0] })) as Record<
-      string,
-      unknown
-    >;
-    expect(ratedItemsOf(record)).toEqual(samples);
-    expect((outputParts(record).ledger[0] as { key: string }).key).toBe('cdr:cdr-abc');
+    const d = decodeBatch(Buffer.from(JSON.stringify({ v: 1, batchId: 'x', items: samples, ledger: [0] })));
+    if (!d.ok) throw new Error(d.reason);
+    expect(d.batch.items).toEqual(samples);
+    expect((outputParts(d.record, d.batch.items).ledger[0] as { key: string }).key).toBe('cdr:cdr-abc');
   });
 
   it('leaves what it cannot read for the schema to refuse, naming the field', () => {
     const fields = [...RATED_ITEM_FIELDS, 'cdr.colour'];
     const row = [...packRated(samples[0]!), 'red'];
-    const unknownField = validators.ratedCdr(unpackRated(fields, row));
+    const unknownField = validators.ratedCdr(unpackItem(fields, row));
     expect(unknownField.ok ? '' : `${unknownField.error.field} ${unknownField.error.message}`).toMatch(
       /colour|cdr/,
     );
-    const short = validators.ratedCdr(unpackRated(RATED_ITEM_FIELDS, packRated(samples[0]!).slice(0, 20)));
+    const short = validators.ratedCdr(unpackItem(RATED_ITEM_FIELDS, packRated(samples[0]!).slice(0, 20)));
     expect(short.ok ? '' : short.error.message).toMatch(/chargeFen/);
-    expect(unpackRated(RATED_ITEM_FIELDS, 'not an item')).toBe('not an item');
-    expect(ratedItemsOf({ items: [[1]], itemFields: [1, 2] })).toEqual([[1]]);
+    expect(unpackItem(RATED_ITEM_FIELDS, 'not an item')).toBe('not an item');
   });
 });

@@ -2,7 +2,6 @@ import type { JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
 import { decodeBatch } from '../../domain/index.ts';
 import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
-import { ratedItemsOf } from './rated-items.ts';
 import type { ReplayFilter } from './worker.ts';
 
 /**
@@ -87,7 +86,7 @@ export async function scanOutputs(
     const d = decodeBatch(m.data);
     if (!d.ok) return;
     const cdrIds = new Set<string>();
-    const items = ratedItemsOf(d.record);
+    const items = d.batch.items;
     for (const i of items as { cdr?: { cdrId?: unknown } }[])
       if (typeof i?.cdr?.cdrId === 'string') cdrIds.add(i.cdr.cdrId);
     const filter: ReplayFilter = { cdrIds, ledgerKeys: new Set() };

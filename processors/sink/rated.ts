@@ -1,7 +1,7 @@
 import { compile, decodeBatch, validators } from '../../domain/index.ts';
 import type { RatedCdr } from '../../domain/index.ts';
 import { LedgerEntry, RatingNotification } from '../../domain/rating/index.ts';
-import { outputParts, ratedItemsOf } from '../rating/index.ts';
+import { outputParts } from '../rating/index.ts';
 import type { SinkMessage, SinkSpec } from '../../infra/clickhouse/index.ts';
 
 const validLedger = compile(LedgerEntry);
@@ -118,7 +118,7 @@ export const ratedCdrSink: SinkSpec = {
     if (!env.ok) return { reject: env.reason };
     const values: unknown[][] = [];
     const rejected: { index: number; reason: string }[] = [];
-    const items = ratedItemsOf(env.record);
+    const items = env.batch.items;
     for (const [i, item] of items.entries()) {
       const v = validators.ratedCdr(item);
       if (v.ok) values.push(ratedValues(v.value));

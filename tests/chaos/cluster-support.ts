@@ -15,7 +15,6 @@ import {
   PartitionWorker,
   provisioningLookup,
   readOutputParts,
-  ratedItemsOf,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
 
@@ -160,7 +159,7 @@ export async function checkCharging(
     await readRange(nats.js, 'RATED', subjects.rated(p), 1, (m) => {
       const d = decodeBatch(m.data);
       if (!d.ok) throw new Error(d.reason);
-      for (const r of ratedItemsOf(d.record) as RatedCdr[]) {
+      for (const r of d.batch.items as RatedCdr[]) {
         charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
         sumRatedFen += r.chargeFen;
       }

@@ -23,7 +23,6 @@ import {
   ratingConsumers,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
-import { ratedItemsOf } from '../../processors/rating/rated-items.ts';
 import { sinks } from '../../processors/sink/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { provisionSimulatedLines } from '../../runtime/demo.ts';
@@ -192,7 +191,7 @@ export async function readCharges(
     await readRange(nats.js, 'RATED', subjects.rated(p), 1, (m) => {
       const d = decodeBatch(m.data);
       if (!d.ok) throw new Error(d.reason);
-      for (const r of ratedItemsOf(d.record) as RatedCdr[]) {
+      for (const r of d.batch.items as RatedCdr[]) {
         charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
         chargeFen += r.chargeFen;
       }

@@ -19,7 +19,6 @@ import {
   ratingConsumers,
   readOutputParts,
   sendPayment,
-  ratedItemsOf,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
@@ -180,7 +179,7 @@ export async function runRatingKill(o: RatingKillOptions): Promise<RatingKillFig
       await readRange(env.nats.js, 'RATED', subjects.rated(p), 1, (m) => {
         const d = decodeBatch(m.data);
         if (!d.ok) throw new Error(d.reason);
-        for (const r of ratedItemsOf(d.record) as RatedCdr[]) {
+        for (const r of d.batch.items as RatedCdr[]) {
           charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
           sumRatedFen += r.chargeFen;
         }

@@ -3,7 +3,6 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjects, type PublishItem } from '../../infra/nats/index.ts';
 import { ingestCdrBatch } from '../../ingest/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
-import { ratedItemsOf } from '../../processors/rating/rated-items.ts';
 import { CdrGenerator, population } from '../../simulators/index.ts';
 
 /** Simulated CDRs as ingest publishes them to the charging partitions (`perMessage` raw CDRs per batch). */
@@ -54,7 +53,7 @@ export async function chargedCounts(
     await readRange(js, 'RATED', subjects.rated(p), 1, (m) => {
       const d = decodeBatch(m.data);
       if (!d.ok) throw new Error(d.reason);
-      const items = ratedItemsOf(d.record) as RatedCdr[];
+      const items = d.batch.items as RatedCdr[];
       for (const r of items) charged.set(r.cdr.cdrId, (charged.get(r.cdr.cdrId) ?? 0) + 1);
       visit?.(m.data, items);
     });
