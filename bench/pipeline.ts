@@ -252,8 +252,8 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
             ac.signal,
           ),
         ]),
-    // The sink batches as `npm start` configures it by default.
-    runSinks({ ...deps, ch: env.ch, ...sinkBatching(loadConfig({})) }, ac.signal),
+    // The sink batches as `npm start` configures it (SINK_BATCH_ROWS, SINK_FLUSH_MS from the environment).
+    runSinks({ ...deps, ch: env.ch, ...sinkBatching(loadConfig(process.env)) }, ac.signal),
   ]);
   // Partitions recover (empty) before the clock starts.
   await pollUntil(async () => recovered.size, o.partitions, 60_000, 50);

@@ -19,6 +19,12 @@ export interface ConsumerRunOptions {
   durable: string;
   /** Largest number of messages handed to `handle` at once. */
   maxBatch: number;
+  /**
+   * What one message weighs (e.g. the rows it will become) and the most a batch may weigh: a
+   * batch is cut before the message that would take it past `max` (a batch always takes at
+   * least one message), and lingering stops once the queue weighs that much.
+   */
+  weight?: { of: (m: JsMsg) => number; max: number };
   /** Messages pulled ahead of processing. */
   prefetch?: number;
   /** Called with a batch; when it resolves every message of the batch is acked. */
@@ -61,6 +67,9 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     expires: PULL_EXPIRES_MS,
   });
   const queue: JsMsg[] = [];
+  /** Weight of each queued message (same order as `queue`) and of all of them. */
+  const weights: number[] = [];
+  let queuedWeight = 0;
   let wake: (() => void) | null = null;
   let ended = false;
   const notify = () => {
@@ -101,6 +110,11 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
       if (held.has(m.seq)) continue;
       held.add(m.seq);
       queue.push(m);
+      if (o.weight) {
+        const w = o.weight.of(m);
+        weights.push(w);
+        queuedWeight += w;
+      }
       notify();
       while (queue.length >= limit && !ended) await new Promise<void>((r) => (space = r));
     }
@@ -142,15 +156,31 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
     }
   };
   const concurrency = o.concurrency ?? 1;
+  const full = () => queue.length >= o.maxBatch || (o.weight !== undefined && queuedWeight >= o.weight.max);
+  /** The next batch: up to maxBatch messages, and no more weight than allowed. */
+  const take = (): JsMsg[] => {
+    if (!o.weight) return queue.splice(0, o.maxBatch);
+    let n = 0;
+    let w = 0;
+    while (n < queue.length && n < o.maxBatch) {
+      const next = weights[n]!;
+      if (n > 0 && w + next > o.weight.max) break;
+      w += next;
+      n++;
+    }
+    weights.splice(0, n);
+    queuedWeight -= w;
+    return queue.splice(0, n);
+  };
   while (!o.signal.aborted) {
     if (queue.length === 0) {
       if (ended) break;
       await new Promise<void>((r) => (wake = r));
       continue;
     }
-    if (o.lingerMs && queue.length < o.maxBatch && !ended) {
+    if (o.lingerMs && !full() && !ended) {
       const deadline = Date.now() + o.lingerMs;
-      while (queue.length < o.maxBatch && !ended && !o.signal.aborted && Date.now() < deadline) {
+      while (!full() && !ended && !o.signal.aborted && Date.now() < deadline) {
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, Math.max(1, deadline - Date.now()));
@@ -158,12 +188,14 @@ export async function runConsumer(o: ConsumerRunOptions): Promise<void> {
       }
     }
     while (running.size >= concurrency) await Promise.race(running);
-    const p = handleOne(queue.splice(0, o.maxBatch)).finally(() => running.delete(p));
+    const p = handleOne(take()).finally(() => running.delete(p));
     freed();
     running.add(p);
   }
   await Promise.allSettled([...running]);
   for (const m of queue.splice(0)) m.nak(HANDOVER_NAK_MS);
+  weights.length = 0;
+  queuedWeight = 0;
   o.signal.removeEventListener('abort', onAbort);
   // A closed consume() iterator does not always end while a pull is outstanding; don't hang on it.
   await Promise.race([pump.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);

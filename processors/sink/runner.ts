@@ -3,6 +3,7 @@ import { createSinkHandler, type ClickHouse, type SinkSpec } from '../../infra/c
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
 import { fanOut } from '../../infra/time/index.ts';
+import type { JsMsg } from '@nats-io/jetstream';
 import {
   type ConsumerSpec,
   type Nats,
@@ -10,6 +11,7 @@ import {
   publishDeadLetter,
   runConsumer,
 } from '../../infra/nats/index.ts';
+import { ITEMS_HEADER } from '../rating/index.ts';
 import { ratedCdrSink } from './rated.ts';
 import { careSinks } from './care.ts';
 import { nocSinks } from './noc.ts';
@@ -17,6 +19,17 @@ import { nocSinks } from './noc.ts';
 export interface SinkRole {
   spec: SinkSpec;
   consumer: ConsumerSpec;
+  /** Rows one message will become, read without parsing it (batches are cut by rows); 1 if absent. */
+  rowsOf?: (m: JsMsg) => number;
+}
+
+/**
+ * Rated CDRs in a RATED message: its `StreamBSS-Items` header. Outputs without it (older ones,
+ * flat-rate outputs) count as a full input batch of 100.
+ */
+export function ratedRowsOf(m: JsMsg): number {
+  const n = Number(m.headers?.get(ITEMS_HEADER) || Number.NaN);
+  return Number.isSafeInteger(n) && n >= 0 ? Math.max(1, n) : 100;
 }
 
 /** Every stream → table projection. ClickHouse is a projection: replaying these rebuilds it. */
@@ -24,6 +37,7 @@ export const sinks: SinkRole[] = [
   {
     spec: ratedCdrSink,
     consumer: { stream: 'RATED', durable: 'sink-cdr-rated', maxAckPending: 4000, ackWaitSec: 30 },
+    rowsOf: ratedRowsOf,
   },
   ...careSinks,
   ...nocSinks,
@@ -35,13 +49,20 @@ export interface SinkDepsAll {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
+  /** Most rows per insert (a single message bigger than that goes alone); messages only if absent. */
+  batchRows?: number;
+  /** Most messages per insert, and a third of what a sink pulls ahead. */
   batchMessages: number;
   flushMs: number;
 }
 
-/** The sinks' batching from the configuration (`SINK_BATCH_ROWS` is read as messages of ~100 CDRs). */
+/**
+ * The sinks' batching from the configuration. Inserts are cut at `SINK_BATCH_ROWS` rows; the
+ * message cap (one per 200 rows, the most a rated message carries) bounds what is pulled ahead.
+ */
 export const sinkBatching = (config: { SINK_BATCH_ROWS: number; SINK_FLUSH_MS: number }) => ({
-  batchMessages: Math.max(1, Math.ceil(config.SINK_BATCH_ROWS / 100)),
+  batchRows: config.SINK_BATCH_ROWS,
+  batchMessages: Math.max(1, Math.ceil(config.SINK_BATCH_ROWS / 200)),
   flushMs: config.SINK_FLUSH_MS,
 });
 
@@ -50,12 +71,13 @@ export async function runSinks(deps: SinkDepsAll, signal: AbortSignal): Promise<
   const publisher = new PipelinedPublisher(deps.nats.js, 64);
   const stop = fanOut(signal);
   await Promise.all(
-    sinks.map(({ spec, consumer }) =>
+    sinks.map(({ spec, consumer, rowsOf }) =>
       runConsumer({
         js: deps.nats.js,
         stream: consumer.stream,
         durable: consumer.durable,
         maxBatch: deps.batchMessages,
+        ...(deps.batchRows ? { weight: { of: rowsOf ?? (() => 1), max: deps.batchRows } } : {}),
         prefetch: deps.batchMessages * 3,
         lingerMs: deps.flushMs,
         concurrency: 2,

@@ -13,6 +13,7 @@ describe('runConsumer under a backlog', () => {
       ['BP', 'slow'],
       ['HO', 'handover'],
       ['SL', 'stuck'],
+      ['WT', 'weighed'],
     ] as const) {
       await env.nats.jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] });
       await env.nats.jsm.consumers.add(name, {
@@ -28,6 +29,13 @@ describe('runConsumer under a backlog', () => {
       await pub.publish({ subject: 'ho.x', data: new Uint8Array(100), msgId: `h${i}` });
     }
     await pub.publish({ subject: 'sl.x', data: new Uint8Array(1), msgId: 's0' });
+    // Messages of 1–5 rows (the first 299), then one of 25 rows: what a sink cuts by rows.
+    for (let i = 0; i < 300; i++)
+      await pub.publish({
+        subject: 'wt.x',
+        data: new Uint8Array([i === 299 ? 25 : 1 + (i % 5)]),
+        msgId: `w${i}`,
+      });
     await pub.flush();
   });
   afterAll(() => env.close());
@@ -100,6 +108,32 @@ describe('runConsumer under a backlog', () => {
     expect(seen.size).toBe(3000);
     expect(Date.now() - t0).toBeLessThan(20_000);
   }, 60_000);
+
+  it('cuts batches by weight: never past the limit unless one message alone weighs more', async () => {
+    const ac = new AbortController();
+    const batches: number[][] = [];
+    const consuming = runConsumer({
+      js: env.nats.js,
+      stream: 'WT',
+      durable: 'weighed',
+      maxBatch: 100,
+      weight: { of: (m) => m.data[0]!, max: 12 },
+      lingerMs: 50,
+      log: createLogger('silent'),
+      signal: ac.signal,
+      handle: async (msgs) => void batches.push(msgs.map((m) => m.data[0]!)),
+    });
+    await waitFor(() => batches.flat().length >= 300, 20_000);
+    ac.abort();
+    await consuming;
+    const sum = (b: number[]) => b.reduce((a, x) => a + x, 0);
+    expect(batches.flat()).toHaveLength(300);
+    expect(sum(batches.flat())).toBe(25 + [...Array(299).keys()].reduce((a, i) => a + 1 + (i % 5), 0));
+    for (const b of batches) if (b.length > 1) expect(sum(b)).toBeLessThanOrEqual(12);
+    expect(batches).toContainEqual([25]);
+    // Lingering waits for a full batch, so most batches come close to the limit (by messages alone, 100 each).
+    expect(batches.filter((b) => sum(b) >= 9).length).toBeGreaterThan(batches.length / 2);
+  });
 
   it('says so in the log while a batch is still being handled, until it is', async () => {
     const lines: string[] = [];

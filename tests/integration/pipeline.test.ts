@@ -12,7 +12,7 @@ import {
 } from '../../processors/rating/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf, provisionSimulatedLines } from '../../runtime/demo.ts';
-import { runSinks, sinks } from '../../processors/sink/index.ts';
+import { runSinks, sinkBatching, sinks } from '../../processors/sink/index.ts';
 import { population, runCdrSimulator } from '../../simulators/index.ts';
 import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
 
@@ -46,7 +46,11 @@ describe('thin live path: simulator → ingest → rating → sink → ClickHous
     roles = Promise.all([
       runNatsIngest({ ...deps, partitions: PARTITIONS }, ac.signal),
       runRating({ ...deps, partitions: PARTITIONS, catalog, checkpointMs: 500 }, ac.signal),
-      runSinks({ ...deps, ch: chEnv.ch, batchMessages: 200, flushMs: 100 }, ac.signal),
+      // Inserts cut by rows as `npm start` cuts them, small enough that this run takes several.
+      runSinks(
+        { ...deps, ch: chEnv.ch, ...sinkBatching({ SINK_BATCH_ROWS: 300, SINK_FLUSH_MS: 100 }) },
+        ac.signal,
+      ),
     ]);
   });
   afterAll(async () => {
