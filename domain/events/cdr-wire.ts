@@ -5,7 +5,8 @@ import type { Cdr } from './cdr.ts';
  * name in CDR_FIELDS, which the message lists once in its `itemFields` (see packed.ts); an absent
  * optional field is `null`. 330 → 198 bytes per CDR against the same record as an object.
  */
-export const CDR_FIELDS = [
+/** The fields of a CDR as a network element sends it (also the columns a CDR file may have). */
+export const RAW_CDR_FIELDS = [
   'type',
   'neId',
   'recordSeq',
@@ -22,9 +23,10 @@ export const CDR_FIELDS = [
   'apn',
   'bytesUp',
   'bytesDown',
-  'cdrId',
-  'region',
 ] as const;
+
+/** A normalised CDR on the CDR stream: the raw fields, then what ingest adds. */
+export const CDR_FIELDS = [...RAW_CDR_FIELDS, 'cdrId', 'region'] as const;
 
 type AnyCdr = Partial<Record<string, unknown>>;
 

@@ -5,7 +5,7 @@ export * from './network.ts';
 export * from './business.ts';
 export * from './envelope.ts';
 export { itemFieldsOf, unpackItem, unpackItems } from './packed.ts';
-export { CDR_FIELDS, encodeCdrBatch, packCdr } from './cdr-wire.ts';
+export { CDR_FIELDS, encodeCdrBatch, packCdr, RAW_CDR_FIELDS } from './cdr-wire.ts';
 export {
   addFormats,
   compile,

@@ -3,34 +3,9 @@ import { decodeBatch, encodeBatch } from './envelope.ts';
 import { CDR_FIELDS, encodeCdrBatch, packCdr } from './cdr-wire.ts';
 import { unpackItem, unpackItems } from './packed.ts';
 import { validators } from './index.ts';
-import type { Cdr } from './cdr.ts';
+import { sampleCdrs } from '../../tests/support/cdr-samples.ts';
 
-const common = {
-  neId: 'MSC-GD-01',
-  recordSeq: 7,
-  msisdn: '+8613800000001',
-  imsi: '460000000000001',
-  cellId: 'GD-SZ-0001-1',
-  startMs: 1_790_000_000_000,
-  roaming: false,
-  cdrId: 'cdr-abc',
-  region: 'GD',
-};
-/** One of each CDR type, with and without every optional field. */
-const cdrs = [
-  { ...common, type: 'voice', direction: 'mo', calledNumber: '+8613900000002', durationSec: 66 },
-  {
-    ...common,
-    type: 'voice',
-    imei: '860000000000001',
-    termination: 'dropped',
-    direction: 'mt',
-    calledNumber: '+8613900000002',
-    durationSec: 0,
-  },
-  { ...common, type: 'sms', direction: 'mo', calledNumber: '+8613900000003', roaming: true },
-  { ...common, type: 'data', apn: 'cmnet', durationSec: 300, bytesUp: 0, bytesDown: 1_000_000 },
-] as Cdr[];
+const cdrs = sampleCdrs;
 
 const decoded = (data: Uint8Array) => {
   const d = decodeBatch(data);

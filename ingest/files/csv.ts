@@ -1,26 +1,10 @@
 import { parse } from 'csv-parse/sync';
+import { RAW_CDR_FIELDS } from '../../domain/index.ts';
 import type { Rejection } from '../normalize.ts';
 import { lineText, splitLines, type LineRecord } from '../lines.ts';
 
-/** Every column a CDR file may have; the header names which ones it has, in any order. */
-export const CSV_COLUMNS = [
-  'type',
-  'neId',
-  'recordSeq',
-  'msisdn',
-  'imsi',
-  'imei',
-  'cellId',
-  'startMs',
-  'roaming',
-  'termination',
-  'direction',
-  'calledNumber',
-  'durationSec',
-  'apn',
-  'bytesUp',
-  'bytesDown',
-] as const;
+/** Every column a CDR file may have (a raw CDR's fields); the header names which ones it has, in any order. */
+export const CSV_COLUMNS = RAW_CDR_FIELDS;
 const REQUIRED = ['type', 'neId', 'recordSeq', 'msisdn', 'imsi', 'cellId', 'startMs', 'roaming'];
 const INTEGERS = new Set(['recordSeq', 'durationSec', 'bytesUp', 'bytesDown']);
 

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeBatch, unpackItem, validators, type RatedCdr } from '../../domain/index.ts';
 import { encodeRatingOutput, outputParts, type RatingOutput } from './contracts.ts';
 import { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
+import { sampleCdrs } from '../../tests/support/cdr-samples.ts';
 
-const base = {
-  neId: 'MSC-GD-01',
-  recordSeq: 7,
-  msisdn: '+8613800000001',
-  imsi: '460000000000001',
-  cellId: 'GD-SZ-0001-1',
-  startMs: 1_790_000_000_000,
-  roaming: false,
-  cdrId: 'cdr-abc',
-  region: 'GD',
-};
 const rated = (cdr: Record<string, unknown>, extra: Partial<RatedCdr> = {}): RatedCdr =>
   ({
     cdr,
@@ -29,28 +19,12 @@ const rated = (cdr: Record<string, unknown>, extra: Partial<RatedCdr> = {}): Rat
   }) as RatedCdr;
 
 /** One of each CDR type, with and without every optional field. */
+const [voice, voiceFull, sms, data] = sampleCdrs as unknown as Record<string, unknown>[];
 const samples: RatedCdr[] = [
-  rated(
-    { ...base, type: 'voice', direction: 'mo', calledNumber: '+8613900000002', durationSec: 66 },
-    { balanceAfterFen: -5 },
-  ),
-  rated({
-    ...base,
-    type: 'voice',
-    imei: '860000000000001',
-    termination: 'dropped',
-    direction: 'mt',
-    calledNumber: '+8613900000002',
-    durationSec: 0,
-  }),
-  rated(
-    { ...base, type: 'sms', direction: 'mo', calledNumber: '+8613900000003' },
-    { unit: 'sms', billableUnits: 1, breakdownJson: '{"x":1}' },
-  ),
-  rated(
-    { ...base, type: 'data', apn: 'cmnet', durationSec: 300, bytesUp: 0, bytesDown: 1_000_000 },
-    { unit: 'byte', allowanceUsed: 1_000_000, chargeFen: 0, balanceAfterFen: 0 },
-  ),
+  rated(voice!, { balanceAfterFen: -5 }),
+  rated(voiceFull!),
+  rated(sms!, { unit: 'sms', billableUnits: 1, breakdownJson: '{"x":1}' }),
+  rated(data!, { unit: 'byte', allowanceUsed: 1_000_000, chargeFen: 0, balanceAfterFen: 0 }),
 ];
 
 describe('rated items on the wire', () => {
