@@ -10,7 +10,7 @@ import {
   runConsumer,
   subjects,
 } from '../../infra/nats/index.ts';
-import { NOTICES_HEADER } from '../rating/index.ts';
+import { ITEMS_HEADER, NOTICES_HEADER } from '../rating/index.ts';
 import { rateFlat } from './decide.ts';
 
 export const flatRateConsumers = (partitions: number): ConsumerSpec[] =>
@@ -85,7 +85,7 @@ export async function runFlatRating(deps: ProcessorDeps, signal: AbortSignal): P
                 subject: subjects.rated(p),
                 data: encodeBatch(id, rated),
                 msgId: id,
-                headers: { [NOTICES_HEADER]: '0' },
+                headers: { [NOTICES_HEADER]: '0', [ITEMS_HEADER]: String(rated.length) },
               });
             }
             deps.metrics.processed.inc({ processor: 'flatrate' }, rated.length);

@@ -65,7 +65,7 @@ export const INPUT_SEQ_HEADER = 'StreamBSS-Input-Seq';
 export const NOTICES_HEADER = 'StreamBSS-Notices';
 /**
  * How many rated items a RATED message carries: a reader that only counts them (the live NOC
- * view) need not parse the message. Messages without it (flat-rate outputs, older ones) are read.
+ * view) need not parse the message. Messages without it (written before it existed) are read.
  */
 export const ITEMS_HEADER = 'StreamBSS-Items';
 export const outputId = (partition: number, inputSeq: number) => `rt-p${partition}-${inputSeq}`;

@@ -24,8 +24,8 @@ export interface SinkRole {
 }
 
 /**
- * Rated CDRs in a RATED message: its `StreamBSS-Items` header. Outputs without it (older ones,
- * flat-rate outputs) count as a full input batch of 100.
+ * Rated CDRs in a RATED message: its `StreamBSS-Items` header. Outputs written before the header
+ * existed count as a full input batch of 100.
  */
 export function ratedRowsOf(m: JsMsg): number {
   const n = Number(m.headers?.get(ITEMS_HEADER) || Number.NaN);

@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sequentialIds, systemClock } from '../../domain/index.ts';
+import { decodeBatch, sequentialIds, systemClock } from '../../domain/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
 import { applyTopology, subjects } from '../../infra/nats/index.ts';
 import { INGEST_CONSUMER, runNatsIngest } from '../../ingest/index.ts';
 import { flatRateConsumers, runFlatRating } from '../../processors/flatrate/index.ts';
+import { ITEMS_HEADER } from '../../processors/rating/index.ts';
+import { readRange } from '../../processors/rating/recovery.ts';
 import { rebuildProjections } from '../../processors/rebuild/index.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
 import {
@@ -101,6 +103,15 @@ describe('recording, replay and rebuild (real nats-server and ClickHouse)', () =
     const streams = await streamCounts();
     const table = await rated();
     expect(table).toMatchObject({ n: TOTAL, u: TOTAL });
+    // Flat-rate outputs state their item count as rating's do (the sink weighs its inserts by it).
+    let counted = 0;
+    await readRange(nats.nats.js, 'RATED', 'rated.p.*', 1, (m) => {
+      const d = decodeBatch(m.data);
+      const items = d.ok ? d.batch.items.length : -1;
+      expect(m.headers?.get(ITEMS_HEADER)).toBe(String(items));
+      counted += items;
+    });
+    expect(counted).toBe(TOTAL);
 
     for (let i = 0; i < 2; i++) {
       const r = await replayRecording(
