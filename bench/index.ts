@@ -8,10 +8,14 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
-/** Scenarios beyond the pipeline are modules exporting `run(): Promise<object>`, loaded on demand. */
+/**
+ * Scenarios beyond the pipeline are modules exporting `run(options): Promise<object>`, loaded on
+ * demand; they read the options they need (`stages`: cdrs, partitions, subscribers, batchSize).
+ */
 const extra: Record<string, string> = {
   'alarm-storm': './alarm-storm.ts',
   'ingest-replay': './ingest-replay.ts',
+  stages: './stages.ts',
 };
 
 const program = new Command('bench')
@@ -63,8 +67,10 @@ const program = new Command('bench')
         if (c.duplicates !== 0 || !c.debitsEqualCharges || c.rated !== c.published) process.exitCode = 1;
         return;
       }
-      const mod = (await import(extra[o.scenario]!)) as { run: () => Promise<Record<string, unknown>> };
-      result = await mod.run();
+      const mod = (await import(extra[o.scenario]!)) as {
+        run: (options: typeof o) => Promise<Record<string, unknown>>;
+      };
+      result = await mod.run(o);
       console.log(JSON.stringify(result, null, 2));
     },
   );
