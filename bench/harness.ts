@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, startNatsServer, type Nats, type NatsServerHandle } from '../infra/nats/index.ts';
 import { migrate, openClickHouse, type ClickHouse } from '../infra/clickhouse/index.ts';
+import { progressBar } from '../simulators/index.ts';
 
 /** A fresh nats-server and embedded ClickHouse in temp folders, for one benchmark process. */
 export interface BenchEnv {
@@ -58,16 +59,24 @@ export async function pollUntil(
   target: number,
   timeoutMs: number,
   stepMs = 100,
+  /** Shows the count as it grows (a bar on stderr when it is a terminal; stdout keeps the JSON). */
+  unit?: string,
 ): Promise<{ samples: [number, number][]; reached: boolean; ms: number }> {
   const t0 = performance.now();
   const samples: [number, number][] = [];
-  for (;;) {
-    const v = await fn();
-    const t = performance.now() - t0;
-    samples.push([t, v]);
-    if (v >= target) return { samples, reached: true, ms: t };
-    if (t > timeoutMs) return { samples, reached: false, ms: t };
-    await new Promise((r) => setTimeout(r, stepMs));
+  const bar = unit ? progressBar(target, unit) : null;
+  try {
+    for (;;) {
+      const v = await fn();
+      const t = performance.now() - t0;
+      samples.push([t, v]);
+      bar?.update(v, v / Math.max(t / 1000, 0.001));
+      if (v >= target) return { samples, reached: true, ms: t };
+      if (t > timeoutMs) return { samples, reached: false, ms: t };
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  } finally {
+    bar?.stop();
   }
 }
 

@@ -192,7 +192,7 @@ async function baseline(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions
     batches.map((data, i) => ({ subject: `base.${i % o.partitions}`, data, msgId: `base-${i}` })),
     sentAt,
   );
-  const poll = await pollUntil(async () => rows, o.cdrs, 600_000);
+  const poll = await pollUntil(async () => rows, o.cdrs, 600_000, 100, 'CDRs (baseline)');
   const cpuUsed = cpu.stop();
   await publishing;
   ac.abort();
@@ -277,6 +277,7 @@ async function full(env: BenchEnv, batches: Uint8Array[], o: PipelineOptions, st
     o.cdrs,
     900_000,
     100,
+    'CDRs rated and stored',
   );
   const cpuUsed = cpu.stop();
   const publishedMs = await publishing;
