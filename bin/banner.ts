@@ -28,6 +28,6 @@ export function printBanner(config: Config, roles: Role[], s: RunningSystem): vo
     lines.push('  demo logins');
     for (const u of s.demoUsers) lines.push(`    ${u.role.padEnd(11)} ${u.username} / ${u.password}`);
   }
-  lines.push('  stop         Ctrl-C (data is kept for the next start)', '');
+  lines.push('  stop         Ctrl-C (data is kept for the next start; Ctrl-C again to force)', '');
   console.log(lines.join('\n'));
 }

@@ -35,6 +35,9 @@ function configFrom(opts: Record<string, unknown>): Config {
   }
 }
 
+/** Signals this close to the first one are the same request delivered twice, not a second one. */
+const REPEATED_SIGNAL_MS = 1000;
+
 async function run(roles: Role[], opts: Record<string, unknown>, banner: boolean): Promise<void> {
   const config = configFrom(opts);
   const log = createLogger(config.LOG_LEVEL);
@@ -44,11 +47,16 @@ async function run(roles: Role[], opts: Record<string, unknown>, banner: boolean
   let system: Awaited<ReturnType<typeof runSystem>> | undefined;
   let requested: string | undefined;
   let stopping = false;
+  let firstSignalAtMs = 0;
   const stop = async (signal: string) => {
     if (stopping || (requested && !system)) {
+      // One Ctrl-C reaches this process twice (the terminal signals the whole process group and
+      // npm passes its copy on): only a signal a moment later is a second request.
+      if (Date.now() - firstSignalAtMs < REPEATED_SIGNAL_MS) return;
       console.error('streambss: forced exit');
       process.exit(130);
     }
+    firstSignalAtMs = Date.now();
     if (!system) {
       requested = signal;
       log.info({ signal }, 'stop requested while starting: stopping as soon as start-up completes');

@@ -37,15 +37,20 @@ function startNpm(env: Record<string, string>) {
   return run;
 }
 
-/** SIGTERM to npm; then npm and the server must be gone within 30 s, nothing listening after. */
-async function stopsCleanly(run: ReturnType<typeof startNpm>, ports: number[]): Promise<void> {
-  run.npm.kill('SIGTERM');
+/** A signal (SIGTERM to npm unless told); then npm and the server must be gone within 30 s, nothing listening after. */
+async function stopsCleanly(
+  run: ReturnType<typeof startNpm>,
+  ports: number[],
+  send = () => void run.npm.kill('SIGTERM'),
+): Promise<void> {
+  send();
   const end = await Promise.race([
     run.closed.then(() => 'closed'),
     new Promise<string>((r) => setTimeout(() => r('still running after 30 s'), 30_000)),
   ]);
   expect(end, run.out.slice(-3000)).toBe('closed');
   expect(run.out).toContain('stopped cleanly');
+  expect(run.out).not.toContain('forced exit');
   await waitFor(
     async () => ((await Promise.all(ports.map(listening))).some(Boolean) ? null : true),
     10_000,
@@ -80,6 +85,23 @@ describe('npm start, then SIGTERM to npm', () => {
       );
       expect(await listening(natsPort)).toBe(true);
       await stopsCleanly(run, [port, natsPort]);
+    } finally {
+      killGroup(run);
+    }
+  }, 180_000);
+
+  it('Ctrl-C in its terminal stops it cleanly too, though the signal reaches the server twice', async () => {
+    // The terminal signals the whole foreground group (npm, node, nats-server) and npm passes its
+    // SIGINT on: the server used to take the second copy as "force" and exit without stopping.
+    const [port, natsPort] = (await freePorts(2)) as [number, number];
+    const run = startNpm({
+      DATA_DIR: join(dir, 'data-ctrl-c'),
+      PORT: String(port),
+      NATS_PORT: String(natsPort),
+    });
+    try {
+      await waitFor(async () => (run.out.includes('StreamBSS is up') ? true : null), 120_000, 100);
+      await stopsCleanly(run, [port, natsPort], () => process.kill(-run.npm.pid!, 'SIGINT'));
     } finally {
       killGroup(run);
     }
