@@ -41,7 +41,7 @@ function startNpm(env: Record<string, string>) {
 async function stopsCleanly(
   run: ReturnType<typeof startNpm>,
   ports: number[],
-  send = () => void run.npm.kill('SIGTERM'),
+  send: () => unknown = () => run.npm.kill('SIGTERM'),
 ): Promise<void> {
   send();
   const end = await Promise.race([
