@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
-import { RatingBreakdown } from '../../domain/rating/index.ts';
 import {
   allStates,
   explainCharge,
   readBalance,
   reconcile,
+  shownBreakdown,
+  ShownBreakdown,
   storedFromRow,
   STORED_RATED_COLUMNS,
 } from '../../processors/rating/index.ts';
@@ -27,7 +28,7 @@ const ExplanationBody = Type.Object({
   planId: Type.String(),
   planVersion: Type.Integer(),
   sentence: Name,
-  breakdown: RatingBreakdown,
+  breakdown: ShownBreakdown,
   consistent: Type.Boolean({ description: 'the re-derived charge equals the charge taken' }),
   storedExplanation: Type.String({
     description:
@@ -120,6 +121,14 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
       const msisdn = stored.msisdn;
       assertMayRead(request, msisdn);
       const e = explainCharge(catalog, stored);
+      // The balance after this charge is a fact of the line's state then: its ledger entry has it.
+      const ledger = await deps.ch.client.query({
+        query: `SELECT balance_after_fen FROM ${deps.ch.db}.ledger
+                WHERE msisdn = {msisdn:String} AND key = {key:String} LIMIT 1`,
+        query_params: { msisdn, key: `cdr:${stored.cdrId}` },
+        format: 'JSONEachRow',
+      });
+      const entry = (await ledger.json<{ balance_after_fen: unknown }>())[0];
       return {
         cdrId: str(row.cdr_id),
         msisdn: sessionOf(request).role === 'customer' ? msisdn : maskMsisdn(msisdn),
@@ -127,7 +136,7 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
         planId: str(row.plan_id),
         planVersion: num(row.plan_version),
         sentence: e.sentence,
-        breakdown: e.breakdown,
+        breakdown: shownBreakdown(e.breakdown, entry ? num(entry.balance_after_fen) : null),
         consistent: e.consistent,
         storedExplanation: str(row.explanation),
       };

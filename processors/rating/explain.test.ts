@@ -4,7 +4,15 @@ import { normaliseCdr } from '../../ingest/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { planIdsOf } from '../../runtime/demo.ts';
 import { CdrGenerator, population } from '../../simulators/index.ts';
-import { explainCharge, explanationText, rowExplanationText, type StoredRatedCdr } from './explain.ts';
+import { Value } from '@sinclair/typebox/value';
+import {
+  explainCharge,
+  explanationText,
+  rowExplanationText,
+  ShownBreakdown,
+  shownBreakdown,
+  type StoredRatedCdr,
+} from './explain.ts';
 
 const catalog = loadCatalogFile('catalog/default.json');
 
@@ -58,6 +66,16 @@ describe('explainCharge', () => {
       expect(e.chargeFen, c.cdrId).toBe(r.rated.chargeFen);
       expect(e.consistent).toBe(true);
       expect(e.breakdown.segments).toEqual(r.rated.breakdown.segments);
+      // Shown: the pricing as re-derived, the state facts as they really were (or nothing).
+      const shown = shownBreakdown(e.breakdown, r.rated.balanceAfterFen ?? null);
+      expect(Value.Check(ShownBreakdown, shown)).toBe(true);
+      expect(shown.balanceAfterFen).toBe(r.rated.balanceAfterFen ?? null);
+      expect(shown.allowance?.drawnUnits ?? 0).toBe(r.rated.allowanceUsed);
+      if (shown.allowance) expect(shown.allowance.bucket).toBe(r.rated.breakdown.allowance?.bucket);
+      expect(Object.keys(shown.allowance ?? {}).sort()).toEqual(
+        shown.allowance ? ['bucket', 'drawnUnits'] : [],
+      );
+      expect(shown.segments).toEqual(r.rated.breakdown.segments);
     }
     expect(charged).toBeGreaterThan(50); // the sample includes real overage charges, not only allowance
   }, 60_000);

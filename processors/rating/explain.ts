@@ -1,13 +1,15 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import type { Cdr } from '../../domain/index.ts';
 import {
   newSubscriber,
   parseReasonCode,
   rate,
+  RatingBreakdown,
   reasonNames,
   sentences,
+  Service,
   storedSentences,
-  type RatingBreakdown,
   type ReasonNames,
 } from '../../domain/rating/index.ts';
 
@@ -87,6 +89,42 @@ export function explainCharge(catalog: CompiledCatalog, s: StoredRatedCdr): Expl
     sentence: sentences(r.rated.breakdown, catalog.windows.nameById),
     chargeFen: r.rated.chargeFen,
     consistent: r.rated.chargeFen === s.chargeFen,
+  };
+}
+
+/**
+ * An explanation's breakdown as shown to people. The pricing facts (destination, windows,
+ * increments, segments, exact fen) are re-derived exactly; the two that depend on the line's
+ * state at the time are not re-derivable and are not invented: the balance after is the ledger
+ * entry's (null while it is not stored yet), and of the allowance only the units drawn are known
+ * (the re-derivation ran against a bucket holding exactly those, so its totals meant nothing).
+ */
+export const ShownBreakdown = Type.Composite(
+  [
+    Type.Omit(RatingBreakdown, ['balanceAfterFen', 'allowance']),
+    Type.Object({
+      balanceAfterFen: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'integer fen after this charge, from the ledger; null until the ledger entry is stored',
+      }),
+      allowance: Type.Union([
+        Type.Object(
+          { bucket: Service, drawnUnits: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
+    }),
+  ],
+  { additionalProperties: false },
+);
+export type ShownBreakdown = Static<typeof ShownBreakdown>;
+
+export function shownBreakdown(b: RatingBreakdown, balanceAfterFen: number | null): ShownBreakdown {
+  const { allowance, balanceAfterFen: _invented, ...pricing } = b;
+  return {
+    ...pricing,
+    balanceAfterFen,
+    allowance: allowance ? { bucket: allowance.bucket, drawnUnits: allowance.drawnUnits } : null,
   };
 }
 

@@ -36,6 +36,8 @@ export {
 } from './payment-router.ts';
 export {
   explainCharge,
+  shownBreakdown,
+  ShownBreakdown,
   storedFromRow,
   explanationText,
   rowExplanationText,

@@ -50,14 +50,20 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     const row = usage.rows[0]!;
     // stored as a reason code, read as both sentences
     expect(row.explanation).toMatch(/^通话 16分40秒，.*收费 .*元 \| Call 16 min 40 s, .*charged .* yuan$/);
-    const ex = await get(`/api/v1/cdrs/${row.cdrId}/explanation`);
-    expect(ex.statusCode).toBe(200);
-    const e = ex.json() as {
+    type Explained = {
       chargeFen: number;
       consistent: boolean;
       sentence: { 'zh-CN': string; en: string };
       msisdn: string;
+      breakdown: { balanceAfterFen: number | null; allowance: unknown };
     };
+    // The ledger row may land a moment after the rated row: the balance after is null until then.
+    const e = await waitFor(async () => {
+      const ex = await get(`/api/v1/cdrs/${row.cdrId}/explanation`);
+      expect(ex.statusCode).toBe(200);
+      const body = ex.json() as Explained;
+      return body.breakdown.balanceAfterFen === null ? null : body;
+    });
     expect(e.chargeFen).toBe(row.chargeFen);
     expect(e.consistent).toBe(true);
     expect(e.sentence['zh-CN']).toMatch(/通话/);
@@ -69,6 +75,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       return r.statusCode === 200 ? (r.json() as { balanceFen: number; barred: boolean }) : null;
     });
     expect(bal.balanceFen).toBeLessThan(3000);
+    // The only charge on the line so far: the balance after it is the balance now, not an invented one.
+    expect(e.breakdown.balanceAfterFen).toBe(bal.balanceFen);
   });
 
   it('credits a top-up exactly once however often the payment event is delivered', async () => {
