@@ -68,9 +68,15 @@ const ReconciliationBody = Type.Object({
   sumChargesFen: Type.Integer(),
   debitsMatchCharges: Type.Boolean(),
   subscribersChecked: Type.Integer(),
-  ledgerDrift: Type.Array(Drift),
-  stateBehindLedger: Type.Array(Behind),
-  ok: Type.Boolean(),
+  ledgerDrift: Type.Array(Drift, {
+    description:
+      'lines whose ledger does not add up to the balance its last entry reports (first 100): a fault',
+  }),
+  stateBehindLedger: Type.Array(Behind, {
+    description:
+      'lines whose saved balance differs from their ledger sum (first 100). Saved states trail by up to one checkpoint, so under live traffic this lists lines with very recent usage and is not a fault; with traffic idle it must be empty',
+  }),
+  ok: Type.Boolean({ description: 'Σ usage debits = Σ rated charges and no ledger drift' }),
 });
 
 const staffAndCustomer = ['agent', 'noc', 'supervisor', 'admin', 'customer'] as const;
