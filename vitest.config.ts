@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{domain,infra,runtime,ingest,processors,api,simulators,bin}/**/*.test.ts'],
+          include: ['{domain,infra,runtime,ingest,processors,api,simulators,bin,dashboard}/**/*.test.ts'],
           pool: 'forks',
         },
       },

@@ -4,6 +4,7 @@ import { connectNats } from '../../infra/nats/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
 import {
   a11y,
+  chartXScale,
   dispatchedTechnician,
   ensureTechnicianLogin,
   launch,
@@ -98,6 +99,12 @@ describe('dashboard screens in Chromium', () => {
     await page.getByTestId('balance').waitFor({ timeout: 20_000 });
     const rows = page.locator('sbss-usage-records tbody tr[data-key]');
     await expect.poll(() => rows.count(), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(0);
+    // The daily chart's axis spans its days (half a day either side), not years: with a single
+    // day uPlot proposed a range a thousand days wide and the bar sat at the left of 2027–2029.
+    const x = await chartXScale(page, 'sbss-usage-days-chart');
+    expect(x?.xs.length).toBeGreaterThan(0);
+    expect(x!.min).toBe(x!.xs[0]! - 43_200);
+    expect(x!.max).toBe(x!.xs.at(-1)! + 43_200);
     await rows.first().getByRole('button', { name: '说明' }).dispatchEvent('click');
     await expect
       .poll(() => page.getByTestId('explanation').textContent(), { timeout: 10_000 })
@@ -108,10 +115,15 @@ describe('dashboard screens in Chromium', () => {
     await page.getByLabel('付款账号（在线支付）').fill('customer@example.com');
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('续费成功').waitFor();
+    // A request that succeeded says nothing else: no "办理失败" beside it (both would be set in
+    // the same turn, so they render together).
+    const failure = page.locator('sbss-care-actions [role="alert"]');
+    expect(await failure.textContent()).toBe('');
     await page.getByRole('button', { name: '投诉', exact: true }).click();
     await page.getByLabel('问题描述').fill('上个月话费扣费不对，多收了流量费');
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('投诉已登记').waitFor();
+    expect(await failure.textContent()).toBe('');
     await page.getByTestId('my-complaints').waitFor({ timeout: 10_000 });
     const r = await a11y(page, ['续费/充值', '故障报修', '投诉']);
     expect(r.unlabelled).toEqual([]);

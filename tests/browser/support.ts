@@ -145,3 +145,32 @@ export async function ensureTechnicianLogin(natsUrl: string, technicianId: strin
   }
   return username;
 }
+
+/**
+ * The x scale (epoch seconds) and x data of the first `<sbss-series-chart>` inside `host`,
+ * searched through shadow roots: uPlot draws its axes on a canvas, so the scale is what a test
+ * can read of what the axis shows.
+ */
+export async function chartXScale(
+  page: Page,
+  host: string,
+): Promise<{ min: number; max: number; xs: number[] } | null> {
+  return page.evaluate((hostSel) => {
+    const find = (root: Document | ShadowRoot, sel: string): Element | null => {
+      const hit = root.querySelector(sel);
+      if (hit) return hit;
+      for (const el of root.querySelectorAll('*')) {
+        const found = el.shadowRoot ? find(el.shadowRoot, sel) : null;
+        if (found) return found;
+      }
+      return null;
+    };
+    const hostEl = find(document, hostSel);
+    const chart = hostEl?.shadowRoot ? find(hostEl.shadowRoot, 'sbss-series-chart') : null;
+    const c = chart as
+      (Element & { plot?: { scales: { x?: { min?: number; max?: number } } }; data?: number[][] }) | null;
+    const x = c?.plot?.scales.x;
+    if (x?.min === undefined || x.max === undefined) return null;
+    return { min: x.min, max: x.max, xs: c?.data?.[0] ?? [] };
+  }, host);
+}

@@ -70,7 +70,10 @@ export class CareActions extends LitElement {
 
   private async run(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
+    // Taken now: once the event has been dispatched its target is null (the form is in a shadow
+    // root), so reading it after an await threw and a request that had succeeded said "failed".
+    const form = e.target as HTMLFormElement;
+    const f = new FormData(form);
     const s = (k: string) => String(f.get(k) ?? '').trim();
     const m = this.line;
     this.busy = true;
@@ -139,7 +142,7 @@ export class CareActions extends LitElement {
         default:
           return;
       }
-      (e.target as HTMLFormElement).reset();
+      form.reset();
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       if (this.open === 'renew' || this.open === 'complaint') this.keys[this.open].settle(err);

@@ -1,6 +1,7 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { barRange } from './bar-range.ts';
 
 export interface SeriesDef {
   label: string;
@@ -95,7 +96,7 @@ export class SeriesChart extends LitElement {
       height: this.height,
       cursor: { drag: { x: true, y: false, setScale: true } },
       scales: {
-        x: bars ? { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] } : { time: true },
+        x: bars ? { time: true, range: barRange } : { time: true },
       },
       legend: { show: true, live: false },
       axes: [
