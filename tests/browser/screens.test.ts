@@ -181,6 +181,10 @@ describe('dashboard screens in Chromium', () => {
     await agent.getByTestId('results').getByRole('button').first().click();
     await expect.poll(() => agent.getByTestId('id-number').textContent(), { timeout: 15_000 }).toMatch(/\*/);
     await agent.locator('sbss-balance-card').waitFor({ timeout: 15_000 });
+    // The registration notice went by SMS and by e-mail: the timeline says which line is which.
+    const timeline = agent.locator('sbss-timeline-list ol');
+    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/短信 · 尊敬的李四/);
+    expect(await timeline.textContent()).toMatch(/邮件 · 尊敬的李四/);
     const r = await a11y(agent, ['续费/充值', '修改资料', '退订']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(agent, 'care-360');

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import { I18nController, t } from '../i18n.ts';
+import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { base } from '../styles.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { TimelineItem } from './timeline-list.ts';
@@ -116,9 +116,9 @@ export class Customer360 extends LitElement {
         )
         .catch(() => ({ entries: [] })),
       api
-        .get<{ notifications: { createdAtMs: number; text: string; state: string }[] }>(
-          `/api/v1/customers/${id}/notifications`,
-        )
+        .get<{
+          notifications: { createdAtMs: number; text: string; state: string; channel: string }[];
+        }>(`/api/v1/customers/${id}/notifications`)
         .catch(() => ({ notifications: [] })),
       api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`).catch(() => ({ items: [] })),
       api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`).catch(() => ({ items: [] })),
@@ -140,7 +140,8 @@ export class Customer360 extends LitElement {
       ...notes.notifications.map((n) => ({
         atMs: n.createdAtMs,
         kind: 'notification' as const,
-        text: `${n.text} (${n.state})`,
+        // A notice goes by SMS and, when the customer has one, by e-mail: say which this is.
+        text: `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)})`,
       })),
       ...complaints.items.map((c) => ({
         atMs: c.lastUpdateMs,
