@@ -36,6 +36,14 @@ describe('dashboard screens in Chromium', () => {
       .poll(async () => Number((await rate.textContent())?.replace(/\D/g, '')), { timeout: 20_000 })
       .toBeGreaterThan(0);
     await page.getByTestId('chart-service').locator('canvas').waitFor({ timeout: 30_000 });
+    // A fresh system has a minute or two of history: the axes span that (at most a couple of
+    // hours around a single minute), not the thousand days uPlot gives a single point in time.
+    for (const id of ['chart-service', 'chart-revenue', 'chart-volume']) {
+      await page.getByTestId(id).locator('canvas').waitFor({ timeout: 30_000 });
+      const x = await chartXScale(page, `[data-testid="${id}"]`);
+      expect(x, id).not.toBeNull();
+      expect(x!.max - x!.min, id).toBeLessThanOrEqual(2 * 3600 + 120 * Math.max(1, x!.xs.length));
+    }
     await expect
       .poll(() => page.getByTestId('recon').textContent(), { timeout: 20_000 })
       .toMatch(/一致|有偏差/);

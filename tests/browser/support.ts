@@ -147,9 +147,9 @@ export async function ensureTechnicianLogin(natsUrl: string, technicianId: strin
 }
 
 /**
- * The x scale (epoch seconds) and x data of the first `<sbss-series-chart>` inside `host`,
- * searched through shadow roots: uPlot draws its axes on a canvas, so the scale is what a test
- * can read of what the axis shows.
+ * The x scale (epoch seconds) and x data of the `<sbss-series-chart>` that `host` selects, or of
+ * the first one inside it, searched through shadow roots: uPlot draws its axes on a canvas, so
+ * the scale is what a test can read of what the axis shows.
  */
 export async function chartXScale(
   page: Page,
@@ -166,7 +166,12 @@ export async function chartXScale(
       return null;
     };
     const hostEl = find(document, hostSel);
-    const chart = hostEl?.shadowRoot ? find(hostEl.shadowRoot, 'sbss-series-chart') : null;
+    const chart =
+      hostEl?.tagName === 'SBSS-SERIES-CHART'
+        ? hostEl
+        : hostEl?.shadowRoot
+          ? find(hostEl.shadowRoot, 'sbss-series-chart')
+          : null;
     const c = chart as
       (Element & { plot?: { scales: { x?: { min?: number; max?: number } } }; data?: number[][] }) | null;
     const x = c?.plot?.scales.x;

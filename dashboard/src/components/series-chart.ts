@@ -1,7 +1,7 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { barRange } from './bar-range.ts';
+import { barRange, lineRange } from './time-range.ts';
 
 export interface SeriesDef {
   label: string;
@@ -96,7 +96,7 @@ export class SeriesChart extends LitElement {
       height: this.height,
       cursor: { drag: { x: true, y: false, setScale: true } },
       scales: {
-        x: bars ? { time: true, range: barRange } : { time: true },
+        x: { time: true, range: bars ? barRange : lineRange },
       },
       legend: { show: true, live: false },
       axes: [
@@ -110,7 +110,8 @@ export class SeriesChart extends LitElement {
           stroke: s.color,
           width: 2,
           ...(bars ? { paths: bars, fill: s.color } : {}),
-          points: { show: false },
+          // A line needs two points: a series with one in view shows it as a dot (a chart's first minute).
+          points: { show: bars ? false : (_u: uPlot, _si: number, i0: number, i1: number) => i1 - i0 < 1 },
         })),
       ],
       hooks: {
