@@ -25,10 +25,6 @@ export function duration(sec: number): string {
   return m ? `${m}分${String(s).padStart(2, '0')}秒` : `${s}秒`;
 }
 
-export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(lang(), { hour12: false });
-}
-
 export function integer(n: number): string {
   return n.toLocaleString(lang());
 }

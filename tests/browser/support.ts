@@ -50,11 +50,21 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** Logs in through the form as a demo user and waits for the role's first page. */
-export async function login(browser: Browser, url: string, user: string, phone = false): Promise<Page> {
+/**
+ * Logs in through the form as a demo user and waits for the role's first page. `timezoneId` sets
+ * the browser's zone (default: the machine's).
+ */
+export async function login(
+  browser: Browser,
+  url: string,
+  user: string,
+  phone = false,
+  timezoneId?: string,
+): Promise<Page> {
   const ctx = await browser.newContext({
     viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
     locale: 'zh-CN',
+    ...(timezoneId ? { timezoneId } : {}),
     ...(phone ? { isMobile: true, hasTouch: true } : {}),
   });
   const page = await ctx.newPage();

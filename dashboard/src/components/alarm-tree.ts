@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { I18nController, t } from '../i18n.ts';
-import { clockTime, integer } from '../format.ts';
+import { integer } from '../format.ts';
+import { clockTime } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Alarm } from '../types.ts';
 import './state-panel.ts';

@@ -1,7 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import type { LiveCdr } from '../../../api/index.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
-import { bytes, clockTime, duration, yuan } from '../format.ts';
+import { bytes, duration, yuan } from '../format.ts';
+import { clockTime } from '../time.ts';
 import { base } from '../styles.ts';
 
 /** The latest CDRs, newest first. Numbers arrive already masked from the server. */

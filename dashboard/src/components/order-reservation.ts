@@ -12,9 +12,9 @@ import {
 import { t, type MsgKey } from '../i18n.ts';
 import { orderChanged, type OrderView } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
+import { SHANGHAI_OFFSET_MS as CN_MS } from '../../../domain/catalog/time.ts';
+import { dateTime } from '../time.ts';
 import { OrderStep } from './order-step.ts';
-
-const CN_MS = 8 * 3_600_000;
 
 /** Visit slots the API accepts: even hours 08:00–18:00 Beijing time, at least an hour ahead, next week. */
 export function visitSlots(nowMs: number, days = 7): number[] {
@@ -28,7 +28,7 @@ export function visitSlots(nowMs: number, days = 7): number[] {
   return out;
 }
 
-const slotText = (ms: number) => new Date(ms + CN_MS).toISOString().slice(5, 16).replace('T', ' ');
+const slotText = (ms: number) => dateTime(ms).slice(5, 16);
 
 /**
  * Step 5 (设备预约): reserves the order's device in a region's stock for a visit slot, then attaches

@@ -1,6 +1,7 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { chartDate, timeAxisValues } from '../time.ts';
 
 const POINTS = 120;
 
@@ -47,10 +48,11 @@ export class RateChart extends LitElement {
       width: Math.max(300, this.clientWidth),
       height: 220,
       legend: { show: false },
+      tzDate: chartDate,
       cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.2)] } },
       axes: [
-        { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: timeAxisValues },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 60 },
       ],
       series: [{}, { label: this.label, stroke: '#38bdf8', width: 2, fill: 'rgba(56,189,248,0.15)' }],

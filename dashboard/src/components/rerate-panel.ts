@@ -11,6 +11,7 @@ import {
   type FormErrors,
 } from '../field-errors.ts';
 import { yuan } from '../format.ts';
+import { dateTimeInput, fromDateTimeInput } from '../time.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Column } from './data-table.ts';
@@ -37,12 +38,6 @@ interface Request {
   msisdn?: string;
   catalog: Record<string, unknown>;
 }
-
-/** A Date as the value of a datetime-local input (local time, minutes). */
-const localInput = (ms: number) => {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-};
 
 /**
  * 重新批价 (supervisor): a period and a candidate catalog (a catalog file, its version shown) → dry
@@ -125,8 +120,8 @@ export class ReratePanel extends LitElement {
     }
     const msisdn = s('msisdn');
     const request: Request = {
-      fromMs: new Date(s('fromMs')).getTime(),
-      toMs: new Date(s('toMs')).getTime(),
+      fromMs: fromDateTimeInput(s('fromMs')),
+      toMs: fromDateTimeInput(s('toMs')),
       ...(msisdn ? { msisdn: /^1\d{10}$/.test(msisdn) ? `+86${msisdn}` : msisdn } : {}),
       catalog: this.catalog.doc,
     };
@@ -237,8 +232,8 @@ export class ReratePanel extends LitElement {
     const now = Date.now();
     return html`<form @submit=${this.dryRun} aria-label=${t('rr.tab')} novalidate>
         <div class="row">
-          ${this.input('fromMs', 'rr.from', 'datetime-local', localInput(now - 3_600_000))}
-          ${this.input('toMs', 'rr.to', 'datetime-local', localInput(now + 60_000))}
+          ${this.input('fromMs', 'rr.from', 'datetime-local', dateTimeInput(now - 3_600_000))}
+          ${this.input('toMs', 'rr.to', 'datetime-local', dateTimeInput(now + 60_000))}
         </div>
         <label
           >${t('rr.catalog')}<input

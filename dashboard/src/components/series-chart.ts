@@ -2,6 +2,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { barRange, lineRange } from './time-range.ts';
+import { chartDate, timeAxisValues } from '../time.ts';
 
 export interface SeriesDef {
   label: string;
@@ -99,8 +100,9 @@ export class SeriesChart extends LitElement {
         x: { time: true, range: bars ? barRange : lineRange },
       },
       legend: { show: true, live: false },
+      tzDate: chartDate,
       axes: [
-        { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: timeAxisValues },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 64, values: (_u, vals) => vals.map(compact) },
       ],
       series: [

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { I18nController, lang, t } from '../i18n.ts';
+import { I18nController, t } from '../i18n.ts';
+import { dateTime } from '../time.ts';
 import { base } from '../styles.ts';
 import './state-panel.ts';
 
@@ -53,7 +54,7 @@ export class TimelineList extends LitElement {
       ${sorted.map(
         (i) =>
           html`<li>
-            <span class="muted">${new Date(i.atMs).toLocaleString(lang())}</span>
+            <span class="muted">${dateTime(i.atMs)}</span>
             <span class="kind">${t(`timeline.${i.kind}`)}</span>
             <span>${i.text}</span>
           </li>`,

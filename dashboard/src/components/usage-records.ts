@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
 import { bytes, duration, yuan } from '../format.ts';
+import { dateTime } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Explanation, UsageRow } from '../types.ts';
 import type { Column } from './data-table.ts';
@@ -59,7 +60,7 @@ export class UsageRecords extends LitElement {
 
   private columns(): Column<UsageRow>[] {
     return [
-      { key: 'time', label: t('col.time'), value: (r) => new Date(r.startMs).toLocaleString(lang()) },
+      { key: 'time', label: t('col.time'), value: (r) => dateTime(r.startMs) },
       { key: 'type', label: t('col.type'), value: (r) => t(`type.${r.type}` as MsgKey) },
       {
         key: 'usage',

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Role } from '../api-client.ts';
 import type { Ticket } from '../types.ts';
@@ -102,7 +103,7 @@ export class BoardsPage extends LitElement {
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
       { key: 'tech', label: t('col.technician'), value: (r) => r.technicianId ?? '—' },
       { key: 'sla', label: t('col.sla'), value: (r) => t(`sla.${r.sla.state}` as MsgKey) },
-      { key: 'due', label: t('col.due'), value: (r) => new Date(r.sla.dueAtMs).toLocaleString() },
+      { key: 'due', label: t('col.due'), value: (r) => dateTime(r.sla.dueAtMs) },
     ];
   }
 

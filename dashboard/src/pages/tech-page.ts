@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
+import { dateTime } from '../time.ts';
 import { base, forms, page } from '../styles.ts';
 import type { Technician, Ticket, TicketStatus } from '../types.ts';
 import '../components/state-panel.ts';
@@ -118,8 +119,7 @@ export class TechPage extends LitElement {
         <span data-testid="status">${t(`status.${k.status}` as MsgKey)}</span>
         <span>${k.region} ${k.siteId ?? ''} ${k.cellId ?? ''}</span>
         <span class=${k.sla.state}
-          >${t('tech.due', { at: new Date(k.sla.dueAtMs).toLocaleString(lang()) })} ·
-          ${t(`sla.${k.sla.state}` as MsgKey)}</span
+          >${t('tech.due', { at: dateTime(k.sla.dueAtMs) })} · ${t(`sla.${k.sla.state}` as MsgKey)}</span
         >
       </div>
       <p>${k.description}</p>
