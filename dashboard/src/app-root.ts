@@ -41,6 +41,24 @@ export class AppRoot extends LitElement {
         text-decoration: none;
         padding: 6px 12px;
         border-radius: 6px;
+        white-space: nowrap;
+      }
+      /* A phone: the brand takes its own line, and the page links get the next one whole. */
+      @media (max-width: 600px) {
+        header {
+          gap: 8px 12px;
+          padding: 8px 12px;
+        }
+        .brand {
+          flex-basis: 100%;
+        }
+        nav {
+          flex-basis: 100%;
+          flex-wrap: wrap;
+        }
+        nav a {
+          padding: 6px 10px;
+        }
       }
       nav a[aria-current='page'] {
         background: #1e3a5f;
@@ -55,7 +73,8 @@ export class AppRoot extends LitElement {
         max-width: none;
         padding: 12px;
       }
-      .user {
+      .user,
+      .zone {
         color: #94a3b8;
       }
     `,
@@ -143,6 +162,7 @@ export class AppRoot extends LitElement {
           )}
         </nav>
         <span class="user">${s.me.username}</span>
+        <span class="zone" title=${t('app.zoneHint')}>${t('app.zone')}</span>
         ${this.langButton()}
         <button @click=${() => this.logout()}>${t('nav.logout')}</button>
       </header>

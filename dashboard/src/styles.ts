@@ -77,6 +77,9 @@ export const forms = css`
 export const page = css`
   :host {
     display: grid;
+    /* One column as wide as the screen: a wide table scrolls inside its card (minmax(0, …)), where
+       an auto column grew to the table's width and the whole page scrolled sideways on a phone. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 12px;
   }
   h1 {

@@ -73,8 +73,9 @@ export function sentences(b: SentenceFacts, windowNames?: Map<string, Names>): N
     en.push(`${bytesText(freeBytes)} free night data`);
   }
   if (b.notes.includes('incoming_free')) {
-    zh.push('接听免费');
-    en.push('incoming is free');
+    // A received SMS is 接收 (received), not 接听 (answered, said of calls).
+    zh.push(b.service === 'sms' ? '接收免费' : '接听免费');
+    en.push(b.service === 'sms' ? 'receiving is free' : 'answering is free');
   }
   zh.push(`收费 ${formatYuan(b.chargeFen)}元`);
   en.push(`charged ${formatYuan(b.chargeFen)} yuan`);

@@ -89,6 +89,13 @@ describe('rate: voice', () => {
     const b = rate(cat, s, voice(peak(), 300, '+8613912345678', { direction: 'mt' }));
     expect(b.rated).toMatchObject({ chargeFen: 0, allowanceUsed: 0 });
     expect(sentences(b.rated.breakdown, cat.windows.nameById)['zh-CN']).toContain('接听免费');
+    // A received SMS is free too, and is said to be received, not answered.
+    const received = rate(cat, s, sms(peak(), '+8613912345678', { direction: 'mt' }));
+    expect(received.rated.chargeFen).toBe(0);
+    const said = sentences(received.rated.breakdown, cat.windows.nameById);
+    expect(said['zh-CN']).toContain('接收免费');
+    expect(said['zh-CN']).not.toContain('接听');
+    expect(said.en).toContain('receiving is free');
   });
 
   it('adds the roaming surcharge and skips the allowance when roaming', () => {

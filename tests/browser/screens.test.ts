@@ -13,6 +13,9 @@ import {
   startSystem,
 } from './support.ts';
 
+/** An instant as the screens write it: Beijing time (UTC+8 all year), "2026-11-27 18:05:09". */
+const beijingText = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
 /** The screens against the whole system with its real simulator, in Chromium. */
 describe('dashboard screens in Chromium', () => {
   let env: Awaited<ReturnType<typeof startSystem>>;
@@ -85,7 +88,8 @@ describe('dashboard screens in Chromium', () => {
     // technician depends on the hour: give that technician a login, as their supervisor would.
     const tech = await dispatchedTechnician(env.url);
     const username = await ensureTechnicianLogin(env.sys.natsUrl, tech);
-    const page = await login(browser, env.url, username);
+    // On the phone in the van.
+    const page = await login(browser, env.url, username, true);
     await expect.poll(() => page.url()).toContain('#/tech');
     await page.getByRole('heading', { name: '我的工单' }).waitFor();
     const card = page.locator('article[data-ticket]').first();
@@ -94,6 +98,9 @@ describe('dashboard screens in Chromium', () => {
     await expect.poll(() => card.getByTestId('status').textContent()).toBe('已接单');
     await card.getByRole('button', { name: '到达现场' }).click();
     await expect.poll(() => card.getByTestId('status').textContent()).toBe('现场处理中');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      page.viewportSize()!.width,
+    );
     await shot(page, 'technician');
     await card.getByLabel('处理备注').fill('更换电源模块，站点恢复供电');
     await card.getByRole('button', { name: '处理完成' }).click();
@@ -102,11 +109,26 @@ describe('dashboard screens in Chromium', () => {
   });
 
   it('business hall on a phone: usage appears live, renew, complain; an agent closes the complaint', async () => {
-    const page = await login(browser, env.url, 'customer', true);
+    // A customer abroad (browser in Los Angeles, 16 h behind): times still read in Beijing time,
+    // the zone of the tariff windows and of the daily report.
+    const page = await login(browser, env.url, 'customer', true, 'America/Los_Angeles');
     await expect.poll(() => page.url()).toContain('#/hall');
     await page.getByTestId('balance').waitFor({ timeout: 20_000 });
     const rows = page.locator('sbss-usage-records tbody tr[data-key]');
     await expect.poll(() => rows.count(), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(0);
+    const shown = await rows.first().evaluate((tr) => ({
+      key: tr.getAttribute('data-key'),
+      time: tr.querySelector('td')?.textContent?.trim(),
+    }));
+    const listed = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { customerMsisdn?: string };
+      const msisdn = encodeURIComponent(me.customerMsisdn ?? '');
+      const r = await fetch(`/api/v1/subscribers/${msisdn}/usage?limit=500`);
+      return ((await r.json()) as { rows: { cdrId: string; startMs: number }[] }).rows;
+    });
+    const startMs = listed.find((r) => r.cdrId === shown.key)?.startMs;
+    expect(startMs, `row ${shown.key} in the usage list`).toBeDefined();
+    expect(shown.time).toBe(beijingText(startMs!));
     // The daily chart's axis spans its days (half a day either side), not years: with a single
     // day uPlot proposed a range a thousand days wide and the bar sat at the left of 2027–2029.
     const x = await chartXScale(page, 'sbss-usage-days-chart');
@@ -136,6 +158,10 @@ describe('dashboard screens in Chromium', () => {
     const r = await a11y(page, ['续费/充值', '故障报修', '投诉']);
     expect(r.unlabelled).toEqual([]);
     expect(r.unreached).toEqual([]);
+    // Nothing makes the page wider than the phone: wide tables scroll inside their cards.
+    // (A mobile browser widens its layout viewport to the content, so compare with the screen.)
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pageWidth).toBeLessThanOrEqual(page.viewportSize()!.width);
     await shot(page, 'business-hall-phone');
     expect(before).toBeTruthy();
     await page.context().close();

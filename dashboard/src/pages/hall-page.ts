@@ -3,6 +3,7 @@ import { api, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { yuan } from '../format.ts';
+import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Balance, Complaint, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
@@ -40,6 +41,9 @@ export class HallPage extends LitElement {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr));
         gap: 12px;
+      }
+      .grid2 > * {
+        min-width: 0;
       }
     `,
   ];
@@ -108,7 +112,7 @@ export class HallPage extends LitElement {
       { key: 'id', label: t('col.id'), value: (r) => r.id },
       { key: 'cat', label: t('col.category'), value: (r) => t(`cat.${r.category}` as MsgKey) },
       { key: 'status', label: t('col.status'), value: (r) => t(`cstatus.${r.status}` as MsgKey) },
-      { key: 'at', label: t('col.updated'), value: (r) => new Date(r.lastUpdateMs).toLocaleString() },
+      { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
     ];
   }
 
@@ -117,7 +121,7 @@ export class HallPage extends LitElement {
       { key: 'id', label: t('col.id'), value: (r) => r.id },
       { key: 'name', label: t('col.subject'), value: (r) => r.name },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
-      { key: 'at', label: t('col.updated'), value: (r) => new Date(r.lastUpdateMs).toLocaleString() },
+      { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
     ];
   }
 
