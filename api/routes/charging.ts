@@ -29,6 +29,9 @@ const ExplanationBody = Type.Object({
   planVersion: Type.Integer(),
   sentence: Name,
   breakdown: ShownBreakdown,
+  windowNames: Type.Record(Type.String(), Name, {
+    description: "the catalog's names of the time windows the breakdown's segments name (peak, night, …)",
+  }),
   consistent: Type.Boolean({ description: 'the re-derived charge equals the charge taken' }),
   storedExplanation: Type.String({
     description:
@@ -143,6 +146,12 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
         planVersion: num(row.plan_version),
         sentence: e.sentence,
         breakdown: shownBreakdown(e.breakdown, entry ? num(entry.balance_after_fen) : null),
+        windowNames: Object.fromEntries(
+          e.breakdown.segments.map((g) => [
+            g.window,
+            catalog.windows.nameById.get(g.window) ?? { 'zh-CN': g.window, en: g.window },
+          ]),
+        ),
         consistent: e.consistent,
         storedExplanation: str(row.explanation),
       };

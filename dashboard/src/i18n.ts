@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { screenMessages, type ScreenKey } from './messages.ts';
 import { orderMessages, type OrderKey } from './messages-orders.ts';
+import { chargingMessages, type ChargingKey } from './messages-charging.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -52,7 +53,7 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh | ScreenKey | OrderKey;
+export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey;
 
 const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
@@ -103,7 +104,11 @@ const en: Record<keyof typeof zh, string> = {
   'role.customer': 'Customer',
 };
 
-const rows: readonly (readonly [string, string, string])[] = [...screenMessages, ...orderMessages];
+const rows: readonly (readonly [string, string, string])[] = [
+  ...screenMessages,
+  ...orderMessages,
+  ...chargingMessages,
+];
 const tables: Record<Lang, Record<MsgKey, string>> = {
   'zh-CN': { ...zh, ...Object.fromEntries(rows.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,
   en: { ...en, ...Object.fromEntries(rows.map(([k, , e]) => [k, e])) } as Record<MsgKey, string>,

@@ -125,13 +125,57 @@ export interface UsageList {
   rows: UsageRow[];
 }
 
+export interface LocalName {
+  'zh-CN': string;
+  en: string;
+}
+
+/** One time window's share of a charge (units: seconds, messages or bytes, per `unit`). */
+export interface ChargeSegment {
+  window: string;
+  startMs: number;
+  rawUnits: number;
+  billedUnits: number;
+  allowanceUnits: number;
+  freeUnits: number;
+  chargedUnits: number;
+  priceFen: number;
+  perUnits: number;
+}
+
+/** How a charge was reached (the API's ShownBreakdown). */
+export interface ChargeBreakdown {
+  catalogVersion: string;
+  planId: string;
+  planVersion: number;
+  planName: LocalName;
+  service: 'voice' | 'sms' | 'data';
+  direction?: 'mo' | 'mt';
+  roaming: boolean;
+  destination: { id: string; kind: string; name: LocalName; matchedPrefix: string } | null;
+  unit: 'sec' | 'sms' | 'byte';
+  rawUnits: number;
+  billedUnits: number;
+  increments: { firstUnits: number; nextUnits: number } | null;
+  segments: ChargeSegment[];
+  allowance: { bucket: 'voice' | 'sms' | 'data'; drawnUnits: number } | null;
+  /** Exact fen before rounding, "numerator/denominator". */
+  exactFen: string;
+  rounding: string;
+  chargeFen: number;
+  /** From the ledger; null until its entry is stored. */
+  balanceAfterFen: number | null;
+  notes: string[];
+}
+
 export interface Explanation {
   cdrId: string;
   chargeFen: number;
   planId: string;
   planVersion: number;
-  sentence: { 'zh-CN': string; en: string };
-  breakdown: unknown;
+  sentence: LocalName;
+  breakdown: ChargeBreakdown;
+  windowNames: Record<string, LocalName>;
   consistent: boolean;
 }
 

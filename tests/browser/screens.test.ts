@@ -135,10 +135,30 @@ describe('dashboard screens in Chromium', () => {
     expect(x?.xs.length).toBeGreaterThan(0);
     expect(x!.min).toBe(x!.xs[0]! - 43_200);
     expect(x!.max).toBe(x!.xs.at(-1)! + 43_200);
+    // Bars rise from zero, so a bar's height is its value (uPlot fitted the axis to the data).
+    expect(x!.y.min).toBe(0);
     await rows.first().getByRole('button', { name: '说明' }).dispatchEvent('click');
     await expect
       .poll(() => page.getByTestId('explanation').textContent(), { timeout: 10_000 })
       .toMatch(/收费/);
+    // 计费明细 reads as facts and a table of time windows, not as JSON.
+    const api = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/cdrs/${encodeURIComponent(id ?? '')}/explanation`);
+      return (await r.json()) as {
+        breakdown: { planName: { 'zh-CN': string }; segments: unknown[]; balanceAfterFen: number | null };
+      };
+    }, shown.key);
+    const explanation = page.getByTestId('explanation');
+    await explanation.getByText('计费明细').click();
+    expect(await explanation.getByTestId('cb-plan').textContent()).toContain(api.breakdown.planName['zh-CN']);
+    expect(await explanation.getByTestId('cb-segments').locator('tbody tr').count()).toBe(
+      api.breakdown.segments.length,
+    );
+    const after = api.breakdown.balanceAfterFen;
+    expect(await explanation.getByTestId('cb-balance-after').textContent()).toBe(
+      after === null ? '尚未入账' : `¥${(after / 100).toFixed(2)}`,
+    );
+    expect(await explanation.locator('pre').isVisible()).toBe(false); // the raw JSON only on request
     const before = await page.getByTestId('valid-until').textContent();
     await page.getByRole('button', { name: '续费/充值' }).click();
     await page.getByLabel('金额（元）').fill('50');

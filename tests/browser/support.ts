@@ -157,14 +157,14 @@ export async function ensureTechnicianLogin(natsUrl: string, technicianId: strin
 }
 
 /**
- * The x scale (epoch seconds) and x data of the `<sbss-series-chart>` that `host` selects, or of
- * the first one inside it, searched through shadow roots: uPlot draws its axes on a canvas, so
- * the scale is what a test can read of what the axis shows.
+ * The x scale (epoch seconds), x data and y scale of the `<sbss-series-chart>` that `host`
+ * selects, or of the first one inside it, searched through shadow roots: uPlot draws its axes on
+ * a canvas, so the scales are what a test can read of what the axes show.
  */
 export async function chartXScale(
   page: Page,
   host: string,
-): Promise<{ min: number; max: number; xs: number[] } | null> {
+): Promise<{ min: number; max: number; xs: number[]; y: { min?: number; max?: number } } | null> {
   return page.evaluate((hostSel) => {
     const find = (root: Document | ShadowRoot, sel: string): Element | null => {
       const hit = root.querySelector(sel);
@@ -183,9 +183,14 @@ export async function chartXScale(
           ? find(hostEl.shadowRoot, 'sbss-series-chart')
           : null;
     const c = chart as
-      (Element & { plot?: { scales: { x?: { min?: number; max?: number } } }; data?: number[][] }) | null;
+      | (Element & {
+          plot?: { scales: Record<'x' | 'y', { min?: number; max?: number } | undefined> };
+          data?: number[][];
+        })
+      | null;
     const x = c?.plot?.scales.x;
     if (x?.min === undefined || x.max === undefined) return null;
-    return { min: x.min, max: x.max, xs: c?.data?.[0] ?? [] };
+    const y = c?.plot?.scales.y;
+    return { min: x.min, max: x.max, xs: c?.data?.[0] ?? [], y: { min: y?.min, max: y?.max } };
   }, host);
 }

@@ -55,7 +55,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
       consistent: boolean;
       sentence: { 'zh-CN': string; en: string };
       msisdn: string;
-      breakdown: { balanceAfterFen: number | null; allowance: unknown };
+      breakdown: { balanceAfterFen: number | null; allowance: unknown; segments: { window: string }[] };
+      windowNames: Record<string, { 'zh-CN': string; en: string }>;
     };
     // The ledger row may land a moment after the rated row: the balance after is null until then.
     const e = await waitFor(async () => {
@@ -69,6 +70,9 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     expect(e.sentence['zh-CN']).toMatch(/通话/);
     expect(e.sentence.en).toMatch(/call/i);
     expect(e.msisdn).not.toBe(LINE); // masked for staff
+    // The screen names each time window the charge was split into, from the catalog.
+    expect(e.breakdown.segments.length).toBeGreaterThan(0);
+    for (const g of e.breakdown.segments) expect(e.windowNames[g.window]?.['zh-CN']).toMatch(/时段/);
 
     const bal = await waitFor(async () => {
       const r = await get(`/api/v1/subscribers/${line}/balance`);

@@ -1,7 +1,7 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { barRange, lineRange } from './time-range.ts';
+import { barRange, barValueRange, lineRange } from './time-range.ts';
 import { chartDate, timeAxisValues } from '../time.ts';
 
 export interface SeriesDef {
@@ -98,6 +98,7 @@ export class SeriesChart extends LitElement {
       cursor: { drag: { x: true, y: false, setScale: true } },
       scales: {
         x: { time: true, range: bars ? barRange : lineRange },
+        ...(bars ? { y: { range: barValueRange } } : {}),
       },
       legend: { show: true, live: false },
       tzDate: chartDate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type uPlot from 'uplot';
-import { barRange, lineRange } from './time-range.ts';
+import { barRange, barValueRange, lineRange } from './time-range.ts';
 
 const DAY = 86_400;
 const chart = (xs: number[]) => ({ data: [xs, xs.map(() => 1)] }) as unknown as uPlot;
@@ -39,5 +39,20 @@ describe('the x range of time lines', () => {
       day + 30,
       day + 90,
     ]);
+  });
+});
+
+describe('the y range of bars', () => {
+  const y = (min: number, max: number) => barValueRange(chart([day]), min, max, 'y');
+
+  it('starts at zero, so a bar is as tall as its value', () => {
+    expect(y(6, 6)).toEqual([0, 6.3]);
+    expect(y(2, 6)).toEqual([0, 6.3]);
+    expect(y(120, 1234)).toEqual([0, 1300]);
+  });
+
+  it('reaches below zero for negative values, and has a range with nothing to show', () => {
+    expect(y(-50, 100)).toEqual([-60, 110]);
+    expect(y(0, 0)).toEqual([0, 1]);
   });
 });

@@ -35,3 +35,18 @@ export const lineRange: uPlot.Range.Function = (u, min, max) => {
   if (x && x[0] === x[1]) return [x[0] - HOUR, x[0] + HOUR];
   return [min, max];
 };
+
+/**
+ * The y range of bars: from zero (or below it, for negative values), so a bar's height is its
+ * value. uPlot's own range fits the data, and a day of 6 CDRs drew as a bar rising from 1.5.
+ */
+export const barValueRange: uPlot.Range.Function = (_u, min, max) => {
+  const low = Math.min(0, min);
+  const high = Math.max(0, max);
+  if (low === high) return [0, 1];
+  // 5 % headroom, rounded up at the second significant digit (6 → 6.3, 1234 → 1300).
+  const span = high - low;
+  const step = 10 ** (Math.floor(Math.log10(span)) - 1);
+  const round = (v: number) => Number((Math.ceil(v / step) * step).toPrecision(12));
+  return [low < 0 ? -round(-low + span * 0.05) : 0, round(high + span * 0.05)];
+};

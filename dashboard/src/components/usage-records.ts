@@ -6,6 +6,7 @@ import { dateTime } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Explanation, UsageRow } from '../types.ts';
 import type { Column } from './data-table.ts';
+import './charge-breakdown.ts';
 import './data-table.ts';
 import './state-panel.ts';
 
@@ -21,13 +22,6 @@ export class UsageRecords extends LitElement {
     css`
       .explain {
         margin-top: 10px;
-      }
-      pre {
-        white-space: pre-wrap;
-        font-size: 12px;
-        color: #cbd5e1;
-        max-height: 200px;
-        overflow: auto;
       }
       .sentence {
         font-size: 16px;
@@ -124,7 +118,7 @@ export class UsageRecords extends LitElement {
               </div>
               <details>
                 <summary>${t('usage.breakdown')}</summary>
-                <pre>${JSON.stringify(e.breakdown, null, 2)}</pre>
+                <sbss-charge-breakdown .explanation=${e}></sbss-charge-breakdown>
               </details>
             </div>`
           : null
