@@ -4,6 +4,7 @@ import { connectNats } from '../../infra/nats/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
 import {
   a11y,
+  chartColourPixels,
   chartXScale,
   dispatchedTechnician,
   ensureTechnicianLogin,
@@ -137,6 +138,21 @@ describe('dashboard screens in Chromium', () => {
     expect(x!.max).toBe(x!.xs.at(-1)! + 43_200);
     // Bars rise from zero, so a bar's height is its value (uPlot fitted the axis to the data).
     expect(x!.y.min).toBe(0);
+    // Every service with usage shows its own bar: uPlot drew the three at the same x, and the
+    // data bar hid voice and SMS behind it. (Colours: the chart palette, voice / SMS / data.)
+    const summary = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { customerMsisdn?: string };
+      const r = await fetch(
+        `/api/v1/subscribers/${encodeURIComponent(me.customerMsisdn ?? '')}/usage/summary`,
+      );
+      return ((await r.json()) as { days: { type: string; count: number }[] }).days;
+    });
+    const colours = ['#38bdf8', '#f472b6', '#facc15'];
+    const pixels = await chartColourPixels(page, 'sbss-usage-days-chart', colours);
+    ['voice', 'sms', 'data'].forEach((type, k) => {
+      const used = summary.filter((d) => d.type === type).reduce((n, d) => n + d.count, 0);
+      if (used > 0) expect(pixels[k], `${type} bar`).toBeGreaterThan(20);
+    });
     await rows.first().getByRole('button', { name: '说明' }).dispatchEvent('click');
     await expect
       .poll(() => page.getByTestId('explanation').textContent(), { timeout: 10_000 })

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { loadConfig } from '../../infra/config/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
@@ -157,40 +157,49 @@ export async function ensureTechnicianLogin(natsUrl: string, technicianId: strin
 }
 
 /**
- * The x scale (epoch seconds), x data and y scale of the `<sbss-series-chart>` that `host`
- * selects, or of the first one inside it, searched through shadow roots: uPlot draws its axes on
- * a canvas, so the scales are what a test can read of what the axes show.
+ * The `<sbss-series-chart>` that `host` selects, or the first one inside it (Playwright's CSS
+ * locators pierce shadow roots).
+ */
+function seriesChart(page: Page, host: string): Locator {
+  return page.locator(`${host}:is(sbss-series-chart), ${host} sbss-series-chart`).first();
+}
+
+/**
+ * The x scale (epoch seconds), x data and y scale of the chart in `host` (see seriesChart): uPlot
+ * draws its axes on a canvas, so the scales are what a test can read of what the axes show.
  */
 export async function chartXScale(
   page: Page,
   host: string,
 ): Promise<{ min: number; max: number; xs: number[]; y: { min?: number; max?: number } } | null> {
-  return page.evaluate((hostSel) => {
-    const find = (root: Document | ShadowRoot, sel: string): Element | null => {
-      const hit = root.querySelector(sel);
-      if (hit) return hit;
-      for (const el of root.querySelectorAll('*')) {
-        const found = el.shadowRoot ? find(el.shadowRoot, sel) : null;
-        if (found) return found;
-      }
-      return null;
+  return seriesChart(page, host).evaluate((el) => {
+    const c = el as Element & {
+      plot?: { scales: Record<'x' | 'y', { min?: number; max?: number } | undefined> };
+      data?: number[][];
     };
-    const hostEl = find(document, hostSel);
-    const chart =
-      hostEl?.tagName === 'SBSS-SERIES-CHART'
-        ? hostEl
-        : hostEl?.shadowRoot
-          ? find(hostEl.shadowRoot, 'sbss-series-chart')
-          : null;
-    const c = chart as
-      | (Element & {
-          plot?: { scales: Record<'x' | 'y', { min?: number; max?: number } | undefined> };
-          data?: number[][];
-        })
-      | null;
-    const x = c?.plot?.scales.x;
+    const x = c.plot?.scales.x;
     if (x?.min === undefined || x.max === undefined) return null;
-    const y = c?.plot?.scales.y;
-    return { min: x.min, max: x.max, xs: c?.data?.[0] ?? [], y: { min: y?.min, max: y?.max } };
-  }, host);
+    const y = c.plot?.scales.y;
+    return { min: x.min, max: x.max, xs: c.data?.[0] ?? [], y: { min: y?.min, max: y?.max } };
+  });
+}
+
+/**
+ * How many pixels of each colour (`#rrggbb`) the canvas of the chart in `host` holds: what a test
+ * can read of which series' bars or lines are visible.
+ */
+export async function chartColourPixels(page: Page, host: string, colours: string[]): Promise<number[]> {
+  return seriesChart(page, host).evaluate((el, wanted) => {
+    const canvas = el.shadowRoot?.querySelector('canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return wanted.map(() => 0);
+    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb = wanted.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+    const counts = wanted.map(() => 0);
+    for (let i = 0; i < px.length; i += 4)
+      rgb.forEach(([r, g, b], k) => {
+        if (px[i] === r && px[i + 1] === g && px[i + 2] === b) counts[k]!++;
+      });
+    return counts;
+  }, colours);
 }

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { barRange, barValueRange, lineRange } from './time-range.ts';
 import { chartDate, timeAxisValues } from '../time.ts';
+import { dayAxis, groupedBars } from './grouped-bars.ts';
 
 export interface SeriesDef {
   label: string;
@@ -91,7 +92,7 @@ export class SeriesChart extends LitElement {
 
   private create(el: HTMLElement): void {
     this.plot?.destroy();
-    const bars = this.bars ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
+    const bars = this.bars;
     const opts: uPlot.Options = {
       width: Math.max(280, this.clientWidth),
       height: this.height,
@@ -103,16 +104,20 @@ export class SeriesChart extends LitElement {
       legend: { show: true, live: false },
       tzDate: chartDate,
       axes: [
-        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: timeAxisValues },
+        {
+          stroke: '#94a3b8',
+          grid: { stroke: '#1e293b' },
+          ...(bars ? dayAxis : { values: timeAxisValues }),
+        },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 64, values: (_u, vals) => vals.map(compact) },
       ],
       series: [
         {},
-        ...this.series.map((s) => ({
+        ...this.series.map((s, i) => ({
           label: s.label,
           stroke: s.color,
           width: 2,
-          ...(bars ? { paths: bars, fill: s.color } : {}),
+          ...(bars ? { paths: groupedBars(i, this.series.length), fill: s.color } : {}),
           // A line needs two points: a series with one in view shows it as a dot (a chart's first minute).
           points: { show: bars ? false : (_u: uPlot, _si: number, i0: number, i1: number) => i1 - i0 < 1 },
         })),
