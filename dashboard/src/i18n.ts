@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { screenMessages, type ScreenKey } from './messages.ts';
 import { orderMessages, type OrderKey } from './messages-orders.ts';
 import { chargingMessages, type ChargingKey } from './messages-charging.ts';
+import { timelineMessages, type TimelineKey } from './messages-timeline.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -53,7 +54,7 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey;
+export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey | TimelineKey;
 
 const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
@@ -108,6 +109,7 @@ const rows: readonly (readonly [string, string, string])[] = [
   ...screenMessages,
   ...orderMessages,
   ...chargingMessages,
+  ...timelineMessages,
 ];
 const tables: Record<Lang, Record<MsgKey, string>> = {
   'zh-CN': { ...zh, ...Object.fromEntries(rows.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,
@@ -130,6 +132,11 @@ export function setLang(l: Lang): void {
 /** Translates a key, filling `{name}` placeholders. */
 export function t(key: MsgKey, vars: Record<string, string> = {}): string {
   return (tables[current][key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}
+
+/** The text of `key` in the current language, or undefined when there is no such message. */
+export function lookup(key: string): string | undefined {
+  return (tables[current] as Record<string, string | undefined>)[key];
 }
 
 /** Re-renders its host when the language changes. */

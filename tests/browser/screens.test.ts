@@ -255,6 +255,10 @@ describe('dashboard screens in Chromium', () => {
     const timeline = agent.locator('sbss-timeline-list ol');
     await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/短信 · 尊敬的李四/);
     expect(await timeline.textContent()).toMatch(/邮件 · 尊敬的李四/);
+    // Audit entries and states read as words, not codes.
+    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/客户登记 · agent/);
+    expect(await timeline.textContent()).not.toMatch(/customer\.registered|· closed|· billing/);
+    expect(await agent.getByTestId('profile').textContent()).toMatch(/业务类型\s*移动/);
     const r = await a11y(agent, ['续费/充值', '修改资料', '退订']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(agent, 'care-360');

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { I18nController, lookup, t, type MsgKey } from '../i18n.ts';
+import { auditActionText, orderText } from '../care-labels.ts';
 import { base } from '../styles.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { TimelineItem } from './timeline-list.ts';
@@ -130,12 +131,12 @@ export class Customer360 extends LitElement {
       ...orders.orders.map((o) => ({
         atMs: o.updatedAtMs,
         kind: 'order' as const,
-        text: `${o.orderId} · ${o.kind} · ${o.state}`,
+        text: orderText(o, lookup),
       })),
       ...audit.entries.map((a) => ({
         atMs: a.atMs,
         kind: 'audit' as const,
-        text: `${a.action} · ${a.actor}${a.reason ? ` · ${a.reason}` : ''}`,
+        text: `${auditActionText(a.action, lookup)} · ${a.actor}${a.reason ? ` · ${a.reason}` : ''}`,
       })),
       ...notes.notifications.map((n) => ({
         atMs: n.createdAtMs,
@@ -146,12 +147,12 @@ export class Customer360 extends LitElement {
       ...complaints.items.map((c) => ({
         atMs: c.lastUpdateMs,
         kind: 'complaint' as const,
-        text: `${c.id} · ${c.category} · ${c.status}`,
+        text: `${c.id} · ${t(`cat.${c.category}` as MsgKey)} · ${t(`cstatus.${c.status}` as MsgKey)}`,
       })),
       ...tickets.items.map((k) => ({
         atMs: k.lastUpdateMs,
         kind: 'ticket' as const,
-        text: `${k.id} · ${k.name} · ${k.status}`,
+        text: `${k.id} · ${k.name} · ${t(`status.${k.status}` as MsgKey)}`,
       })),
     ];
   }
@@ -186,7 +187,7 @@ export class Customer360 extends LitElement {
             <dt>${t('care.address')}</dt>
             <dd>${a.province} ${a.city} ${a.district} ${a.street} ${a.number}</dd>
             <dt>${t('care.service')}</dt>
-            <dd>${c.serviceType}</dd>
+            <dd>${lookup(`svc.${c.serviceType}`) ?? c.serviceType}</dd>
           </dl>
           ${c.masked ? html`<p><button @click=${() => this.reveal()}>${t('care.reveal')}</button></p>` : html`<p class="muted">${t('care.revealed')}</p>`}
         </div>
