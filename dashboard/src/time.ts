@@ -48,5 +48,16 @@ export const timeAxisValues: (string | number | null)[][] = [
   [HOUR, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
   [MINUTE, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
   [1, '{HH}:{mm}:{ss}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
-  [0.001, '{HH}:{mm}:{ss}.{fff}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
+  // Under a second apart: short labels, the minute beneath the first of each (as uPlot does).
+  [
+    0.001,
+    ':{ss}.{fff}',
+    '\n{YYYY}-{MM}-{DD} {HH}:{mm}',
+    null,
+    '\n{MM}-{DD} {HH}:{mm}',
+    null,
+    '\n{HH}:{mm}',
+    null,
+    1,
+  ],
 ];
