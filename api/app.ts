@@ -11,7 +11,7 @@ import type { Metrics } from '../infra/metrics/index.ts';
 import type { Logger } from '../infra/log/index.ts';
 import type { Clock, IdGenerator } from '../domain/index.ts';
 import type { CompiledCatalog } from '../domain/catalog/index.ts';
-import { makeErrorHandler, NotFoundError } from './errors.ts';
+import { makeErrorHandler, MethodNotAllowedError, NotFoundError } from './errors.ts';
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
 import { registerRoutes } from './routes/index.ts';
 import { startNocLive } from './routes/noc/index.ts';
@@ -23,6 +23,7 @@ import {
   installFiniteNumberGuard,
   installUserRateLimits,
   installValidators,
+  methodsAt,
   recordRoutes,
   type RouteEntry,
   type UserRateLimits,
@@ -87,7 +88,13 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   const routes = recordRoutes(app);
   installUserRateLimits(app, deps.userRateLimits ?? defaultUserRateLimits);
   app.setErrorHandler(makeErrorHandler(log));
-  app.setNotFoundHandler(() => {
+  const methodsAtPath = methodsAt(routes);
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsAtPath(request.url);
+    if (allowed.length) {
+      void reply.header('allow', allowed.join(', '));
+      throw new MethodNotAllowedError(request.method, allowed);
+    }
     throw new NotFoundError('no such route');
   });
   // Paths carry phone numbers: log the route pattern, never the URL.

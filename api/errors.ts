@@ -8,6 +8,7 @@ export const errorCodes = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   PAYMENT_FAILED: 402,
   REVISION_CONFLICT: 409,
   DUPLICATE: 409,
@@ -65,6 +66,15 @@ export class ForbiddenError extends ApiError {
 export class NotFoundError extends ApiError {
   constructor(message = 'not found') {
     super('NOT_FOUND', message);
+  }
+}
+/** The path has routes, none for this method; `allowed` goes into the `Allow` header. */
+export class MethodNotAllowedError extends ApiError {
+  constructor(
+    method: string,
+    readonly allowed: string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed here; this path takes ${allowed.join(', ')}`);
   }
 }
 /** Someone else changed the entity since it was read: reload, reapply, retry with the new revision. */

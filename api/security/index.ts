@@ -1,4 +1,4 @@
-export { recordRoutes, type RouteEntry } from './route-registry.ts';
+export { methodsAt, recordRoutes, type RouteEntry } from './route-registry.ts';
 export { installCsrfGuard, crossSiteReason } from './csrf.ts';
 export {
   installUserRateLimits,

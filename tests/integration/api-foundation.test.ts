@@ -218,6 +218,18 @@ describe('API foundation (real nats-server and embedded ClickHouse)', () => {
     const nf = await api.app.inject('/api/v1/nope');
     expect(nf.statusCode).toBe(404);
     expect(nf.json().error.code).toBe('NOT_FOUND');
+    // A path that exists, asked with a method it does not take: 405 naming the ones it does.
+    const wrong = await api.app.inject({
+      method: 'POST',
+      url: `/api/v1/subscribers/${encodeURIComponent(MSISDN)}/renewal?x=1`,
+      payload: {},
+    });
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers.allow).toBe('GET, HEAD');
+    expect(wrong.json().error).toEqual({
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'POST is not allowed here; this path takes GET, HEAD',
+    });
     const root = await api.app.inject('/');
     expect(root.statusCode).toBe(503);
     expect(root.json().error.message).toContain('npm run build:dashboard');
