@@ -26,3 +26,11 @@ export function nextLocalMonthStartMs(ms: number): number {
 export function shanghaiMs(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): number {
   return Date.UTC(y, m - 1, d, hh, mm, ss) - SHANGHAI_OFFSET_MS;
 }
+
+/**
+ * ISO 8601 in Shanghai local time with its offset, "2026-11-28T01:40:44.783+08:00": what exports
+ * (CSV) write, so the time reads as on every screen and still parses to the same instant.
+ */
+export function shanghaiIso(ms: number): string {
+  return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 23)}+08:00`;
+}

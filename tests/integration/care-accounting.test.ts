@@ -237,6 +237,10 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     expect(csv.headers['content-type']).toContain('text/csv');
     const csvLines = csv.body.trim().split('\n');
     expect(csvLines).toHaveLength(5);
+    // Times in Beijing time with their offset: as on the screens, and the same instants.
+    const starts = csvLines.slice(1).map((l) => l.split(',')[1] ?? '');
+    for (const t of starts) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
+    expect(starts.map((t) => Date.parse(t)).sort()).toEqual(rows.map((r) => r.start_time).sort());
     expect(csv.body).toContain('+86139****2222');
     expect(csv.body).toContain('1500.00');
     const tooOld = await env.call(

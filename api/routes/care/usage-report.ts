@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatYuan } from '../../../domain/index.ts';
+import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { levelOf, maskPhone } from '../../../domain/customer/index.ts';
 import { UnavailableError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
@@ -138,7 +139,7 @@ export function usageReportRoutes(app: FastifyInstance, ctx: CareContext): void 
         lines.push(
           [
             String(x.cdr_id),
-            new Date(int(x.ms)).toISOString(),
+            shanghaiIso(int(x.ms)),
             String(x.type),
             String(int(x.duration_sec)),
             String(int(x.bytes_up)),

@@ -3,7 +3,7 @@ import { NocRuleError, type Technician, type Ticket, type Complaint } from '../.
 import { telId, type NocService } from '../../../processors/noc/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
-import type { CompiledCatalog } from '../../../domain/catalog/index.ts';
+import { shanghaiIso, type CompiledCatalog } from '../../../domain/catalog/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import { ApiError, ForbiddenError, ValidationError } from '../../errors.ts';
 import { sessionOf, type Session } from '../../auth/index.ts';
@@ -71,4 +71,5 @@ export function toCsv(header: string[], rows: (string | number | boolean | undef
   return `\ufeff${[header, ...rows].map((r) => r.map(esc).join(',')).join('\n')}\n`;
 }
 
-export const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString());
+/** A time in a CSV export: Beijing time with its offset (see shanghaiIso); empty when unset. */
+export const iso = (ms: number | undefined) => (ms === undefined ? '' : shanghaiIso(ms));

@@ -7,7 +7,7 @@ import { goodwillNotice, nocKeys, nocSubjects, resultNotice } from '../../../pro
 import { NotFoundError, UnavailableError } from '../../errors.ts';
 import { ErrorBody } from '../../schemas.ts';
 import { maskMsisdn } from '../../live/index.ts';
-import { NOC_STAFF, session, toCsv, type NocApiContext } from './common.ts';
+import { iso, NOC_STAFF, session, toCsv, type NocApiContext } from './common.ts';
 
 const HOUR = 3_600_000;
 const IdParams = Type.Object({
@@ -187,7 +187,7 @@ export function impactRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         .send(
           toCsv(
             ['msisdn', 'cdrs', 'last_seen'],
-            a.rows.map((x) => [maskMsisdn(x.msisdn), x.cdrs, new Date(x.lastSeenMs).toISOString()]),
+            a.rows.map((x) => [maskMsisdn(x.msisdn), x.cdrs, iso(x.lastSeenMs)]),
           ),
         );
     },
