@@ -50,17 +50,23 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/**
- * Logs in through the form as a demo user and waits for the role's first page. `timezoneId` sets
- * the browser's zone (default: the machine's).
- */
+export interface LoginOptions {
+  /** A phone's screen (390 × 844, touch) instead of a desktop's. */
+  phone?: boolean;
+  /** The browser's time zone (default: the machine's). */
+  timezoneId?: string;
+  /** Called with the page before it opens, e.g. to watch its requests from the first one. */
+  beforeOpen?: (page: Page) => void;
+}
+
+/** Logs in through the form as a demo user and waits for the role's first page. */
 export async function login(
   browser: Browser,
   url: string,
   user: string,
-  phone = false,
-  timezoneId?: string,
+  o: LoginOptions = {},
 ): Promise<Page> {
+  const { phone = false, timezoneId } = o;
   const ctx = await browser.newContext({
     viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
     locale: 'zh-CN',
@@ -68,6 +74,7 @@ export async function login(
     ...(phone ? { isMobile: true, hasTouch: true } : {}),
   });
   const page = await ctx.newPage();
+  o.beforeOpen?.(page);
   await page.goto(url);
   await page.getByLabel('用户名').fill(user);
   await page.getByLabel('密码').fill(`${user}-demo-2026`);

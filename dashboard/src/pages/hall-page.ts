@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
@@ -71,8 +71,14 @@ export class HallPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.load();
     this.timer = setInterval(() => void this.load(), 5000);
+  }
+
+  // The first load waits for the line's number. Right after logging in, the page's chunk arrives
+  // after its element was rendered; the element upgraded and connected with msisdn '' and asked
+  // for line '' (three 400s and "could not load" until the next 5 s refresh).
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('msisdn')) void this.load();
   }
 
   override disconnectedCallback(): void {
@@ -81,6 +87,7 @@ export class HallPage extends LitElement {
   }
 
   async load(): Promise<void> {
+    if (!this.msisdn) return;
     const m = enc(this.msisdn);
     try {
       const [b, s, u] = await Promise.all([
