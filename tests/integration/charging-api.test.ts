@@ -213,7 +213,11 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     expect(after.balanceFen).toBe(before.balanceFen - charged.chargeFen);
 
     // An agent may not rerate; a broken candidate catalog is refused naming the path.
-    expect((await get('/api/v1/charging/rerates/dry-run')).statusCode).toBe(404);
+    expect((await env.call('agent', 'POST', '/api/v1/charging/rerates/dry-run', body)).statusCode).toBe(403);
+    // The dry run is a POST: a GET there is told so (405), not that the path does not exist.
+    const wrongMethod = await get('/api/v1/charging/rerates/dry-run');
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
     const broken = await env.api.app.inject({
       method: 'POST',
       url: '/api/v1/charging/rerates/dry-run',
