@@ -271,6 +271,11 @@ describe('dashboard screens in Chromium', () => {
     await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/客户登记 · agent/);
     expect(await timeline.textContent()).not.toMatch(/customer\.registered|· closed|· billing/);
     expect(await agent.getByTestId('profile').textContent()).toMatch(/业务类型\s*移动/);
+    // The switch to English re-words the timeline already on screen.
+    await agent.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => timeline.textContent()).toMatch(/Customer registered · agent/);
+    expect(await timeline.textContent()).toMatch(/SMS · 尊敬的李四.*\(sent\)/);
+    await agent.getByRole('button', { name: '中文' }).click();
     const r = await a11y(agent, ['续费/充值', '修改资料', '退订']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(agent, 'care-360');

@@ -131,28 +131,28 @@ export class Customer360 extends LitElement {
       ...orders.orders.map((o) => ({
         atMs: o.updatedAtMs,
         kind: 'order' as const,
-        text: orderText(o, lookup),
+        text: () => orderText(o, lookup),
       })),
       ...audit.entries.map((a) => ({
         atMs: a.atMs,
         kind: 'audit' as const,
-        text: `${auditActionText(a.action, lookup)} · ${a.actor}${a.reason ? ` · ${a.reason}` : ''}`,
+        text: () => `${auditActionText(a.action, lookup)} · ${a.actor}${a.reason ? ` · ${a.reason}` : ''}`,
       })),
       ...notes.notifications.map((n) => ({
         atMs: n.createdAtMs,
         kind: 'notification' as const,
         // A notice goes by SMS and, when the customer has one, by e-mail: say which this is.
-        text: `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)})`,
+        text: () => `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)})`,
       })),
       ...complaints.items.map((c) => ({
         atMs: c.lastUpdateMs,
         kind: 'complaint' as const,
-        text: `${c.id} · ${t(`cat.${c.category}` as MsgKey)} · ${t(`cstatus.${c.status}` as MsgKey)}`,
+        text: () => `${c.id} · ${t(`cat.${c.category}` as MsgKey)} · ${t(`cstatus.${c.status}` as MsgKey)}`,
       })),
       ...tickets.items.map((k) => ({
         atMs: k.lastUpdateMs,
         kind: 'ticket' as const,
-        text: `${k.id} · ${k.name} · ${t(`status.${k.status}` as MsgKey)}`,
+        text: () => `${k.id} · ${k.name} · ${t(`status.${k.status}` as MsgKey)}`,
       })),
     ];
   }

@@ -7,7 +7,8 @@ import './state-panel.ts';
 export interface TimelineItem {
   atMs: number;
   kind: 'order' | 'audit' | 'notification' | 'complaint' | 'ticket' | 'payment';
-  text: string;
+  /** A function when the text is translated: it is called at each render, so it follows the language switch. */
+  text: string | (() => string);
 }
 
 /** One timeline joining orders, audit (profile changes, payments, reveals), notices, complaints and tickets. */
@@ -56,7 +57,7 @@ export class TimelineList extends LitElement {
           html`<li>
             <span class="muted">${dateTime(i.atMs)}</span>
             <span class="kind">${t(`timeline.${i.kind}`)}</span>
-            <span>${i.text}</span>
+            <span>${typeof i.text === 'function' ? i.text() : i.text}</span>
           </li>`,
       )}
     </ol>`;
