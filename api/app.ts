@@ -24,6 +24,7 @@ import {
   installUserRateLimits,
   installValidators,
   methodsAt,
+  notFoundKind,
   recordRoutes,
   type RouteEntry,
   type UserRateLimits,
@@ -91,7 +92,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
   const methodsAtPath = methodsAt(routes);
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsAtPath(request.url);
-    if (allowed.length) {
+    if (notFoundKind(request.method, allowed) === 'method_not_allowed') {
       void reply.header('allow', allowed.join(', '));
       throw new MethodNotAllowedError(request.method, allowed);
     }

@@ -1,4 +1,4 @@
-export { methodsAt, recordRoutes, type RouteEntry } from './route-registry.ts';
+export { methodsAt, notFoundKind, recordRoutes, type RouteEntry } from './route-registry.ts';
 export { installCsrfGuard, crossSiteReason } from './csrf.ts';
 export {
   installUserRateLimits,

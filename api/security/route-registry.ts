@@ -27,7 +27,9 @@ export function recordRoutes(app: FastifyInstance): readonly RouteEntry[] {
 /**
  * The methods that do have a route at `url` (path, query ignored), matched by Fastify's own
  * router: a request that found no route with its method but would with another is answered
- * 405 with `Allow`, not a bare 404.
+ * 405 with `Allow`, not a bare 404. Catch-all routes (a `*` in the pattern, such as the
+ * dashboard's static files) are left out: every path matches them, so they say nothing about
+ * whether this path exists.
  */
 export function methodsAt(routes: readonly RouteEntry[]): (url: string) => string[] {
   let router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | null = null;
@@ -36,7 +38,7 @@ export function methodsAt(routes: readonly RouteEntry[]): (url: string) => strin
     if (!router || built !== routes.length) {
       router = FindMyWay();
       for (const r of routes)
-        if (!router.hasRoute(r.method as FindMyWay.HTTPMethod, r.url))
+        if (!r.url.includes('*') && !router.hasRoute(r.method as FindMyWay.HTTPMethod, r.url))
           router.on(r.method as FindMyWay.HTTPMethod, r.url, () => undefined);
       built = routes.length;
     }
@@ -44,4 +46,13 @@ export function methodsAt(routes: readonly RouteEntry[]): (url: string) => strin
     const methods = [...new Set(routes.map((r) => r.method))];
     return methods.filter((m) => router!.find(m as FindMyWay.HTTPMethod, path) !== null).sort();
   };
+}
+
+/**
+ * How a request that reached the not-found handler is answered: 405 naming the methods the path
+ * takes when it has routes but none for this method; otherwise 404. A route that exists for
+ * this very method and still ends here (a static file that is not there) is a 404.
+ */
+export function notFoundKind(method: string, allowed: readonly string[]): 'not_found' | 'method_not_allowed' {
+  return allowed.length > 0 && !allowed.includes(method) ? 'method_not_allowed' : 'not_found';
 }

@@ -131,6 +131,14 @@ describe('live page in Chromium', () => {
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}/live-page.png`, fullPage: true });
     expect(cspErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    // Nothing else failed to load either (the one 401 is the session check before the login; a
+    // favicon request once answered 405 here).
+    expect(cspErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    const missing = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/nope');
+      return { status: r.status, code: ((await r.json()) as { error: { code: string } }).error.code };
+    });
+    expect(missing).toEqual({ status: 404, code: 'NOT_FOUND' });
   });
 
   it('switches to English and keeps the live view', async () => {
