@@ -3,6 +3,7 @@ import { screenMessages, type ScreenKey } from './messages.ts';
 import { orderMessages, type OrderKey } from './messages-orders.ts';
 import { chargingMessages, type ChargingKey } from './messages-charging.ts';
 import { timelineMessages, type TimelineKey } from './messages-timeline.ts';
+import { inLanguage } from '../../domain/noc/bilingual.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -127,6 +128,11 @@ export function setLang(l: Lang): void {
   localStorage.setItem(STORAGE_KEY, l);
   document.documentElement.lang = l;
   for (const fn of listeners) fn();
+}
+
+/** A text stored in both languages ("中文 / English", ticket titles and descriptions): this language's half. */
+export function localText(text: string): string {
+  return inLanguage(text, current === 'en' ? 'en' : 'zh');
 }
 
 /** Translates a key, filling `{name}` placeholders. */

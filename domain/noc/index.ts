@@ -8,3 +8,4 @@ export * from './sla.ts';
 export * from './complaints.ts';
 export { NocRuleError } from './errors.ts';
 export { nocValidators } from './validate.ts';
+export { bilingual, inLanguage, splitBilingual } from './bilingual.ts';

@@ -3,6 +3,7 @@ import { NocRuleError } from './errors.ts';
 import {
   applyDispatch,
   closeTicket,
+  markFlapping,
   newTicket,
   reopenTicket,
   technicianAction,
@@ -10,6 +11,7 @@ import {
 } from './tickets.ts';
 import { validators } from '../events/index.ts';
 import { nocValidators } from './validate.ts';
+import { inLanguage } from './bilingual.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 2);
 const fresh = () =>
@@ -87,5 +89,16 @@ describe('ticket model', () => {
     const r = reopenTicket(c, 'noc-processor', T0 + 3_600_000, 'fault returned');
     expect(r).toMatchObject({ status: 'acknowledged', reopenCount: 1 });
     expect(r.sla.startMs).toBe(T0 + 3_600_000);
+  });
+
+  it('marks a flapping ticket in each language of its name, once', () => {
+    const f = markFlapping(fresh(), T0 + 1000);
+    expect(f.flapping).toBe(true);
+    expect(inLanguage(f.name, 'zh')).toBe('站点停电（频繁闪断）');
+    expect(inLanguage(f.name, 'en')).toBe('site power loss (flapping)');
+    expect(markFlapping(f, T0 + 2000)).toBe(f);
+    // a name that is not bilingual keeps its text whole and is still marked
+    const plain = markFlapping({ ...fresh(), name: 'link down' }, T0 + 1000);
+    expect(plain.name).toBe('link down [频繁闪断/flapping]');
   });
 });

@@ -2,6 +2,7 @@ import type { TicketEvent } from '../events/index.ts';
 import { NocRuleError } from './errors.ts';
 import type { DispatchWhy, Escalation, RelatedEntity, Ticket, TicketStatus } from './schemas.ts';
 import { evaluateSla, slaFor } from './sla.ts';
+import { bilingual, splitBilingual } from './bilingual.ts';
 
 export type NewTicket = Pick<
   Ticket,
@@ -150,6 +151,14 @@ export function addRelated(t: Ticket, entities: RelatedEntity[], atMs: number, c
   };
 }
 
+/** The name with its flapping mark, in each language of a bilingual name. */
+function flappingName(name: string): string {
+  const parts = splitBilingual(name);
+  return parts
+    ? bilingual(`${parts.zh}（频繁闪断）`, `${parts.en} (flapping)`)
+    : `${name} [频繁闪断/flapping]`.slice(0, 200);
+}
+
 export function markFlapping(t: Ticket, atMs: number): Ticket {
   if (t.flapping) return t;
   return {
@@ -157,7 +166,7 @@ export function markFlapping(t: Ticket, atMs: number): Ticket {
     flapping: true,
     version: t.version + 1,
     lastUpdateMs: Math.max(t.lastUpdateMs, atMs),
-    name: `${t.name} (flapping / 频繁闪断)`.slice(0, 200),
+    name: flappingName(t.name),
   };
 }
 

@@ -12,7 +12,7 @@ import {
 import { checkSite, keys } from './store.ts';
 import type { HandlerCtx } from './context.ts';
 import { groupValid } from './group.ts';
-import { causeTitle } from './text.ts';
+import { causeDescription, causeTitle, reasons } from './text.ts';
 
 const PROCESSOR = 'noc-processor';
 
@@ -72,7 +72,7 @@ async function applyEffects(ctx: HandlerCtx, site: SiteState, effects: AlarmEffe
           priority: e.priority,
           channel: 'system',
           name: causeTitle(a.probableCause, a.cellId ?? a.siteId),
-          description: `${a.probableCause} on ${a.neId} (${a.cellId ?? a.siteId}), ${e.childKeys.length} related alarms`,
+          description: causeDescription(a.probableCause, a.neId, a.cellId ?? a.siteId, e.childKeys.length),
           region: a.region,
           siteId: a.siteId,
           ...(a.cellId ? { cellId: a.cellId } : {}),
@@ -84,19 +84,14 @@ async function applyEffects(ctx: HandlerCtx, site: SiteState, effects: AlarmEffe
           atMs: a.lastChangeMs,
         });
         for (const id of e.mergedTicketIds)
-          await ctx.svc.close(
-            id,
-            PROCESSOR,
-            a.lastChangeMs,
-            `merged into ${e.ticketId} / 已并入 ${e.ticketId}`,
-          );
+          await ctx.svc.close(id, PROCESSOR, a.lastChangeMs, reasons.merged(e.ticketId));
         break;
       }
       case 'reopen':
-        await ctx.svc.reopen(e.ticketId, e.alarm.lastChangeMs, 'fault returned / 故障复现');
+        await ctx.svc.reopen(e.ticketId, e.alarm.lastChangeMs, reasons.faultReturned);
         break;
       case 'close':
-        await ctx.svc.close(e.ticketId, PROCESSOR, e.alarm.lastChangeMs, 'alarm cleared / 告警已清除');
+        await ctx.svc.close(e.ticketId, PROCESSOR, e.alarm.lastChangeMs, reasons.alarmCleared);
         break;
       case 'flapping':
         await ctx.svc.publishDetection({

@@ -12,7 +12,7 @@ import { placeOfCell } from '../../domain/index.ts';
 import type { HandlerCtx } from './context.ts';
 import { groupValid } from './group.ts';
 import { checkRegionKpi, keys } from './store.ts';
-import { metricTitle } from './text.ts';
+import { congestionDescription, metricDescription, metricTitle, reasons } from './text.ts';
 
 const PROCESSOR = 'noc-processor';
 
@@ -64,7 +64,7 @@ async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample
           priority: 'P3',
           channel: 'system',
           name: metricTitle(e.metric, e.cellId),
-          description: `${e.metric} = ${e.value} on ${e.cellId}`,
+          description: metricDescription(e.metric, e.value, e.cellId),
           region,
           ...(siteId ? { siteId } : {}),
           cellId: e.cellId,
@@ -74,7 +74,7 @@ async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample
         });
       }
       if (e.kind === 'recover' && e.ticketId)
-        await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, 'KPI recovered / 指标恢复');
+        await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, reasons.kpiRecovered);
       return;
     }
     case 'region_congestion':
@@ -95,7 +95,7 @@ async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample
         priority: 'P2',
         channel: 'system',
         name: metricTitle('congestion_rate', region),
-        description: `${e.cellIds.length} congested cells in ${region}`,
+        description: congestionDescription(region, e.cellIds.length),
         region,
         related: e.cellIds.map((id) => ({ role: 'cell' as const, id })),
         by: PROCESSOR,
@@ -114,7 +114,7 @@ async function apply(ctx: HandlerCtx, region: string, e: KpiEffect, s: KpiSample
       });
       return;
     case 'region_congestion_cleared':
-      await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, 'congestion cleared / 拥塞解除');
+      await ctx.svc.close(e.ticketId, PROCESSOR, e.atMs, reasons.congestionCleared);
       return;
     case 'flag':
       ctx.flagged.inc({ code: e.code });

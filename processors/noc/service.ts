@@ -28,6 +28,7 @@ import type { Logger } from '../../infra/log/index.ts';
 import type { PipelinedPublisher } from '../../infra/nats/index.ts';
 import { complaintEscalationNotice, escalationNotice, msisdnOfTelId, resultNotice } from './notify.ts';
 import { checkComplaint, checkTech, checkTicket, keys, type NocStore, type TechState } from './store.ts';
+import { reasons } from './text.ts';
 
 export const nocSubjects = {
   ticket: (verb: string) => `bss.ticket.${verb}`,
@@ -214,7 +215,7 @@ export class NocService {
 
   async flapping(id: string, atMs: number): Promise<void> {
     const r = await this.change(id, (t) => markFlapping(t, atMs));
-    if (r) await this.publishTicket(r.after, 'ticket.updated', 'flapping / 频繁闪断');
+    if (r) await this.publishTicket(r.after, 'ticket.updated', reasons.flapping);
   }
 
   /** A technician's step; resolving frees them and tells the customers who reported the fault. */

@@ -1,4 +1,9 @@
-/** Ticket titles in zh-CN and English for the probable causes the NEs send. */
+import { bilingual } from '../../domain/noc/index.ts';
+
+/**
+ * The texts the NOC processor writes into tickets, in zh-CN and English (`bilingual`: the
+ * screens show the half of their language, API clients and exports get both).
+ */
 const CAUSES: Record<string, [string, string]> = {
   power_failure: ['站点停电', 'Site power loss'],
   mains_failure: ['市电中断', 'Mains failure'],
@@ -17,13 +22,62 @@ const METRICS: Record<string, [string, string]> = {
   throughput_mbps: ['吞吐量低', 'Low throughput'],
   congestion_rate: ['拥塞', 'Congestion'],
 };
+/** A metric's name and how its value reads (rates are fractions, shown as percent). */
+const METRIC_NAMES: Record<string, [string, string, (v: number) => string]> = {
+  call_drop_rate: ['掉话率', 'call drop rate', percent],
+  attach_success_rate: ['附着成功率', 'attach success rate', percent],
+  throughput_mbps: ['吞吐量', 'throughput', (v) => `${v} Mbps`],
+  congestion_rate: ['拥塞率', 'congestion rate', percent],
+};
+
+function percent(v: number): string {
+  return `${Number((v * 100).toFixed(2))}%`;
+}
+
+function causeNames(cause: string): [string, string] {
+  return CAUSES[cause] ?? ['网络告警', `Network alarm (${cause})`];
+}
 
 export function causeTitle(cause: string, object: string): string {
-  const [zh, en] = CAUSES[cause] ?? ['网络告警', `Network alarm (${cause})`];
-  return `${zh} ${object} / ${en} ${object}`.slice(0, 200);
+  const [zh, en] = causeNames(cause);
+  return bilingual(`${zh} ${object}`, `${en} ${object}`);
 }
 
 export function metricTitle(metric: string, object: string): string {
   const [zh, en] = METRICS[metric] ?? ['性能指标异常', `KPI degraded (${metric})`];
-  return `${zh} ${object} / ${en} ${object}`.slice(0, 200);
+  return bilingual(`${zh} ${object}`, `${en} ${object}`);
 }
+
+/** "站点停电：NE PWR-1（GD-GZ-0012），关联告警 3 条 / Site power loss on PWR-1 (GD-GZ-0012), 3 related alarms" */
+export function causeDescription(cause: string, neId: string, object: string, related: number): string {
+  const [zh, en] = causeNames(cause);
+  return bilingual(
+    `${zh}：网元 ${neId}（${object}），关联告警 ${related} 条`,
+    `${en} on ${neId} (${object}), ${related} related alarm${related === 1 ? '' : 's'}`,
+    2000,
+  );
+}
+
+/** "掉话率 4.5%（GD-GZ-0012-1） / call drop rate 4.5% on GD-GZ-0012-1" */
+export function metricDescription(metric: string, value: number, cellId: string): string {
+  const [zh, en, show] = METRIC_NAMES[metric] ?? [metric, metric, String];
+  return bilingual(`${zh} ${show(value)}（${cellId}）`, `${en} ${show(value)} on ${cellId}`, 2000);
+}
+
+export function congestionDescription(region: string, cells: number): string {
+  return bilingual(
+    `${region} 区域 ${cells} 个小区拥塞`,
+    `${cells} congested cell${cells === 1 ? '' : 's'} in ${region}`,
+    2000,
+  );
+}
+
+/** Why the processor changed a ticket's status, as its history shows it. */
+export const reasons = {
+  merged: (into: string) => bilingual(`已并入 ${into}`, `merged into ${into}`),
+  faultReturned: bilingual('故障复现', 'fault returned'),
+  alarmCleared: bilingual('告警已清除', 'alarm cleared'),
+  kpiRecovered: bilingual('指标恢复', 'KPI recovered'),
+  congestionCleared: bilingual('拥塞解除', 'congestion cleared'),
+  flapping: bilingual('频繁闪断', 'flapping'),
+};

@@ -74,6 +74,12 @@ describe('dashboard screens in Chromium', () => {
       .toContain('1 张');
     // charts are created once and updated in place
     expect(await page.getByTestId('chart-service').locator('canvas').count()).toBe(1);
+    // The roster's skills read in Chinese (they were the codes: "power radio").
+    const roster = page
+      .locator('sbss-data-table')
+      .filter({ has: page.getByRole('columnheader', { name: '技能' }) });
+    await expect.poll(() => roster.locator('tbody').textContent()).toContain('电源');
+    expect(await roster.locator('tbody').textContent()).not.toMatch(/power|radio|transmission/);
     const r = await a11y(page, ['大屏模式', '导出 CSV']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(page, 'noc-live');
@@ -81,6 +87,18 @@ describe('dashboard screens in Chromium', () => {
     await page.getByRole('link', { name: '退出大屏' }).waitFor();
     expect(await page.getByRole('navigation').count()).toBe(0);
     await shot(page, 'noc-kiosk');
+
+    // On the ticket board the outage reads in Chinese only (the stored title is
+    // "站点停电 GD-GZ-0012 / Site power loss GD-GZ-0012") and names its technician, not an id.
+    await page.goto(`${env.url}/#/boards`);
+    const ticketRow = page.locator('sbss-data-table tbody tr').filter({ hasText: 'GD-GZ-0012' });
+    await expect.poll(() => ticketRow.textContent(), { timeout: 20_000 }).toContain('站点停电 GD-GZ-0012');
+    expect(await ticketRow.textContent()).not.toContain('Site power loss');
+    await expect.poll(() => ticketRow.textContent(), { timeout: 20_000 }).toMatch(/师傅/);
+    expect(await ticketRow.textContent()).not.toMatch(/T-GD-GZ-\d/);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => ticketRow.textContent()).toContain('Site power loss GD-GZ-0012');
+    await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
   });
 
@@ -95,6 +113,9 @@ describe('dashboard screens in Chromium', () => {
     await page.getByRole('heading', { name: '我的工单' }).waitFor();
     const card = page.locator('article[data-ticket]').first();
     await card.waitFor({ timeout: 20_000 });
+    // Title and description in the van's language, not the stored "中文 / English" pair.
+    expect(await card.getByRole('heading').textContent()).toBe('P1 · 站点停电 GD-GZ-0012');
+    expect(await card.locator('p').first().textContent()).toMatch(/^站点停电：网元 .*关联告警 \d+ 条$/);
     await card.getByRole('button', { name: '接单' }).click();
     await expect.poll(() => card.getByTestId('status').textContent()).toBe('已接单');
     await card.getByRole('button', { name: '到达现场' }).click();

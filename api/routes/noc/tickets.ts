@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { placeOfCell, stableId } from '../../../domain/index.ts';
+import { bilingual } from '../../../domain/noc/index.ts';
 import {
   isOpen,
   Priority,
@@ -214,6 +215,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
           return reply.code(200).send({ linked: true, ticket: linked ?? open });
         }
       }
+      const cell = b.cellId ? ` ${b.cellId}` : '';
       const t = await ctx.svc.open({
         id: stableId('TC', msisdn, b.cellId ?? '', b.description, Math.floor(atMs / 60_000)),
         ticketType: 'customer_fault',
@@ -221,7 +223,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         severity: 'minor',
         priority: 'P3',
         channel: b.channel,
-        name: `用户报障 / Customer fault report${b.cellId ? ` ${b.cellId}` : ''}`,
+        name: bilingual(`用户报障${cell}`, `Customer fault report${cell}`),
         description: b.description,
         region: place?.region ?? 'GD',
         ...(place ? { siteId: place.siteId, cellId: b.cellId } : {}),

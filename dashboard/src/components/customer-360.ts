@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
-import { I18nController, lookup, t, type MsgKey } from '../i18n.ts';
+import { I18nController, localText, lookup, t, type MsgKey } from '../i18n.ts';
 import { auditActionText, orderText } from '../care-labels.ts';
 import { base } from '../styles.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
@@ -152,7 +152,7 @@ export class Customer360 extends LitElement {
       ...tickets.items.map((k) => ({
         atMs: k.lastUpdateMs,
         kind: 'ticket' as const,
-        text: () => `${k.id} · ${k.name} · ${t(`status.${k.status}` as MsgKey)}`,
+        text: () => `${k.id} · ${localText(k.name)} · ${t(`status.${k.status}` as MsgKey)}`,
       })),
     ];
   }

@@ -1,10 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { I18nController, lang, localText, t, type MsgKey } from '../i18n.ts';
 import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Role } from '../api-client.ts';
-import type { Ticket } from '../types.ts';
+import type { Technician, Ticket } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
 import '../components/data-table.ts';
 import '../components/complaints-board.ts';
@@ -72,10 +72,16 @@ export class BoardsPage extends LitElement {
     void this.load();
   }
 
+  /** Technicians by id, to show a ticket's technician by name (the roster changes rarely: read once). */
+  private technicians = new Map<string, Technician>();
+
   async load(): Promise<void> {
-    this.tickets = (
-      await api.get<{ items: Ticket[] }>('/api/v1/noc/tickets?limit=500').catch(() => ({ items: [] }))
-    ).items;
+    const [tickets, roster] = await Promise.all([
+      api.get<{ items: Ticket[] }>('/api/v1/noc/tickets?limit=500').catch(() => ({ items: [] })),
+      this.technicians.size ? null : api.get<Technician[]>('/api/v1/noc/technicians').catch(() => null),
+    ]);
+    if (roster) this.technicians = new Map(roster.map((x) => [x.id, x]));
+    this.tickets = tickets.items;
     if (this.role !== 'agent')
       this.dead = (
         await api
@@ -98,13 +104,19 @@ export class BoardsPage extends LitElement {
     return [
       { key: 'id', label: t('col.id'), value: (r) => r.id },
       { key: 'p', label: t('col.priority'), value: (r) => r.priority },
-      { key: 'name', label: t('col.subject'), value: (r) => r.name },
+      { key: 'name', label: t('col.subject'), value: (r) => localText(r.name) },
       { key: 'region', label: t('col.region'), value: (r) => r.region },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
-      { key: 'tech', label: t('col.technician'), value: (r) => r.technicianId ?? '—' },
+      { key: 'tech', label: t('col.technician'), value: (r) => this.technicianName(r.technicianId) },
       { key: 'sla', label: t('col.sla'), value: (r) => t(`sla.${r.sla.state}` as MsgKey) },
       { key: 'due', label: t('col.due'), value: (r) => dateTime(r.sla.dueAtMs) },
     ];
+  }
+
+  private technicianName(id: string | undefined): string {
+    if (!id) return '—';
+    const x = this.technicians.get(id);
+    return x ? (lang() === 'en' ? x.nameEn : x.nameZh) : id;
   }
 
   private deadCols(): Column<DeadLetter>[] {

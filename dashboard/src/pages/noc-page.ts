@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { LiveStreamController } from '../controllers/live-stream.ts';
 import { NocDataController } from '../controllers/noc-data.ts';
-import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
+import { I18nController, lang, lookup, t, type MsgKey } from '../i18n.ts';
 import { bytes, integer, yuan } from '../format.ts';
 import { clockTime } from '../time.ts';
 import type { ChartId } from '../controllers/noc-charts.ts';
@@ -137,7 +137,11 @@ export class NocPage extends LitElement {
     return [
       { key: 'id', label: t('col.technician'), value: (r) => (lang() === 'en' ? r.nameEn : r.nameZh) },
       { key: 'region', label: t('col.region'), value: (r) => r.region },
-      { key: 'skills', label: t('col.skills'), value: (r) => r.skills.join(' ') },
+      {
+        key: 'skills',
+        label: t('col.skills'),
+        value: (r) => r.skills.map((s) => lookup(`skill.${s}`) ?? s).join(lang() === 'en' ? ', ' : '、'),
+      },
       {
         key: 'duty',
         label: t('col.duty'),

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
-import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
+import { I18nController, lang, localText, t, type MsgKey } from '../i18n.ts';
 import { dateTime } from '../time.ts';
 import { base, forms, page } from '../styles.ts';
 import type { Technician, Ticket, TicketStatus } from '../types.ts';
@@ -113,7 +113,7 @@ export class TechPage extends LitElement {
     const actions = nextActions[k.status];
     const formId = `f-${k.id}`;
     return html`<article class="card ticket" data-ticket=${k.id} aria-labelledby="h-${k.id}">
-      <h2 id="h-${k.id}">${k.priority} · ${k.name}</h2>
+      <h2 id="h-${k.id}">${k.priority} · ${localText(k.name)}</h2>
       <div class="meta">
         <span>${k.id}</span>
         <span data-testid="status">${t(`status.${k.status}` as MsgKey)}</span>
@@ -122,7 +122,7 @@ export class TechPage extends LitElement {
           >${t('tech.due', { at: dateTime(k.sla.dueAtMs) })} · ${t(`sla.${k.sla.state}` as MsgKey)}</span
         >
       </div>
-      <p>${k.description}</p>
+      <p>${localText(k.description)}</p>
       ${
         actions.length
           ? html`<form id=${formId} @submit=${(e: Event) => e.preventDefault()}>
