@@ -1,21 +1,9 @@
-import { bilingual } from '../../domain/noc/index.ts';
+import { bilingual, CAUSE_NAMES } from '../../domain/noc/index.ts';
 
 /**
  * The texts the NOC processor writes into tickets, in zh-CN and English (`bilingual`: the
  * screens show the half of their language, API clients and exports get both).
  */
-const CAUSES: Record<string, [string, string]> = {
-  power_failure: ['站点停电', 'Site power loss'],
-  mains_failure: ['市电中断', 'Mains failure'],
-  battery_low: ['蓄电池电压低', 'Battery low'],
-  rectifier_failure: ['整流模块故障', 'Rectifier failure'],
-  link_down: ['传输链路中断', 'Transmission link down'],
-  link_flap: ['传输链路闪断', 'Transmission link flapping'],
-  transmission_failure: ['传输故障', 'Transmission failure'],
-  loss_of_signal: ['信号丢失', 'Loss of signal'],
-  cell_unavailable: ['小区退服', 'Cell out of service'],
-  high_temperature: ['机房高温', 'High temperature'],
-};
 const METRICS: Record<string, [string, string]> = {
   call_drop_rate: ['掉话率过高', 'High call drop rate'],
   attach_success_rate: ['附着成功率低', 'Low attach success rate'],
@@ -34,8 +22,13 @@ function percent(v: number): string {
   return `${Number((v * 100).toFixed(2))}%`;
 }
 
-function causeNames(cause: string): [string, string] {
-  return CAUSES[cause] ?? ['网络告警', `Network alarm (${cause})`];
+function causeNames(cause: string): readonly [string, string] {
+  return (
+    (Object.hasOwn(CAUSE_NAMES, cause) ? CAUSE_NAMES[cause] : undefined) ?? [
+      '网络告警',
+      `Network alarm (${cause})`,
+    ]
+  );
 }
 
 export function causeTitle(cause: string, object: string): string {

@@ -69,6 +69,12 @@ describe('dashboard screens in Chromium', () => {
     await nats.nc.close();
     await page.locator('sbss-alarm-tree li[data-alarm]').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('sbss-alarm-tree li[data-alarm]').count()).toBe(1);
+    // The alarm reads in words: severity, cause and its ticket (codes and an emoji the van's
+    // and the NOC's Debian Chromium drew as a box, before).
+    const alarm = page.locator('sbss-alarm-tree li[data-alarm] summary').first();
+    await expect.poll(() => alarm.textContent(), { timeout: 20_000 }).toContain('工单 TT-');
+    expect(await alarm.textContent()).toMatch(/严重\s*GD-GZ-0012\s*站点停电/);
+    expect(await alarm.textContent()).not.toMatch(/power_failure|critical/);
     await expect
       .poll(() => page.getByTestId('ticket-grid').locator('caption').textContent(), { timeout: 20_000 })
       .toContain('1 张');

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { I18nController, t } from '../i18n.ts';
+import { I18nController, lang, lookup, t } from '../i18n.ts';
+import { causeName } from '../../../domain/noc/causes.ts';
 import { integer } from '../format.ts';
 import { clockTime } from '../time.ts';
 import { base } from '../styles.ts';
@@ -72,17 +73,19 @@ export class AlarmTree extends LitElement {
         return html`<li data-alarm=${r.key}>
           <details>
             <summary>
-              <span class="sev ${r.severity}">${r.severity}</span>
+              <span class="sev ${r.severity}">${lookup(`sev.${r.severity}`) ?? r.severity}</span>
               <strong>${r.siteId}</strong>
-              <span>${r.probableCause}</span>
+              <span>${cause(r.probableCause)}</span>
               <span class="muted">${r.region} · ${clockTime(r.firstSeenMs)} · ×${integer(r.count)}</span>
               <span>${t('noc.children', { n: String(Math.max(r.children, kids.length)) })}</span>
-              ${r.ticketId ? html`<span class="muted">🎫 ${r.ticketId}</span>` : null}
+              ${r.ticketId ? html`<span class="muted">${t('noc.ticketOf', { id: r.ticketId })}</span>` : null}
             </summary>
             <div class="children">
               ${
                 kids.length
-                  ? kids.slice(0, 50).map((k) => html`<div>${k.cellId ?? k.neId} — ${k.probableCause}</div>`)
+                  ? kids
+                      .slice(0, 50)
+                      .map((k) => html`<div>${k.cellId ?? k.neId} — ${cause(k.probableCause)}</div>`)
                   : html`<div>${t('noc.childrenFolded', { n: String(r.children) })}</div>`
               }
             </div>
@@ -93,3 +96,5 @@ export class AlarmTree extends LitElement {
   }
 }
 customElements.define('sbss-alarm-tree', AlarmTree);
+
+const cause = (code: string) => causeName(code, lang() === 'en' ? 'en' : 'zh');

@@ -72,10 +72,17 @@ export class SeriesStore {
     return this.points.size;
   }
 
-  /** Series names (sorted) and the uPlot columns: x in seconds, values per second. */
+  /**
+   * Series names (sorted) and the uPlot columns: x in seconds, values per second. The answers
+   * hold only buckets with usage, so a stretch without any (a quiet night, the hours the system
+   * was stopped) is drawn as zero, not as a line joining its two ends as if usage had ramped.
+   */
   view(): { keys: string[]; data: uPlot.AlignedData } {
     if (this.cached) return this.cached;
-    const ts = [...this.points.keys()].sort((a, b) => a - b);
+    const ts = withEmptyBuckets(
+      [...this.points.keys()].sort((a, b) => a - b),
+      (t) => this.points.get(t)?.stepSec ?? 0,
+    );
     const names = new Set<string>();
     for (const p of this.points.values()) for (const k of p.perSec.keys()) names.add(k);
     const keys = [...names].sort();
@@ -83,4 +90,24 @@ export class SeriesStore {
     this.cached = { keys, data: [ts, ...cols] };
     return this.cached;
   }
+}
+
+/**
+ * The bucket starts with, where buckets are missing between two, the first and the last missing
+ * one added (the caller gives them zero): two points per gap, whatever its length.
+ */
+export function withEmptyBuckets(ts: readonly number[], stepOf: (t: number) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i] as number;
+    out.push(t);
+    const next = ts[i + 1];
+    if (next === undefined) break;
+    const step = stepOf(t);
+    const nextStep = stepOf(next);
+    if (step <= 0 || t + step >= next) continue;
+    out.push(t + step);
+    if (next - nextStep > t + step) out.push(next - nextStep);
+  }
+  return out;
 }
