@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chartDate, clockTime, date, dateTime, dateTimeInput, fromDateTimeInput } from './time.ts';
+import {
+  chartDate,
+  clockTime,
+  date,
+  dateTime,
+  dateTimeInput,
+  fromDateTimeInput,
+  shortDateTime,
+} from './time.ts';
 
 // 2026-11-27 06:30:05 UTC = 14:30:05 in Beijing; 2026-11-26 22:30 in Los Angeles.
 const AT = Date.UTC(2026, 10, 27, 6, 30, 5);
@@ -14,6 +22,7 @@ describe('times on screen are Beijing time whatever the browser zone', () => {
   it('writes date and time year-first in Beijing time', () => {
     process.env.TZ = 'America/Los_Angeles';
     expect(dateTime(AT)).toBe('2026-11-27 14:30:05');
+    expect(shortDateTime(AT)).toBe('11-27 14:30');
     expect(date(AT)).toBe('2026-11-27');
     expect(clockTime(AT)).toBe('14:30:05');
     // Just after Beijing midnight is still the previous day in UTC: the Beijing date is shown.

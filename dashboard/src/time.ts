@@ -14,6 +14,8 @@ const beijing = (ms: number): string => new Date(ms + SHANGHAI_OFFSET_MS).toISOS
 
 /** "2026-11-27 18:05:09" */
 export const dateTime = (ms: number): string => beijing(ms).replace('T', ' ');
+/** "11-27 18:05", for tight tables of near times (the full time goes in their CSV and title). */
+export const shortDateTime = (ms: number): string => beijing(ms).slice(5, 16).replace('T', ' ');
 /** "2026-11-27" */
 export const date = (ms: number): string => beijing(ms).slice(0, 10);
 /** "18:05:09" */

@@ -94,6 +94,14 @@ describe('dashboard screens in Chromium', () => {
     expect(await page.getByRole('navigation').count()).toBe(0);
     await shot(page, 'noc-kiosk');
 
+    // A flapping link in Beijing: a second ticket with a longer subject.
+    const nats2 = await connectNats(env.sys.natsUrl, 'ui-test-flap');
+    const flap = { seed: 7, startMs: Date.now(), siteId: 'BJ-BJ-0007', sectors: 3, alarms: 0, durationMs: 0 };
+    await publishNetworkEvents(nats2, scenarioEvents('flapping-link', { ...flap, congestedCells: 4 }), {
+      batchSize: 100,
+    });
+    await nats2.nc.close();
+
     // On the ticket board the outage reads in Chinese only (the stored title is
     // "站点停电 GD-GZ-0012 / Site power loss GD-GZ-0012") and names its technician, not an id.
     await page.goto(`${env.url}/#/boards`);
@@ -104,6 +112,17 @@ describe('dashboard screens in Chromium', () => {
     expect(await ticketRow.textContent()).not.toMatch(/T-GD-GZ-\d/);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => ticketRow.textContent()).toContain('Site power loss GD-GZ-0012');
+    // Every column, due time included, fits a 1280 px screen in English too (long subjects are cut
+    // with an ellipsis, the due time is short): the board used to hide SLA and due off to the right.
+    await expect
+      .poll(() => page.locator('sbss-data-table tbody tr').filter({ hasText: 'BJ-BJ-0007' }).textContent())
+      .toContain('(flapping)');
+    const board = page.locator('sbss-data-table').first();
+    const overflow = await board.evaluate((el) => {
+      const box = el.shadowRoot!.querySelector('.scroll')!;
+      return box.scrollWidth - box.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
   });

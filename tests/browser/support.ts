@@ -127,7 +127,7 @@ export async function a11y(
 }
 
 /** The technician the open network ticket was dispatched to, read through the API as the NOC would. */
-export async function dispatchedTechnician(url: string): Promise<string> {
+export async function dispatchedTechnician(url: string, siteId = 'GD-GZ-0012'): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -136,9 +136,9 @@ export async function dispatchedTechnician(url: string): Promise<string> {
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   for (let i = 0; i < 100; i++) {
     const list = (await (await fetch(`${url}/api/v1/noc/tickets`, { headers: { cookie } })).json()) as {
-      items?: { technicianId?: string; ticketType?: string; type?: string }[];
+      items?: { technicianId?: string; siteId?: string }[];
     };
-    const t = (list.items ?? []).find((x) => x.technicianId);
+    const t = (list.items ?? []).find((x) => x.technicianId && x.siteId === siteId);
     if (t?.technicianId) return t.technicianId;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,4 +1,4 @@
-import { LitElement, css, html, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { I18nController, t } from '../i18n.ts';
 import { base } from '../styles.ts';
 
@@ -10,6 +10,12 @@ export interface Column<R> {
   value: (row: R) => string | number;
   /** Cell content; defaults to value. */
   render?: (row: R) => TemplateResult | string;
+  /**
+   * Widest the column may get (CSS length) for long free text: a longer value is cut with an
+   * ellipsis and shown whole on hover, so the columns after it stay on screen (rows keep one
+   * line: the virtual list needs fixed row heights).
+   */
+  clip?: string;
 }
 
 const ROW_PX = 36;
@@ -80,6 +86,10 @@ export class DataTable<R = unknown> extends LitElement {
       }
       .num {
         text-align: right;
+      }
+      .clip {
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .pager {
         display: flex;
@@ -162,7 +172,14 @@ export class DataTable<R = unknown> extends LitElement {
   private row(r: R) {
     return html`<tr data-key=${this.rowKey ? this.rowKey(r) : ''}>
       ${this.columns.map(
-        (c) => html`<td class=${c.num ? 'num' : ''}>${c.render ? c.render(r) : c.value(r)}</td>`,
+        (c) =>
+          html`<td
+            class=${c.num ? 'num' : c.clip ? 'clip' : ''}
+            style=${c.clip ? `max-width:${c.clip}` : ''}
+            title=${c.clip ? String(c.value(r)) : nothing}
+          >
+            ${c.render ? c.render(r) : c.value(r)}
+          </td>`,
       )}
     </tr>`;
   }

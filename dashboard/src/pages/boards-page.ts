@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
 import { I18nController, lang, localText, t, type MsgKey } from '../i18n.ts';
-import { dateTime } from '../time.ts';
+import { dateTime, shortDateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Role } from '../api-client.ts';
 import type { Technician, Ticket } from '../types.ts';
@@ -104,12 +104,20 @@ export class BoardsPage extends LitElement {
     return [
       { key: 'id', label: t('col.id'), value: (r) => r.id },
       { key: 'p', label: t('col.priority'), value: (r) => r.priority },
-      { key: 'name', label: t('col.subject'), value: (r) => localText(r.name) },
+      { key: 'name', label: t('col.subject'), clip: '18em', value: (r) => localText(r.name) },
       { key: 'region', label: t('col.region'), value: (r) => r.region },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
       { key: 'tech', label: t('col.technician'), value: (r) => this.technicianName(r.technicianId) },
       { key: 'sla', label: t('col.sla'), value: (r) => t(`sla.${r.sla.state}` as MsgKey) },
-      { key: 'due', label: t('col.due'), value: (r) => dateTime(r.sla.dueAtMs) },
+      {
+        key: 'due',
+        label: t('col.due'),
+        value: (r) => dateTime(r.sla.dueAtMs),
+        render: (r) =>
+          html`<time datetime=${new Date(r.sla.dueAtMs).toISOString()} title=${dateTime(r.sla.dueAtMs)}
+            >${shortDateTime(r.sla.dueAtMs)}</time
+          >`,
+      },
     ];
   }
 
