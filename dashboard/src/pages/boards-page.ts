@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
+import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, lang, localText, t, type MsgKey } from '../i18n.ts';
 import { dateTime, shortDateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
@@ -58,7 +59,18 @@ export class BoardsPage extends LitElement {
     this.dead = null;
     this.message = '';
     new I18nController(this);
+    // Ticket changes are pushed to NOC staff: reload once per burst of pushes.
+    new SocketEventController(this, 'noc:tickets', () => {
+      this.refresh ??= setTimeout(() => {
+        this.refresh = null;
+        void this.load();
+      }, 300);
+    });
   }
+
+  private refresh: ReturnType<typeof setTimeout> | null = null;
+  /** Agents get no ticket pushes, and a push can be missed while reconnecting: read again now and then. */
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   private tabs(): Tab[] {
     if (this.role === 'agent') return ['complaints', 'tickets'];
@@ -70,6 +82,14 @@ export class BoardsPage extends LitElement {
     super.connectedCallback();
     this.tab = this.tabs()[0] ?? 'tickets';
     void this.load();
+    this.timer = setInterval(() => void this.load(), 15_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.timer) clearInterval(this.timer);
+    if (this.refresh) clearTimeout(this.refresh);
+    this.timer = this.refresh = null;
   }
 
   /** Technicians by id, to show a ticket's technician by name (the roster changes rarely: read once). */
