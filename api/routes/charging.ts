@@ -46,6 +46,7 @@ const Bucket = Type.Object({
 const BalanceBody = Type.Object({
   msisdn: E164,
   planId: Type.String(),
+  planName: Type.Optional(Name),
   payment: Type.String(),
   balanceFen: Type.Integer(),
   creditLimitFen: Type.Integer(),
@@ -183,6 +184,8 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
       return {
         msisdn,
         planId: s.planId,
+        // the plan's name as the catalog the API loaded has it (absent for a plan it does not know)
+        ...(catalog.plans.has(s.planId) ? { planName: catalog.plans.get(s.planId)!.name } : {}),
         payment: s.payment,
         balanceFen: s.balanceFen,
         creditLimitFen: s.creditLimitFen,

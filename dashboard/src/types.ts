@@ -83,6 +83,8 @@ export interface Allowance {
 export interface Balance {
   msisdn: string;
   planId: string;
+  /** The plan's name in both languages (absent when the API's catalog does not know the plan). */
+  planName?: { 'zh-CN': string; en: string };
   payment: 'prepaid' | 'postpaid';
   balanceFen: number;
   creditLimitFen?: number;

@@ -238,6 +238,9 @@ describe('dashboard screens in Chromium', () => {
       after === null ? '尚未入账' : `¥${(after / 100).toFixed(2)}`,
     );
     expect(await explanation.locator('pre').isVisible()).toBe(false); // the raw JSON only on request
+    expect(await explanation.textContent()).toContain(`套餐 ${api.breakdown.planName['zh-CN']} 第`);
+    // The plan by its name, as the explanation names it (the card showed the plan's id).
+    expect(await page.getByTestId('plan-name').textContent()).toBe(api.breakdown.planName['zh-CN']);
     const before = await page.getByTestId('valid-until').textContent();
     await page.getByRole('button', { name: '续费/充值' }).click();
     await page.getByLabel('金额（元）').fill('50');

@@ -76,9 +76,13 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
 
     const bal = await waitFor(async () => {
       const r = await get(`/api/v1/subscribers/${line}/balance`);
-      return r.statusCode === 200 ? (r.json() as { balanceFen: number; barred: boolean }) : null;
+      return r.statusCode === 200
+        ? (r.json() as { balanceFen: number; barred: boolean; planName?: Record<string, string> })
+        : null;
     });
     expect(bal.balanceFen).toBeLessThan(3000);
+    // The plan by its catalog name, for the balance card (it showed the id 'dazhongka-8').
+    expect(bal.planName).toEqual({ 'zh-CN': '大众卡8元', en: 'Everyman Card 8' });
     // The only charge on the line so far: the balance after it is the balance now, not an invented one.
     expect(e.breakdown.balanceAfterFen).toBe(bal.balanceFen);
   });

@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import { I18nController, t } from '../i18n.ts';
+import { I18nController, lang, t } from '../i18n.ts';
 import { bytes, duration, yuan } from '../format.ts';
 import { date } from '../time.ts';
 import { base } from '../styles.ts';
@@ -44,10 +44,12 @@ export class BalanceCard extends LitElement {
         <div class="muted">${t('bal.balance')}</div>
         <div class="money" data-testid="balance">¥${yuan(b.balanceFen)}</div>
         <div class="muted">
-          ${t('bal.plan')}: <strong>${b.planId}</strong> ·
-          ${t(b.payment === 'prepaid' ? 'bal.prepaid' : 'bal.postpaid')}
+          ${t('bal.plan')}<strong data-testid="plan-name" title=${b.planId}
+            >${b.planName ? b.planName[lang() === 'en' ? 'en' : 'zh-CN'] : b.planId}</strong
+          >
+          · ${t(b.payment === 'prepaid' ? 'bal.prepaid' : 'bal.postpaid')}
         </div>
-        <div class="muted" data-testid="valid-until">${t('bal.validUntil')}: ${date(b.periodEndMs)}</div>
+        <div class="muted" data-testid="valid-until">${t('bal.validUntil')}${date(b.periodEndMs)}</div>
         ${b.barred ? html`<div class="barred" role="alert">${t('bal.barred')}</div>` : null}
       </div>
       ${

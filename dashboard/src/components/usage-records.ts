@@ -113,7 +113,7 @@ export class UsageRecords extends LitElement {
             >
               <div class="sentence">${e.sentence[lang()]}</div>
               <div class="muted">
-                ${t('usage.planVersion', { plan: e.planId, v: String(e.planVersion) })} ·
+                ${t('usage.planVersion', { plan: e.breakdown.planName[lang()], v: String(e.planVersion) })} ·
                 ¥${yuan(e.chargeFen)}
               </div>
               <details>
