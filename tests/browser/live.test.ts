@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
 import { applyTopology } from '../../infra/nats/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
@@ -10,6 +9,7 @@ import { createMetrics } from '../../infra/metrics/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { encodeBatch, randomIds, systemClock, type RatedCdr } from '../../domain/index.ts';
 import { openTestClickHouse, startTestNats } from '../support/env.ts';
+import { buildDashboard } from './support.ts';
 
 const dashboardDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
@@ -53,10 +53,7 @@ describe('live page in Chromium', () => {
 
   beforeAll(async () => {
     // Always build, so the test drives the dashboard as it is in the tree, not a stale dist.
-    await build({
-      configFile: fileURLToPath(new URL('../../dashboard/vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-    });
+    await buildDashboard();
     expect(existsSync(`${dashboardDir}/index.html`)).toBe(true);
     nats = await startTestNats();
     chEnv = await openTestClickHouse();

@@ -33,8 +33,13 @@ describe('dashboard screens in Chromium', () => {
   });
 
   it('NOC live: KPIs from the push, history charts fed by setData, kiosk; a site outage becomes one ticket', async () => {
-    const page = await login(browser, env.url, 'noc');
+    const warnings: string[] = [];
+    const page = await login(browser, env.url, 'noc', {
+      beforeOpen: (p) => p.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text()))),
+    });
     await expect.poll(() => page.url()).toContain('#/noc');
+    // The production build, as npm start serves it (not Lit's development build).
+    expect(warnings.filter((w) => /dev mode/i.test(w))).toEqual([]);
     const rate = page.getByTestId('cdrs-per-sec');
     await expect
       .poll(async () => Number((await rate.textContent())?.replace(/\D/g, '')), { timeout: 20_000 })

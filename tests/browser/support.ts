@@ -13,14 +13,31 @@ import { AuthStore, hashPassword } from '../../api/auth/index.ts';
 
 export const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
 
+/**
+ * Builds the dashboard as `npm run build:dashboard` does. Vite picks production or development
+ * builds of dependencies by NODE_ENV, which vitest sets to 'test': built from here as it is,
+ * the dashboard shipped Lit's development build (slower, a console warning), tests exercised
+ * something users do not get, and a later `npm start` served it (dist is rebuilt only when
+ * older than its sources).
+ */
+export async function buildDashboard(): Promise<void> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: fileURLToPath(new URL('../../dashboard/vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = before;
+  }
+}
+
 /** Builds the dashboard, then brings the whole system up (real simulator) on random ports. */
 export async function startSystem(
   simRate = 200,
 ): Promise<{ sys: RunningSystem; url: string; dataDir: string; close(): Promise<void> }> {
-  await build({
-    configFile: fileURLToPath(new URL('../../dashboard/vite.config.ts', import.meta.url)),
-    logLevel: 'warn',
-  });
+  await buildDashboard();
   const dir = mkdtempSync(join(tmpdir(), 'sbss-ui-'));
   const config = {
     ...loadConfig({}),
