@@ -130,6 +130,7 @@ export const screenMessages = [
   ['usage.none', '本期暂无用量。', 'No usage in this period.'],
   ['usage.explain', '费用说明', 'Explain this charge'],
   ['usage.explainBtn', '说明', 'Explain'],
+  ['usage.explainCharge', '说明：费用 {v} 元', 'Explain the charge of ¥{v}'],
   ['usage.explainError', '无法获取费用说明', 'Could not explain this charge'],
   ['usage.planVersion', '套餐 {plan} 第 {v} 版', 'Plan {plan} version {v}'],
   ['usage.breakdown', '计费明细', 'Breakdown'],

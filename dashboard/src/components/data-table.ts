@@ -16,6 +16,13 @@ export interface Column<R> {
    * line: the virtual list needs fixed row heights).
    */
   clip?: string;
+  /** Left off screens narrower than 600 px (phones); still in the CSV. */
+  wideOnly?: boolean;
+}
+
+/** The classes of a column's cells. */
+function cellClass<R>(c: Column<R>): string {
+  return [c.num ? 'num' : c.clip ? 'clip' : '', c.wideOnly ? 'wide-only' : ''].join(' ').trim();
 }
 
 const ROW_PX = 36;
@@ -90,6 +97,22 @@ export class DataTable<R = unknown> extends LitElement {
       .clip {
         overflow: hidden;
         text-overflow: ellipsis;
+      }
+      /* Phones: columns marked wideOnly are left off; a cell may give a shorter form of itself. */
+      .narrow-only {
+        display: none;
+      }
+      @media (max-width: 600px) {
+        th,
+        td {
+          padding: 0 6px;
+        }
+        .wide-only {
+          display: none;
+        }
+        .narrow-only {
+          display: inline;
+        }
       }
       .pager {
         display: flex;
@@ -174,7 +197,7 @@ export class DataTable<R = unknown> extends LitElement {
       ${this.columns.map(
         (c) =>
           html`<td
-            class=${c.num ? 'num' : c.clip ? 'clip' : ''}
+            class=${cellClass(c)}
             style=${c.clip ? `max-width:${c.clip}` : ''}
             title=${c.clip ? String(c.value(r)) : nothing}
           >
@@ -221,7 +244,7 @@ export class DataTable<R = unknown> extends LitElement {
                 (c) =>
                   html`<th
                     scope="col"
-                    class=${c.num ? 'num' : ''}
+                    class=${cellClass(c)}
                     aria-sort=${this.sortKey === c.key ? (this.sortDir === 1 ? 'ascending' : 'descending') : 'none'}
                   >
                     <button @click=${() => this.sortBy(c.key)}>

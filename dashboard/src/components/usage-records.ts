@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
 import { bytes, duration, yuan } from '../format.ts';
-import { dateTime } from '../time.ts';
+import { dateTime, shortDateTime } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Explanation, UsageRow } from '../types.ts';
 import type { Column } from './data-table.ts';
@@ -54,31 +54,52 @@ export class UsageRecords extends LitElement {
 
   private columns(): Column<UsageRow>[] {
     return [
-      { key: 'time', label: t('col.time'), value: (r) => dateTime(r.startMs) },
-      { key: 'type', label: t('col.type'), value: (r) => t(`type.${r.type}` as MsgKey) },
+      {
+        key: 'time',
+        label: t('col.time'),
+        value: (r) => dateTime(r.startMs),
+        // on a phone "11-28 04:51" (the year and seconds would push the charge off the screen)
+        render: (r) =>
+          html`<span class="wide-only">${dateTime(r.startMs)}</span
+            ><span class="narrow-only">${shortDateTime(r.startMs)}</span>`,
+      },
+      { key: 'type', label: t('col.type'), wideOnly: true, value: (r) => t(`type.${r.type}` as MsgKey) },
       {
         key: 'usage',
         label: t('col.usage'),
         num: true,
         value: (r) => (r.type === 'data' ? r.bytesUp + r.bytesDown : r.durationSec),
+        // on a phone the type column is left off and named here instead: "语音 38秒"
         render: (r) =>
-          r.type === 'data'
-            ? bytes(r.bytesUp + r.bytesDown)
-            : r.type === 'voice'
-              ? duration(r.durationSec)
-              : '1',
+          html`<span class="narrow-only">${t(`type.${r.type}` as MsgKey)} </span>${
+              r.type === 'data'
+                ? bytes(r.bytesUp + r.bytesDown)
+                : r.type === 'voice'
+                  ? duration(r.durationSec)
+                  : '1'
+            }`,
       },
-      { key: 'cell', label: t('col.cell'), value: (r) => r.cellId },
+      { key: 'cell', label: t('col.cell'), wideOnly: true, value: (r) => r.cellId },
       {
         key: 'charge',
         label: t('col.charge'),
         num: true,
         value: (r) => r.chargeFen,
-        render: (r) => yuan(r.chargeFen),
+        // on a phone the explain column is left off: the charge itself is the button
+        render: (r) =>
+          html`<span class="wide-only">${yuan(r.chargeFen)}</span
+            ><button
+              class="narrow-only"
+              aria-label=${t('usage.explainCharge', { v: yuan(r.chargeFen) })}
+              @click=${() => this.explain(r.cdrId)}
+            >
+              ${yuan(r.chargeFen)} ›
+            </button>`,
       },
       {
         key: 'explain',
-        label: t('usage.explain'),
+        label: t('usage.explainBtn'),
+        wideOnly: true,
         value: (r) => r.explanation,
         render: (r) =>
           html`<button data-explain=${r.cdrId} @click=${() => this.explain(r.cdrId)}>
