@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
+import { openingStateAt } from '../../domain/rating/index.ts';
 import {
   allStates,
   explainCharge,
   readBalance,
+  readProvisioning,
   reconcile,
   shownBreakdown,
   ShownBreakdown,
@@ -54,6 +56,10 @@ const BalanceBody = Type.Object({
   periodEndMs: Type.Integer(),
   barred: Type.Boolean(),
   barReason: Type.Union([Type.String(), Type.Null()]),
+  usageCharged: Type.Boolean({
+    description:
+      'false while charging has rated nothing on the line: the state it will start from (opening balance less the first fee, full allowances)',
+  }),
   allowances: Type.Object({ voiceSec: Bucket, sms: Bucket, dataBytes: Bucket }),
 });
 const Drift = Type.Object({
@@ -101,6 +107,20 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
   const catalog = deps.catalog ?? loadCatalogFile('catalog/default.json');
   let balances: Promise<KV> | null = null;
   const balancesKv = () => (balances ??= new Kvm(deps.nats.nc).open('balances'));
+  let lines: Promise<KV> | null = null;
+  const linesKv = () => (lines ??= new Kvm(deps.nats.nc).open('subscribers'));
+  /**
+   * A line charging has not rated anything on yet has no saved state: answer the state charging
+   * will start from (a customer who logs in before their first call sees their balance and full
+   * allowances, not "no data").
+   */
+  const openingState = async (msisdn: string) => {
+    const p = await linesKv()
+      .then((kv) => readProvisioning(kv, msisdn))
+      .catch(() => null);
+    if (!p || !catalog.plans.has(p.planId)) return null;
+    return openingStateAt(catalog, p, deps.clock.nowMs());
+  };
 
   r.get(
     '/api/v1/cdrs/:id/explanation',
@@ -174,8 +194,9 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
     async (request) => {
       const { msisdn } = request.params;
       assertMayRead(request, msisdn);
-      const s = await readBalance(await balancesKv(), deps.config.CDR_PARTITIONS, msisdn);
-      if (!s) throw new NotFoundError(`no charging state for ${maskMsisdn(msisdn)} yet`);
+      const saved = await readBalance(await balancesKv(), deps.config.CDR_PARTITIONS, msisdn);
+      const s = saved ?? (await openingState(msisdn));
+      if (!s) throw new NotFoundError(`no line ${maskMsisdn(msisdn)} is provisioned for charging`);
       const left = (b: { totalUnits: number; usedUnits: number }) => ({
         totalUnits: b.totalUnits,
         usedUnits: b.usedUnits,
@@ -193,6 +214,7 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
         periodEndMs: s.periodEndMs,
         barred: s.barred,
         barReason: s.barReason,
+        usageCharged: saved !== null,
         allowances: {
           voiceSec: left(s.allowances.voice),
           sms: left(s.allowances.sms),

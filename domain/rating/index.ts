@@ -8,7 +8,14 @@ export {
   type BillLineCode,
   type BillResult,
 } from './bill.ts';
-export { newSubscriber, periodEndMs, feeFor, type Provisioning, type Effects } from './period.ts';
+export {
+  newSubscriber,
+  openingStateAt,
+  periodEndMs,
+  feeFor,
+  type Provisioning,
+  type Effects,
+} from './period.ts';
 export { sentences, bytesText, type SentenceFacts } from './explain.ts';
 export {
   reasonCode,

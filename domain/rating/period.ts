@@ -213,3 +213,14 @@ export function newSubscriber(catalog: CompiledCatalog, p: Provisioning): Effect
   );
   return fx;
 }
+
+/**
+ * The state a provisioned line is in at `atMs` before charging has rated anything on it: what
+ * charging will start from when its first usage arrives (the opening balance less the first
+ * fee, full allowances; postpaid periods that ended since activation closed with their fees).
+ */
+export function openingStateAt(catalog: CompiledCatalog, p: Provisioning, atMs: number): SubscriberState {
+  const fx = newSubscriber(catalog, p);
+  rollTo(catalog, planOf(catalog, p.planId), fx.state, atMs, fx);
+  return fx.state;
+}

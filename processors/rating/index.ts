@@ -26,7 +26,7 @@ export {
   type ChargingStores,
   type Checkpoint,
 } from './store.ts';
-export { ProvisioningCache } from './provisioning.ts';
+export { ProvisioningCache, readProvisioning } from './provisioning.ts';
 export {
   runPaymentRouter,
   toAccountPayment,

@@ -14,6 +14,12 @@ function parse(value: Uint8Array): Provisioning | null {
   return null;
 }
 
+/** One line's provisioning as charging reads it (KV `subscribers`), or null when it has none. */
+export async function readProvisioning(kv: KV, msisdn: string): Promise<Provisioning | null> {
+  const e = await kv.get(lineKey(msisdn));
+  return e && e.operation === 'PUT' ? parse(e.value) : null;
+}
+
 /**
  * Every provisioned line, kept in memory by watching the `subscribers` bucket: one stream read at
  * start, then live updates. A number not yet seen is asked for directly, so a line created a
@@ -59,8 +65,7 @@ export class ProvisioningCache {
     }
     await Promise.all(
       misses.map(async (m) => {
-        const e = await this.kv.get(lineKey(m));
-        const p = e && e.operation === 'PUT' ? parse(e.value) : null;
+        const p = await readProvisioning(this.kv, m);
         if (p) {
           this.lines.set(m, p);
           found.set(m, p);

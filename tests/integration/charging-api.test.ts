@@ -7,6 +7,8 @@ import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
 const LINE = '+8613600000077';
+/** Provisioned, never used: charging has no saved state for it. */
+const UNUSED = '+8613600000078';
 
 describe('charging through the API: balance, explain a charge, top-up, reconciliation (real servers)', () => {
   let env: ChargingApiEnv;
@@ -15,6 +17,7 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     env = await startChargingApi({
       lines: [
         { msisdn: LINE, planId: 'dazhongka-8', activatedAtMs: NOW - 86_400_000, openingBalanceFen: 3000 },
+        { msisdn: UNUSED, planId: 'dazhongka-8', activatedAtMs: NOW - 86_400_000, openingBalanceFen: 2000 },
       ],
       payments: true,
     });
@@ -23,6 +26,21 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
 
   const get = (url: string) => env.call('agent', 'GET', url);
   const line = encodeURIComponent(LINE);
+
+  it('shows a line with no usage yet as charging will start it, and a number never provisioned as 404', async () => {
+    // A customer who logs in before their first call sees balance and allowances, not an error.
+    const r = await get(`/api/v1/subscribers/${encodeURIComponent(UNUSED)}/balance`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      usageCharged: false,
+      balanceFen: 2000 - 800,
+      barred: false,
+      allowances: { voiceSec: { totalUnits: 1800, usedUnits: 0, leftUnits: 1800 } },
+    });
+    const none = await get(`/api/v1/subscribers/${encodeURIComponent('+8613600000079')}/balance`);
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.message).toBe('no line +86136****0079 is provisioned for charging');
+  });
 
   it('charges a long national call, explains it in both languages, and the balance follows', async () => {
     const call = {
@@ -77,10 +95,16 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     const bal = await waitFor(async () => {
       const r = await get(`/api/v1/subscribers/${line}/balance`);
       return r.statusCode === 200
-        ? (r.json() as { balanceFen: number; barred: boolean; planName?: Record<string, string> })
+        ? (r.json() as {
+            balanceFen: number;
+            barred: boolean;
+            usageCharged: boolean;
+            planName?: Record<string, string>;
+          })
         : null;
     });
     expect(bal.balanceFen).toBeLessThan(3000);
+    expect(bal.usageCharged).toBe(true);
     // The plan by its catalog name, for the balance card (it showed the id 'dazhongka-8').
     expect(bal.planName).toEqual({ 'zh-CN': '大众卡8元', en: 'Everyman Card 8' });
     // The only charge on the line so far: the balance after it is the balance now, not an invented one.
