@@ -47,6 +47,17 @@ export const forms = css`
     gap: 4px;
     color: #cbd5e1;
   }
+  /* a radio button or check box sits before its text, on the same line */
+  label:has(> input[type='radio']),
+  label:has(> input[type='checkbox']) {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    flex: 0 0 auto;
+  }
+  [role='radiogroup'] {
+    margin-bottom: 8px;
+  }
   input,
   select,
   textarea {

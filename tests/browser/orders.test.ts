@@ -49,6 +49,15 @@ describe('order wizard and rerate in Chromium', () => {
     const r = await a11y(page, ['打开', '登记并创建订单']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
 
+    // Each radio button sits on the line of its text (a grid label once put the button above
+    // and half a screen away from it).
+    for (const name of ['新客户登记', '已有客户']) {
+      const radio = page.getByRole('radio', { name });
+      const box = (await radio.boundingBox())!;
+      const label = (await page.locator('label', { has: radio }).boundingBox())!;
+      expect(label.height, `${name}: one line`).toBeLessThan(box.height + 16);
+      expect(box.x - label.x, `${name}: button at the start of its label`).toBeLessThan(8);
+    }
     await page.getByLabel('姓名').fill('王小明');
     await page.getByLabel('证件号码').fill('320106198805122538'); // wrong check digit
     await page.getByLabel('手机号').fill('13912345678');
