@@ -84,6 +84,11 @@ describe('order wizard and rerate in Chromium', () => {
     // plan: compared against the expected usage, the suggestion preselected
     await expect.poll(() => page.getByTestId('suggestion').textContent()).toContain('推荐');
     expect(await current.locator('tr.suggested input[type=radio]').isChecked()).toBe(true);
+    // What a smaller plan lacks, in words and units of the screen's language (it read
+    // "不足 270 min 17952 MB").
+    expect((await current.locator('tr[data-plan="dazhongka-8"] td').last().textContent())?.trim()).toBe(
+      '不足：通话 270 分钟、流量 17952 MB',
+    );
     await page.getByLabel('设备型号（可选）').fill('ONT-1');
     await shot(page, 'order-wizard-plan');
     await page.getByRole('button', { name: '确认方案' }).click();

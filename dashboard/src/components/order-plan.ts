@@ -169,11 +169,17 @@ export class OrderPlan extends OrderStep {
                 ${
                   p.fits
                     ? t('ord.yes')
-                    : `${t('ord.short')} ${[
-                        p.shortfall.voiceMin ? `${p.shortfall.voiceMin} min` : '',
-                        p.shortfall.dataMb ? `${p.shortfall.dataMb} MB` : '',
-                        p.shortfall.sms ? `${p.shortfall.sms} SMS` : '',
-                      ].join(' ')}`
+                    : t('ord.shortBy', {
+                        what: [
+                          p.shortfall.voiceMin
+                            ? t('ord.shortVoice', { n: String(p.shortfall.voiceMin) })
+                            : '',
+                          p.shortfall.dataMb ? t('ord.shortData', { n: String(p.shortfall.dataMb) }) : '',
+                          p.shortfall.sms ? t('ord.shortSms', { n: String(p.shortfall.sms) }) : '',
+                        ]
+                          .filter(Boolean)
+                          .join(t('ord.listSep')),
+                      })
                 }
               </td>
             </tr>`,
