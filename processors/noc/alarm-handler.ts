@@ -72,7 +72,7 @@ async function applyEffects(ctx: HandlerCtx, site: SiteState, effects: AlarmEffe
           priority: e.priority,
           channel: 'system',
           name: causeTitle(a.probableCause, a.cellId ?? a.siteId),
-          description: causeDescription(a.probableCause, a.neId, a.cellId ?? a.siteId, e.childKeys.length),
+          description: causeDescription(a.probableCause, a.neId, a.cellId ?? a.siteId),
           region: a.region,
           siteId: a.siteId,
           ...(a.cellId ? { cellId: a.cellId } : {}),

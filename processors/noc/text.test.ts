@@ -10,9 +10,9 @@ describe('ticket texts of the NOC processor', () => {
       '站点停电 GD-GZ-0012',
       'Site power loss GD-GZ-0012',
     ]);
-    expect(both(causeDescription('power_failure', 'PWR-GD-GZ-0012', 'GD-GZ-0012', 3))).toEqual([
-      '站点停电：网元 PWR-GD-GZ-0012（GD-GZ-0012），关联告警 3 条',
-      'Site power loss on PWR-GD-GZ-0012 (GD-GZ-0012), 3 related alarms',
+    expect(both(causeDescription('power_failure', 'PWR-GD-GZ-0012', 'GD-GZ-0012'))).toEqual([
+      '站点停电：网元 PWR-GD-GZ-0012（GD-GZ-0012）',
+      'Site power loss on PWR-GD-GZ-0012 (GD-GZ-0012)',
     ]);
     expect(both(reasons.merged('TT-1'))).toEqual(['已并入 TT-1', 'merged into TT-1']);
     expect(both(reasons.alarmCleared)).toEqual(['告警已清除', 'alarm cleared']);

@@ -41,14 +41,14 @@ export function metricTitle(metric: string, object: string): string {
   return bilingual(`${zh} ${object}`, `${en} ${object}`);
 }
 
-/** "站点停电：NE PWR-1（GD-GZ-0012），关联告警 3 条 / Site power loss on PWR-1 (GD-GZ-0012), 3 related alarms" */
-export function causeDescription(cause: string, neId: string, object: string, related: number): string {
+/**
+ * "站点停电：网元 PWR-1（GD-GZ-0012） / Site power loss on PWR-1 (GD-GZ-0012)". Not the number of
+ * related alarms: the description is written once, when the ticket opens, before most of them
+ * arrive (the ticket's childCount keeps that number current).
+ */
+export function causeDescription(cause: string, neId: string, object: string): string {
   const [zh, en] = causeNames(cause);
-  return bilingual(
-    `${zh}：网元 ${neId}（${object}），关联告警 ${related} 条`,
-    `${en} on ${neId} (${object}), ${related} related alarm${related === 1 ? '' : 's'}`,
-    2000,
-  );
+  return bilingual(`${zh}：网元 ${neId}（${object}）`, `${en} on ${neId} (${object})`, 2000);
 }
 
 /** "掉话率 4.5%（GD-GZ-0012-1） / call drop rate 4.5% on GD-GZ-0012-1" */

@@ -150,7 +150,10 @@ describe('dashboard screens in Chromium', () => {
     await card.waitFor({ timeout: 20_000 });
     // Title and description in the van's language, not the stored "中文 / English" pair.
     expect(await card.getByRole('heading').textContent()).toBe('P1 · 站点停电 GD-GZ-0012');
-    expect(await card.locator('p').first().textContent()).toMatch(/^站点停电：网元 .*关联告警 \d+ 条$/);
+    expect(await card.locator('p').first().textContent()).toBe('站点停电：网元 PWR-GD-GZ-0012（GD-GZ-0012）');
+    // How many related alarms, as the ticket counts them now (the description once froze the
+    // count at opening: 关联告警 0 条).
+    expect(await card.getByTestId('children').textContent()).toMatch(/^子告警 [1-9]\d*$/);
     await card.getByRole('button', { name: '接单' }).click();
     await expect.poll(() => card.getByTestId('status').textContent()).toBe('已接单');
     await card.getByRole('button', { name: '到达现场' }).click();

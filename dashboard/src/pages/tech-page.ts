@@ -118,6 +118,7 @@ export class TechPage extends LitElement {
         <span>${k.id}</span>
         <span data-testid="status">${t(`status.${k.status}` as MsgKey)}</span>
         <span>${k.region} ${k.siteId ?? ''} ${k.cellId ?? ''}</span>
+        ${k.childCount ? html`<span data-testid="children">${t('noc.children', { n: String(k.childCount) })}</span>` : null}
         <span class=${k.sla.state}
           >${t('tech.due', { at: dateTime(k.sla.dueAtMs) })} · ${t(`sla.${k.sla.state}` as MsgKey)}</span
         >
