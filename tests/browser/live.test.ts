@@ -9,7 +9,7 @@ import { createMetrics } from '../../infra/metrics/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { encodeBatch, randomIds, systemClock, type RatedCdr } from '../../domain/index.ts';
 import { openTestClickHouse, startTestNats } from '../support/env.ts';
-import { buildDashboard } from './support.ts';
+import { buildDashboard, chartXScale } from './support.ts';
 
 const dashboardDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 const artifacts = fileURLToPath(new URL('../artifacts', import.meta.url));
@@ -122,6 +122,10 @@ describe('live page in Chromium', () => {
       expect(await row.textContent()).toContain('1分05秒');
       // the chart is drawn once and fed by setData: one canvas
       expect(await page.locator('sbss-rate-chart canvas').count()).toBe(1);
+      // "the last 2 minutes" spans two minutes from the first second (it once stretched the
+      // seconds since the page opened across the chart, with millisecond ticks)
+      const x = await chartXScale(page, 'sbss-rate-chart');
+      expect(x && x.max - x.min).toBe(120);
     } finally {
       clearInterval(publisher);
     }

@@ -185,7 +185,7 @@ export async function ensureTechnicianLogin(natsUrl: string, technicianId: strin
  * locators pierce shadow roots).
  */
 function seriesChart(page: Page, host: string): Locator {
-  return page.locator(`${host}:is(sbss-series-chart), ${host} sbss-series-chart`).first();
+  return page.locator(`${host}:is(sbss-series-chart, sbss-rate-chart), ${host} sbss-series-chart`).first();
 }
 
 /**

@@ -3,11 +3,14 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { chartDate, timeAxisValues } from '../time.ts';
 
-const POINTS = 120;
+/** The chart shows the last two minutes, whatever the push rate. */
+const WINDOW_SEC = 120;
 
 /**
- * A live line chart of one series over time. The uPlot instance is created once; each new point
- * goes in through `setData`, never by recreating the chart.
+ * A live line chart of one series over the last two minutes. The x axis always spans the two
+ * minutes up to the newest point, so a page opened a moment ago fills from the right instead of
+ * stretching its first seconds across the chart. The uPlot instance is created once; each new
+ * point goes in through `setData`, never by recreating the chart.
  */
 export class RateChart extends LitElement {
   static override properties = { point: { attribute: false }, label: {} };
@@ -50,7 +53,10 @@ export class RateChart extends LitElement {
       legend: { show: false },
       tzDate: chartDate,
       cursor: { show: false },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.2)] } },
+      scales: {
+        x: { time: true, range: (_u, _min, max) => [max - WINDOW_SEC, max] },
+        y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.2)] },
+      },
       axes: [
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: timeAxisValues },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 60 },
@@ -71,9 +77,12 @@ export class RateChart extends LitElement {
     if (this.xs.length && x <= (this.xs[this.xs.length - 1] ?? 0)) return;
     this.xs.push(x);
     this.ys.push(v);
-    if (this.xs.length > POINTS) {
-      this.xs.shift();
-      this.ys.shift();
+    // Points older than the window go (the server pushes a few times a second: ~600 points).
+    let old = 0;
+    while (old < this.xs.length && (this.xs[old] ?? 0) < x - WINDOW_SEC) old++;
+    if (old) {
+      this.xs.splice(0, old);
+      this.ys.splice(0, old);
     }
     this.plot.setData([this.xs, this.ys]);
   }
