@@ -1,6 +1,12 @@
 /** Public surface of the API: the app factory, demo logins, error types and shared schemas. */
 export { createApi, type Api, type ApiDeps } from './app.ts';
-export { seedDemoUsers, DEMO_CUSTOMER_MSISDN, hashPassword, type DemoUser } from './auth/index.ts';
+export {
+  seedDemoUsers,
+  DEMO_CUSTOMER_MSISDN,
+  hashPassword,
+  SESSION_COOKIE,
+  type DemoUser,
+} from './auth/index.ts';
 export {
   ApiError,
   ValidationError,

@@ -24,6 +24,7 @@ import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts'
 import { runSinks, sinkBatching, sinks } from '../processors/sink/index.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
 import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
+import { seedDemoCustomer } from './demo-customer.ts';
 import { lockDataDir } from './lock.ts';
 import { needsClickHouse, type Role } from './roles.ts';
 import { startRoleThread } from './threads.ts';
@@ -202,6 +203,7 @@ export async function runSystem(
         dashboardDir: resolve('dashboard/dist'),
       });
       demoUsers = await seedDemoUsers(nats, log);
+      await seedDemoCustomer(api.app, log);
       url = await api.listen();
       cleanups.push(() => api.close());
     }

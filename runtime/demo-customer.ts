@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { DEMO_CUSTOMER_MSISDN, SESSION_COOKIE } from '../api/index.ts';
+import type { Logger } from '../infra/log/index.ts';
+
+/**
+ * The demo customer's care record: the person behind the demo `customer` login's line, so an
+ * agent who opens 客户360 on a fresh `npm start` finds the customer whose business hall is live.
+ */
+export const DEMO_CUSTOMER = {
+  name: '李四',
+  idType: 'resident_id',
+  idNumber: '110105199003070017',
+  mobile: DEMO_CUSTOMER_MSISDN,
+  email: 'li.si@example.com',
+  address: { province: '北京', city: '北京', district: '朝阳区', street: '建国路', number: '88号' },
+  serviceType: 'mobile',
+  channel: 'counter',
+} as const;
+
+export type DemoCustomerSeed = 'created' | 'existed' | 'skipped';
+
+/**
+ * Registers the demo customer the way an agent does (the same API call, as the demo agent
+ * login), so the record, its identity index, the audit entry and the welcome notices are what
+ * a real registration leaves. Registering an identity twice returns the existing customer, so
+ * this is safe on every start. Skipped, with a warning, when the demo agent's password was
+ * changed.
+ */
+export async function seedDemoCustomer(app: FastifyInstance, log: Logger): Promise<DemoCustomerSeed> {
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'agent', password: 'agent-demo-2026' },
+  });
+  const session = login.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (login.statusCode !== 200 || !session) {
+    log.warn({ status: login.statusCode }, 'demo customer not registered: the demo agent login was refused');
+    return 'skipped';
+  }
+  const cookie = `${session.name}=${session.value}`;
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/v1/customers',
+    headers: { cookie },
+    payload: DEMO_CUSTOMER,
+  });
+  await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+  if (r.statusCode !== 200 && r.statusCode !== 201) {
+    log.warn({ status: r.statusCode, body: r.body.slice(0, 300) }, 'demo customer not registered');
+    return 'skipped';
+  }
+  const seeded: DemoCustomerSeed = r.statusCode === 201 ? 'created' : 'existed';
+  log.info({ seeded }, 'demo customer');
+  return seeded;
+}
