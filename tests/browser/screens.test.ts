@@ -332,6 +332,27 @@ describe('dashboard screens in Chromium', () => {
     const r = await a11y(agent, ['续费/充值', '修改资料', '退订']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(agent, 'care-360');
+
+    // 修改资料 changes only what the agent fills in (it offered the e-mail alone, required).
+    await agent.getByRole('button', { name: '修改资料' }).click();
+    const actions = agent.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('请至少填写一项要修改的资料').waitFor();
+    await actions.getByLabel('通知语言').selectOption('en');
+    await actions.getByLabel('原因').fill('客户要求英文通知');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('资料已修改').waitFor();
+    const after = await agent.evaluate(async () => {
+      const found = (await (await fetch('/api/v1/customers?phone=%2B8613800000042')).json()) as {
+        customers: { customerId: string }[];
+      };
+      const c = (await (await fetch(`/api/v1/customers/${found.customers[0]!.customerId}`)).json()) as {
+        locale: string;
+        email: string;
+      };
+      return { locale: c.locale, email: c.email };
+    });
+    expect(after).toEqual({ locale: 'en', email: 'l***@example.com' });
     await agent.context().close();
   });
 });

@@ -102,9 +102,18 @@ export class CareActions extends LitElement {
         }
         case 'profile': {
           if (!this.customer) return;
+          // Only what the agent filled in changes; the rest of the record stays as it is.
+          const changes: Record<string, string> = {};
+          if (s('mobile')) changes.mobile = s('mobile').startsWith('+') ? s('mobile') : `+86${s('mobile')}`;
+          if (s('email')) changes.email = s('email');
+          if (s('locale')) changes.locale = s('locale');
+          if (!Object.keys(changes).length) {
+            this.failure = t('act.nothingToChange');
+            return;
+          }
           await api.patch(`/api/v1/customers/${enc(this.customer.customerId)}`, {
             revision: this.customer.revision,
-            changes: { email: s('email') },
+            changes,
             reason: s('reason') || 'customer request',
           });
           this.result = t('act.profileSaved');
@@ -191,7 +200,24 @@ export class CareActions extends LitElement {
         </form>`;
       case 'profile':
         return html`<form @submit=${this.run} aria-label=${t('act.profile')}>
-          <label>${t('care.email')}<input name="email" type="email" maxlength="200" required /></label>
+          <p class="muted">${t('act.profileHint')}</p>
+          <label
+            >${t('care.mobile')}<input
+              name="mobile"
+              type="tel"
+              inputmode="numeric"
+              pattern="(\\+86)?1[3-9][0-9]{9}"
+              maxlength="14"
+              autocomplete="off"
+          /></label>
+          <label>${t('care.email')}<input name="email" type="email" maxlength="200" /></label>
+          <label
+            >${t('act.locale')}<select name="locale">
+              <option value="">${t('act.unchanged')}</option>
+              <option value="zh-CN">中文</option>
+              <option value="en">English</option>
+            </select></label
+          >
           <label>${t('act.reason')}<input name="reason" maxlength="200" /></label>${submit}
         </form>`;
       case 'complaint':
