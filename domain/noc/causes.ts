@@ -15,8 +15,13 @@ export const CAUSE_NAMES: Readonly<Record<string, readonly [zh: string, en: stri
   high_temperature: ['机房高温', 'High temperature'],
 };
 
+/** The cause's names [zh, en], or undefined for a cause not listed. */
+export function causeNames(cause: string): readonly [zh: string, en: string] | undefined {
+  return Object.hasOwn(CAUSE_NAMES, cause) ? CAUSE_NAMES[cause] : undefined;
+}
+
 /** The cause's name in a language; an unknown cause keeps its code. */
 export function causeName(cause: string, lang: 'zh' | 'en'): string {
-  const names = Object.hasOwn(CAUSE_NAMES, cause) ? CAUSE_NAMES[cause] : undefined;
+  const names = causeNames(cause);
   return names ? names[lang === 'zh' ? 0 : 1] : cause;
 }

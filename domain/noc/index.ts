@@ -9,4 +9,4 @@ export * from './complaints.ts';
 export { NocRuleError } from './errors.ts';
 export { nocValidators } from './validate.ts';
 export { bilingual, inLanguage, splitBilingual } from './bilingual.ts';
-export { CAUSE_NAMES, causeName } from './causes.ts';
+export { CAUSE_NAMES, causeName, causeNames } from './causes.ts';

@@ -1,4 +1,4 @@
-import { bilingual, CAUSE_NAMES } from '../../domain/noc/index.ts';
+import { bilingual, causeNames } from '../../domain/noc/index.ts';
 
 /**
  * The texts the NOC processor writes into tickets, in zh-CN and English (`bilingual`: the
@@ -22,17 +22,13 @@ function percent(v: number): string {
   return `${Number((v * 100).toFixed(2))}%`;
 }
 
-function causeNames(cause: string): readonly [string, string] {
-  return (
-    (Object.hasOwn(CAUSE_NAMES, cause) ? CAUSE_NAMES[cause] : undefined) ?? [
-      '网络告警',
-      `Network alarm (${cause})`,
-    ]
-  );
+/** A listed cause's names, or a generic title that keeps the code. */
+function titleNames(cause: string): readonly [string, string] {
+  return causeNames(cause) ?? ['网络告警', `Network alarm (${cause})`];
 }
 
 export function causeTitle(cause: string, object: string): string {
-  const [zh, en] = causeNames(cause);
+  const [zh, en] = titleNames(cause);
   return bilingual(`${zh} ${object}`, `${en} ${object}`);
 }
 
@@ -47,7 +43,7 @@ export function metricTitle(metric: string, object: string): string {
  * arrive (the ticket's childCount keeps that number current).
  */
 export function causeDescription(cause: string, neId: string, object: string): string {
-  const [zh, en] = causeNames(cause);
+  const [zh, en] = titleNames(cause);
   return bilingual(`${zh}：网元 ${neId}（${object}）`, `${en} on ${neId} (${object})`, 2000);
 }
 

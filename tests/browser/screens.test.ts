@@ -12,6 +12,7 @@ import {
   login,
   shot,
   startSystem,
+  tableOverflow,
 } from './support.ts';
 
 /** An instant as the screens write it: Beijing time (UTC+8 all year), "2026-11-27 18:05:09". */
@@ -127,12 +128,7 @@ describe('dashboard screens in Chromium', () => {
         timeout: 10_000,
       })
       .toContain('(flapping)');
-    const board = page.locator('sbss-data-table').first();
-    const overflow = await board.evaluate((el) => {
-      const box = el.shadowRoot!.querySelector('.scroll')!;
-      return box.scrollWidth - box.clientWidth;
-    });
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await tableOverflow(page.locator('sbss-data-table').first())).toBeLessThanOrEqual(0);
     await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
   });
@@ -202,11 +198,7 @@ describe('dashboard screens in Chromium', () => {
     expect(startMs, `row ${shown.key} in the usage list`).toBeDefined();
     // On the phone the time is short ("11-28 02:54"), so that the charge fits beside it.
     expect(shown.time).toBe(beijingText(startMs!).slice(5, 16));
-    const usageTable = page.locator('sbss-usage-records sbss-data-table');
-    const sideways = await usageTable.evaluate((el) => {
-      const box = el.shadowRoot!.querySelector('.scroll')!;
-      return box.scrollWidth - box.clientWidth;
-    });
+    const sideways = await tableOverflow(page.locator('sbss-usage-records sbss-data-table'));
     expect(sideways, 'the usage table scrolls sideways on a phone').toBeLessThanOrEqual(0);
     // The daily chart's axis spans its days (half a day either side), not years: with a single
     // day uPlot proposed a range a thousand days wide and the bar sat at the left of 2027–2029.

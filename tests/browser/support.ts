@@ -227,3 +227,11 @@ export async function chartColourPixels(page: Page, host: string, colours: strin
     return counts;
   }, colours);
 }
+
+/** How far the table in a `sbss-data-table` would scroll sideways (0 or less: it fits its card). */
+export function tableOverflow(table: Locator): Promise<number> {
+  return table.evaluate((el) => {
+    const box = el.shadowRoot!.querySelector('.scroll')!;
+    return box.scrollWidth - box.clientWidth;
+  });
+}
