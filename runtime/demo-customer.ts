@@ -44,12 +44,37 @@ export async function seedDemoCustomer(app: FastifyInstance, log: Logger): Promi
     headers: { cookie },
     payload: DEMO_CUSTOMER,
   });
+  const customerId = r.statusCode === 200 || r.statusCode === 201 ? customerIdOf(r.body) : null;
+  // the line the demo customer logs in with is live in the network: put it on record as theirs
+  const line = customerId
+    ? await app.inject({
+        method: 'POST',
+        url: `/api/v1/lines/${encodeURIComponent(DEMO_CUSTOMER_MSISDN)}/owner`,
+        headers: { cookie },
+        payload: { customerId, channel: 'counter' },
+      })
+    : null;
   await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
-  if (r.statusCode !== 200 && r.statusCode !== 201) {
+  if (!customerId) {
     log.warn({ status: r.statusCode, body: r.body.slice(0, 300) }, 'demo customer not registered');
     return 'skipped';
   }
+  if (line && line.statusCode !== 200 && line.statusCode !== 201)
+    // 404: no simulator here has provisioned the line yet (a role-split deployment)
+    (line.statusCode === 404 ? log.info.bind(log) : log.warn.bind(log))(
+      { status: line.statusCode, body: line.body.slice(0, 300) },
+      'demo line not put on record',
+    );
   const seeded: DemoCustomerSeed = r.statusCode === 201 ? 'created' : 'existed';
-  log.info({ seeded }, 'demo customer');
+  log.info({ seeded, line: line?.statusCode === 201 ? 'registered' : 'on record' }, 'demo customer');
   return seeded;
+}
+
+function customerIdOf(body: string): string | null {
+  try {
+    const id = (JSON.parse(body) as { customer?: { customerId?: unknown } }).customer?.customerId;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }

@@ -190,8 +190,9 @@ export async function runSystem(
 
     let url: string | undefined;
     let demoUsers: DemoUser[] = [];
+    let api: Awaited<ReturnType<typeof createApi>> | undefined;
     if (roles.includes('api') && ch) {
-      const api = await createApi({
+      api = await createApi({
         catalog,
         config,
         nats,
@@ -203,9 +204,9 @@ export async function runSystem(
         dashboardDir: resolve('dashboard/dist'),
       });
       demoUsers = await seedDemoUsers(nats, log);
-      await seedDemoCustomer(api.app, log);
       url = await api.listen();
-      cleanups.push(() => api.close());
+      const closing = api;
+      cleanups.push(() => closing.close());
     }
     if (roles.includes('sim') && config.SIM_RATE > 0) {
       const simStartMs = Date.now();
@@ -236,6 +237,8 @@ export async function runSystem(
         ),
       );
     }
+    // after the simulated lines are provisioned, so the demo customer's line is live to register
+    if (api) await seedDemoCustomer(api.app, log);
     return { url, metrics, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
   } catch (err) {
     await stopAll();

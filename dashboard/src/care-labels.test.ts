@@ -16,6 +16,7 @@ describe('customer timeline codes in words', () => {
   it('names audit actions, and the families that carry a state in the name', () => {
     expect(auditActionText('customer.registered', zh)).toBe('客户登记');
     expect(auditActionText('customer.registered', en)).toBe('Customer registered');
+    expect(auditActionText('line.owner_registered', zh)).toBe('在网号码登记到客户名下');
     expect(auditActionText('order.contract.done', zh)).toBe('订单 · 合同签订：已完成');
     expect(auditActionText('payment.failed', zh)).toBe('缴费 · 失败');
     expect(auditActionText('unsubscribe.approved', en)).toBe('Unsubscribe · approved');

@@ -36,6 +36,7 @@ export const timelineMessages = [
   ['audit.order.activation.retry', '重试激活', 'Activation retried'],
   ['audit.order.installation.assigned', '安装工单已派出', 'Installation dispatched'],
   ['audit.line.device_returned', '设备已归还', 'Device returned'],
+  ['audit.line.owner_registered', '在网号码登记到客户名下', 'Line put on record for the customer'],
   ['auditf.order', '订单', 'Order'],
   ['auditf.payment', '缴费', 'Payment'],
   ['auditf.unsubscribe', '退订', 'Unsubscribe'],

@@ -157,6 +157,11 @@ export const screenMessages = [
   ['care.revealed', '已显示完整信息，本次查看已记录', 'Shown in full; this reveal is audited'],
   ['care.line', '号码与余额', 'Line and balance'],
   ['care.noLine', '计费系统中暂无该号码', 'Charging does not know this line yet'],
+  [
+    'care.lineHidden',
+    '号码已脱敏：请按手机号搜索客户，或先查看完整信息（留痕）',
+    'The number is masked: search the customer by phone number, or view the full profile (audited) first',
+  ],
   ['care.actions', '业务办理', 'Actions'],
   ['care.timeline', '客户时间线', 'Timeline'],
   ['care.cdrs', '话单明细', 'Usage records'],

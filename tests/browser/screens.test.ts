@@ -347,4 +347,34 @@ describe('dashboard screens in Chromium', () => {
     expect(after).toEqual({ locale: 'en', email: 'l***@example.com' });
     await agent.context().close();
   });
+
+  it('care 360: found by name, the line stays hidden until the audited reveal, then 退订 goes to the seeded line', async () => {
+    const agent = await login(browser, env.url, 'agent');
+    await expect.poll(() => agent.url()).toContain('#/care');
+    await agent.getByLabel(/搜索客户/).pressSequentially('李四', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    // the masked "+86138****0042" names no line: the 360 says so instead of asking for it
+    const c360 = agent.locator('sbss-customer-360');
+    await c360
+      .getByText(/号码已脱敏/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    expect(await agent.locator('sbss-balance-card').count()).toBe(0);
+    const actions = agent.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '退订' }).click();
+    await actions.getByLabel('原因').fill('搬家');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText(/号码已脱敏/).waitFor();
+    agent.once('dialog', (d) => void d.accept('客户到柜台办理退订'));
+    await c360.getByRole('button', { name: '查看完整信息（留痕）' }).click();
+    await agent.locator('sbss-balance-card').waitFor({ timeout: 15_000 });
+    // start-up put the demo login's line on record as 李四's, so care can take the application
+    await actions.getByLabel('原因').fill('搬家');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText(/退订申请已提交：uns-/).waitFor({ timeout: 15_000 });
+    const timeline = agent.locator('sbss-timeline-list ol');
+    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/在网号码登记到客户名下/);
+    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/退订 · 已申请/);
+    await agent.context().close();
+  });
 });

@@ -198,6 +198,66 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     expect(notes.map((n: { template: string }) => n.template)).toContain('unsubscribe_done');
   });
 
+  it('puts a line that is live in the network but has no owner on record on a customer, so care can close it', async () => {
+    const c = await register();
+    const other = await register();
+    const msisdn = newMsisdn();
+    const owner = (who: string, customerId: string) =>
+      env.call(who, 'POST', `/api/v1/lines/${encodeURIComponent(msisdn)}/owner`, {
+        customerId,
+        channel: 'counter',
+      });
+    // not in the network: a new line is an order, not a registration
+    const unknown = await owner('agent', c.customerId);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.field).toBe('/msisdn');
+    const subscribers = await new Kvm(env.nats.nc).open('subscribers');
+    const openedAtMs = Date.now() - 30 * 86_400_000;
+    await subscribers.put(
+      msisdn.slice(1),
+      JSON.stringify({ msisdn, planId: 'changxiang-128', activatedAtMs: openedAtMs }),
+    );
+    // before: care has no record of it
+    const before = await env.call('agent', 'POST', '/api/v1/unsubscribe', {
+      msisdn,
+      channel: 'counter',
+      reason: '搬家',
+    });
+    expect(before.statusCode).toBe(404);
+    expect((await owner('customer', c.customerId)).statusCode).toBe(403);
+    const first = await owner('agent', c.customerId);
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({
+      msisdn,
+      customerId: c.customerId,
+      status: 'active',
+      planId: 'changxiang-128',
+      openedAtMs,
+    });
+    const again = await owner('agent', c.customerId);
+    expect(again.statusCode).toBe(200);
+    const taken = await owner('agent', other.customerId);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
+    // now the counter can take and review an unsubscribe for it
+    const u = (
+      await env.call('agent', 'POST', '/api/v1/unsubscribe', { msisdn, channel: 'counter', reason: '搬家' })
+    ).json();
+    expect(u).toMatchObject({ state: 'applied', customerId: c.customerId });
+    expect((await env.call('agent', 'POST', `/api/v1/unsubscribe/${u.orderId}/review`)).json()).toMatchObject(
+      {
+        state: 'approved',
+      },
+    );
+    const trail = await waitFor(async () => {
+      const r = (await env.call('supervisor', 'GET', `/api/v1/customers/${c.customerId}/audit`)).json();
+      return r.entries.some((e: { action: string }) => e.action === 'line.owner_registered') ? r : null;
+    });
+    expect(
+      trail.entries.filter((e: { action: string }) => e.action === 'line.owner_registered'),
+    ).toHaveLength(1);
+  });
+
   it('answers usage for a period with totals, per-day chart data and CSV, and computes level and points', async () => {
     const c = await register({ name: '赵六积分' });
     const now = Date.now();

@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
-import { lineKey, provisionLines, readBalance } from '../../../processors/rating/index.ts';
+import { provisionLines, readBalance, readProvisioning } from '../../../processors/rating/index.ts';
+import type { Provisioning } from '../../../domain/rating/index.ts';
 import type { CareContext } from './context.ts';
 
 /** What care needs from charging's balance state. */
@@ -52,7 +53,11 @@ export async function provisionForCharging(
 
 /** Whether charging knows the line (it is provisioned in KV `subscribers`). */
 export async function isProvisioned(ctx: CareContext, msisdn: string): Promise<boolean> {
+  return (await provisionedLine(ctx, msisdn)) !== null;
+}
+
+/** The line's provisioning for charging (plan, activation time); null when charging does not know it. */
+export async function provisionedLine(ctx: CareContext, msisdn: string): Promise<Provisioning | null> {
   const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
-  const e = await kv.get(lineKey(msisdn));
-  return e !== null && e.operation === 'PUT';
+  return readProvisioning(kv, msisdn);
 }

@@ -64,8 +64,10 @@ export class CareActions extends LitElement {
     new I18nController(this);
   }
 
+  /** The line acted on: the one given, else the customer's mobile unless it is masked. */
   private get line(): string {
-    return this.msisdn || this.customer?.mobile || '';
+    const mobile = this.customer?.mobile ?? '';
+    return this.msisdn || (mobile.includes('*') ? '' : mobile);
   }
 
   private async run(e: SubmitEvent): Promise<void> {
@@ -76,9 +78,14 @@ export class CareActions extends LitElement {
     const f = new FormData(form);
     const s = (k: string) => String(f.get(k) ?? '').trim();
     const m = this.line;
-    this.busy = true;
     this.failure = '';
     this.result = '';
+    if (!m && this.open !== 'profile') {
+      // a masked number would only come back as a validation error naming /msisdn
+      this.failure = t('care.lineHidden');
+      return;
+    }
+    this.busy = true;
     try {
       switch (this.open) {
         case 'renew': {

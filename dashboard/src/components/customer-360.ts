@@ -20,6 +20,9 @@ interface Order {
   updatedAtMs: number;
 }
 
+/** How long after an action the timeline is read again (the sink flushes every 0.5 s). */
+const HISTORY_LAG_MS = 2500;
+
 /** Customer 360 for an agent: masked profile with audited reveal, line, usage, CDRs, timeline, actions. */
 export class Customer360 extends LitElement {
   static override properties = {
@@ -31,6 +34,7 @@ export class Customer360 extends LitElement {
     summary: { state: true },
     usage: { state: true },
     timeline: { state: true },
+    revealedLine: { state: true },
   };
   static override styles = [
     base,
@@ -72,6 +76,9 @@ export class Customer360 extends LitElement {
   declare summary: UsageSummary | null;
   declare usage: UsageList | null;
   declare timeline: TimelineItem[] | null;
+  /** The mobile shown by the audited reveal: the line, when the customer was found another way. */
+  declare revealedLine: string;
+  private again: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -83,17 +90,21 @@ export class Customer360 extends LitElement {
     this.summary = null;
     this.usage = null;
     this.timeline = null;
+    this.revealedLine = '';
     new I18nController(this);
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('customerId') && this.customerId) void this.load();
+    if (changed.has('customerId') && this.customerId) {
+      this.revealedLine = '';
+      void this.load();
+    }
   }
 
-  /** The line: the number searched by, else the mobile once it is not masked. */
+  /** The line: the number searched by, else the mobile once revealed (or never masked). */
   get msisdn(): string {
     const m = this.customer?.mobile ?? '';
-    return this.line || (m.includes('*') ? '' : m);
+    return this.line || this.revealedLine || (m.includes('*') ? '' : m);
   }
 
   async load(): Promise<void> {
@@ -105,11 +116,14 @@ export class Customer360 extends LitElement {
       return;
     }
     const id = enc(this.customerId);
-    const m = enc(this.msisdn || this.customer.mobile);
+    const m = enc(this.msisdn);
+    // a masked number names no line: ask for nothing rather than for "+86138****0042"
+    const ofLine = <T>(get: () => Promise<T>, none: T): Promise<T> =>
+      m ? get().catch(() => none) : Promise.resolve(none);
     const [bal, sum, usage, orders, audit, notes, complaints, tickets] = await Promise.all([
-      api.get<Balance>(`/api/v1/subscribers/${m}/balance`).catch(() => null),
-      api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`).catch(() => null),
-      api.get<UsageList>(`/api/v1/subscribers/${m}/usage?limit=1000`).catch(() => null),
+      ofLine(() => api.get<Balance>(`/api/v1/subscribers/${m}/balance`), null),
+      ofLine(() => api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`), null),
+      ofLine(() => api.get<UsageList>(`/api/v1/subscribers/${m}/usage?limit=1000`), null),
       api.get<{ orders: Order[] }>(`/api/v1/customers/${id}/orders`).catch(() => ({ orders: [] })),
       api
         .get<{ entries: { atMs: number; action: string; actor: string; reason: string }[] }>(
@@ -121,8 +135,8 @@ export class Customer360 extends LitElement {
           notifications: { createdAtMs: number; text: string; state: string; channel: string }[];
         }>(`/api/v1/customers/${id}/notifications`)
         .catch(() => ({ notifications: [] })),
-      api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`).catch(() => ({ items: [] })),
-      api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`).catch(() => ({ items: [] })),
+      ofLine(() => api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`), { items: [] }),
+      ofLine(() => api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`), { items: [] }),
     ]);
     this.balance = bal;
     this.summary = sum ?? { fromMs: 0, toMs: 0, chargeFen: 0, days: [] };
@@ -157,16 +171,36 @@ export class Customer360 extends LitElement {
     ];
   }
 
+  /**
+   * After an action: reload now, and once more when the history (projected into ClickHouse by
+   * the sink, about a second behind) has the entries the action wrote, so the timeline shows it.
+   */
+  private afterAction(): void {
+    void this.load();
+    clearTimeout(this.again);
+    this.again = setTimeout(() => void this.load(), HISTORY_LAG_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.again);
+  }
+
   private async reveal(): Promise<void> {
     const reason = prompt(t('care.revealReason'));
     if (!reason) return;
+    let revealed: Customer;
     try {
-      this.customer = await api.post<Customer>(`/api/v1/customers/${enc(this.customerId)}/reveal`, {
-        reason,
-      });
+      revealed = await api.post<Customer>(`/api/v1/customers/${enc(this.customerId)}/reveal`, { reason });
     } catch {
       this.error = t('care.revealError');
+      return;
     }
+    // the revealed mobile is the line the 360 shows and acts on from now on
+    if (!revealed.mobile.includes('*')) this.revealedLine = revealed.mobile;
+    this.customer = revealed;
+    await this.load();
+    this.customer = revealed;
   }
 
   override render() {
@@ -194,17 +228,23 @@ export class Customer360 extends LitElement {
         <div class="card">
           <h2>${t('care.line')}</h2>
           ${
-            this.balance === undefined
-              ? html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
-              : this.balance
-                ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
-                : html`<sbss-state-panel kind="empty" .message=${t('care.noLine')}></sbss-state-panel>`
+            !this.msisdn
+              ? html`<sbss-state-panel kind="empty" .message=${t('care.lineHidden')}></sbss-state-panel>`
+              : this.balance === undefined
+                ? html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
+                : this.balance
+                  ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
+                  : html`<sbss-state-panel kind="empty" .message=${t('care.noLine')}></sbss-state-panel>`
           }
         </div>
       </section>
       <section class="card">
         <h2>${t('care.actions')}</h2>
-        <sbss-care-actions .customer=${c} @changed=${() => this.load()}></sbss-care-actions>
+        <sbss-care-actions
+          .customer=${c}
+          .msisdn=${this.msisdn}
+          @changed=${() => this.afterAction()}
+        ></sbss-care-actions>
       </section>
       <section class="grid2">
         <div class="card">
