@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './offline.ts';
+import { EXIT_REFUSED_LINES, main } from './offline.ts';
 
 const CATALOG = fileURLToPath(new URL('../../catalog/default.json', import.meta.url));
 const T = Date.UTC(2025, 2, 3, 2, 0, 0); // 10:00 Shanghai, 3 March 2025
@@ -99,7 +99,9 @@ describe('offline rater', () => {
 
   it('prints one rated record per good line and a JSON error per bad line, then carries on', async () => {
     const r = await run(['--catalog', CATALOG, '--cdrs', cdrs, '--state', state]);
-    expect(r.code).toBe(0);
+    // rated to the end, but a script must notice the refused lines
+    expect(r.code).toBe(EXIT_REFUSED_LINES);
+    expect(EXIT_REFUSED_LINES).not.toBe(0);
     const rated = r.out.map(
       (l) => JSON.parse(l) as { cdr: { cdrId: string }; chargeFen: number; sentence: { en: string } },
     );
@@ -145,6 +147,34 @@ describe('offline rater', () => {
     expect(a.out).toHaveLength(3);
     const states = JSON.parse(readFileSync(out, 'utf8')) as { msisdn: string }[];
     expect(states.map((s) => s.msisdn)).toEqual(['+8613700137000', A, B]);
+  });
+
+  it('exits 0 when every line is rated, and names the option of a file it cannot read', async () => {
+    const good = join(dir, 'good.ndjson');
+    writeFileSync(good, readFileSync(cdrs, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    const ok = await run(['--catalog', CATALOG, '--cdrs', good, '--state', state]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toHaveLength(2);
+    const missing = await run(['--catalog', CATALOG, '--cdrs', join(dir, 'nope.ndjson'), '--state', state]);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.err[0]!)).toMatchObject({ type: 'input_error', option: '--cdrs' });
+    const notJson = join(dir, 'state.txt');
+    writeFileSync(notJson, 'msisdn,plan\n');
+    const badState = await run(['--catalog', CATALOG, '--cdrs', good, '--state', notJson]);
+    expect(badState.code).toBe(2);
+    expect(JSON.parse(badState.err[0]!)).toMatchObject({
+      type: 'input_error',
+      option: '--state',
+      file: notJson,
+    });
+    const wrongShape = join(dir, 'shape.json');
+    writeFileSync(wrongShape, JSON.stringify([{ msisdn: A }]));
+    const shape = await run(['--catalog', CATALOG, '--cdrs', good, '--state', wrongShape]);
+    expect(JSON.parse(shape.err[0]!)).toMatchObject({ type: 'input_error', option: '--state' });
+    expect(JSON.parse(shape.err[0]!).message).toMatch(/state entry 0/);
+    const noCatalog = await run(['--catalog', join(dir, 'none.json'), '--cdrs', good]);
+    expect(noCatalog.code).toBe(2);
+    expect(JSON.parse(noCatalog.err[0]!)).toMatchObject({ type: 'input_error', option: '--catalog' });
   });
 
   it('refuses an invalid catalog with the path at fault', async () => {

@@ -6,7 +6,7 @@
  * files give byte-identical output. Bad lines go to stderr as JSON naming line and field; rating
  * continues. Duplicate cdrIds are skipped exactly as the live runner's idempotency would.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -171,14 +171,32 @@ export async function main(argv: string[], io: OfflineIo = stdio()): Promise<num
     openingBalance: number;
     outState?: string;
   }>();
-  const loaded = loadCatalog(JSON.parse(readFileSync(o.catalog, 'utf8')));
+  const input = (option: string, file: string, message: string) => {
+    io.err(JSON.stringify({ type: 'input_error', option, file, message: message.slice(0, 300) }));
+    return 2;
+  };
+  const catalogJson = readJson(o.catalog);
+  if (!catalogJson.ok) return input('--catalog', o.catalog, catalogJson.message);
+  const loaded = loadCatalog(catalogJson.value);
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(JSON.stringify({ type: 'catalog_error', ...e }));
     return 2;
   }
-  const states = o.state
-    ? loadStates(loaded.catalog, JSON.parse(readFileSync(o.state, 'utf8')))
-    : new Map<string, SubscriberState>();
+  let states = new Map<string, SubscriberState>();
+  if (o.state) {
+    const stateJson = readJson(o.state);
+    if (!stateJson.ok) return input('--state', o.state, stateJson.message);
+    try {
+      states = loadStates(loaded.catalog, stateJson.value);
+    } catch (err) {
+      return input('--state', o.state, (err as Error).message);
+    }
+  }
+  try {
+    accessSync(o.cdrs, constants.R_OK);
+  } catch (err) {
+    return input('--cdrs', o.cdrs, (err as Error).message);
+  }
   const opts: OfflineOptions = { openingBalanceFen: o.openingBalance };
   if (o.defaultPlan) opts.defaultPlan = o.defaultPlan;
   const rater = new OfflineRater(loaded.catalog, states, opts, io);
@@ -191,7 +209,19 @@ export async function main(argv: string[], io: OfflineIo = stdio()): Promise<num
     writeFileSync(o.outState, `${JSON.stringify(sorted, null, 2)}\n`);
   }
   io.err(JSON.stringify(rater.summary));
-  return 0;
+  // every line is accounted for either way; a refused line makes the run fail for scripts
+  return rater.summary.errors > 0 ? EXIT_REFUSED_LINES : 0;
+}
+
+/** Exit code when the file was rated but some of its lines were refused (see the error lines). */
+export const EXIT_REFUSED_LINES = 3;
+
+function readJson(file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
 }
 
 /** Buffered stdout (one write per 256 lines) and line-per-write stderr. */
