@@ -15,6 +15,30 @@ const cdr = (i: number): LiveCdr => ({
 });
 
 describe('live coalescer', () => {
+  it('keeps one rate sample a second for the last two minutes, for a viewer who joins late', () => {
+    const clock = fixedClock(1_700_000_000_000);
+    const c = new LiveCoalescer(clock, { rateWindowMs: 1000, historyMs: 120_000 });
+    // five ticks a second for three minutes, 10 CDRs per tick; nothing changes after the first
+    // second, so most ticks push nothing, yet every second is sampled
+    for (let i = 0; i < 900; i++) {
+      clock.advance(200);
+      c.add(i < 600 ? 10 : 0);
+      c.take();
+    }
+    const recent = c.recent();
+    expect(recent).toHaveLength(120);
+    expect(recent[0]![0]).toBeGreaterThan(clock.nowMs() - 120_000);
+    expect(recent[119]![0]).toBe(clock.nowMs());
+    // one per second, in order
+    for (let i = 1; i < recent.length; i++) expect(recent[i]![0] - recent[i - 1]![0]).toBe(1000);
+    // the rate was 50/s until 2 minutes in, then nothing: the last minute is zero
+    expect(recent[0]![1]).toBe(50);
+    expect(recent.slice(-55).every(([, v]) => v === 0)).toBe(true);
+    // a copy: the caller cannot change the history
+    recent.length = 0;
+    expect(c.recent()).toHaveLength(120);
+  });
+
   it('coalesces many batches into one snapshot with totals, rate and newest-first latest', () => {
     const clock = fixedClock(1_700_000_000_000);
     const c = new LiveCoalescer(clock, { rateWindowMs: 1000, latestMax: 3 });

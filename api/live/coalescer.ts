@@ -19,6 +19,11 @@ export interface LiveSnapshot {
   totalCdrs: number;
   badPayloads: number;
   latest: LiveCdr[];
+  /**
+   * The rate of the last two minutes, one [epoch ms, CDRs/s] per second, oldest first: only in
+   * the picture a viewer gets on joining, so their chart starts with the minutes they missed.
+   */
+  recent?: [number, number][];
 }
 
 export interface CoalescerOptions {
@@ -27,6 +32,8 @@ export interface CoalescerOptions {
   /** Resolution of the rate buckets. */
   bucketMs?: number;
   latestMax?: number;
+  /** How much rate history a joining viewer gets (one sample a second). */
+  historyMs?: number;
 }
 
 /**
@@ -44,6 +51,9 @@ export class LiveCoalescer {
   private latest: LiveCdr[] = [];
   private dirty = true;
   private lastRate = -1;
+  private readonly historyMs: number;
+  /** One [ms, rate] per second, taken as the pushes are (whether or not one was sent). */
+  private readonly history: [number, number][] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -52,6 +62,7 @@ export class LiveCoalescer {
     this.windowMs = o.rateWindowMs ?? 2000;
     this.bucketMs = o.bucketMs ?? 100;
     this.latestMax = o.latestMax ?? 20;
+    this.historyMs = o.historyMs ?? 120_000;
     this.startedMs = clock.nowMs();
   }
 
@@ -97,9 +108,27 @@ export class LiveCoalescer {
     };
   }
 
-  /** A snapshot if anything visible changed since the last `take`, else null. */
+  /** The rate of the last `historyMs`, one sample a second, oldest first (a copy). */
+  recent(): [number, number][] {
+    return this.history.map(([ms, v]) => [ms, v]);
+  }
+
+  private sample(atMs: number, rate: number): void {
+    const last = this.history[this.history.length - 1];
+    if (last && Math.floor(last[0] / 1000) === Math.floor(atMs / 1000)) return;
+    this.history.push([atMs, rate]);
+    let old = 0;
+    while (old < this.history.length && (this.history[old]?.[0] ?? 0) <= atMs - this.historyMs) old++;
+    if (old) this.history.splice(0, old);
+  }
+
+  /**
+   * A snapshot if anything visible changed since the last `take`, else null. Called on the push
+   * timer, so it also samples the rate history a joining viewer gets.
+   */
   take(): LiveSnapshot | null {
     const snap = this.current();
+    this.sample(snap.atMs, snap.cdrsPerSec);
     if (!this.dirty && snap.cdrsPerSec === this.lastRate) return null;
     this.dirty = false;
     this.lastRate = snap.cdrsPerSec;

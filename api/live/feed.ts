@@ -128,7 +128,7 @@ export function startLiveFeed(o: {
   return {
     current: () => {
       showUnread();
-      return coalescer.current();
+      return { ...coalescer.current(), recent: coalescer.recent() };
     },
     stop: () => {
       clearInterval(timer);

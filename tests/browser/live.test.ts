@@ -126,6 +126,17 @@ describe('live page in Chromium', () => {
       // seconds since the page opened across the chart, with millisecond ticks)
       const x = await chartXScale(page, 'sbss-rate-chart');
       expect(x && x.max - x.min).toBe(120);
+      // A page opened now starts with the seconds it missed (the chart once started empty and
+      // took two minutes to fill): the picture sent on joining carries the rate history.
+      await page.waitForTimeout(3000);
+      await page.reload();
+      const chartSeconds = () =>
+        page.locator('sbss-rate-chart').evaluate((el) => {
+          const xs = (el as Element & { plot?: { data: number[][] } }).plot?.data[0] ?? [];
+          return xs.length ? (xs[xs.length - 1] ?? 0) - (xs[0] ?? 0) : 0;
+        });
+      await page.getByTestId('total-cdrs').waitFor();
+      await expect.poll(chartSeconds, { timeout: 2000 }).toBeGreaterThan(4);
     } finally {
       clearInterval(publisher);
     }

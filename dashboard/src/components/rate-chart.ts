@@ -13,7 +13,7 @@ const WINDOW_SEC = 120;
  * point goes in through `setData`, never by recreating the chart.
  */
 export class RateChart extends LitElement {
-  static override properties = { point: { attribute: false }, label: {} };
+  static override properties = { point: { attribute: false }, history: { attribute: false }, label: {} };
   static override styles = [
     unsafeCSS(uplotCss),
     css`
@@ -28,6 +28,8 @@ export class RateChart extends LitElement {
   ];
   /** The newest point: [epoch ms, value]. */
   declare point: [number, number] | null;
+  /** Earlier points ([epoch ms, value], oldest first) to start from: the minutes before the page opened. */
+  declare history: [number, number][];
   declare label: string;
   private plot: uPlot | null = null;
   private readonly xs: number[] = [];
@@ -37,6 +39,7 @@ export class RateChart extends LitElement {
   constructor() {
     super();
     this.point = null;
+    this.history = [];
     this.label = '';
   }
 
@@ -71,20 +74,30 @@ export class RateChart extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('point') || !this.point || !this.plot) return;
-    const [ms, v] = this.point;
-    const x = ms / 1000;
-    if (this.xs.length && x <= (this.xs[this.xs.length - 1] ?? 0)) return;
-    this.xs.push(x);
-    this.ys.push(v);
+    if (!this.plot) return;
+    let added = false;
+    // history first: it is older than the point that came with it
+    if (changed.has('history')) for (const p of this.history) added = this.add(p) || added;
+    if (changed.has('point') && this.point) added = this.add(this.point) || added;
+    if (!added) return;
     // Points older than the window go (the server pushes a few times a second: ~600 points).
+    const newest = this.xs[this.xs.length - 1] ?? 0;
     let old = 0;
-    while (old < this.xs.length && (this.xs[old] ?? 0) < x - WINDOW_SEC) old++;
+    while (old < this.xs.length && (this.xs[old] ?? 0) < newest - WINDOW_SEC) old++;
     if (old) {
       this.xs.splice(0, old);
       this.ys.splice(0, old);
     }
     this.plot.setData([this.xs, this.ys]);
+  }
+
+  /** Appends a point newer than the newest one; false for one that is not. */
+  private add([ms, v]: [number, number]): boolean {
+    const x = ms / 1000;
+    if (this.xs.length && x <= (this.xs[this.xs.length - 1] ?? 0)) return false;
+    this.xs.push(x);
+    this.ys.push(v);
+    return true;
   }
 
   override disconnectedCallback(): void {

@@ -12,6 +12,8 @@ export type StreamStatus = 'connecting' | 'live' | 'disconnected' | 'denied';
 export class LiveStreamController implements ReactiveController {
   status: StreamStatus = 'connecting';
   snapshot: LiveSnapshot | null = null;
+  /** The rate history the server sent on joining (and on each reconnect): for a chart to start from. */
+  recent: [number, number][] = [];
   private socket: Socket | null = null;
 
   constructor(
@@ -37,6 +39,7 @@ export class LiveStreamController implements ReactiveController {
     });
     socket.on(this.event, (s: LiveSnapshot) => {
       this.snapshot = s;
+      if (s.recent) this.recent = s.recent;
       this.status = 'live';
       this.host.requestUpdate();
     });

@@ -102,7 +102,11 @@ export class LivePage extends LitElement {
       </section>
       <section class="card">
         <h2>${t('live.chart')}</h2>
-        <sbss-rate-chart .point=${[s.atMs, s.cdrsPerSec]} .label=${t('live.rate')}></sbss-rate-chart>
+        <sbss-rate-chart
+          .point=${[s.atMs, s.cdrsPerSec]}
+          .history=${this.stream.recent}
+          .label=${t('live.rate')}
+        ></sbss-rate-chart>
       </section>
       <section class="card">
         <h2>${t('live.latest')}</h2>

@@ -228,6 +228,7 @@ export class NocPage extends LitElement {
           <h2>${t('live.chart')}</h2>
           <sbss-rate-chart
             .point=${s ? [s.atMs, s.cdrsPerSec] : null}
+            .history=${this.stream.recent}
             .label=${t('live.rate')}
           ></sbss-rate-chart>
         </div>
