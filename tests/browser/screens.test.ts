@@ -362,19 +362,34 @@ describe('dashboard screens in Chromium', () => {
     expect(await agent.locator('sbss-balance-card').count()).toBe(0);
     const actions = agent.locator('sbss-care-actions');
     await actions.getByRole('button', { name: '退订' }).click();
-    await actions.getByLabel('原因').fill('搬家');
-    await actions.getByRole('button', { name: '提交' }).click();
     await actions.getByText(/号码已脱敏/).waitFor();
+    expect(await actions.getByLabel('原因').count()).toBe(0);
     agent.once('dialog', (d) => void d.accept('客户到柜台办理退订'));
     await c360.getByRole('button', { name: '查看完整信息（留痕）' }).click();
     await agent.locator('sbss-balance-card').waitFor({ timeout: 15_000 });
-    // start-up put the demo login's line on record as 李四's, so care can take the application
+    // start-up put the demo login's line on record as 李四's, so the counter can take it from the
+    // application to the closed line (this test runs last in the file: it closes the demo line)
     await actions.getByLabel('原因').fill('搬家');
     await actions.getByRole('button', { name: '提交' }).click();
     await actions.getByText(/退订申请已提交：uns-/).waitFor({ timeout: 15_000 });
+    await actions.getByText(/退订申请 uns-\S+ · 已申请/).waitFor();
+    await actions.getByRole('button', { name: '资格审核' }).click();
+    await actions.getByText('审核通过，可以执行退订').waitFor();
+    expect(await actions.getByTestId('unsub-state').textContent()).toMatch(/已批准/);
+    agent.once('dialog', (d) => {
+      expect(d.message()).toContain('+8613800000042');
+      void d.accept();
+    });
+    await actions.getByRole('button', { name: '执行退订' }).click();
+    await actions.getByText(/号码已关闭，最终余额 ¥/).waitFor();
+    expect(await actions.getByTestId('unsub-state').textContent()).toMatch(/已完成/);
     const timeline = agent.locator('sbss-timeline-list ol');
     await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/在网号码登记到客户名下/);
-    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/退订 · 已申请/);
+    await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/退订 · 已完成/);
+    // opened again, the tab says the line is closed instead of offering a new application
+    await actions.getByRole('button', { name: '退订' }).click();
+    await actions.getByRole('button', { name: '退订' }).click();
+    await actions.getByText(/该号码已于 .+ 关闭/).waitFor({ timeout: 10_000 });
     await agent.context().close();
   });
 });

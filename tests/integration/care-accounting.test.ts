@@ -245,10 +245,19 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     ).json();
     expect(u).toMatchObject({ state: 'applied', customerId: c.customerId });
     expect((await env.call('agent', 'POST', `/api/v1/unsubscribe/${u.orderId}/review`)).json()).toMatchObject(
-      {
-        state: 'approved',
-      },
+      { state: 'approved' },
     );
+    // the line's care record: what the counter's unsubscribe panel reads
+    const lineUrl = `/api/v1/lines/${encodeURIComponent(msisdn)}`;
+    expect((await env.call('agent', 'GET', lineUrl)).json()).toMatchObject({
+      status: 'active',
+      devicesOutstanding: [],
+      customerId: c.customerId,
+    });
+    expect((await env.call('customer', 'GET', lineUrl)).statusCode).toBe(403);
+    expect((await env.call('agent', 'GET', '/api/v1/lines/%2B8613999999977')).statusCode).toBe(404);
+    await env.call('agent', 'POST', `/api/v1/unsubscribe/${u.orderId}/execute`);
+    expect((await env.call('agent', 'GET', lineUrl)).json().status).toBe('closed');
     const trail = await waitFor(async () => {
       const r = (await env.call('supervisor', 'GET', `/api/v1/customers/${c.customerId}/audit`)).json();
       return r.entries.some((e: { action: string }) => e.action === 'line.owner_registered') ? r : null;

@@ -12,7 +12,7 @@ import { contractRoutes } from './contracts.ts';
 import { runActivation } from './activation.ts';
 import { paymentRoutes } from './payments.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
-import { lineOwnerRoutes } from './line-owner.ts';
+import { lineRoutes } from './lines.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -44,7 +44,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     contractRoutes(child, ctx);
     paymentRoutes(child, ctx);
     unsubscribeRoutes(child, ctx);
-    lineOwnerRoutes(child, ctx);
+    lineRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

@@ -3,12 +3,14 @@ import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
+import './unsubscribe-panel.ts';
 
 export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe';
 
 /**
  * The counter's (or the business hall's) actions on a line: renew / top up, change contact data,
- * open a complaint or a fault report, apply to unsubscribe. Fires `changed` after each success.
+ * open a complaint or a fault report, unsubscribe (application to closing, in its own panel).
+ * Fires `changed` after each success.
  */
 export class CareActions extends LitElement {
   static override properties = {
@@ -146,15 +148,6 @@ export class CareActions extends LitElement {
           this.result = t(r.linked ? 'act.faultLinked' : 'act.faultFiled', { id: r.ticket.id });
           break;
         }
-        case 'unsubscribe': {
-          const r = await api.post<{ orderId: string }>('/api/v1/unsubscribe', {
-            msisdn: m,
-            channel: this.channel,
-            reason: s('reason'),
-          });
-          this.result = t('act.unsubApplied', { id: r.orderId });
-          break;
-        }
         default:
           return;
       }
@@ -244,10 +237,14 @@ export class CareActions extends LitElement {
           >${submit}
         </form>`;
       case 'unsubscribe':
-        return html`<form @submit=${this.run} aria-label=${t('act.unsubscribe')}>
-          <label>${t('act.reason')}<input name="reason" minlength="2" maxlength="500" required /></label
-          >${submit}
-        </form>`;
+        // a masked number names no line: say so rather than show steps that cannot work
+        return this.line
+          ? html`<sbss-unsubscribe-panel
+              .customerId=${this.customer?.customerId ?? ''}
+              .msisdn=${this.line}
+              .channel=${this.channel}
+            ></sbss-unsubscribe-panel>`
+          : html`<p class="error">${t('care.lineHidden')}</p>`;
       default:
         return null;
     }

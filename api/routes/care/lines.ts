@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import { staff, who, type CareContext } from './context.ts';
+import { assertOwnMsisdn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadCustomer } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
@@ -11,14 +11,35 @@ import { msisdnKey } from './store.ts';
 import { provisionedLine } from './balance.ts';
 
 /**
+ * A line's care record (status, plan, contract end, devices to return), read by the counter's
+ * unsubscribe panel and the customer's own hall.
+ *
  * Line owner registration (在网号码实名登记): a line that is live in the network (provisioned for
  * charging, e.g. migrated from an older system) but has no owner on record is put on a
  * customer, so care can serve it: unsubscribe, device returns, the customer's 360. The plan and
  * opening time are the network's; nothing is charged or provisioned. Registering the same line
  * to the same customer again answers the record (200); a line another customer holds is refused.
  */
-export function lineOwnerRoutes(app: FastifyInstance, ctx: CareContext): void {
+export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get(
+    '/api/v1/lines/:msisdn',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "A line's care record: owner, status, plan, contract end, devices still to return",
+        params: Type.Object({ msisdn: E164 }, { additionalProperties: false }),
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const session = who(request);
+      assertOwnMsisdn(session, request.params.msisdn);
+      const line = await ctx.lines.must(msisdnKey(request.params.msisdn));
+      await loadCustomer(ctx, session, line.value.customerId);
+      return { ...line.value, revision: line.revision };
+    },
+  );
   r.post(
     '/api/v1/lines/:msisdn/owner',
     {
