@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { connectNats } from '../../infra/nats/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
+import { openBillsBucket, storeOnce } from '../../processors/billing/index.ts';
 import {
   a11y,
+  artifacts,
   chartColourPixels,
   chartXScale,
   dispatchedTechnician,
@@ -297,6 +299,62 @@ describe('dashboard screens in Chromium', () => {
       .poll(() => again.getByTestId('my-complaints').locator('tbody').textContent(), { timeout: 10_000 })
       .toContain('已关闭');
     await again.context().close();
+  });
+
+  it("business hall: a postpaid customer reads last month's bill line by line; the agent sees it in 客户360", async () => {
+    // October's bill for the demo line, as the month-end bill run stores it (the line itself
+    // started yesterday, so no period of it has ended to bill).
+    const nats = await connectNats(env.sys.natsUrl, 'ui-test-bills');
+    const startMs = Date.UTC(2026, 8, 30, 16); // 2026-10-01 00:00 Beijing
+    const endMs = Date.UTC(2026, 9, 31, 16);
+    await storeOnce(await openBillsBucket(nats.nc), {
+      billId: `bill:+8613800000042:${startMs}`,
+      msisdn: '+8613800000042',
+      planId: 'changxiang-128',
+      planVersion: 1,
+      periodStartMs: startMs,
+      periodEndMs: endMs,
+      issuedAtMs: endMs + 3_600_000,
+      dueAtMs: endMs + 15 * 86_400_000,
+      lines: [
+        { code: 'monthly_fee', name: { 'zh-CN': '套餐月费', en: 'Monthly fee' }, amountFen: 12800 },
+        { code: 'discount', name: { 'zh-CN': '优惠', en: 'Discount' }, amountFen: -2000 },
+        { code: 'data_overage', name: { 'zh-CN': '超出流量', en: 'Data overage' }, amountFen: 345 },
+      ],
+      totalFen: 11145,
+      amountDueFen: 11145,
+    });
+    await nats.nc.close();
+    const page = await login(browser, env.url, 'customer', { phone: true });
+    await expect.poll(() => page.url()).toContain('#/hall');
+    const bills = page.locator('sbss-bill-list');
+    const bill = bills.getByTestId('bill').first();
+    await bill.waitFor({ timeout: 20_000 });
+    // the newest bill opens by itself: period, amount due and due date, then its lines
+    expect(await bill.locator('summary').textContent()).toMatch(
+      /2026-10 月账单\s*应缴 ¥111\.45\s*缴费截止 2026-11-15/,
+    );
+    expect((await bill.locator('tbody').innerText()).replace(/\s+/g, ' ')).toBe(
+      '套餐月费 128.00 优惠 -20.00 超出流量 3.45 本期合计 111.45',
+    );
+    expect(await bill.locator('caption').textContent()).toMatch(/账期 2026-10-01 至 2026-10-31/);
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pageWidth).toBeLessThanOrEqual(page.viewportSize()!.width);
+    await bills.screenshot({ path: `${artifacts}/hall-bills-phone.png` });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => bill.locator('summary').textContent()).toMatch(/Bill for 2026-10\s*Due ¥111\.45/);
+    expect(await bill.locator('tbody').innerText()).toMatch(/Monthly fee/);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.context().close();
+
+    const agent = await login(browser, env.url, 'agent');
+    await expect.poll(() => agent.url()).toContain('#/care');
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const staffBill = agent.locator('sbss-customer-360 sbss-bill-list').getByTestId('bill').first();
+    await staffBill.waitFor({ timeout: 15_000 });
+    expect(await staffBill.locator('summary').textContent()).toMatch(/应缴 ¥111\.45/);
+    await agent.context().close();
   });
 
   it('care 360: an agent finds the demo customer as they type and sees the masked profile', async () => {

@@ -9,6 +9,7 @@ import './balance-card.ts';
 import './usage-days-chart.ts';
 import './usage-records.ts';
 import './timeline-list.ts';
+import './bill-list.ts';
 import './care-actions.ts';
 import './state-panel.ts';
 
@@ -256,6 +257,14 @@ export class Customer360 extends LitElement {
           <sbss-timeline-list .items=${this.timeline}></sbss-timeline-list>
         </div>
       </section>
+      ${
+        this.msisdn && this.balance?.payment === 'postpaid'
+          ? html`<section class="card">
+              <h2>${t('bill.staffTitle')}</h2>
+              <sbss-bill-list .msisdn=${this.msisdn} .payment=${this.balance.payment}></sbss-bill-list>
+            </section>`
+          : null
+      }
       <section class="card">
         <h2>${t('care.cdrs')}</h2>
         <sbss-usage-records .rows=${this.usage?.rows ?? null}></sbss-usage-records>

@@ -13,10 +13,12 @@ import '../components/usage-records.ts';
 import '../components/care-actions.ts';
 import '../components/data-table.ts';
 import '../components/state-panel.ts';
+import '../components/bill-list.ts';
 
 /**
  * 网上营业厅 for a customer (phone-friendly): balance and allowances, usage (refreshed every 5 s
- * while open), renew / top up, report a fault, complain, and track both (ticket pushes live).
+ * while open), renew / top up, report a fault, complain, and track both (ticket pushes live), and
+ * a postpaid line's monthly bills.
  */
 export class HallPage extends LitElement {
   static override properties = {
@@ -187,6 +189,10 @@ export class HallPage extends LitElement {
               : html`<sbss-state-panel kind="empty" .message=${t('hall.nothingOpen')}></sbss-state-panel>`
           }
         </div>
+      </section>
+      <section class="card">
+        <h2>${t('bill.title')}</h2>
+        <sbss-bill-list .msisdn=${this.msisdn} .payment=${this.balance?.payment ?? ''}></sbss-bill-list>
       </section>
       <section class="card">
         <h2>${t('hall.usage')}</h2>
