@@ -6,6 +6,7 @@ import {
   dateTime,
   dateTimeInput,
   fromDateTimeInput,
+  lastDay,
   shortDateTime,
 } from './time.ts';
 
@@ -45,5 +46,14 @@ describe('times on screen are Beijing time whatever the browser zone', () => {
     expect([d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()]).toEqual([
       2026, 11, 27, 14, 30,
     ]);
+  });
+});
+
+describe('lastDay', () => {
+  it('names the last day an exclusive midnight end covers, in Beijing time', () => {
+    // 2026-12-01 00:00 Beijing = 2026-11-30 16:00 UTC: valid through 11-30
+    expect(lastDay(Date.UTC(2026, 10, 30, 16))).toBe('2026-11-30');
+    // an end that is not a midnight stays on its own day
+    expect(lastDay(Date.UTC(2026, 10, 30, 18))).toBe('2026-12-01');
   });
 });

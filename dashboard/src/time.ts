@@ -18,6 +18,11 @@ export const dateTime = (ms: number): string => beijing(ms).replace('T', ' ');
 export const shortDateTime = (ms: number): string => beijing(ms).slice(5, 16).replace('T', ' ');
 /** "2026-11-27" */
 export const date = (ms: number): string => beijing(ms).slice(0, 10);
+/**
+ * The last day an exclusive end covers: periods, validity and due dates end at a local midnight
+ * that belongs to the next day (a month ending 2026-12-01 00:00 is valid through 2026-11-30).
+ */
+export const lastDay = (endMs: number): string => date(endMs - 1);
 /** "18:05:09" */
 export const clockTime = (ms: number): string => beijing(ms).slice(11, 19);
 

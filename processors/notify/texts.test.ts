@@ -14,8 +14,10 @@ const n = (over: Partial<RatingNotification>): RatingNotification => ({
 
 describe('charging notice texts', () => {
   it('says which allowance crossed 80 % and when the period ends, in both languages', () => {
-    expect(noticeText(n({}), 'zh-CN')).toBe('您本期套餐内流量已使用80%，周期至 2025-04-01。');
-    expect(noticeText(n({}), 'en')).toContain("80% of this period's data allowance");
+    // the period ends at 2025-04-01 00:00 Beijing (exclusive): its last day is 03-31 ("至" and
+    // "ends" name the last day; the text once said 04-01, a day the period does not cover)
+    expect(noticeText(n({}), 'zh-CN')).toBe('您本期套餐内流量已使用80%，周期至 2025-03-31。');
+    expect(noticeText(n({}), 'en')).toContain("80% of this period's data allowance (period ends 2025-03-31)");
   });
 
   it('shows money in yuan from integer fen', () => {

@@ -16,13 +16,15 @@ const SERVICE: Record<string, { 'zh-CN': string; en: string }> = {
 const yuan = (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2) : '?');
 const date = (ms: unknown) =>
   typeof ms === 'number' ? new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) : '?';
+/** The last day (Beijing) a period ending at the exclusive instant `endMs` covers. */
+const lastDay = (endMs: unknown) => date(typeof endMs === 'number' ? endMs - 1 : endMs);
 
 const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string>> = {
   allowance_80: (n, l) => {
     const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
     return l === 'zh-CN'
-      ? `您本期套餐内${s['zh-CN']}已使用80%，周期至 ${date(n.params.periodEndMs)}。`
-      : `You have used 80% of this period's ${s.en} allowance (period ends ${date(n.params.periodEndMs)}).`;
+      ? `您本期套餐内${s['zh-CN']}已使用80%，周期至 ${lastDay(n.params.periodEndMs)}。`
+      : `You have used 80% of this period's ${s.en} allowance (period ends ${lastDay(n.params.periodEndMs)}).`;
   },
   allowance_100: (n, l) => {
     const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };

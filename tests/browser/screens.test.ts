@@ -327,6 +327,16 @@ describe('dashboard screens in Chromium', () => {
     await nats.nc.close();
     const page = await login(browser, env.url, 'customer', { phone: true });
     await expect.poll(() => page.url()).toContain('#/hall');
+    // 有效期至 names the last valid day: the period ends at the next local midnight, which the
+    // card once showed (a day the line is not valid)
+    const periodEndMs = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/subscribers/%2B8613800000042/balance');
+      return ((await r.json()) as { periodEndMs: number }).periodEndMs;
+    });
+    await expect
+      .poll(() => page.getByTestId('valid-until').textContent())
+      .toBe(`有效期至：${beijingText(periodEndMs - 1).slice(0, 10)}`);
+    expect(beijingText(periodEndMs).slice(11)).toBe('00:00:00');
     const bills = page.locator('sbss-bill-list');
     const bill = bills.getByTestId('bill').first();
     await bill.waitFor({ timeout: 20_000 });

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { I18nController, lang, t } from '../i18n.ts';
 import { bytes, duration, yuan } from '../format.ts';
-import { date } from '../time.ts';
+import { lastDay } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Balance } from '../types.ts';
 import './gauge-meter.ts';
@@ -49,7 +49,7 @@ export class BalanceCard extends LitElement {
           >
           · ${t(b.payment === 'prepaid' ? 'bal.prepaid' : 'bal.postpaid')}
         </div>
-        <div class="muted" data-testid="valid-until">${t('bal.validUntil')}${date(b.periodEndMs)}</div>
+        <div class="muted" data-testid="valid-until">${t('bal.validUntil')}${lastDay(b.periodEndMs)}</div>
         ${b.barred ? html`<div class="barred" role="alert">${t('bal.barred')}</div>` : null}
       </div>
       ${

@@ -2,7 +2,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
-import { date } from '../time.ts';
+import { date, lastDay } from '../time.ts';
 import { base } from '../styles.ts';
 import './state-panel.ts';
 
@@ -108,21 +108,18 @@ export class BillList extends LitElement {
     }
   }
 
-  /**
-   * Due and period-end instants are exclusive midnights (period end + N days): a bill due at
-   * 2026-11-16 00:00 is paid by the end of 11-15, so dates are read 1 ms earlier.
-   */
+  /** Due and period-end instants are exclusive midnights: a bill due 11-16 00:00 is paid by 11-15. */
   private bill(b: BillView, open: boolean) {
     const l = lang();
     return html`<details ?open=${open} data-testid="bill">
       <summary>
         <span>${t('bill.period', { period: b.period })}</span>
         <span class="amount">${t('bill.due', { v: yuan(b.amountDueFen) })}</span>
-        <span class="muted">${t('bill.dueBy', { date: date(b.dueAtMs - 1) })}</span>
+        <span class="muted">${t('bill.dueBy', { date: lastDay(b.dueAtMs) })}</span>
       </summary>
       <table>
         <caption class="muted">
-          ${t('bill.range', { from: date(b.periodStartMs), to: date(b.periodEndMs - 1) })}
+          ${t('bill.range', { from: date(b.periodStartMs), to: lastDay(b.periodEndMs) })}
         </caption>
         <tbody>
           ${b.lines.map(
