@@ -115,4 +115,15 @@ describe('unsubscribe review', () => {
     expect(r.reasons[0]?.text['zh-CN']).toContain('12.34');
     expect(r.reasons[1]?.text.en).toContain('2027-01-31');
   });
+  it('dates the contract end in Beijing time', () => {
+    // 2027-01-31 20:00 UTC is 2027-02-01 04:00 in Beijing: the customer's contract says 02-01
+    const r = reviewUnsubscribe({
+      lineStatus: 'active',
+      balanceFen: 0,
+      contractEndMs: Date.UTC(2027, 0, 31, 20),
+      devicesOutstanding: [],
+      nowMs: T0,
+    });
+    expect(r.reasons[0]?.text['zh-CN']).toBe('合约期至 2027-02-01，未到期');
+  });
 });

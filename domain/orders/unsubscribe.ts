@@ -3,6 +3,8 @@
  * the contract term is over, and every rented device is back. Each blocking reason is returned
  * with its text in zh-CN and en so the agent can tell the customer what to do.
  */
+import { shanghaiIso } from '../catalog/index.ts';
+
 export type IneligibleCode =
   'OUTSTANDING_BALANCE' | 'CONTRACT_TERM' | 'DEVICES_NOT_RETURNED' | 'LINE_NOT_ACTIVE';
 
@@ -43,7 +45,8 @@ export function reviewUnsubscribe(i: ReviewInput): Review {
       },
     });
   if (i.contractEndMs !== null && i.contractEndMs > i.nowMs) {
-    const day = new Date(i.contractEndMs).toISOString().slice(0, 10);
+    // the day in Beijing time, as the contract and every screen write it (not the UTC day)
+    const day = shanghaiIso(i.contractEndMs).slice(0, 10);
     reasons.push({
       code: 'CONTRACT_TERM',
       text: { 'zh-CN': `合约期至 ${day}，未到期`, en: `the contract term runs until ${day}` },
