@@ -337,6 +337,20 @@ describe('dashboard screens in Chromium', () => {
       .poll(() => page.getByTestId('valid-until').textContent())
       .toBe(`有效期至：${beijingText(periodEndMs - 1).slice(0, 10)}`);
     expect(beijingText(periodEndMs).slice(11)).toBe('00:00:00');
+    // 客户等级与积分, as the level rule counts them (it was only an API)
+    const level = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/levels');
+      return (
+        (await r.json()) as { results: { points: number; spendPoints: number; tenurePoints: number }[] }
+      ).results[0]!;
+    });
+    await expect
+      .poll(() => page.getByTestId('level').textContent())
+      .toMatch(
+        new RegExp(
+          `^普通 · ${level.points.toLocaleString('zh-CN')} 积分（消费 ${level.spendPoints.toLocaleString('zh-CN')} \\+ 在网 0） · 距银卡还差 `,
+        ),
+      );
     const bills = page.locator('sbss-bill-list');
     const bill = bills.getByTestId('bill').first();
     await bill.waitFor({ timeout: 20_000 });
@@ -361,6 +375,9 @@ describe('dashboard screens in Chromium', () => {
     await expect.poll(() => agent.url()).toContain('#/care');
     await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
     await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    await expect
+      .poll(() => agent.getByTestId('profile').getByTestId('level').textContent())
+      .toMatch(/^普通 · /);
     const staffBill = agent.locator('sbss-customer-360 sbss-bill-list').getByTestId('bill').first();
     await staffBill.waitFor({ timeout: 15_000 });
     expect(await staffBill.locator('summary').textContent()).toMatch(/应缴 ¥111\.45/);

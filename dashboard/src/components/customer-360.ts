@@ -10,6 +10,7 @@ import './usage-days-chart.ts';
 import './usage-records.ts';
 import './timeline-list.ts';
 import './bill-list.ts';
+import './customer-level.ts';
 import './care-actions.ts';
 import './state-panel.ts';
 
@@ -223,6 +224,8 @@ export class Customer360 extends LitElement {
             <dd>${a.province} ${a.city} ${a.district} ${a.street} ${a.number}</dd>
             <dt>${t('care.service')}</dt>
             <dd>${lookup(`svc.${c.serviceType}`) ?? c.serviceType}</dd>
+            <dt>${t('care.level')}</dt>
+            <dd><sbss-customer-level customer-id=${c.customerId}></sbss-customer-level></dd>
           </dl>
           ${c.masked ? html`<p><button @click=${() => this.reveal()}>${t('care.reveal')}</button></p>` : html`<p class="muted">${t('care.revealed')}</p>`}
         </div>

@@ -14,6 +14,7 @@ import '../components/care-actions.ts';
 import '../components/data-table.ts';
 import '../components/state-panel.ts';
 import '../components/bill-list.ts';
+import '../components/customer-level.ts';
 
 /**
  * 网上营业厅 for a customer (phone-friendly): balance and allowances, usage (refreshed every 5 s
@@ -139,6 +140,7 @@ export class HallPage extends LitElement {
       ${this.failed ? html`<sbss-state-panel kind="error" .message=${t('hall.error')}></sbss-state-panel>` : null}
       <section class="card">
         <h2>${t('hall.account')}</h2>
+        <p class="muted">${t('hall.level')}<sbss-customer-level></sbss-customer-level></p>
         ${
           this.balance
             ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
