@@ -433,6 +433,35 @@ describe('dashboard screens in Chromium', () => {
     await agent.context().close();
   });
 
+  it('care 360: 上网预开户 opens a new line for the customer after a declined payment is retried', async () => {
+    const agent = await login(browser, env.url, 'agent');
+    await expect.poll(() => agent.url()).toContain('#/care');
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const actions = agent.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '上网预开户' }).click();
+    const form = actions.locator('sbss-preopen-form');
+    await form.getByLabel('新号码').fill('13912340042');
+    // the plans on sale, the first chosen, its monthly fee as the amount
+    await expect.poll(() => form.getByLabel('套餐').locator('option').count()).toBeGreaterThan(1);
+    await form.getByLabel('套餐').selectOption('liuliangwang-39');
+    expect(await form.getByLabel('金额（元）').inputValue()).toBe('39.00');
+    await form.getByLabel(/付款账号/).fill('buyer0000'); // the simulated gateway declines this one
+    await form.getByLabel('客户已确认登记的资料无误').check();
+    await form.getByRole('button', { name: '提交' }).click();
+    await form.getByText(/办理失败.*declined.*\(\/payerAccount\)/).waitFor({ timeout: 15_000 });
+    await form.getByLabel(/付款账号/).fill('buyer5678');
+    await form.getByRole('button', { name: '提交' }).click();
+    await form.getByText(/预开户成功：\+8613912340042 已可上网（订单 pre-/).waitFor({ timeout: 15_000 });
+    expect(await form.locator('[role=alert]').textContent()).toBe('');
+    const line = await agent.evaluate(async () => {
+      const r = await fetch('/api/v1/lines/%2B8613912340042');
+      return (await r.json()) as { status: string; planId: string };
+    });
+    expect(line).toMatchObject({ status: 'pre_opened', planId: 'liuliangwang-39' });
+    await agent.context().close();
+  });
+
   it('care 360: found by name, the line stays hidden until the audited reveal, then 退订 goes to the seeded line', async () => {
     const agent = await login(browser, env.url, 'agent');
     await expect.poll(() => agent.url()).toContain('#/care');

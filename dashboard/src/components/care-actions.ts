@@ -4,12 +4,14 @@ import { I18nController, t } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
+import './preopen-form.ts';
 
-export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe';
+export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen';
 
 /**
  * The counter's (or the business hall's) actions on a line: renew / top up, change contact data,
- * open a complaint or a fault report, unsubscribe (application to closing, in its own panel).
+ * open a complaint or a fault report, unsubscribe (application to closing, in its own panel),
+ * pre-open a new line for the customer (上网预开户).
  * Fires `changed` after each success.
  */
 export class CareActions extends LitElement {
@@ -58,7 +60,7 @@ export class CareActions extends LitElement {
     this.customer = null;
     this.msisdn = '';
     this.channel = 'counter';
-    this.actions = ['renew', 'profile', 'complaint', 'fault', 'unsubscribe'];
+    this.actions = ['renew', 'profile', 'complaint', 'fault', 'unsubscribe', 'preopen'];
     this.open = null;
     this.busy = false;
     this.result = '';
@@ -236,6 +238,12 @@ export class CareActions extends LitElement {
             ></textarea></label
           >${submit}
         </form>`;
+      case 'preopen':
+        // a new line for this customer: no existing number needed
+        return html`<sbss-preopen-form
+          .customerId=${this.customer?.customerId ?? ''}
+          .channel=${this.channel}
+        ></sbss-preopen-form>`;
       case 'unsubscribe':
         // a masked number names no line: say so rather than show steps that cannot work
         return this.line
