@@ -6,7 +6,7 @@ import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
 import './preopen-form.ts';
 
-export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen';
+export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen' | 'password';
 
 /**
  * The counter's (or the business hall's) actions on a line: renew / top up, change contact data,
@@ -150,6 +150,19 @@ export class CareActions extends LitElement {
           this.result = t(r.linked ? 'act.faultLinked' : 'act.faultFiled', { id: r.ticket.id });
           break;
         }
+        case 'password': {
+          if (s('newPassword') !== s('newPasswordConfirm')) {
+            this.failure = t('reg.mismatch');
+            return;
+          }
+          await api.post('/api/v1/accounts/password', {
+            currentPassword: s('currentPassword'),
+            newPassword: s('newPassword'),
+            newPasswordConfirm: s('newPasswordConfirm'),
+          });
+          this.result = t('act.passwordChanged');
+          break;
+        }
         default:
           return;
       }
@@ -237,6 +250,35 @@ export class CareActions extends LitElement {
               rows="3"
             ></textarea></label
           >${submit}
+        </form>`;
+      case 'password':
+        return html`<form @submit=${this.run} aria-label=${t('act.password')}>
+          <label
+            >${t('act.currentPassword')}<input
+              name="currentPassword"
+              type="password"
+              autocomplete="current-password"
+              required
+              maxlength="256"
+          /></label>
+          <label
+            >${t('act.newPassword')}<input
+              name="newPassword"
+              type="password"
+              autocomplete="new-password"
+              required
+              maxlength="64"
+          /></label>
+          <span class="muted">${t('reg.rule')}</span>
+          <label
+            >${t('reg.confirm')}<input
+              name="newPasswordConfirm"
+              type="password"
+              autocomplete="new-password"
+              required
+              maxlength="64"
+          /></label>
+          ${submit}
         </form>`;
       case 'preopen':
         // a new line for this customer: no existing number needed

@@ -152,7 +152,7 @@ export class HallPage extends LitElement {
         <sbss-care-actions
           .msisdn=${this.msisdn}
           channel="web"
-          .actions=${['renew', 'fault', 'complaint']}
+          .actions=${['renew', 'fault', 'complaint', 'password']}
           @changed=${() => this.load()}
         ></sbss-care-actions>
       </section>

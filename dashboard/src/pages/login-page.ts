@@ -2,10 +2,17 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, type Me } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import { base } from '../styles.ts';
+import '../components/register-form.ts';
 
 /** Login for staff and customers. Fires `logged-in` with the session's identity. */
 export class LoginPage extends LitElement {
-  static override properties = { busy: { state: true }, error: { state: true } };
+  static override properties = {
+    busy: { state: true },
+    error: { state: true },
+    registering: { state: true },
+    notice: { state: true },
+    username: { state: true },
+  };
   static override styles = [
     base,
     css`
@@ -17,7 +24,8 @@ export class LoginPage extends LitElement {
       form {
         display: grid;
         gap: 14px;
-        width: min(340px, 90vw);
+        box-sizing: border-box;
+        width: 100%;
       }
       label {
         display: grid;
@@ -45,15 +53,42 @@ export class LoginPage extends LitElement {
         margin: 0;
         font-size: 22px;
       }
+      /* the form and the link under it, as wide as the phone allows (padding and border included) */
+      .stack {
+        display: grid;
+        gap: 10px;
+        justify-items: center;
+        width: min(380px, 100%);
+      }
+      sbss-register-form {
+        width: 100%;
+      }
+      button.link {
+        background: none;
+        border: none;
+        color: #7dd3fc;
+        text-decoration: underline;
+      }
+      .ok {
+        color: #bbf7d0;
+      }
     `,
   ];
   declare busy: boolean;
   declare error: string;
+  /** Showing the business-hall registration instead of the login. */
+  declare registering: boolean;
+  declare notice: string;
+  /** Filled in after a registration. */
+  declare username: string;
 
   constructor() {
     super();
     this.busy = false;
     this.error = '';
+    this.registering = false;
+    this.notice = '';
+    this.username = '';
     new I18nController(this);
   }
 
@@ -79,22 +114,52 @@ export class LoginPage extends LitElement {
   }
 
   override render() {
-    return html`<form class="card" @submit=${this.submit} aria-labelledby="login-title">
-      <h1 id="login-title">${t('login.title')}</h1>
-      <label
-        >${t('login.username')}<input name="username" autocomplete="username" required maxlength="64"
-      /></label>
-      <label
-        >${t('login.password')}<input
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          maxlength="256"
-      /></label>
-      <div class="error" role="alert">${this.error}</div>
-      <button type="submit" ?disabled=${this.busy}>${this.busy ? t('login.busy') : t('login.submit')}</button>
-    </form>`;
+    if (this.registering)
+      return html`<div class="stack">
+        <sbss-register-form
+          @registered=${(e: CustomEvent<string>) => {
+            this.username = e.detail;
+            this.notice = t('reg.done');
+            this.registering = false;
+          }}
+        ></sbss-register-form>
+        <button class="link" @click=${() => (this.registering = false)}>${t('reg.back')}</button>
+      </div>`;
+    return html`<div class="stack">
+      <form class="card" @submit=${this.submit} aria-labelledby="login-title">
+        <h1 id="login-title">${t('login.title')}</h1>
+        ${this.notice ? html`<div role="status" class="ok">${this.notice}</div>` : null}
+        <label
+          >${t('login.username')}<input
+            name="username"
+            autocomplete="username"
+            required
+            maxlength="64"
+            .value=${this.username}
+        /></label>
+        <label
+          >${t('login.password')}<input
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength="256"
+        /></label>
+        <div class="error" role="alert">${this.error}</div>
+        <button type="submit" ?disabled=${this.busy}>
+          ${this.busy ? t('login.busy') : t('login.submit')}
+        </button>
+      </form>
+      <button
+        class="link"
+        @click=${() => {
+          this.notice = '';
+          this.registering = true;
+        }}
+      >
+        ${t('reg.open')}
+      </button>
+    </div>`;
   }
 }
 customElements.define('sbss-login-page', LoginPage);
