@@ -83,6 +83,7 @@ export const api = {
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body),
   patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   me: () => call<Me>('GET', '/api/v1/auth/me'),
   login: (username: string, password: string) =>
     call<Me>('POST', '/api/v1/auth/login', { username, password }),

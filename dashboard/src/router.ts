@@ -74,6 +74,13 @@ export const pages: PageDef[] = [
     render: (me) => html`<sbss-boards-page .role=${me.role}></sbss-boards-page>`,
   },
   {
+    id: 'billing',
+    load: () => import('./pages/billing-page.ts'),
+    label: 'nav.billing',
+    roles: ['supervisor', 'admin'],
+    render: (me) => html`<sbss-billing-page .role=${me.role}></sbss-billing-page>`,
+  },
+  {
     id: 'live',
     load: () => import('./pages/live-page.ts'),
     label: 'nav.live',

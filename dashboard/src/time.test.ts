@@ -7,6 +7,7 @@ import {
   dateTimeInput,
   fromDateTimeInput,
   lastDay,
+  previousMonth,
   shortDateTime,
 } from './time.ts';
 
@@ -55,5 +56,14 @@ describe('lastDay', () => {
     expect(lastDay(Date.UTC(2026, 10, 30, 16))).toBe('2026-11-30');
     // an end that is not a midnight stays on its own day
     expect(lastDay(Date.UTC(2026, 10, 30, 18))).toBe('2026-12-01');
+  });
+});
+
+describe('previousMonth', () => {
+  it('is the month before, in Beijing time, across a year end', () => {
+    expect(previousMonth(Date.UTC(2026, 10, 27, 6))).toBe('2026-10');
+    // 2027-01-01 03:00 in Beijing is still 2026-12-31 in UTC: the month before is December
+    expect(previousMonth(Date.UTC(2026, 11, 31, 19))).toBe('2026-12');
+    expect(previousMonth(Date.UTC(2027, 0, 15))).toBe('2026-12');
   });
 });

@@ -68,3 +68,11 @@ export const timeAxisValues: (string | number | null)[][] = [
     1,
   ],
 ];
+
+/** The month before the one `nowMs` falls in, in Beijing time ("2026-10" on any day of 2026-11). */
+export function previousMonth(nowMs: number): string {
+  const d = new Date(nowMs + SHANGHAI_OFFSET_MS);
+  const y = d.getUTCMonth() === 0 ? d.getUTCFullYear() - 1 : d.getUTCFullYear();
+  const m = d.getUTCMonth() === 0 ? 12 : d.getUTCMonth();
+  return `${y}-${String(m).padStart(2, '0')}`;
+}

@@ -1,0 +1,88 @@
+import { LitElement, css, html } from 'lit';
+import { api, ApiCallError } from '../api-client.ts';
+import { I18nController, t } from '../i18n.ts';
+import { yuan } from '../format.ts';
+import { previousMonth } from '../time.ts';
+import { base, forms } from '../styles.ts';
+
+interface CloseReport {
+  period: string;
+  lines: number;
+  issued: number;
+  existing: number;
+  totalFen: number;
+  notBilled: number;
+}
+
+/**
+ * 月末出账: closes a month for every postpaid line (one bill per period started in it). Closing
+ * again returns the same bills and moves no money, so the report says how many were new.
+ */
+export class BillRun extends LitElement {
+  static override properties = { busy: { state: true }, result: { state: true }, failure: { state: true } };
+  static override styles = [
+    base,
+    forms,
+    css`
+      .ok {
+        color: #bbf7d0;
+      }
+    `,
+  ];
+  declare busy: boolean;
+  declare result: string;
+  declare failure: string;
+
+  constructor() {
+    super();
+    this.busy = false;
+    this.result = '';
+    this.failure = '';
+    new I18nController(this);
+  }
+
+  private async run(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const period = String(new FormData(e.target as HTMLFormElement).get('period') ?? '');
+    this.busy = true;
+    this.result = '';
+    this.failure = '';
+    try {
+      const r = await api.post<CloseReport>('/api/v1/bills/close', { period });
+      this.result = t('billrun.done', {
+        period: r.period,
+        lines: String(r.lines),
+        issued: String(r.issued),
+        existing: String(r.existing),
+        total: yuan(r.totalFen),
+        notBilled: String(r.notBilled),
+      });
+    } catch (err) {
+      this.failure =
+        err instanceof ApiCallError && err.code === 'INVALID_STATE'
+          ? t('billrun.notEnded', { period })
+          : err instanceof ApiCallError
+            ? `${t('act.failed')}: ${err.message}`
+            : t('act.failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    return html`<form @submit=${(e: SubmitEvent) => void this.run(e)} aria-label=${t('billrun.title')}>
+        <p class="muted">${t('billrun.hint')}</p>
+        <label
+          >${t('billrun.month')}<input
+            name="period"
+            type="month"
+            required
+            .value=${previousMonth(Date.now())}
+        /></label>
+        <button type="submit" class="primary" ?disabled=${this.busy}>${t('billrun.run')}</button>
+      </form>
+      <div role="status" class="ok">${this.result}</div>
+      <div role="alert" class="error">${this.failure}</div>`;
+  }
+}
+customElements.define('sbss-bill-run', BillRun);
