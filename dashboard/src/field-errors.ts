@@ -13,6 +13,13 @@ export const noErrors: FormErrors = { fields: {}, general: '' };
 /** `/address/street` → `address.street`: the name of the input that holds it. */
 export const fieldName = (pointer: string) => pointer.replace(/^\//, '').split('/').join('.');
 
+/** One line for a failed request: "办理失败: <the API's message> (<field>)". */
+export function failureText(err: unknown): string {
+  return err instanceof ApiCallError
+    ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
+    : t('act.failed');
+}
+
 /**
  * Maps the API's one error shape `{ code, message, field? }` onto a form: when `field` names one of
  * the form's inputs (`known`), the message goes under that input; otherwise it is the general error.
@@ -21,10 +28,7 @@ export function formErrors(err: unknown, known: readonly string[]): FormErrors {
   if (!(err instanceof ApiCallError)) return { fields: {}, general: t('act.failed') };
   const name = err.field ? fieldName(err.field) : '';
   if (name && known.includes(name)) return { fields: { [name]: err.message }, general: t('ord.fix') };
-  return {
-    fields: {},
-    general: `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`,
-  };
+  return { fields: {}, general: failureText(err) };
 }
 
 /** Attributes of an input: invalid when the API named it, described by its message. */

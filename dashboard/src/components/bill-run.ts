@@ -3,6 +3,7 @@ import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { previousMonth } from '../time.ts';
+import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
 interface CloseReport {
@@ -61,9 +62,7 @@ export class BillRun extends LitElement {
       this.failure =
         err instanceof ApiCallError && err.code === 'INVALID_STATE'
           ? t('billrun.notEnded', { period })
-          : err instanceof ApiCallError
-            ? `${t('act.failed')}: ${err.message}`
-            : t('act.failed');
+          : failureText(err);
     } finally {
       this.busy = false;
     }

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
+import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
@@ -170,10 +171,7 @@ export class CareActions extends LitElement {
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       if (this.open === 'renew' || this.open === 'complaint') this.keys[this.open].settle(err);
-      this.failure =
-        err instanceof ApiCallError
-          ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
-          : t('act.failed');
+      this.failure = failureText(err);
     } finally {
       this.busy = false;
     }

@@ -1,8 +1,9 @@
 import { LitElement, css, html } from 'lit';
-import { api, ApiCallError } from '../api-client.ts';
+import { api } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { dateTime } from '../time.ts';
+import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
 interface PlanView {
@@ -163,7 +164,7 @@ export class CatalogEditor extends LitElement {
         this.result = r.unchanged ? t('cat.unchanged') : t('cat.valid');
       }
     } catch (err) {
-      this.failure = err instanceof ApiCallError ? `${t('act.failed')}: ${err.message}` : t('act.failed');
+      this.failure = failureText(err);
     } finally {
       this.busy = false;
     }
@@ -188,7 +189,7 @@ export class CatalogEditor extends LitElement {
         ? t('cat.saved', { version: String(r.version), id: r.catalogVersion })
         : t('cat.unchanged');
     } catch (err) {
-      this.failure = err instanceof ApiCallError ? `${t('act.failed')}: ${err.message}` : t('act.failed');
+      this.failure = failureText(err);
     } finally {
       this.busy = false;
     }

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
+import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
 /** A plan on sale, as GET /api/v1/plans lists it. */
@@ -101,10 +102,7 @@ export class PreopenForm extends LitElement {
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       if (err instanceof ApiCallError && err.code === 'PAYMENT_FAILED') this.attempt += 1;
-      this.failure =
-        err instanceof ApiCallError
-          ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
-          : t('act.failed');
+      this.failure = failureText(err);
     } finally {
       this.busy = false;
     }

@@ -2,7 +2,15 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { checkPassword, passwordRuleText } from '../../../domain/customer/password.ts';
-import { errId, fieldError, fieldErrorStyles, invalid, noErrors, type FormErrors } from '../field-errors.ts';
+import {
+  errId,
+  failureText,
+  fieldError,
+  fieldErrorStyles,
+  invalid,
+  noErrors,
+  type FormErrors,
+} from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
 const FIELDS = ['username', 'name', 'phone', 'email', 'password', 'passwordConfirm'] as const;
@@ -116,6 +124,6 @@ function refusal(err: unknown): FormErrors {
   const name = err.field?.replace(/^\//, '') ?? '';
   if ((FIELDS as readonly string[]).includes(name))
     return { fields: { [name]: err.message }, general: t('ord.fix') };
-  return { fields: {}, general: `${t('act.failed')}: ${err.message}` };
+  return { fields: {}, general: failureText(err) };
 }
 customElements.define('sbss-register-form', RegisterForm);

@@ -1,8 +1,9 @@
 import { LitElement, css, html } from 'lit';
-import { api, ApiCallError, enc } from '../api-client.ts';
+import { api, enc } from '../api-client.ts';
 import { I18nController, lang, lookup, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { shortDateTime } from '../time.ts';
+import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
 /** An unsubscribe application as the API answers it. */
@@ -123,10 +124,7 @@ export class UnsubscribePanel extends LitElement {
       this.result = await run();
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
-      this.failure =
-        err instanceof ApiCallError
-          ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
-          : t('act.failed');
+      this.failure = failureText(err);
     } finally {
       this.busy = false;
     }
