@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { DEMO_CUSTOMER_MSISDN, SESSION_COOKIE } from '../api/index.ts';
+import { DEMO_CUSTOMER_MSISDN } from '../api/index.ts';
+import { withDemoLogin } from './demo-session.ts';
 import type { Logger } from '../infra/log/index.ts';
 
 /**
@@ -27,36 +28,30 @@ export type DemoCustomerSeed = 'created' | 'existed' | 'skipped';
  * changed.
  */
 export async function seedDemoCustomer(app: FastifyInstance, log: Logger): Promise<DemoCustomerSeed> {
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { username: 'agent', password: 'agent-demo-2026' },
+  const r = await withDemoLogin(app, 'agent', async (call) => {
+    const created = await call({ method: 'POST', url: '/api/v1/customers', payload: DEMO_CUSTOMER });
+    const customerId =
+      created.statusCode === 200 || created.statusCode === 201 ? customerIdOf(created.body) : null;
+    // the line the demo customer logs in with is live in the network: put it on record as theirs
+    const line = customerId
+      ? await call({
+          method: 'POST',
+          url: `/api/v1/lines/${encodeURIComponent(DEMO_CUSTOMER_MSISDN)}/owner`,
+          payload: { customerId, channel: 'counter' },
+        })
+      : null;
+    return { created, customerId, line };
   });
-  const session = login.cookies.find((c) => c.name === SESSION_COOKIE);
-  if (login.statusCode !== 200 || !session) {
-    log.warn({ status: login.statusCode }, 'demo customer not registered: the demo agent login was refused');
+  if (!r.ok) {
+    log.warn({ status: r.status }, 'demo customer not registered: the demo agent login was refused');
     return 'skipped';
   }
-  const cookie = `${session.name}=${session.value}`;
-  const r = await app.inject({
-    method: 'POST',
-    url: '/api/v1/customers',
-    headers: { cookie },
-    payload: DEMO_CUSTOMER,
-  });
-  const customerId = r.statusCode === 200 || r.statusCode === 201 ? customerIdOf(r.body) : null;
-  // the line the demo customer logs in with is live in the network: put it on record as theirs
-  const line = customerId
-    ? await app.inject({
-        method: 'POST',
-        url: `/api/v1/lines/${encodeURIComponent(DEMO_CUSTOMER_MSISDN)}/owner`,
-        headers: { cookie },
-        payload: { customerId, channel: 'counter' },
-      })
-    : null;
-  await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+  const { created, customerId, line } = r.value;
   if (!customerId) {
-    log.warn({ status: r.statusCode, body: r.body.slice(0, 300) }, 'demo customer not registered');
+    log.warn(
+      { status: created.statusCode, body: created.body.slice(0, 300) },
+      'demo customer not registered',
+    );
     return 'skipped';
   }
   if (line && line.statusCode !== 200 && line.statusCode !== 201)
@@ -65,7 +60,7 @@ export async function seedDemoCustomer(app: FastifyInstance, log: Logger): Promi
       { status: line.statusCode, body: line.body.slice(0, 300) },
       'demo line not put on record',
     );
-  const seeded: DemoCustomerSeed = r.statusCode === 201 ? 'created' : 'existed';
+  const seeded: DemoCustomerSeed = created.statusCode === 201 ? 'created' : 'existed';
   log.info({ seeded, line: line?.statusCode === 201 ? 'registered' : 'on record' }, 'demo customer');
   return seeded;
 }

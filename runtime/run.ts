@@ -25,6 +25,7 @@ import { runSinks, sinkBatching, sinks } from '../processors/sink/index.ts';
 import { runCdrSimulator } from '../simulators/index.ts';
 import { createApi, seedDemoUsers, type DemoUser } from '../api/index.ts';
 import { seedDemoCustomer } from './demo-customer.ts';
+import { seedDemoStock } from './demo-stock.ts';
 import { lockDataDir } from './lock.ts';
 import { needsClickHouse, type Role } from './roles.ts';
 import { startRoleThread } from './threads.ts';
@@ -238,7 +239,10 @@ export async function runSystem(
       );
     }
     // after the simulated lines are provisioned, so the demo customer's line is live to register
-    if (api) await seedDemoCustomer(api.app, log);
+    if (api) {
+      await seedDemoCustomer(api.app, log);
+      await seedDemoStock(api.app, log);
+    }
     return { url, metrics, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
   } catch (err) {
     await stopAll();

@@ -53,6 +53,13 @@ export const orderMessages = [
   ['chan.app', 'App', 'App'],
   ['ord.start', '登记并创建订单', 'Register and open the order'],
   ['ord.fix', '请更正标出的内容', 'Please correct the marked fields'],
+  ['ord.stock', '{region} 库存：{items}', 'Stock in {region}: {items}'],
+  ['ord.stockLeft', '剩余 {n}', '{n} left'],
+  [
+    'ord.noStock',
+    '{region} 暂无库存记录，请联系主管入库',
+    'No stock recorded in {region}: ask a supervisor to book it in',
+  ],
   ['ord.usage', '预计每月用量', 'Expected monthly usage'],
   ['ord.voiceMin', '通话（分钟）', 'Voice (minutes)'],
   ['ord.dataMb', '流量（MB）', 'Data (MB)'],

@@ -104,6 +104,16 @@ describe('order wizard and rerate in Chromium', () => {
     // reservation of the device for a visit slot
     await expect.poll(() => current.getAttribute('data-step')).toBe('reservation');
     expect(await page.getByLabel('设备型号（可选）').inputValue()).toBe('ONT-1');
+    // what the region has in stock, beside the device field (the supervisor's intake above, and
+    // the stock npm start books in for the demo): the agent no longer guesses a model
+    await expect.poll(() => page.getByTestId('stock').textContent()).toMatch(/bj 库存：.*ONT-1 5/);
+    expect(await page.getByTestId('stock').textContent()).toMatch(/CPE-5G 20/);
+    await page.getByLabel('区域').fill('xz');
+    await page.getByLabel('区域').dispatchEvent('change');
+    await expect.poll(() => page.getByTestId('stock').textContent()).toMatch(/xz 暂无库存记录/);
+    await page.getByLabel('区域').fill('bj');
+    await page.getByLabel('区域').dispatchEvent('change');
+    await expect.poll(() => page.getByTestId('stock').textContent()).toMatch(/bj 库存：/);
     await page.getByRole('button', { name: '预约设备' }).click();
     await expect.poll(() => page.getByTestId('state-reservation').textContent()).toBe('已完成');
 

@@ -64,6 +64,33 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
   );
 
   r.get(
+    '/api/v1/inventory',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "A region's device stock (all regions without one), by model: what an agent can reserve",
+        querystring: Type.Object({ region: Type.Optional(Region) }, { additionalProperties: false }),
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const keys = await ctx.stock.keys(request.query.region ? `${request.query.region}.*` : '>');
+      const items = [];
+      for (const k of keys.sort()) {
+        const v = await ctx.stock.get(k);
+        if (v)
+          items.push({
+            region: v.value.region,
+            model: v.value.model,
+            kind: v.value.kind,
+            available: v.value.available,
+          });
+      }
+      return { items };
+    },
+  );
+
+  r.get(
     '/api/v1/inventory/:region/:model',
     {
       schema: {

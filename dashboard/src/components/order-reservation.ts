@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { api, enc, RequestKey } from '../api-client.ts';
 import {
   errId,
@@ -38,16 +38,37 @@ const slotText = (ms: number) => dateTime(ms).slice(5, 16);
 export class OrderReservation extends OrderStep {
   static override properties = {
     held: { state: true },
+    stock: { state: true },
   };
   static override styles = [base, forms, fieldErrorStyles];
   /** A reservation made for this order but not yet attached to it. */
   declare held: string;
+  /** The region's stock (what can be reserved); null while it loads. */
+  declare stock: { model: string; kind: string; available: number }[] | null;
+  private region = 'bj';
   /** Kept while a reservation's answer is unknown (timeout, 5xx), so a retry reserves once. */
   private readonly reserveKey = new RequestKey();
 
   constructor() {
     super();
     this.held = '';
+    this.stock = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadStock();
+  }
+
+  /** The models in stock in the region typed, shown beside the device field and offered in it. */
+  private async loadStock(): Promise<void> {
+    const region = this.region;
+    const r = await api
+      .get<{ items: { model: string; kind: string; available: number }[] }>(
+        `/api/v1/inventory?region=${enc(region)}`,
+      )
+      .catch(() => ({ items: [] }));
+    if (region === this.region) this.stock = r.items;
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -97,6 +118,15 @@ export class OrderReservation extends OrderStep {
       >${t(label)}<input
         name=${name}
         type=${type}
+        list=${name === 'model' ? 'stock-models' : nothing}
+        @change=${
+          name === 'region'
+            ? (e: Event) => {
+                this.region = (e.target as HTMLInputElement).value.trim();
+                void this.loadStock();
+              }
+            : nothing
+        }
         maxlength="64"
         min="1"
         max="10"
@@ -116,6 +146,21 @@ export class OrderReservation extends OrderStep {
         ${this.field('region', 'ord.region', 'bj')} ${this.field('model', 'ord.device', d?.model ?? '')}
         ${this.field('quantity', 'ord.quantity', String(d?.quantity ?? 1), 'number')}
       </div>
+      <datalist id="stock-models">
+        ${(this.stock ?? []).map((x) => html`<option value=${x.model}>${t('ord.stockLeft', { n: String(x.available) })}</option>`)}
+      </datalist>
+      <p class="muted" data-testid="stock">
+        ${
+          this.stock === null
+            ? t('app.loading')
+            : this.stock.length
+              ? t('ord.stock', {
+                  region: this.region,
+                  items: this.stock.map((x) => `${x.model} ${x.available}`).join(' · '),
+                })
+              : t('ord.noStock', { region: this.region })
+        }
+      </p>
       <label
         >${t('ord.slot')}<select
           name="slotStartMs"
