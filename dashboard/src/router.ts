@@ -81,6 +81,13 @@ export const pages: PageDef[] = [
     render: (me) => html`<sbss-billing-page .role=${me.role}></sbss-billing-page>`,
   },
   {
+    id: 'stock',
+    load: () => import('./pages/stock-page.ts'),
+    label: 'nav.stock',
+    roles: ['supervisor', 'admin'],
+    render: () => html`<sbss-stock-page></sbss-stock-page>`,
+  },
+  {
     id: 'live',
     load: () => import('./pages/live-page.ts'),
     label: 'nav.live',

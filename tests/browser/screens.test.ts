@@ -642,4 +642,31 @@ describe('dashboard screens in Chromium', () => {
     await shot(admin, 'billing-catalog');
     await admin.context().close();
   });
+  it('库存管理: a supervisor reads every warehouse and books stock in', async () => {
+    const sup = await login(browser, env.url, 'supervisor');
+    await sup.getByRole('link', { name: '库存管理' }).click();
+    await expect.poll(() => sup.url()).toContain('#/stock');
+    const table = sup.getByTestId('stock-table');
+    // what npm start booked in: five models in each of bj, sh and gd
+    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(15);
+    const row = (region: string, model: string) =>
+      table
+        .locator('tbody tr')
+        .filter({ has: sup.locator(`td:text-is("${region}")`) })
+        .filter({
+          has: sup.locator(`td:text-is("${model}")`),
+        });
+    expect((await row('sh', 'MIFI-4G').innerText()).replace(/\s+/g, ' ')).toBe('sh MIFI-4G 随身WiFi 20');
+    const form = sup.locator('sbss-stock-admin form');
+    await form.getByLabel('区域').fill('sh');
+    await form.getByLabel('型号').fill('MIFI-4G');
+    await form.getByLabel('类型').selectOption('mifi');
+    await form.getByLabel('可用数量').fill('7');
+    await form.getByRole('button', { name: '设定库存' }).click();
+    await sup.getByText('sh MIFI-4G 可用数量已设为 7').waitFor();
+    await expect
+      .poll(async () => (await row('sh', 'MIFI-4G').innerText()).replace(/\s+/g, ' '))
+      .toBe('sh MIFI-4G 随身WiFi 7');
+    await sup.context().close();
+  });
 });
