@@ -31,10 +31,14 @@ export class AppRoot extends LitElement {
         font-weight: 700;
         margin-right: 12px;
       }
+      /* the links take the room left beside the brand and the session controls, and wrap inside
+         it when a role has many pages (the log-out button once wrapped alone onto a second line) */
       nav {
         display: flex;
+        flex-wrap: wrap;
         gap: 4px;
-        flex: 1;
+        flex: 1 1 0;
+        min-width: 0;
       }
       nav a {
         color: #cbd5e1;

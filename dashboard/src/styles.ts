@@ -79,6 +79,11 @@ export const forms = css`
     border-color: #0284c7;
     justify-self: start;
   }
+  /* a button that cannot be used yet looks it (a disabled primary button looked ready) */
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
   .error {
     color: #fecaca;
   }

@@ -667,6 +667,14 @@ describe('dashboard screens in Chromium', () => {
     await expect
       .poll(async () => (await row('sh', 'MIFI-4G').innerText()).replace(/\s+/g, ' '))
       .toBe('sh MIFI-4G 随身WiFi 7');
+    // a supervisor has eight pages: in English at 1280 px their links wrap inside the bar, and the
+    // log-out button stays on the brand's line (it once wrapped alone onto a second line)
+    await sup.getByRole('button', { name: 'English' }).click();
+    await sup.getByRole('link', { name: 'Stock' }).waitFor();
+    const brand = await sup.getByText('StreamBSS real-time operations').boundingBox();
+    const logout = await sup.getByRole('button', { name: 'Log out' }).boundingBox();
+    expect(logout!.y).toBeLessThan(brand!.y + brand!.height);
+    await sup.getByRole('button', { name: '中文' }).click();
     await sup.context().close();
   });
 });
