@@ -3,6 +3,7 @@ import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { previousMonth } from '../time.ts';
+import { ActionState } from '../controllers/action-state.ts';
 import { failureText } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
 
@@ -20,7 +21,6 @@ interface CloseReport {
  * again returns the same bills and moves no money, so the report says how many were new.
  */
 export class BillRun extends LitElement {
-  static override properties = { busy: { state: true }, result: { state: true }, failure: { state: true } };
   static override styles = [
     base,
     forms,
@@ -30,46 +30,37 @@ export class BillRun extends LitElement {
       }
     `,
   ];
-  declare busy: boolean;
-  declare result: string;
-  declare failure: string;
+  private readonly action = new ActionState(this);
 
   constructor() {
     super();
-    this.busy = false;
-    this.result = '';
-    this.failure = '';
     new I18nController(this);
   }
 
-  private async run(e: SubmitEvent): Promise<void> {
+  private run(e: SubmitEvent): void {
     e.preventDefault();
     const period = String(new FormData(e.target as HTMLFormElement).get('period') ?? '');
-    this.busy = true;
-    this.result = '';
-    this.failure = '';
-    try {
-      const r = await api.post<CloseReport>('/api/v1/bills/close', { period });
-      this.result = t('billrun.done', {
-        period: r.period,
-        lines: String(r.lines),
-        issued: String(r.issued),
-        existing: String(r.existing),
-        total: yuan(r.totalFen),
-        notBilled: String(r.notBilled),
-      });
-    } catch (err) {
-      this.failure =
+    void this.action.run(
+      async () => {
+        const r = await api.post<CloseReport>('/api/v1/bills/close', { period });
+        return t('billrun.done', {
+          period: r.period,
+          lines: String(r.lines),
+          issued: String(r.issued),
+          existing: String(r.existing),
+          total: yuan(r.totalFen),
+          notBilled: String(r.notBilled),
+        });
+      },
+      (err) =>
         err instanceof ApiCallError && err.code === 'INVALID_STATE'
           ? t('billrun.notEnded', { period })
-          : failureText(err);
-    } finally {
-      this.busy = false;
-    }
+          : failureText(err),
+    );
   }
 
   override render() {
-    return html`<form @submit=${(e: SubmitEvent) => void this.run(e)} aria-label=${t('billrun.title')}>
+    return html`<form @submit=${(e: SubmitEvent) => this.run(e)} aria-label=${t('billrun.title')}>
         <p class="muted">${t('billrun.hint')}</p>
         <label
           >${t('billrun.month')}<input
@@ -78,10 +69,9 @@ export class BillRun extends LitElement {
             required
             .value=${previousMonth(Date.now())}
         /></label>
-        <button type="submit" class="primary" ?disabled=${this.busy}>${t('billrun.run')}</button>
+        <button type="submit" class="primary" ?disabled=${this.action.busy}>${t('billrun.run')}</button>
       </form>
-      <div role="status" class="ok">${this.result}</div>
-      <div role="alert" class="error">${this.failure}</div>`;
+      ${this.action.lines()}`;
   }
 }
 customElements.define('sbss-bill-run', BillRun);

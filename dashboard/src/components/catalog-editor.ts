@@ -3,7 +3,7 @@ import { api } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { dateTime } from '../time.ts';
-import { failureText } from '../field-errors.ts';
+import { ActionState } from '../controllers/action-state.ts';
 import { base, forms } from '../styles.ts';
 
 interface PlanView {
@@ -48,9 +48,7 @@ export class CatalogEditor extends LitElement {
     versions: { state: true },
     issues: { state: true },
     checkedText: { state: true },
-    busy: { state: true },
-    result: { state: true },
-    failure: { state: true },
+    loadFailed: { state: true },
   };
   static override styles = [
     base,
@@ -100,9 +98,8 @@ export class CatalogEditor extends LitElement {
   declare issues: Issue[];
   /** The editor text that passed 校验 (saving any other text needs a new check). */
   declare checkedText: string;
-  declare busy: boolean;
-  declare result: string;
-  declare failure: string;
+  declare loadFailed: boolean;
+  private readonly action = new ActionState(this);
   private text = '';
 
   constructor() {
@@ -112,9 +109,7 @@ export class CatalogEditor extends LitElement {
     this.versions = [];
     this.issues = [];
     this.checkedText = '';
-    this.busy = false;
-    this.result = '';
-    this.failure = '';
+    this.loadFailed = false;
     new I18nController(this);
   }
 
@@ -134,7 +129,7 @@ export class CatalogEditor extends LitElement {
       this.text = JSON.stringify(info.document, null, 2);
       this.checkedText = '';
     } catch {
-      this.failure = t('cat.loadError');
+      this.loadFailed = true;
     }
   }
 
@@ -147,52 +142,34 @@ export class CatalogEditor extends LitElement {
     }
   }
 
-  private async validate(): Promise<void> {
-    this.result = '';
-    this.failure = '';
+  private validate(): void {
     const catalog = this.parsed();
-    if (catalog === undefined) return;
-    this.busy = true;
-    try {
+    if (catalog === undefined) return this.action.fail(''); // the JSON error is in the issues
+    void this.action.run(async () => {
       const r = await api.post<{ ok: boolean; unchanged: boolean; issues: Issue[] }>(
         '/api/v1/catalog/validate',
         { catalog },
       );
       this.issues = r.issues;
-      if (r.ok) {
-        this.checkedText = this.text;
-        this.result = r.unchanged ? t('cat.unchanged') : t('cat.valid');
-      }
-    } catch (err) {
-      this.failure = failureText(err);
-    } finally {
-      this.busy = false;
-    }
+      if (!r.ok) return '';
+      this.checkedText = this.text;
+      return r.unchanged ? t('cat.unchanged') : t('cat.valid');
+    });
   }
 
-  private async save(e: SubmitEvent): Promise<void> {
+  private save(e: SubmitEvent): void {
     e.preventDefault();
     const reason = String(new FormData(e.target as HTMLFormElement).get('reason') ?? '').trim();
-    this.busy = true;
-    this.result = '';
-    this.failure = '';
-    try {
+    void this.action.run(async () => {
       const r = await api.put<{ version: number; catalogVersion: string; changed: boolean }>(
         '/api/v1/catalog',
-        {
-          catalog: JSON.parse(this.checkedText) as unknown,
-          reason,
-        },
+        { catalog: JSON.parse(this.checkedText) as unknown, reason },
       );
       await this.load();
-      this.result = r.changed
+      return r.changed
         ? t('cat.saved', { version: String(r.version), id: r.catalogVersion })
         : t('cat.unchanged');
-    } catch (err) {
-      this.failure = failureText(err);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private plans(info: CatalogView) {
@@ -225,7 +202,9 @@ export class CatalogEditor extends LitElement {
   override render() {
     const info = this.info;
     if (!info)
-      return html`<p class=${this.failure ? 'error' : 'muted'}>${this.failure || t('app.loading')}</p>`;
+      return html`<p class=${this.loadFailed ? 'error' : 'muted'}>
+        ${this.loadFailed ? t('cat.loadError') : t('app.loading')}
+      </p>`;
     const saved = info.savedBy
       ? t('cat.savedBy', {
           user: info.savedBy.userId,
@@ -253,7 +232,7 @@ export class CatalogEditor extends LitElement {
             </details>`
           : null
       }
-      <form @submit=${(e: SubmitEvent) => void this.save(e)} aria-label=${t('cat.edit')}>
+      <form @submit=${(e: SubmitEvent) => this.save(e)} aria-label=${t('cat.edit')}>
         <label
           >${t('cat.document')}<textarea
             spellcheck="false"
@@ -264,7 +243,7 @@ export class CatalogEditor extends LitElement {
             }}
           ></textarea>
         </label>
-        <button type="button" ?disabled=${this.busy} @click=${() => void this.validate()}>
+        <button type="button" ?disabled=${this.action.busy} @click=${() => this.validate()}>
           ${t('cat.validate')}
         </button>
         ${
@@ -279,14 +258,13 @@ export class CatalogEditor extends LitElement {
             ? html`<label
                   >${t('act.reason')}<input name="reason" minlength="3" maxlength="500" required
                 /></label>
-                <button type="submit" class="primary" ?disabled=${this.busy || !this.checkedText}>
+                <button type="submit" class="primary" ?disabled=${this.action.busy || !this.checkedText}>
                   ${t('cat.save')}
                 </button>`
             : html`<p class="muted">${t('cat.adminOnly')}</p>`
         }
       </form>
-      <div role="status" class="ok">${this.result}</div>
-      <div role="alert" class="error">${this.failure}</div>`;
+      ${this.action.lines()}`;
   }
 }
 customElements.define('sbss-catalog-editor', CatalogEditor);

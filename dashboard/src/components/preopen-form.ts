@@ -3,6 +3,7 @@ import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { failureText } from '../field-errors.ts';
+import { ActionState } from '../controllers/action-state.ts';
 import { base, forms } from '../styles.ts';
 
 /** A plan on sale, as GET /api/v1/plans lists it. */
@@ -25,9 +26,6 @@ export class PreopenForm extends LitElement {
     channel: {},
     plans: { state: true },
     planId: { state: true },
-    busy: { state: true },
-    result: { state: true },
-    failure: { state: true },
   };
   static override styles = [
     base,
@@ -42,9 +40,7 @@ export class PreopenForm extends LitElement {
   declare channel: 'counter' | 'web';
   declare plans: PlanOnSale[] | null;
   declare planId: string;
-  declare busy: boolean;
-  declare result: string;
-  declare failure: string;
+  private readonly action = new ActionState(this);
   /** Raised after a declined payment, kept after a timeout (see the class comment). */
   private attempt = 1;
 
@@ -54,9 +50,6 @@ export class PreopenForm extends LitElement {
     this.channel = 'counter';
     this.plans = null;
     this.planId = '';
-    this.busy = false;
-    this.result = '';
-    this.failure = '';
     new I18nController(this);
   }
 
@@ -68,49 +61,47 @@ export class PreopenForm extends LitElement {
         this.plans = r.plans;
         this.planId ||= r.plans[0]?.planId ?? '';
       })
-      .catch(() => (this.failure = t('preopen.noPlans')));
+      .catch(() => this.action.fail(t('preopen.noPlans')));
   }
 
   private get plan(): PlanOnSale | undefined {
     return this.plans?.find((p) => p.planId === this.planId);
   }
 
-  private async submit(e: SubmitEvent): Promise<void> {
+  private submit(e: SubmitEvent): void {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const f = new FormData(form);
     const s = (k: string) => String(f.get(k) ?? '').trim();
     const digits = s('msisdn');
-    this.busy = true;
-    this.result = '';
-    this.failure = '';
-    try {
-      const r = await api.post<{ orderId: string; line: { msisdn: string } }>('/api/v1/preopen', {
-        customerId: this.customerId,
-        msisdn: digits.startsWith('+') ? digits : `+86${digits}`,
-        planId: this.planId,
-        method: s('method'),
-        payerAccount: s('payer'),
-        amountFen: Math.round(Number(s('amount')) * 100),
-        customerDataConfirmed: f.get('confirmed') === 'on',
-        attempt: this.attempt,
-        channel: this.channel,
-      });
-      this.attempt = 1;
-      this.result = t('preopen.done', { msisdn: r.line.msisdn, id: r.orderId });
-      form.reset();
-      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-    } catch (err) {
-      if (err instanceof ApiCallError && err.code === 'PAYMENT_FAILED') this.attempt += 1;
-      this.failure = failureText(err);
-    } finally {
-      this.busy = false;
-    }
+    void this.action.run(
+      async () => {
+        const r = await api.post<{ orderId: string; line: { msisdn: string } }>('/api/v1/preopen', {
+          customerId: this.customerId,
+          msisdn: digits.startsWith('+') ? digits : `+86${digits}`,
+          planId: this.planId,
+          method: s('method'),
+          payerAccount: s('payer'),
+          amountFen: Math.round(Number(s('amount')) * 100),
+          customerDataConfirmed: f.get('confirmed') === 'on',
+          attempt: this.attempt,
+          channel: this.channel,
+        });
+        this.attempt = 1;
+        form.reset();
+        this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
+        return t('preopen.done', { msisdn: r.line.msisdn, id: r.orderId });
+      },
+      (err) => {
+        if (err instanceof ApiCallError && err.code === 'PAYMENT_FAILED') this.attempt += 1;
+        return failureText(err);
+      },
+    );
   }
 
   override render() {
     const plan = this.plan;
-    return html`<form @submit=${(e: SubmitEvent) => void this.submit(e)} aria-label=${t('act.preopen')}>
+    return html`<form @submit=${(e: SubmitEvent) => this.submit(e)} aria-label=${t('act.preopen')}>
         <label
           >${t('preopen.msisdn')}<input
             name="msisdn"
@@ -161,12 +152,11 @@ export class PreopenForm extends LitElement {
             required
         /></label>
         <label><input name="confirmed" type="checkbox" required /> ${t('preopen.confirmed')}</label>
-        <button type="submit" class="primary" ?disabled=${this.busy || !this.plans}>
+        <button type="submit" class="primary" ?disabled=${this.action.busy || !this.plans}>
           ${t('act.submit')}
         </button>
       </form>
-      <div role="status" class="ok">${this.result}</div>
-      <div role="alert" class="error">${this.failure}</div>`;
+      ${this.action.lines()}`;
   }
 }
 customElements.define('sbss-preopen-form', PreopenForm);

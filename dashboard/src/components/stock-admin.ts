@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
-import { failureText } from '../field-errors.ts';
+import { ActionState } from '../controllers/action-state.ts';
 import { base, forms } from '../styles.ts';
 
 interface StockRow {
@@ -18,12 +18,7 @@ const KINDS = ['ont', 'cpe', 'mifi', 'sim', 'phone'] as const;
  * model's available count in a region (the audited PUT). Reservations take from what is shown.
  */
 export class StockAdmin extends LitElement {
-  static override properties = {
-    rows: { state: true },
-    busy: { state: true },
-    result: { state: true },
-    failure: { state: true },
-  };
+  static override properties = { rows: { state: true } };
   static override styles = [
     base,
     forms,
@@ -55,16 +50,11 @@ export class StockAdmin extends LitElement {
     `,
   ];
   declare rows: StockRow[] | null;
-  declare busy: boolean;
-  declare result: string;
-  declare failure: string;
+  private readonly action = new ActionState(this);
 
   constructor() {
     super();
     this.rows = null;
-    this.busy = false;
-    this.result = '';
-    this.failure = '';
     new I18nController(this);
   }
 
@@ -78,27 +68,20 @@ export class StockAdmin extends LitElement {
     this.rows = r?.items ?? [];
   }
 
-  private async set(e: SubmitEvent): Promise<void> {
+  private set(e: SubmitEvent): void {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const f = new FormData(form);
     const s = (k: string) => String(f.get(k) ?? '').trim();
-    this.busy = true;
-    this.result = '';
-    this.failure = '';
-    try {
+    void this.action.run(async () => {
       const row = await api.put<StockRow>(`/api/v1/inventory/${enc(s('region'))}/${enc(s('model'))}`, {
         kind: s('kind'),
         available: Number(s('available')),
       });
-      this.result = t('stock.saved', { region: row.region, model: row.model, n: String(row.available) });
       form.reset();
       await this.load();
-    } catch (err) {
-      this.failure = failureText(err);
-    } finally {
-      this.busy = false;
-    }
+      return t('stock.saved', { region: row.region, model: row.model, n: String(row.available) });
+    });
   }
 
   override render() {
@@ -129,7 +112,7 @@ export class StockAdmin extends LitElement {
               </table>`
             : html`<p class="muted">${t('stock.none')}</p>`
       }
-      <form @submit=${(e: SubmitEvent) => void this.set(e)} aria-label=${t('stock.intake')}>
+      <form @submit=${(e: SubmitEvent) => this.set(e)} aria-label=${t('stock.intake')}>
         <div class="row">
           <label
             >${t('ord.region')}<input
@@ -151,10 +134,9 @@ export class StockAdmin extends LitElement {
             >${t('stock.available')}<input name="available" type="number" min="0" max="1000000" required
           /></label>
         </div>
-        <button type="submit" class="primary" ?disabled=${this.busy}>${t('stock.set')}</button>
+        <button type="submit" class="primary" ?disabled=${this.action.busy}>${t('stock.set')}</button>
       </form>
-      <div role="status" class="ok">${this.result}</div>
-      <div role="alert" class="error">${this.failure}</div>`;
+      ${this.action.lines()}`;
   }
 }
 customElements.define('sbss-stock-admin', StockAdmin);

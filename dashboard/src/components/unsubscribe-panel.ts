@@ -3,7 +3,7 @@ import { api, enc } from '../api-client.ts';
 import { I18nController, lang, lookup, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { shortDateTime } from '../time.ts';
-import { failureText } from '../field-errors.ts';
+import { ActionState } from '../controllers/action-state.ts';
 import { base, forms } from '../styles.ts';
 
 /** An unsubscribe application as the API answers it. */
@@ -38,9 +38,6 @@ export class UnsubscribePanel extends LitElement {
     app: { state: true },
     line: { state: true },
     loaded: { state: true },
-    busy: { state: true },
-    result: { state: true },
-    failure: { state: true },
   };
   static override styles = [
     base,
@@ -68,9 +65,7 @@ export class UnsubscribePanel extends LitElement {
   declare app: Application | null;
   declare line: Line | null;
   declare loaded: boolean;
-  declare busy: boolean;
-  declare result: string;
-  declare failure: string;
+  private readonly action = new ActionState(this);
 
   constructor() {
     super();
@@ -80,9 +75,6 @@ export class UnsubscribePanel extends LitElement {
     this.app = null;
     this.line = null;
     this.loaded = false;
-    this.busy = false;
-    this.result = '';
-    this.failure = '';
     new I18nController(this);
   }
 
@@ -115,19 +107,10 @@ export class UnsubscribePanel extends LitElement {
     this.loaded = true;
   }
 
-  /** Runs one step; its answer becomes the application shown. */
+  /** Runs one step (its answer becomes the application shown), then tells the page. */
   private async step(run: () => Promise<string>): Promise<void> {
-    this.busy = true;
-    this.failure = '';
-    this.result = '';
-    try {
-      this.result = await run();
+    if (await this.action.run(run))
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-    } catch (err) {
-      this.failure = failureText(err);
-    } finally {
-      this.busy = false;
-    }
   }
 
   private apply(e: SubmitEvent): void {
@@ -189,7 +172,7 @@ export class UnsubscribePanel extends LitElement {
               <span class="muted">${t('unsub.devices')}</span>
               ${devices.map(
                 (m) =>
-                  html`<button ?disabled=${this.busy} @click=${() => this.returned(m)}>
+                  html`<button ?disabled=${this.action.busy} @click=${() => this.returned(m)}>
                     ${t('unsub.markReturned', { model: m })}
                   </button>`,
               )}
@@ -199,14 +182,14 @@ export class UnsubscribePanel extends LitElement {
       <div class="row">
         ${
           a.state === 'applied' || a.state === 'rejected'
-            ? html`<button class="primary" ?disabled=${this.busy} @click=${() => this.review()}>
+            ? html`<button class="primary" ?disabled=${this.action.busy} @click=${() => this.review()}>
                 ${t('unsub.review')}
               </button>`
             : null
         }
         ${
           a.state === 'approved'
-            ? html`<button class="primary" ?disabled=${this.busy} @click=${() => this.execute()}>
+            ? html`<button class="primary" ?disabled=${this.action.busy} @click=${() => this.execute()}>
                 ${t('unsub.execute')}
               </button>`
             : null
@@ -224,14 +207,12 @@ export class UnsubscribePanel extends LitElement {
       </p>`;
     return html`<form @submit=${(e: SubmitEvent) => this.apply(e)} aria-label=${t('act.unsubscribe')}>
       <label>${t('act.reason')}<input name="reason" minlength="2" maxlength="500" required /></label>
-      <button type="submit" class="primary" ?disabled=${this.busy}>${t('act.submit')}</button>
+      <button type="submit" class="primary" ?disabled=${this.action.busy}>${t('act.submit')}</button>
     </form>`;
   }
 
   override render() {
-    return html`${this.body()}
-      <div role="status" class="ok">${this.result}</div>
-      <div role="alert" class="error">${this.failure}</div>`;
+    return html`${this.body()} ${this.action.lines()}`;
   }
 }
 customElements.define('sbss-unsubscribe-panel', UnsubscribePanel);
