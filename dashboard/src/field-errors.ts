@@ -1,6 +1,7 @@
 import { css, html } from 'lit';
 import { ApiCallError } from './api-client.ts';
-import { t } from './i18n.ts';
+import { lang, t } from './i18n.ts';
+import { passwordRuleText, type PasswordRule } from '../../domain/customer/password.ts';
 
 /** An API refusal split for a form: messages under the fields it names, the rest above the button. */
 export interface FormErrors {
@@ -18,6 +19,15 @@ export function failureText(err: unknown): string {
   return err instanceof ApiCallError
     ? `${t('act.failed')}: ${err.message}${err.field ? ` (${err.field})` : ''}`
     : t('act.failed');
+}
+
+/**
+ * The password rule an API refusal names ("LENGTH: <en> / <zh>", from domain/customer/password.ts)
+ * in the screen's language alone; any other message as it is.
+ */
+export function passwordRefusal(message: string): string {
+  const code = message.split(':')[0] ?? '';
+  return code in passwordRuleText ? passwordRuleText[code as PasswordRule][lang()] : message;
 }
 
 /**

@@ -470,8 +470,10 @@ describe('dashboard screens in Chromium', () => {
     });
     const page = await ctx.newPage();
     const sent: string[] = [];
+    const sentPasswords: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/v1/accounts')) sent.push(r.method());
+      if (r.url().endsWith('/api/v1/accounts/password')) sentPasswords.push(r.method());
     });
     await page.goto(env.url);
     // neither the login nor the registration is wider than the phone (they were by 4 and 15 px)
@@ -518,6 +520,21 @@ describe('dashboard screens in Chromium', () => {
     await actions.getByRole('button', { name: '提交' }).click();
     await actions.getByText(/办理失败: the current password is wrong/).waitFor();
     await actions.getByLabel('当前密码').fill('Hall-Pass-2026');
+    // the rule is checked before sending (the phone number in it) ...
+    const before = sentPasswords.length;
+    await actions.getByLabel('新密码').fill('Aa-13800000042');
+    await actions.getByLabel('确认密码').fill('Aa-13800000042');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('密码不能包含手机号或用户名').waitFor();
+    expect(sentPasswords.length).toBe(before);
+    // ... and the API's own refusal (the username in it) reads in the screen's language alone
+    await actions.getByLabel('新密码').fill('Xy-lisi2026!');
+    await actions.getByLabel('确认密码').fill('Xy-lisi2026!');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => actions.locator('[role=alert]').textContent()).toBe('密码不能包含手机号或用户名');
+    expect(sentPasswords.length).toBe(before + 1);
+    await actions.getByLabel('新密码').fill('Hall-Pass-2027');
+    await actions.getByLabel('确认密码').fill('Hall-Pass-2027');
     await actions.getByRole('button', { name: '提交' }).click();
     await actions.getByText('密码已修改，下次登录请使用新密码').waitFor();
     await page.getByRole('button', { name: '退出登录' }).click();

@@ -1,7 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
-import { I18nController, t } from '../i18n.ts';
-import { failureText } from '../field-errors.ts';
+import { I18nController, lang, t } from '../i18n.ts';
+import { failureText, passwordRefusal } from '../field-errors.ts';
+import { checkPassword, passwordRuleText } from '../../../domain/customer/password.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
@@ -152,8 +153,10 @@ export class CareActions extends LitElement {
           break;
         }
         case 'password': {
-          if (s('newPassword') !== s('newPasswordConfirm')) {
-            this.failure = t('reg.mismatch');
+          // the rule the API applies, checked first (the API also refuses the username in it)
+          const broken = checkPassword(s('newPassword'), { phone: m })[0];
+          if (broken || s('newPassword') !== s('newPasswordConfirm')) {
+            this.failure = broken ? passwordRuleText[broken][lang()] : t('reg.mismatch');
             return;
           }
           await api.post('/api/v1/accounts/password', {
@@ -171,7 +174,10 @@ export class CareActions extends LitElement {
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       if (this.open === 'renew' || this.open === 'complaint') this.keys[this.open].settle(err);
-      this.failure = failureText(err);
+      this.failure =
+        err instanceof ApiCallError && err.field === '/newPassword'
+          ? passwordRefusal(err.message)
+          : failureText(err);
     } finally {
       this.busy = false;
     }

@@ -9,6 +9,7 @@ import {
   fieldErrorStyles,
   invalid,
   noErrors,
+  passwordRefusal,
   type FormErrors,
 } from '../field-errors.ts';
 import { base, forms } from '../styles.ts';
@@ -121,6 +122,8 @@ function refusal(err: unknown): FormErrors {
   if (err.code === 'DUPLICATE') return { fields: { username: t('reg.taken') }, general: t('ord.fix') };
   if (err.code === 'NOT_FOUND') return { fields: {}, general: t('reg.noCustomer') };
   if (err.code === 'RATE_LIMITED') return { fields: {}, general: t('login.limited') };
+  if (err.field === '/password')
+    return { fields: { password: passwordRefusal(err.message) }, general: t('ord.fix') };
   const name = err.field?.replace(/^\//, '') ?? '';
   if ((FIELDS as readonly string[]).includes(name))
     return { fields: { [name]: err.message }, general: t('ord.fix') };
