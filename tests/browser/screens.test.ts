@@ -582,6 +582,10 @@ describe('dashboard screens in Chromium', () => {
     await actions.getByRole('button', { name: '提交' }).click();
     await actions.getByText(/退订申请已提交：uns-/).waitFor({ timeout: 15_000 });
     await actions.getByText(/退订申请 uns-\S+ · 已申请/).waitFor();
+    // the page reads the customer again after an action (and 2.5 s later): the reveal holds, as
+    // the record has not changed (it fell back to the masked profile)
+    await agent.waitForTimeout(3000);
+    expect(await agent.getByTestId('id-number').textContent()).toBe('110105199003070017');
     await actions.getByRole('button', { name: '资格审核' }).click();
     await actions.getByText('审核通过，可以执行退订').waitFor();
     expect(await actions.getByTestId('unsub-state').textContent()).toMatch(/已批准/);

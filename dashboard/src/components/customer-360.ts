@@ -81,6 +81,8 @@ export class Customer360 extends LitElement {
   /** The mobile shown by the audited reveal: the line, when the customer was found another way. */
   declare revealedLine: string;
   private again: ReturnType<typeof setTimeout> | undefined;
+  /** The record as the audited reveal showed it. */
+  private revealed: Customer | null = null;
 
   constructor() {
     super();
@@ -99,6 +101,7 @@ export class Customer360 extends LitElement {
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('customerId') && this.customerId) {
       this.revealedLine = '';
+      this.revealed = null;
       void this.load();
     }
   }
@@ -112,7 +115,10 @@ export class Customer360 extends LitElement {
   async load(): Promise<void> {
     this.error = '';
     try {
-      this.customer = await api.get<Customer>(`/api/v1/customers/${enc(this.customerId)}`);
+      const c = await api.get<Customer>(`/api/v1/customers/${enc(this.customerId)}`);
+      // the audited reveal holds while the record is the one revealed; a changed record is
+      // shown masked again (its new values were never revealed)
+      this.customer = this.revealed?.revision === c.revision ? this.revealed : c;
     } catch {
       this.error = t('care.loadError');
       return;
@@ -200,9 +206,8 @@ export class Customer360 extends LitElement {
     }
     // the revealed mobile is the line the 360 shows and acts on from now on
     if (!revealed.mobile.includes('*')) this.revealedLine = revealed.mobile;
-    this.customer = revealed;
+    this.revealed = revealed;
     await this.load();
-    this.customer = revealed;
   }
 
   override render() {
