@@ -235,3 +235,7 @@ export function tableOverflow(table: Locator): Promise<number> {
     return box.scrollWidth - box.clientWidth;
   });
 }
+
+/** An instant as the screens write it: Beijing time (UTC+8 all year), "2026-11-27 18:05:09". */
+export const beijingText = (ms: number): string =>
+  new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
