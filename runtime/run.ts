@@ -240,8 +240,11 @@ export async function runSystem(
     }
     // after the simulated lines are provisioned, so the demo customer's line is live to register
     if (api) {
-      await seedDemoCustomer(api.app, log);
-      await seedDemoStock(api.app, log);
+      // demo data is a convenience: a failure to seed it is reported, and the system stays up
+      const app = api.app;
+      await seedDemoCustomer(app, log)
+        .then(() => seedDemoStock(app, log))
+        .catch((err: unknown) => log.warn({ err }, 'demo data not seeded'));
     }
     return { url, metrics, natsUrl, clickhouseMode: ch?.mode, demoUsers, stop: stopAll };
   } catch (err) {
