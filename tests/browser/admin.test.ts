@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { beijingText, launch, login, shot, startSystem } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { beijingText, login, shot, systemInChromium } from './support.ts';
 
 /** Supervisor and admin pages (计费管理, 库存管理) against the whole system, in Chromium. */
 describe('supervisor and admin screens in Chromium', () => {
-  let env: Awaited<ReturnType<typeof startSystem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    env = await startSystem(200);
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const ui = systemInChromium();
 
   it('计费管理: a supervisor runs the month-end bills; an admin checks and saves a catalog version', async () => {
-    const sup = await login(browser, env.url, 'supervisor');
+    const sup = await login(ui.browser, ui.env.url, 'supervisor');
     await sup.getByRole('link', { name: '计费管理' }).click();
     await expect.poll(() => sup.url()).toContain('#/billing');
     const run = sup.locator('sbss-bill-run');
@@ -41,7 +29,7 @@ describe('supervisor and admin screens in Chromium', () => {
     expect(await supCatalog.getByRole('button', { name: '保存为新版本' }).count()).toBe(0);
     await sup.context().close();
 
-    const admin = await login(browser, env.url, 'admin');
+    const admin = await login(ui.browser, ui.env.url, 'admin');
     await admin.getByRole('link', { name: '计费管理' }).click();
     const editor = admin.locator('sbss-catalog-editor');
     await editor
@@ -76,7 +64,7 @@ describe('supervisor and admin screens in Chromium', () => {
     await admin.context().close();
   });
   it('库存管理: a supervisor reads every warehouse and books stock in', async () => {
-    const sup = await login(browser, env.url, 'supervisor');
+    const sup = await login(ui.browser, ui.env.url, 'supervisor');
     await sup.getByRole('link', { name: '库存管理' }).click();
     await expect.poll(() => sup.url()).toContain('#/stock');
     const table = sup.getByTestId('stock-table');

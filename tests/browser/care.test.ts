@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { connectNats } from '../../infra/nats/index.ts';
 import { openBillsBucket, storeOnce } from '../../processors/billing/index.ts';
-import { a11y, artifacts, beijingText, launch, login, shot, startSystem } from './support.ts';
+import { a11y, artifacts, beijingText, login, shot, systemInChromium } from './support.ts';
 
 /**
  * Care and the business hall against the whole system (real simulator), in Chromium: bills and
@@ -10,23 +9,12 @@ import { a11y, artifacts, beijingText, launch, login, shot, startSystem } from '
  * closes the demo line).
  */
 describe('care and business hall screens in Chromium', () => {
-  let env: Awaited<ReturnType<typeof startSystem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    env = await startSystem(200);
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const ui = systemInChromium();
 
   it("business hall: a postpaid customer reads last month's bill line by line; the agent sees it in 客户360", async () => {
     // October's bill for the demo line, as the month-end bill run stores it (the line itself
     // started yesterday, so no period of it has ended to bill).
-    const nats = await connectNats(env.sys.natsUrl, 'ui-test-bills');
+    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-bills');
     const startMs = Date.UTC(2026, 8, 30, 16); // 2026-10-01 00:00 Beijing
     const endMs = Date.UTC(2026, 9, 31, 16);
     await storeOnce(await openBillsBucket(nats.nc), {
@@ -47,7 +35,7 @@ describe('care and business hall screens in Chromium', () => {
       amountDueFen: 11145,
     });
     await nats.nc.close();
-    const page = await login(browser, env.url, 'customer', { phone: true });
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
     await expect.poll(() => page.url()).toContain('#/hall');
     // 有效期至 names the last valid day: the period ends at the next local midnight, which the
     // card once showed (a day the line is not valid)
@@ -93,7 +81,7 @@ describe('care and business hall screens in Chromium', () => {
     await page.getByRole('button', { name: '中文' }).click();
     await page.context().close();
 
-    const agent = await login(browser, env.url, 'agent');
+    const agent = await login(ui.browser, ui.env.url, 'agent');
     await expect.poll(() => agent.url()).toContain('#/care');
     await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
     await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
@@ -107,7 +95,7 @@ describe('care and business hall screens in Chromium', () => {
   });
 
   it('care 360: an agent finds the demo customer as they type and sees the masked profile', async () => {
-    const agent = await login(browser, env.url, 'agent');
+    const agent = await login(ui.browser, ui.env.url, 'agent');
     // No registration here: the system seeds the demo customer (李四, the demo customer login's
     // line) as an agent would register them, so a fresh npm start has someone to find.
     await expect.poll(() => agent.url()).toContain('#/care');
@@ -156,7 +144,7 @@ describe('care and business hall screens in Chromium', () => {
   });
 
   it('care 360: 上网预开户 opens a new line for the customer after a declined payment is retried', async () => {
-    const agent = await login(browser, env.url, 'agent');
+    const agent = await login(ui.browser, ui.env.url, 'agent');
     await expect.poll(() => agent.url()).toContain('#/care');
     await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
     await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
@@ -185,7 +173,7 @@ describe('care and business hall screens in Chromium', () => {
   });
 
   it('business hall: a customer registers their own account on a phone, then logs in with it', async () => {
-    const ctx = await browser.newContext({
+    const ctx = await ui.browser.newContext({
       viewport: { width: 390, height: 844 },
       locale: 'zh-CN',
       isMobile: true,
@@ -197,7 +185,7 @@ describe('care and business hall screens in Chromium', () => {
       if (r.url().endsWith('/api/v1/accounts')) sent.push(r.method());
       if (r.url().endsWith('/api/v1/accounts/password')) sentPasswords.push(r.method());
     });
-    await page.goto(env.url);
+    await page.goto(ui.env.url);
     // neither the login nor the registration is wider than the phone (they were by 4 and 15 px)
     const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
     expect(await pageWidth()).toBeLessThanOrEqual(390);
@@ -280,7 +268,7 @@ describe('care and business hall screens in Chromium', () => {
   });
 
   it('care 360: found by name, the line stays hidden until the audited reveal, then 退订 goes to the seeded line', async () => {
-    const agent = await login(browser, env.url, 'agent');
+    const agent = await login(ui.browser, ui.env.url, 'agent');
     await expect.poll(() => agent.url()).toContain('#/care');
     await agent.getByLabel(/搜索客户/).pressSequentially('李四', { delay: 20 });
     await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { connectNats } from '../../infra/nats/index.ts';
-import { a11y, launch, login, shot, startSystem } from './support.ts';
+import { a11y, login, shot, systemInChromium } from './support.ts';
 
 /** Calls the API from a logged-in page (its session cookie), as that user's own screen would. */
 const call = (page: Page, method: string, path: string, body?: unknown) =>
@@ -22,26 +22,15 @@ const call = (page: Page, method: string, path: string, body?: unknown) =>
 
 /** The order wizard (agent) and the rerate dry run with apply (supervisor), in Chromium. */
 describe('order wizard and rerate in Chromium', () => {
-  let env: Awaited<ReturnType<typeof startSystem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    env = await startSystem(200);
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const ui = systemInChromium();
 
   it('an agent takes a new-line order from customer registration to a completed activation, resuming it by id', async () => {
-    const supervisor = await login(browser, env.url, 'supervisor');
+    const supervisor = await login(ui.browser, ui.env.url, 'supervisor');
     const stock = await call(supervisor, 'PUT', '/api/v1/inventory/bj/ONT-1', { kind: 'ont', available: 5 });
     expect(stock.status).toBe(200);
     await supervisor.context().close();
 
-    const page = await login(browser, env.url, 'agent');
+    const page = await login(ui.browser, ui.env.url, 'agent');
     await page.getByRole('link', { name: '业务受理' }).click();
     await page.getByRole('heading', { name: '业务受理' }).waitFor();
     const current = page.getByTestId('current-step');
@@ -130,13 +119,13 @@ describe('order wizard and rerate in Chromium', () => {
     await page.getByTestId('install-wait').waitFor();
 
     // the technician reports the on-site result from their handset, in the technician view
-    const tech = await login(browser, env.url, 'technician');
+    const tech = await login(ui.browser, ui.env.url, 'technician');
     const mine = (await call(tech, 'GET', '/api/v1/work-orders')).body as {
       workOrders: { workOrderId: string; orderId: string }[];
     };
     const wo = mine.workOrders.find((w) => w.orderId === orderId);
     expect(wo).toBeDefined();
-    await tech.goto(`${env.url}/#/tech`);
+    await tech.goto(`${ui.env.url}/#/tech`);
     const card = tech.locator(`[data-work-order="${wo?.workOrderId}"]`);
     await expect.poll(() => card.getByTestId('install-status').textContent()).toBe('待上门');
     await expect.poll(() => card.getByLabel('设备型号').inputValue()).toBe('ONT-1');
@@ -149,7 +138,7 @@ describe('order wizard and rerate in Chromium', () => {
     await expect.poll(() => page.getByTestId('state-installation').textContent()).toBe('已完成');
 
     // activation: the SIM's device events, published as the network's SIM platform does
-    const nats = await connectNats(env.sys.natsUrl, 'ui-test-devices');
+    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-devices');
     try {
       for (const step of ['sim_activation', 'network_attach', 'device_verification']) {
         const e = {
@@ -190,7 +179,7 @@ describe('order wizard and rerate in Chromium', () => {
     const file = join(dir, 'doubled.json');
     writeFileSync(file, JSON.stringify(doubled));
 
-    const page = await login(browser, env.url, 'supervisor');
+    const page = await login(ui.browser, ui.env.url, 'supervisor');
     // rated usage from the simulator must exist before a rerate has something to price
     await expect
       .poll(
@@ -203,7 +192,7 @@ describe('order wizard and rerate in Chromium', () => {
         },
       )
       .toBeGreaterThan(0);
-    await page.goto(`${env.url}/#/boards`);
+    await page.goto(`${ui.env.url}/#/boards`);
     await page.getByRole('tab', { name: '重新批价' }).click();
     await page.getByLabel('候选资费目录（JSON 文件）').setInputFiles(file);
     await expect.poll(() => page.getByTestId('catalog-version').textContent()).toContain('ui-doubled');

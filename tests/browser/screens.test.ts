@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { connectNats } from '../../infra/nats/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
 import {
@@ -9,31 +8,19 @@ import {
   chartXScale,
   dispatchedTechnician,
   ensureTechnicianLogin,
-  launch,
   login,
   shot,
-  startSystem,
   tableOverflow,
+  systemInChromium,
 } from './support.ts';
 
 /** The NOC, technician and business-hall screens against the whole system (real simulator), in Chromium. */
 describe('dashboard screens in Chromium', () => {
-  let env: Awaited<ReturnType<typeof startSystem>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    env = await startSystem(200);
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  });
+  const ui = systemInChromium();
 
   it('NOC live: KPIs from the push, history charts fed by setData, kiosk; a site outage becomes one ticket', async () => {
     const warnings: string[] = [];
-    const page = await login(browser, env.url, 'noc', {
+    const page = await login(ui.browser, ui.env.url, 'noc', {
       beforeOpen: (p) => p.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text()))),
     });
     await expect.poll(() => page.url()).toContain('#/noc');
@@ -56,7 +43,7 @@ describe('dashboard screens in Chromium', () => {
       .poll(() => page.getByTestId('recon').textContent(), { timeout: 20_000 })
       .toMatch(/一致|有偏差/);
 
-    const nats = await connectNats(env.sys.natsUrl, 'ui-test-fault');
+    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-fault');
     await publishNetworkEvents(
       nats,
       scenarioEvents('site-power-loss', {
@@ -93,14 +80,14 @@ describe('dashboard screens in Chromium', () => {
     const r = await a11y(page, ['大屏模式', '导出 CSV']);
     expect(r).toEqual({ unlabelled: [], unreached: [] });
     await shot(page, 'noc-live');
-    await page.goto(`${env.url}/#/noc/kiosk`);
+    await page.goto(`${ui.env.url}/#/noc/kiosk`);
     await page.getByRole('link', { name: '退出大屏' }).waitFor();
     expect(await page.getByRole('navigation').count()).toBe(0);
     await shot(page, 'noc-kiosk');
 
     // On the ticket board the outage reads in Chinese only (the stored title is
     // "站点停电 GD-GZ-0012 / Site power loss GD-GZ-0012") and names its technician, not an id.
-    await page.goto(`${env.url}/#/boards`);
+    await page.goto(`${ui.env.url}/#/boards`);
     const ticketRow = page.locator('sbss-data-table tbody tr').filter({ hasText: 'GD-GZ-0012' });
     await expect.poll(() => ticketRow.textContent(), { timeout: 20_000 }).toContain('站点停电 GD-GZ-0012');
     expect(await ticketRow.textContent()).not.toContain('Site power loss');
@@ -108,7 +95,7 @@ describe('dashboard screens in Chromium', () => {
     expect(await ticketRow.textContent()).not.toMatch(/T-GD-GZ-\d/);
 
     // A link starts flapping in Beijing while the board is open: a second ticket, longer subject.
-    const nats2 = await connectNats(env.sys.natsUrl, 'ui-test-flap');
+    const nats2 = await connectNats(ui.env.sys.natsUrl, 'ui-test-flap');
     const flap = { seed: 7, startMs: Date.now(), siteId: 'BJ-BJ-0007', sectors: 3, alarms: 0, durationMs: 0 };
     await publishNetworkEvents(nats2, scenarioEvents('flapping-link', { ...flap, congestedCells: 4 }), {
       batchSize: 100,
@@ -134,10 +121,10 @@ describe('dashboard screens in Chromium', () => {
   it('technician view: the technician the outage was dispatched to accepts it, goes on site and resolves it', async () => {
     // Dispatch follows skills, shifts (Asia/Shanghai clock) and distance, so the chosen
     // technician depends on the hour: give that technician a login, as their supervisor would.
-    const tech = await dispatchedTechnician(env.url);
-    const username = await ensureTechnicianLogin(env.sys.natsUrl, tech);
+    const tech = await dispatchedTechnician(ui.env.url);
+    const username = await ensureTechnicianLogin(ui.env.sys.natsUrl, tech);
     // On the phone in the van.
-    const page = await login(browser, env.url, username, { phone: true });
+    const page = await login(ui.browser, ui.env.url, username, { phone: true });
     await expect.poll(() => page.url()).toContain('#/tech');
     await page.getByRole('heading', { name: '我的工单' }).waitFor();
     const card = page.locator('article[data-ticket]').first();
@@ -168,7 +155,7 @@ describe('dashboard screens in Chromium', () => {
     // line's data and every request is answered: it used to ask once for line '' (its page
     // element connected before it had the number) and said it could not load.
     const refused: string[] = [];
-    const page = await login(browser, env.url, 'customer', {
+    const page = await login(ui.browser, ui.env.url, 'customer', {
       phone: true,
       timezoneId: 'America/Los_Angeles',
       beforeOpen: (p) =>
@@ -273,8 +260,8 @@ describe('dashboard screens in Chromium', () => {
     expect(before).toBeTruthy();
     await page.context().close();
 
-    const agent = await login(browser, env.url, 'agent');
-    await agent.goto(`${env.url}/#/boards`);
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    await agent.goto(`${ui.env.url}/#/boards`);
     const board = agent.locator('sbss-complaints-board');
     await board.locator('tbody button').first().click();
     await agent.getByLabel('解决方案').fill('核实为重复扣费，已退还');
@@ -290,7 +277,7 @@ describe('dashboard screens in Chromium', () => {
     await shot(agent, 'complaints-board');
     await agent.context().close();
 
-    const again = await login(browser, env.url, 'customer', { phone: true });
+    const again = await login(ui.browser, ui.env.url, 'customer', { phone: true });
     await expect
       .poll(() => again.getByTestId('my-complaints').locator('tbody').textContent(), { timeout: 10_000 })
       .toContain('已关闭');

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,26 @@ export function launch(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * The whole system (real simulator) and a Chromium for one test file: started before its tests,
+ * stopped after. Read `ui.env` and `ui.browser` inside the tests.
+ */
+export function systemInChromium(simRate = 200): {
+  readonly env: Awaited<ReturnType<typeof startSystem>>;
+  readonly browser: Browser;
+} {
+  const ui = {} as { env: Awaited<ReturnType<typeof startSystem>>; browser: Browser };
+  beforeAll(async () => {
+    ui.env = await startSystem(simRate);
+    ui.browser = await launch();
+  });
+  afterAll(async () => {
+    await ui.browser?.close();
+    await ui.env?.close();
+  });
+  return ui;
 }
 
 export interface LoginOptions {
