@@ -1,4 +1,4 @@
-/** Texts of the order wizard and the rerate screen as [key, zh-CN, en] (same shape as messages.ts). */
+/** Texts of the order wizard, the rerate screen and the customer's lines as [key, zh-CN, en] (same shape as messages.ts). */
 export const orderMessages = [
   ['nav.order', '业务受理', 'New order'],
   ['ord.title', '业务受理', 'Business acceptance'],
@@ -166,6 +166,21 @@ export const orderMessages = [
   ['inst.st.assigned', '待上门', 'To visit'],
   ['inst.st.done', '安装完成', 'Installed'],
   ['inst.st.failed', '安装失败', 'Failed'],
+  // 名下号码 in 客户360: the lines the orders opened
+  ['lines.title', '名下号码（{n}）', 'Lines ({n})'],
+  ['lines.none', '名下暂无号码', 'No lines on record'],
+  ['lines.error', '号码列表加载失败', 'Could not load the lines'],
+  [
+    'lines.masked',
+    '号码已脱敏：查看完整信息（留痕）后可切换号码',
+    'Numbers are masked: view the full profile (audited) to switch lines',
+  ],
+  ['lines.pre_opened', '已预开户', 'pre-opened'],
+  ['lines.active', '在用', 'active'],
+  ['lines.closed', '已销户', 'closed'],
+  ['lines.opened', '{date} 开通', 'opened {date}'],
+  ['lines.closedAt', '{date} 销户', 'closed {date}'],
+  ['lines.devices', '待还设备 {n} 台', '{n} device(s) to return'],
 ] as const;
 
 export type OrderKey = (typeof orderMessages)[number][0];

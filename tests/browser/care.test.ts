@@ -169,6 +169,16 @@ describe('care and business hall screens in Chromium', () => {
       return (await r.json()) as { status: string; planId: string };
     });
     expect(line).toMatchObject({ status: 'pre_opened', planId: 'liuliangwang-39' });
+    // 名下号码: the 360 lists it beside the searched line, masked (the agent has not revealed)
+    const lines = agent.locator('sbss-customer-360').getByTestId('lines');
+    await expect.poll(() => lines.locator('li').count(), { timeout: 10_000 }).toBe(2);
+    expect(await lines.getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    expect((await lines.locator('li').nth(0).innerText()).replace(/\s+/g, ' ')).toMatch(
+      /^\+8613800000042 在用 .+ \d{4}-\d{2}-\d{2} 开通$/,
+    );
+    expect((await lines.locator('li').nth(1).innerText()).replace(/\s+/g, ' ')).toMatch(
+      /^\+86139\*{4}0042 已预开户 流量王39元 \d{4}-\d{2}-\d{2} 开通$/,
+    );
     await agent.context().close();
   });
 
@@ -313,6 +323,17 @@ describe('care and business hall screens in Chromium', () => {
     await actions.getByRole('button', { name: '退订' }).click();
     await actions.getByRole('button', { name: '退订' }).click();
     await actions.getByText(/该号码已于 .+ 关闭/).waitFor({ timeout: 10_000 });
+    // the reveal showed every line: the closed one says so, and the agent switches to the other
+    const lines = c360.getByTestId('lines');
+    await expect.poll(() => lines.innerText(), { timeout: 10_000 }).toMatch(/\+8613800000042\s+已销户/);
+    const other = lines.getByRole('button', { name: /\+8613912340042/ });
+    await other.click();
+    await expect.poll(() => other.getAttribute('aria-pressed')).toBe('true');
+    await agent.locator('sbss-balance-card').waitFor({ timeout: 15_000 });
+    // the actions follow the chosen line: it is open, so 退订 offers an application again
+    await actions.getByRole('button', { name: '退订' }).click();
+    await actions.getByRole('button', { name: '退订' }).click();
+    await actions.getByLabel('原因').waitFor({ timeout: 10_000 });
     await agent.context().close();
   });
 });

@@ -7,6 +7,7 @@ import type { CareContext } from './context.ts';
 import { customerKey } from './customer-view.ts';
 import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './order-store.ts';
 import { msisdnKey } from './store.ts';
+import { indexLine } from './line-index.ts';
 import type { LineRecord } from './records.ts';
 import { provisionForCharging } from './balance.ts';
 
@@ -139,6 +140,7 @@ async function afterActivation(
       contractEndMs: o.contractId ? e.atMs + 12 * MONTH_MS : null,
       devicesOutstanding: rented,
     };
+    await indexLine(ctx, o.customerId, o.msisdn);
     await ctx.lines.mutate(msisdnKey(o.msisdn), () => line);
     if (o.planId) await provisionForCharging(ctx, o.msisdn, o.planId, e.atMs);
   }

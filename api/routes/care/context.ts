@@ -20,6 +20,7 @@ import {
   type StockRecord,
 } from './records.ts';
 import { WatchedCache, watchBucket } from '../../kv-cache/index.ts';
+import { backfillLineIndex } from './line-index.ts';
 import { openCareBuckets, Repo, type Versioned } from './store.ts';
 import type { TemplateId } from './templates.ts';
 import { simulatedPaymentGateway, type PaymentGateway } from './gateway.ts';
@@ -79,6 +80,7 @@ const anyValue = Object.assign((v: unknown) => ({ ...any, value: v }), {
 
 export async function openCareContext(deps: CareDeps): Promise<CareContext> {
   const b = await openCareBuckets(deps.nats.nc);
+  await backfillLineIndex(b.care_lines, deps.log);
   const recorder = new Recorder(deps.nats.js, deps.clock, deps.ids);
   const notifications = new Repo(b.notifications, validators.notification, 'notification');
   const outbox = new Outbox(

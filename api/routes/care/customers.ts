@@ -28,6 +28,7 @@ import {
   view,
 } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
+import { lineView, linesOf } from './line-index.ts';
 import { AddressSchema, Channel, IdType, Locale, ServiceType, type CustomerRecord } from './records.ts';
 
 const NewCustomer = Type.Object(
@@ -231,7 +232,9 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         customerId: c.value.customerId,
         reason: request.body.reason,
       });
-      return view(c.value, c.revision, true);
+      // the customer's numbers come with the reveal that the audit entry records
+      const lines = await linesOf(ctx, c.value.customerId);
+      return { ...view(c.value, c.revision, true), lines: lines.map((l) => lineView(ctx, l, true)) };
     },
   );
 

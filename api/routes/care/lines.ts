@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customer-view.ts';
+import { CustomerId, loadCustomer } from './customer-view.ts';
+import { indexLine, lineView, linesOf } from './line-index.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -40,6 +41,27 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
       return { ...line.value, revision: line.revision };
     },
   );
+  r.get(
+    '/api/v1/customers/:customerId/lines',
+    {
+      schema: {
+        tags: ['care'],
+        summary:
+          "The customer's lines (open and closed), oldest first; numbers masked for staff until revealed",
+        params: Type.Object({ customerId: CustomerId }, { additionalProperties: false }),
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const session = who(request);
+      const customer = await loadCustomer(ctx, session, request.params.customerId);
+      // the customer sees their own numbers; staff see them masked, as the profile's mobile,
+      // and get them whole from the audited reveal (POST /customers/:id/reveal)
+      const reveal = session.role === 'customer';
+      const lines = await linesOf(ctx, customer.value.customerId);
+      return { lines: lines.map((l) => lineView(ctx, l, reveal)), masked: !reveal };
+    },
+  );
   r.post(
     '/api/v1/lines/:msisdn/owner',
     {
@@ -65,6 +87,7 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
           `${msisdn} is not live in the network; open it with a new order`,
           '/msisdn',
         );
+      await indexLine(ctx, customer.value.customerId, msisdn);
       let created = false;
       const line = await ctx.lines.mutate(msisdnKey(msisdn), (cur) => {
         created = false;

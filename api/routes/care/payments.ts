@@ -11,6 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
+import { indexLine } from './line-index.ts';
 import { balanceReader, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
@@ -154,6 +155,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         contractEndMs: null,
         devicesOutstanding: [],
       };
+      await indexLine(ctx, b.customerId, b.msisdn);
       await ctx.lines.mutate(msisdnKey(b.msisdn), () => line);
       await provisionForCharging(ctx, b.msisdn, b.planId, line.openedAtMs);
       await ctx.notice(customer.value, 'preopen_done', {

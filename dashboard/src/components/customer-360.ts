@@ -11,6 +11,8 @@ import './usage-records.ts';
 import './timeline-list.ts';
 import './bill-list.ts';
 import './customer-level.ts';
+import './line-list.ts';
+import type { CustomerLine } from './line-list.ts';
 import './care-actions.ts';
 import './state-panel.ts';
 
@@ -37,6 +39,8 @@ export class Customer360 extends LitElement {
     usage: { state: true },
     timeline: { state: true },
     revealedLine: { state: true },
+    lines: { state: true },
+    chosenLine: { state: true },
   };
   static override styles = [
     base,
@@ -80,6 +84,12 @@ export class Customer360 extends LitElement {
   declare timeline: TimelineItem[] | null;
   /** The mobile shown by the audited reveal: the line, when the customer was found another way. */
   declare revealedLine: string;
+  /** 名下号码: undefined while loading, null when they could not be read. */
+  declare lines: CustomerLine[] | null | undefined;
+  /** The line the agent picked from the list. */
+  declare chosenLine: string;
+  /** The numbers the audited reveal showed (they unmask the list while the page is open). */
+  private knownNumbers: string[] = [];
   private again: ReturnType<typeof setTimeout> | undefined;
   /** The record as the audited reveal showed it. */
   private revealed: Customer | null = null;
@@ -95,6 +105,8 @@ export class Customer360 extends LitElement {
     this.usage = null;
     this.timeline = null;
     this.revealedLine = '';
+    this.lines = undefined;
+    this.chosenLine = '';
     new I18nController(this);
   }
 
@@ -102,14 +114,20 @@ export class Customer360 extends LitElement {
     if (changed.has('customerId') && this.customerId) {
       this.revealedLine = '';
       this.revealed = null;
+      this.chosenLine = '';
+      this.knownNumbers = [];
+      this.lines = undefined;
       void this.load();
     }
   }
 
-  /** The line: the number searched by, else the mobile once revealed (or never masked). */
+  /**
+   * The line: the one picked from the list, else the number searched by, else the line the
+   * reveal showed (or the mobile, when never masked).
+   */
   get msisdn(): string {
     const m = this.customer?.mobile ?? '';
-    return this.line || this.revealedLine || (m.includes('*') ? '' : m);
+    return this.chosenLine || this.line || this.revealedLine || (m.includes('*') ? '' : m);
   }
 
   async load(): Promise<void> {
@@ -128,7 +146,11 @@ export class Customer360 extends LitElement {
     // a masked number names no line: ask for nothing rather than for "+86138****0042"
     const ofLine = <T>(get: () => Promise<T>, none: T): Promise<T> =>
       m ? get().catch(() => none) : Promise.resolve(none);
-    const [bal, sum, usage, orders, audit, notes, complaints, tickets] = await Promise.all([
+    const [lines, bal, sum, usage, orders, audit, notes, complaints, tickets] = await Promise.all([
+      api
+        .get<{ lines: CustomerLine[] }>(`/api/v1/customers/${id}/lines`)
+        .then((r) => r.lines)
+        .catch(() => null),
       ofLine(() => api.get<Balance>(`/api/v1/subscribers/${m}/balance`), null),
       ofLine(() => api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`), null),
       ofLine(() => api.get<UsageList>(`/api/v1/subscribers/${m}/usage?limit=1000`), null),
@@ -146,6 +168,7 @@ export class Customer360 extends LitElement {
       ofLine(() => api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`), { items: [] }),
       ofLine(() => api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`), { items: [] }),
     ]);
+    this.lines = lines;
     this.balance = bal;
     this.summary = sum ?? { fromMs: 0, toMs: 0, chargeFen: 0, days: [] };
     this.usage = usage ?? { totals: { count: 0, chargeFen: 0 }, rows: [] };
@@ -194,18 +217,32 @@ export class Customer360 extends LitElement {
     clearTimeout(this.again);
   }
 
+  /** Shows and acts on another of the customer's lines. */
+  private choose(msisdn: string): void {
+    if (msisdn === this.msisdn) return;
+    this.chosenLine = msisdn;
+    this.balance = undefined;
+    void this.load();
+  }
+
   private async reveal(): Promise<void> {
     const reason = prompt(t('care.revealReason'));
     if (!reason) return;
-    let revealed: Customer;
+    let revealed: Customer & { lines?: CustomerLine[] };
     try {
       revealed = await api.post<Customer>(`/api/v1/customers/${enc(this.customerId)}/reveal`, { reason });
     } catch {
       this.error = t('care.revealError');
       return;
     }
-    // the revealed mobile is the line the 360 shows and acts on from now on
-    if (!revealed.mobile.includes('*')) this.revealedLine = revealed.mobile;
+    // the 360 shows and acts on the mobile when it is one of the customer's open lines, else on
+    // their first open line (a broadband customer's contact mobile may be another carrier's)
+    const lines = revealed.lines ?? [];
+    this.knownNumbers = lines.map((l) => l.msisdn);
+    const open = lines.filter((l) => l.status !== 'closed').map((l) => l.msisdn);
+    this.revealedLine = open.includes(revealed.mobile)
+      ? revealed.mobile
+      : (open[0] ?? (revealed.mobile.includes('*') ? '' : revealed.mobile));
     this.revealed = revealed;
     await this.load();
   }
@@ -236,6 +273,12 @@ export class Customer360 extends LitElement {
         </div>
         <div class="card">
           <h2>${t('care.line')}</h2>
+          <sbss-line-list
+            .lines=${this.lines}
+            .selected=${this.msisdn}
+            .known=${[this.line, ...this.knownNumbers]}
+            @line-select=${(e: CustomEvent<string>) => this.choose(e.detail)}
+          ></sbss-line-list>
           ${
             !this.msisdn
               ? html`<sbss-state-panel kind="empty" .message=${t('care.lineHidden')}></sbss-state-panel>`

@@ -1,0 +1,88 @@
+import type { KV } from '@nats-io/kv';
+import { maskPhone } from '../../../domain/customer/index.ts';
+import type { Logger } from '../../../infra/log/index.ts';
+import type { CareContext } from './context.ts';
+import { validators, type LineRecord } from './records.ts';
+import { msisdnKey } from './store.ts';
+
+/**
+ * The customer's lines (一证多号: one customer, several numbers): an index beside the line
+ * records in the `care_lines` bucket. A line record is keyed by its number (one token,
+ * `8613…`); its index entry is `own.<customerId>.<number>` (three tokens), so listing a
+ * customer's lines is one filtered key listing, never a scan of every line.
+ *
+ * The entry is written before the line record, so no line is ever missing from its owner's
+ * list; an entry whose line went to someone else (a refused registration, a recycled number)
+ * is dropped on read because the line's own `customerId` is what counts.
+ */
+export const ownerKey = (customerId: string, msisdn: string) => `own.${customerId}.${msisdnKey(msisdn)}`;
+
+/** Set once the lines that predate the index have been indexed (`backfillLineIndex`). */
+const BACKFILLED = 'meta.owner-index-v1';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Records `msisdn` among `customerId`'s lines; idempotent. Call before writing the line record. */
+export async function indexLine(ctx: CareContext, customerId: string, msisdn: string): Promise<void> {
+  await ctx.lines.kv.put(ownerKey(customerId, msisdn), enc.encode(JSON.stringify({ customerId, msisdn })));
+}
+
+/** The customer's lines, oldest first: open ones and closed ones (for the history). */
+export async function linesOf(ctx: CareContext, customerId: string): Promise<LineRecord[]> {
+  const keys = await ctx.lines.keys(`own.${customerId}.*`);
+  const lines = await Promise.all(keys.map((k) => ctx.lines.get(k.slice(k.lastIndexOf('.') + 1))));
+  return lines
+    .flatMap((l) => (l && l.value.customerId === customerId ? [l.value] : []))
+    .sort((a, b) => a.openedAtMs - b.openedAtMs || a.msisdn.localeCompare(b.msisdn));
+}
+
+/** A line as listed for a customer: the number masked unless `reveal`, the plan by name. */
+export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
+  const plan = ctx.catalog.plans.get(l.planId);
+  return {
+    msisdn: reveal ? l.msisdn : maskPhone(l.msisdn),
+    status: l.status,
+    planId: l.planId,
+    ...(plan ? { planName: plan.name } : {}),
+    openedAtMs: l.openedAtMs,
+    contractEndMs: l.contractEndMs,
+    ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),
+    devicesOutstanding: l.devicesOutstanding.length,
+  };
+}
+
+/**
+ * Indexes the lines written before the index existed, once per bucket (a marker key records
+ * that it ran). Idempotent, so two API instances starting together do no harm.
+ */
+export async function backfillLineIndex(kv: KV, log: Logger): Promise<number> {
+  const done = await kv.get(BACKFILLED);
+  if (done?.operation === 'PUT') return 0;
+  let n = 0;
+  // line records are the one-token keys
+  for await (const key of await kv.keys('*')) {
+    const e = await kv.get(key);
+    if (!e || e.operation !== 'PUT') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(dec.decode(e.value));
+    } catch {
+      json = undefined;
+    }
+    const v = validators.line(json);
+    if (!v.ok) {
+      log.warn({ key, field: v.error.field }, 'line index: unreadable line record skipped');
+      continue;
+    }
+    const l = v.value;
+    await kv.put(
+      ownerKey(l.customerId, l.msisdn),
+      enc.encode(JSON.stringify({ customerId: l.customerId, msisdn: l.msisdn })),
+    );
+    n++;
+  }
+  await kv.put(BACKFILLED, enc.encode(JSON.stringify({ lines: n })));
+  if (n) log.info({ lines: n }, 'line index: indexed the lines recorded before it existed');
+  return n;
+}

@@ -1,0 +1,119 @@
+import { LitElement, css, html } from 'lit';
+import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
+import { date } from '../time.ts';
+import { base } from '../styles.ts';
+import { wholeNumber } from '../line-numbers.ts';
+
+/** One of a customer's lines as GET /api/v1/customers/:id/lines (or the reveal) answers it. */
+export interface CustomerLine {
+  msisdn: string;
+  status: 'pre_opened' | 'active' | 'closed';
+  planId: string;
+  planName?: { 'zh-CN': string; en: string };
+  openedAtMs: number;
+  closedAtMs?: number;
+  devicesOutstanding: number;
+}
+
+/**
+ * 名下号码: a customer's lines, the one the 360 shows marked. A line whose number is known can
+ * be chosen (`line-select`, detail = the number); a masked one waits for the audited reveal.
+ */
+export class LineList extends LitElement {
+  static override properties = { lines: { attribute: false }, selected: {}, known: { attribute: false } };
+  static override styles = [
+    base,
+    css`
+      ul {
+        list-style: none;
+        margin: 0 0 10px;
+        padding: 0;
+        display: grid;
+        gap: 4px;
+      }
+      button {
+        width: 100%;
+        text-align: left;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 10px;
+        align-items: baseline;
+      }
+      button[aria-pressed='true'] {
+        border-color: #38bdf8;
+        background: #0c4a6e;
+      }
+      .closed {
+        opacity: 0.6;
+      }
+      .num {
+        font-variant-numeric: tabular-nums;
+        font-weight: 600;
+      }
+      .masked {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 10px;
+        padding: 6px 10px;
+        border: 1px dashed #334155;
+        border-radius: 6px;
+      }
+    `,
+  ];
+  /** undefined while loading, null when it could not be read. */
+  declare lines: CustomerLine[] | null | undefined;
+  declare selected: string;
+  declare known: string[];
+
+  constructor() {
+    super();
+    this.lines = undefined;
+    this.selected = '';
+    this.known = [];
+    new I18nController(this);
+  }
+
+  private choose(msisdn: string): void {
+    this.dispatchEvent(new CustomEvent('line-select', { detail: msisdn, bubbles: true, composed: true }));
+  }
+
+  private facts(l: CustomerLine) {
+    const plan = l.planName ? (lang() === 'en' ? l.planName.en : l.planName['zh-CN']) : l.planId;
+    return html`<span>${t(`lines.${l.status}` as MsgKey)}</span>
+      <span>${plan}</span>
+      <span class="muted"
+        >${
+          l.closedAtMs !== undefined
+            ? t('lines.closedAt', { date: date(l.closedAtMs) })
+            : t('lines.opened', { date: date(l.openedAtMs) })
+        }</span
+      >
+      ${l.devicesOutstanding ? html`<span>${t('lines.devices', { n: String(l.devicesOutstanding) })}</span>` : null}`;
+  }
+
+  override render() {
+    if (this.lines === undefined) return null;
+    if (this.lines === null) return html`<p class="muted">${t('lines.error')}</p>`;
+    if (this.lines.length === 0) return html`<p class="muted">${t('lines.none')}</p>`;
+    const rows = this.lines.map((l) => ({ l, whole: wholeNumber(l.msisdn, this.known) }));
+    return html`<h3>${t('lines.title', { n: String(this.lines.length) })}</h3>
+      <ul data-testid="lines">
+        ${rows.map(({ l, whole }) =>
+          whole
+            ? html`<li class=${l.status === 'closed' ? 'closed' : ''}>
+                <button
+                  aria-pressed=${whole === this.selected ? 'true' : 'false'}
+                  @click=${() => this.choose(whole)}
+                >
+                  <span class="num">${whole}</span>${this.facts(l)}
+                </button>
+              </li>`
+            : html`<li class="masked ${l.status === 'closed' ? 'closed' : ''}">
+                <span class="num">${l.msisdn}</span>${this.facts(l)}
+              </li>`,
+        )}
+      </ul>
+      ${this.selected && rows.some((r) => !r.whole) ? html`<p class="muted">${t('lines.masked')}</p>` : null}`;
+  }
+}
+customElements.define('sbss-line-list', LineList);
