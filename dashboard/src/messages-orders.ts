@@ -181,6 +181,33 @@ export const orderMessages = [
   ['lines.opened', '{date} 开通', 'opened {date}'],
   ['lines.closedAt', '{date} 销户', 'closed {date}'],
   ['lines.devices', '待还设备 {n} 台', '{n} device(s) to return'],
+  // 证件信息变更: asked for at the counter, decided by a supervisor (four eyes)
+  [
+    'idc.hint',
+    '证件类型或号码的变更须填写原因，由主管审批后生效。',
+    'A change of ID type or number needs a reason and takes effect once a supervisor approves it.',
+  ],
+  ['idc.needReason', '证件变更须填写原因，供主管审批', 'An ID change needs a reason for the supervisor'],
+  ['idc.submitted', '证件变更已提交，待主管审批', 'ID change submitted; a supervisor will decide'],
+  ['idc.title', '待审批的证件变更（{n}）', 'ID changes awaiting approval ({n})'],
+  ['idc.none', '暂无待审批的证件变更', 'No ID changes waiting'],
+  ['idc.error', '待审批列表加载失败', 'Could not load the ID changes waiting'],
+  ['idc.pending', '证件变更待审批', 'ID change awaiting approval'],
+  ['idc.change', '{from} → {to}', '{from} → {to}'],
+  ['idc.by', '{by} 于 {at} 提交', 'asked by {by} at {at}'],
+  ['idc.reason', '原因：{r}', 'Reason: {r}'],
+  ['idc.note', '审批意见（可选）', 'Note (optional)'],
+  ['idc.approve', '批准', 'Approve'],
+  ['idc.reject', '驳回', 'Reject'],
+  ['idc.withdraw', '撤回', 'Withdraw'],
+  ['idc.approved', '已批准，证件信息已更新', 'Approved: the ID is updated'],
+  ['idc.rejected', '已驳回，证件信息不变', 'Rejected: the ID stays as it was'],
+  [
+    'idc.own',
+    '这是你提交的变更：须由另一位主管批准，你可以撤回。',
+    'You asked for this change: another supervisor must approve it; you may withdraw it.',
+  ],
+  ['idc.waiting', '须由主管审批后生效。', 'It takes effect once a supervisor approves it.'],
 ] as const;
 
 export type OrderKey = (typeof orderMessages)[number][0];

@@ -43,7 +43,7 @@ export const pages: PageDef[] = [
     load: () => import('./pages/care-page.ts'),
     label: 'nav.care',
     roles: ['agent', 'supervisor', 'admin'],
-    render: () => html`<sbss-care-page></sbss-care-page>`,
+    render: (me) => html`<sbss-care-page .role=${me.role} .username=${me.username}></sbss-care-page>`,
   },
   {
     id: 'order',

@@ -201,6 +201,14 @@ export interface Customer {
   serviceType: string;
   registeredAtMs: number;
   masked: boolean;
+  /** An identity change asked for and waiting for a supervisor (the number masked). */
+  pendingIdentityChange?: {
+    idType: string;
+    idNumber: string;
+    requestedBy: string;
+    atMs: number;
+    reason: string;
+  };
 }
 
 export interface HistoryRow {

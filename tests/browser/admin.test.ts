@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { residentId } from '../support/care.ts';
 import { beijingText, login, shot, systemInChromium } from './support.ts';
 
-/** Supervisor and admin pages (计费管理, 库存管理) against the whole system, in Chromium. */
+/** Supervisor and admin work (计费管理, 库存管理, ID-change approval) against the whole system, in Chromium. */
 describe('supervisor and admin screens in Chromium', () => {
   const ui = systemInChromium();
 
@@ -96,6 +97,54 @@ describe('supervisor and admin screens in Chromium', () => {
     const logout = await sup.getByRole('button', { name: 'Log out' }).boundingBox();
     expect(logout!.y).toBeLessThan(brand!.y + brand!.height);
     await sup.getByRole('button', { name: '中文' }).click();
+    await sup.context().close();
+  });
+
+  it('证件变更: an agent asks for it at the counter, another supervisor approves it from the queue', async () => {
+    const newId = residentId(4242);
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    await expect.poll(() => agent.url()).toContain('#/care');
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const actions = agent.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '修改资料' }).click();
+    await actions.getByLabel('证件号码').fill(newId);
+    // the supervisor decides on the reason: none given, nothing is sent
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('证件变更须填写原因，供主管审批').waitFor();
+    await actions.getByLabel('原因').fill('换发新证');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('证件变更已提交，待主管审批').waitFor({ timeout: 15_000 });
+    // the profile says what waits, and that the agent cannot decide it
+    const review = agent.locator('sbss-identity-review');
+    await review.getByText('须由主管审批后生效。').waitFor({ timeout: 10_000 });
+    expect(await review.getByTestId('identity-change').innerText()).toMatch(
+      new RegExp(
+        `居民身份证 110\\*+0017 → 居民身份证 110\\*+${newId.slice(-4)}\\s+agent 于 .+ 提交 · 原因：换发新证$`,
+      ),
+    );
+    expect(await review.getByRole('button').count()).toBe(0);
+    await agent.context().close();
+
+    const sup = await login(ui.browser, ui.env.url, 'supervisor');
+    await sup.getByRole('link', { name: '客户360' }).click();
+    const queue = sup.locator('sbss-identity-queue');
+    // the queue reads the audit trail, which the sink projects about a second behind; it reads
+    // again every 10 s by itself
+    await expect.poll(() => queue.getByTestId('identity-queue').count(), { timeout: 25_000 }).toBe(1);
+    expect(await queue.getByTestId('identity-queue').innerText()).toMatch(
+      /李四 · .+\sagent 于 .+原因：换发新证/s,
+    );
+    await queue.getByRole('button', { name: /李四/ }).click();
+    const decide = sup.locator('sbss-identity-review');
+    await decide.getByLabel('审批意见（可选）').fill('已核对新证原件');
+    await shot(sup, 'care-identity-review');
+    await decide.getByRole('button', { name: '批准' }).click();
+    await decide.getByText('已批准，证件信息已更新').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => sup.getByTestId('id-number').textContent(), { timeout: 10_000 })
+      .toBe(`110***********${newId.slice(-4)}`);
+    await queue.getByText('暂无待审批的证件变更').waitFor({ timeout: 10_000 });
     await sup.context().close();
   });
 });

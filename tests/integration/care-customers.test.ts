@@ -197,12 +197,25 @@ describe('care: customer entry, accounts, profile change, reveal (real NATS + Cl
     expect(req.json()).toMatchObject({ identityChangePending: true });
     const still = (await env.call('agent', 'GET', url)).json();
     expect(still.idNumber).toBe(c.idNumber);
-    expect(still.pendingIdentityChange.requestedBy).toBe('agent');
+    expect(still.pendingIdentityChange).toMatchObject({ requestedBy: 'agent', reason: '换发新证' });
     const agentTry = await env.call('agent', 'POST', `${url}/identity-change/decision`, {
       approve: true,
       revision: still.revision,
     });
     expect(agentTry.statusCode).toBe(403);
+    // the supervisors' queue lists it, masked, with who asked and why
+    expect((await env.call('agent', 'GET', '/api/v1/identity-changes')).statusCode).toBe(403);
+    const queued = await waitFor(async () => {
+      const r = (await env.call('supervisor', 'GET', '/api/v1/identity-changes')).json();
+      return r.items.find((i: { customerId: string }) => i.customerId === c.customerId) ?? null;
+    });
+    expect(queued).toMatchObject({
+      revision: still.revision,
+      current: { idType: 'resident_id', idNumber: still.idNumber },
+      requested: { idType: 'resident_id', idNumber: `${newId.slice(0, 3)}***********${newId.slice(-4)}` },
+      requestedBy: 'agent',
+      reason: '换发新证',
+    });
     const ok = await env.call('supervisor', 'POST', `${url}/identity-change/decision`, {
       approve: true,
       revision: still.revision,
@@ -211,5 +224,35 @@ describe('care: customer entry, accounts, profile change, reveal (real NATS + Cl
     const shown = (await env.call('supervisor', 'POST', `${url}/reveal`, { reason: 'verify new id' })).json();
     expect(shown.idNumber).toBe(newId);
     expect(shown.pendingIdentityChange).toBeUndefined();
+    expect(
+      (await env.call('supervisor', 'GET', '/api/v1/identity-changes'))
+        .json()
+        .items.some((i: { customerId: string }) => i.customerId === c.customerId),
+    ).toBe(false);
+  });
+
+  it('does not let whoever asked for an identity change approve it (four eyes); they may withdraw it', async () => {
+    const c = (await env.call('agent', 'POST', '/api/v1/customers', newCustomerBody())).json().customer;
+    const url = `/api/v1/customers/${c.customerId}`;
+    const req = await env.call('supervisor', 'PATCH', url, {
+      revision: c.revision,
+      changes: { idNumber: residentId() },
+      reason: '证件号登记错误',
+    });
+    expect(req.statusCode).toBe(202);
+    const pending = (await env.call('supervisor', 'GET', url)).json();
+    const own = await env.call('supervisor', 'POST', `${url}/identity-change/decision`, {
+      approve: true,
+      revision: pending.revision,
+    });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toMatch(/someone other than who asked/);
+    const withdrawn = await env.call('supervisor', 'POST', `${url}/identity-change/decision`, {
+      approve: false,
+      revision: pending.revision,
+      note: '撤回',
+    });
+    expect(withdrawn.statusCode).toBe(200);
+    expect((await env.call('agent', 'GET', url)).json()).toMatchObject({ idNumber: c.idNumber });
   });
 });

@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { diffProfile } from '../../../domain/customer/index.ts';
-import { ApiError, NotFoundError } from '../../errors.ts';
+import { ApiError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { staff, who, type CareContext } from './context.ts';
 import { CustomerId, customerKey, idKey, loadCustomer, view } from './customer-view.ts';
+import { maskIdNumber } from '../../../domain/customer/index.ts';
 import { actorOf } from './recorder.ts';
 import type { CustomerRecord } from './records.ts';
 
@@ -45,6 +46,11 @@ export function customerReviewRoutes(app: FastifyInstance, ctx: CareContext): vo
       const now = clock.nowMs();
       let next: CustomerRecord = { ...rest, updatedAtMs: now };
       const approve = request.body.approve;
+      // four eyes: whoever asked for the change may withdraw it (reject) but not approve it
+      if (approve && p.requestedBy === session.username)
+        throw new ForbiddenError(
+          'an identity change must be approved by someone other than who asked for it',
+        );
       if (approve) {
         const claimed = await ctx.index.create(idKey(p.idType, p.idNumber), {
           customerId: cur.value.customerId,
@@ -81,6 +87,49 @@ export function customerReviewRoutes(app: FastifyInstance, ctx: CareContext): vo
             : '驳回',
       });
       return view(next, rev, false);
+    },
+  );
+
+  r.get(
+    '/api/v1/identity-changes',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Identity changes waiting for a supervisor (待审批的证件变更), oldest first',
+      },
+      config: { roles: ['supervisor', 'admin'] },
+    },
+    async () => {
+      // candidates from the audit trail (the customers whose latest identity entry is a
+      // request), then each checked against its record, which is what the decision acts on
+      const rs = await ctx.deps.ch.client.query({
+        query: `SELECT customer_id FROM ${ctx.deps.ch.db}.care_audit FINAL
+                WHERE action IN ('customer.identity_change_requested', 'customer.identity_change_approved',
+                                 'customer.identity_change_rejected')
+                GROUP BY customer_id
+                HAVING argMax(action, at) = 'customer.identity_change_requested'
+                ORDER BY max(at) LIMIT 500`,
+        format: 'JSONEachRow',
+      });
+      const ids = (await rs.json<{ customer_id: string }>()).map((x) => x.customer_id);
+      const records = await Promise.all(ids.map((id) => ctx.customers.get(customerKey(id))));
+      const items = records.flatMap((c) => {
+        const p = c?.value.pendingIdentityChange;
+        if (!c || !p) return [];
+        return [
+          {
+            customerId: c.value.customerId,
+            name: c.value.name,
+            revision: c.revision,
+            current: { idType: c.value.idType, idNumber: maskIdNumber(c.value.idNumber) },
+            requested: { idType: p.idType, idNumber: maskIdNumber(p.idNumber) },
+            requestedBy: p.requestedBy,
+            atMs: p.atMs,
+            reason: p.reason,
+          },
+        ];
+      });
+      return { items: items.sort((a, b) => a.atMs - b.atMs) };
     },
   );
 

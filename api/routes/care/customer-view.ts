@@ -64,6 +64,7 @@ export function view(c: CustomerRecord, revision: number, reveal: boolean) {
             idNumber: maskIdNumber(c.pendingIdentityChange.idNumber),
             requestedBy: c.pendingIdentityChange.requestedBy,
             atMs: c.pendingIdentityChange.atMs,
+            reason: c.pendingIdentityChange.reason,
           },
         }
       : {}),
@@ -111,6 +112,7 @@ export const CustomerView = Type.Object({
       idNumber: Type.String(),
       requestedBy: Type.String(),
       atMs: Type.Integer(),
+      reason: Type.String({ description: 'why it was asked for, for the supervisor' }),
     }),
   ),
 });

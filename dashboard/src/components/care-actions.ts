@@ -10,6 +10,8 @@ import './preopen-form.ts';
 
 export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen' | 'password';
 
+const ID_TYPES = ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit'] as const;
+
 /**
  * The counter's (or the business hall's) actions on a line: renew / top up, change contact data,
  * open a complaint or a fault report, unsubscribe (application to closing, in its own panel),
@@ -120,8 +122,16 @@ export class CareActions extends LitElement {
           if (s('mobile')) changes.mobile = s('mobile').startsWith('+') ? s('mobile') : `+86${s('mobile')}`;
           if (s('email')) changes.email = s('email');
           if (s('locale')) changes.locale = s('locale');
+          // an identity change waits for a supervisor, who reads why it was asked for
+          if (s('idType')) changes.idType = s('idType');
+          if (s('idNumber')) changes.idNumber = s('idNumber');
+          const identity = Boolean(changes.idType ?? changes.idNumber);
           if (!Object.keys(changes).length) {
             this.failure = t('act.nothingToChange');
+            return;
+          }
+          if (identity && !s('reason')) {
+            this.failure = t('idc.needReason');
             return;
           }
           await api.patch(`/api/v1/customers/${enc(this.customer.customerId)}`, {
@@ -129,7 +139,7 @@ export class CareActions extends LitElement {
             changes,
             reason: s('reason') || 'customer request',
           });
-          this.result = t('act.profileSaved');
+          this.result = t(identity ? 'idc.submitted' : 'act.profileSaved');
           break;
         }
         case 'complaint': {
@@ -230,6 +240,21 @@ export class CareActions extends LitElement {
               autocomplete="off"
           /></label>
           <label>${t('care.email')}<input name="email" type="email" maxlength="200" /></label>
+          <label
+            >${t('ord.idType')}<select name="idType">
+              <option value="">${t('act.unchanged')}</option>
+              ${ID_TYPES.map((v) => html`<option value=${v}>${t(`idType.${v}`)}</option>`)}
+            </select></label
+          >
+          <label
+            >${t('care.idNumber')}<input
+              name="idNumber"
+              maxlength="32"
+              minlength="4"
+              pattern="[0-9A-Za-z-]+"
+              autocomplete="off"
+          /></label>
+          <p class="muted">${t('idc.hint')}</p>
           <label
             >${t('act.locale')}<select name="locale">
               <option value="">${t('act.unchanged')}</option>

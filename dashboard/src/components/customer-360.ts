@@ -12,6 +12,7 @@ import './timeline-list.ts';
 import './bill-list.ts';
 import './customer-level.ts';
 import './line-list.ts';
+import './identity-review.ts';
 import type { CustomerLine } from './line-list.ts';
 import './care-actions.ts';
 import './state-panel.ts';
@@ -41,6 +42,8 @@ export class Customer360 extends LitElement {
     revealedLine: { state: true },
     lines: { state: true },
     chosenLine: { state: true },
+    role: {},
+    username: {},
   };
   static override styles = [
     base,
@@ -88,6 +91,9 @@ export class Customer360 extends LitElement {
   declare lines: CustomerLine[] | null | undefined;
   /** The line the agent picked from the list. */
   declare chosenLine: string;
+  /** Who is signed in: a supervisor decides a pending identity change here. */
+  declare role: string;
+  declare username: string;
   /** The numbers the audited reveal showed (they unmask the list while the page is open). */
   private knownNumbers: string[] = [];
   private again: ReturnType<typeof setTimeout> | undefined;
@@ -107,6 +113,8 @@ export class Customer360 extends LitElement {
     this.revealedLine = '';
     this.lines = undefined;
     this.chosenLine = '';
+    this.role = '';
+    this.username = '';
     new I18nController(this);
   }
 
@@ -269,6 +277,12 @@ export class Customer360 extends LitElement {
             <dt>${t('care.level')}</dt>
             <dd><sbss-customer-level customer-id=${c.customerId}></sbss-customer-level></dd>
           </dl>
+          <sbss-identity-review
+            .customer=${c}
+            .role=${this.role}
+            .username=${this.username}
+            @changed=${() => this.afterAction()}
+          ></sbss-identity-review>
           ${c.masked ? html`<p><button @click=${() => this.reveal()}>${t('care.reveal')}</button></p>` : html`<p class="muted">${t('care.revealed')}</p>`}
         </div>
         <div class="card">

@@ -4,6 +4,7 @@ import { I18nController, t } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import '../components/customer-360.ts';
+import '../components/identity-queue.ts';
 import '../components/state-panel.ts';
 
 /** What a query looks like: an ID number, a phone number, a customer id or a name. */
@@ -26,6 +27,9 @@ export class CarePage extends LitElement {
     searching: { state: true },
     phone: { state: true },
     failed: { state: true },
+    role: {},
+    username: {},
+    queueRefresh: { state: true },
   };
   static override styles = [
     base,
@@ -59,6 +63,10 @@ export class CarePage extends LitElement {
   declare searching: boolean;
   declare failed: boolean;
   declare phone: string;
+  /** The signed-in user's role and name: supervisors see the ID-change queue and decide. */
+  declare role: string;
+  declare username: string;
+  declare queueRefresh: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
   /** Milliseconds from the last keystroke's search start to its results on screen. */
@@ -71,6 +79,9 @@ export class CarePage extends LitElement {
     this.searching = false;
     this.failed = false;
     this.phone = '';
+    this.role = '';
+    this.username = '';
+    this.queueRefresh = 0;
     new I18nController(this);
   }
 
@@ -146,7 +157,31 @@ export class CarePage extends LitElement {
                   : html`<sbss-state-panel kind="empty" .message=${t('care.noResults')}></sbss-state-panel>`
         }
       </div>
-      ${this.selected ? html`<sbss-customer-360 customer-id=${this.selected} .line=${this.phone}></sbss-customer-360>` : null}`;
+      ${
+        this.role === 'supervisor' || this.role === 'admin'
+          ? html`<section class="card">
+              <sbss-identity-queue
+                .refresh=${this.queueRefresh}
+                @open-customer=${(e: CustomEvent<string>) => {
+                  // found by the queue, not by a number: the 360 names the line after a reveal
+                  this.phone = '';
+                  this.selected = e.detail;
+                }}
+              ></sbss-identity-queue>
+            </section>`
+          : null
+      }
+      ${
+        this.selected
+          ? html`<sbss-customer-360
+              customer-id=${this.selected}
+              .line=${this.phone}
+              .role=${this.role}
+              .username=${this.username}
+              @changed=${() => this.queueRefresh++}
+            ></sbss-customer-360>`
+          : null
+      }`;
   }
 }
 customElements.define('sbss-care-page', CarePage);
