@@ -3,6 +3,7 @@ import { screenMessages, type ScreenKey } from './messages.ts';
 import { orderMessages, type OrderKey } from './messages-orders.ts';
 import { chargingMessages, type ChargingKey } from './messages-charging.ts';
 import { timelineMessages, type TimelineKey } from './messages-timeline.ts';
+import { ticketMessages, type TicketKey } from './messages-tickets.ts';
 import { inLanguage } from '../../domain/noc/bilingual.ts';
 
 export type Lang = 'zh-CN' | 'en';
@@ -55,7 +56,7 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey | TimelineKey;
+export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey | TimelineKey | TicketKey;
 
 const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
@@ -111,6 +112,7 @@ const rows: readonly (readonly [string, string, string])[] = [
   ...orderMessages,
   ...chargingMessages,
   ...timelineMessages,
+  ...ticketMessages,
 ];
 const tables: Record<Lang, Record<MsgKey, string>> = {
   'zh-CN': { ...zh, ...Object.fromEntries(rows.map(([k, z]) => [k, z])) } as Record<MsgKey, string>,

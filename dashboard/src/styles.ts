@@ -18,6 +18,14 @@ export const base = css`
   button:hover {
     background: #334155;
   }
+  /* a button that opens something, in a table cell: reads as a link */
+  button.link {
+    border: none;
+    background: none;
+    padding: 0;
+    color: #7dd3fc;
+    text-decoration: underline;
+  }
   button:focus-visible,
   a:focus-visible,
   input:focus-visible {

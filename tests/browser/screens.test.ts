@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectNats } from '../../infra/nats/index.ts';
+import { encodeBatch } from '../../domain/index.ts';
+import { connectNats, subjects } from '../../infra/nats/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
 import {
   a11y,
@@ -282,5 +283,88 @@ describe('dashboard screens in Chromium', () => {
       .poll(() => again.getByTestId('my-complaints').locator('tbody').textContent(), { timeout: 10_000 })
       .toContain('已关闭');
     await again.context().close();
+  });
+
+  it('ticket page: a supervisor reads the resolved outage and its affected subscribers, grants goodwill once; the NOC closes it', async () => {
+    // the demo line made calls on the outage site an hour before it failed
+    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-impact');
+    const hourAgo = Date.now() - 3_600_000;
+    await nats.js.publish(
+      subjects.rawCdr('MSC-GZ-01'),
+      encodeBatch(
+        'ui-impact-1',
+        [1, 2].map((n) => ({
+          type: 'voice',
+          neId: 'MSC-GZ-01',
+          recordSeq: 900_000 + n,
+          msisdn: '13800000042',
+          imsi: '460001234567842',
+          cellId: `GD-GZ-0012-${n}`,
+          startMs: hourAgo + n * 60_000,
+          roaming: false,
+          direction: 'mo',
+          calledNumber: '+8613912345678',
+          durationSec: 45,
+        })),
+      ),
+    );
+    await nats.nc.close();
+    const sup = await login(ui.browser, ui.env.url, 'supervisor');
+    await sup.getByRole('link', { name: '工单看板' }).click();
+    const row = sup.locator('sbss-data-table tbody tr').filter({ hasText: 'GD-GZ-0012' });
+    const id = (await row.locator('td').first().innerText({ timeout: 20_000 })).trim();
+    // rated and stored within a second or two: wait for the impact to have it, then open the page
+    await expect
+      .poll(
+        () =>
+          sup.evaluate(
+            async (tid) => (await (await fetch(`/api/v1/noc/tickets/${tid}/impact`)).json()).subscribers,
+            id,
+          ),
+        { timeout: 20_000 },
+      )
+      .toContainEqual(expect.objectContaining({ msisdnMasked: '+86138****0042', cdrs: 2 }));
+    await row.getByRole('button', { name: `查看工单 ${id}` }).click();
+    const detail = sup.locator('sbss-ticket-detail');
+    await detail.getByRole('heading', { name: `${id} · 站点停电 GD-GZ-0012` }).waitFor();
+    // the technician's work, in order, with who did it
+    await expect.poll(() => detail.getByTestId('ticket-history').innerText()).toMatch(/已接单[\s\S]*已解决/);
+    expect(await detail.getByTestId('ticket-facts').innerText()).toMatch(/师傅/);
+    const count = Number((await detail.getByTestId('impact-count').innerText()).match(/^(\d+) 位用户/)![1]);
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(await detail.getByTestId('impact-count').innerText()).toBe(
+      `${count} 位用户 · 站点 GD-GZ-0012 的全部小区`,
+    );
+    expect(await detail.locator('table').innerText()).toContain('+86138****0042');
+    await shot(sup, 'ticket-detail');
+    // goodwill: confirmed with the count and the total, then granted once
+    let asked = '';
+    sup.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await detail.getByLabel('每位用户补偿（元）').fill('5');
+    await detail.getByRole('button', { name: '发放补偿' }).click();
+    await expect
+      .poll(() => detail.getByTestId('goodwill-done').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^已补偿：${count} 位用户各 ¥5\\.00（合计 ¥${count * 5}\\.00），supervisor 于 `));
+    expect(asked).toContain(`向 ${count} 位受影响用户各补偿 ¥5.00`);
+    expect(await detail.getByRole('button', { name: '发放补偿' }).count()).toBe(0);
+    await sup.context().close();
+
+    const noc = await login(ui.browser, ui.env.url, 'noc');
+    await noc.goto(`${ui.env.url}/#/boards`);
+    const nocRow = noc.locator('sbss-data-table tbody tr').filter({ hasText: 'GD-GZ-0012' });
+    await nocRow.getByRole('button', { name: `查看工单 ${id}` }).click({ timeout: 20_000 });
+    const view = noc.locator('sbss-ticket-detail');
+    // what was granted stays on the ticket; the NOC cannot grant it
+    await view.getByTestId('goodwill-done').waitFor({ timeout: 10_000 });
+    await view.getByLabel('关闭原因').fill('供电恢复，回访无异常');
+    await view.getByRole('button', { name: '关闭工单' }).click();
+    await view.getByText('工单已关闭').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => view.getByTestId('ticket-history').innerText(), { timeout: 10_000 })
+      .toMatch(/已关闭 · noc · 供电恢复，回访无异常/);
+    await noc.context().close();
   });
 });

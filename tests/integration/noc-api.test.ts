@@ -174,12 +174,23 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     expect(
       (await post('noc', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 500 })).statusCode,
     ).toBe(403);
+    // none granted yet: the ticket view says so before offering it
+    expect((await get('noc', `/api/v1/noc/tickets/${ticket.id}/goodwill`)).statusCode).toBe(404);
     const first = await post('supervisor', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 500 });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ subscribers: 3, totalFen: 1500, alreadyApplied: false });
     const again = await post('supervisor', `/api/v1/noc/tickets/${ticket.id}/goodwill`, { amountFen: 900 });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ amountFen: 500, subscribers: 3, alreadyApplied: true });
+    const granted = await get('agent', `/api/v1/noc/tickets/${ticket.id}/goodwill`);
+    expect(granted.statusCode).toBe(200);
+    expect(granted.json()).toMatchObject({
+      amountFen: 500,
+      subscribers: 3,
+      totalFen: 1500,
+      by: 'supervisor',
+    });
+    expect((await get('customer', `/api/v1/noc/tickets/${ticket.id}/goodwill`)).statusCode).toBe(403);
     const adjustments = (await bss('bss.adjustment.goodwill')) as { msisdn: string; amountFen: number }[];
     expect(adjustments.map((a) => a.amountFen)).toEqual([500, 500, 500]);
     expect(new Set(adjustments.map((a) => a.msisdn)).size).toBe(3);

@@ -193,6 +193,26 @@ export function impactRoutes(app: FastifyInstance, ctx: NocApiContext): void {
     },
   );
 
+  r.get(
+    '/api/v1/noc/tickets/:id/goodwill',
+    {
+      schema: {
+        tags: ['noc'],
+        summary: "The ticket's goodwill credit, if one was granted (404 when none)",
+        params: IdParams,
+        response: { 200: Goodwill, ...errors },
+      },
+      config: { roles: [...NOC_STAFF, 'agent'] },
+    },
+    async (request) => {
+      const t = await load(request.params.id);
+      const done = await ctx.svc.d.store.get(nocKeys.goodwill(t.id), checkGoodwill);
+      if (!done) throw new NotFoundError(`no goodwill was granted for ${t.id}`);
+      const g = done.value;
+      return { ...g, totalFen: g.amountFen * g.subscribers, alreadyApplied: true };
+    },
+  );
+
   r.post(
     '/api/v1/noc/tickets/:id/goodwill',
     {

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { failureText, passwordRefusal } from '../field-errors.ts';
+import { fenFromYuan } from '../money.ts';
 import { checkPassword, passwordRuleText } from '../../../domain/customer/password.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
@@ -97,7 +98,7 @@ export class CareActions extends LitElement {
     try {
       switch (this.open) {
         case 'renew': {
-          const amountFen = Math.round(Number(s('amount')) * 100);
+          const amountFen = fenFromYuan(s('amount'));
           const method = s('method');
           const r = await api.post<{ status: string; paymentId: string }>(
             `/api/v1/subscribers/${enc(m)}/renewals`,

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { yuan } from '../format.ts';
+import { fenFromYuan } from '../money.ts';
 import { failureText } from '../field-errors.ts';
 import { ActionState } from '../controllers/action-state.ts';
 import { base, forms } from '../styles.ts';
@@ -82,7 +83,7 @@ export class PreopenForm extends LitElement {
           planId: this.planId,
           method: s('method'),
           payerAccount: s('payer'),
-          amountFen: Math.round(Number(s('amount')) * 100),
+          amountFen: fenFromYuan(s('amount')),
           customerDataConfirmed: f.get('confirmed') === 'on',
           attempt: this.attempt,
           channel: this.channel,

@@ -11,6 +11,7 @@ import '../components/data-table.ts';
 import '../components/complaints-board.ts';
 import '../components/state-panel.ts';
 import '../components/rerate-panel.ts';
+import '../components/ticket-detail.ts';
 
 type Tab = 'tickets' | 'complaints' | 'dlq' | 'rerate';
 
@@ -31,6 +32,7 @@ export class BoardsPage extends LitElement {
     tickets: { state: true },
     dead: { state: true },
     message: { state: true },
+    openTicket: { state: true },
   };
   static override styles = [
     base,
@@ -43,6 +45,12 @@ export class BoardsPage extends LitElement {
       [role='tab'][aria-selected='true'] {
         background: #0369a1;
       }
+      sbss-ticket-detail {
+        display: block;
+        padding-bottom: 14px;
+        margin-bottom: 14px;
+        border-bottom: 1px solid #334155;
+      }
     `,
   ];
   declare role: Role;
@@ -50,6 +58,8 @@ export class BoardsPage extends LitElement {
   declare tickets: Ticket[] | null;
   declare dead: DeadLetter[] | null;
   declare message: string;
+  /** The ticket whose page (工单详情) is open above the list, or ''. */
+  declare openTicket: string;
 
   constructor() {
     super();
@@ -58,6 +68,7 @@ export class BoardsPage extends LitElement {
     this.tickets = null;
     this.dead = null;
     this.message = '';
+    this.openTicket = '';
     new I18nController(this);
     // Ticket changes are pushed to NOC staff: reload once per burst of pushes.
     new SocketEventController(this, 'noc:tickets', () => {
@@ -122,7 +133,19 @@ export class BoardsPage extends LitElement {
 
   private ticketCols(): Column<Ticket>[] {
     return [
-      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      {
+        key: 'id',
+        label: t('col.id'),
+        value: (r) => r.id,
+        render: (r) =>
+          html`<button
+            class="link"
+            aria-label=${t('tk.open', { id: r.id })}
+            @click=${() => (this.openTicket = r.id)}
+          >
+            ${r.id}
+          </button>`,
+      },
       { key: 'p', label: t('col.priority'), value: (r) => r.priority },
       { key: 'name', label: t('col.subject'), clip: '18em', value: (r) => localText(r.name) },
       { key: 'region', label: t('col.region'), value: (r) => r.region },
@@ -168,11 +191,21 @@ export class BoardsPage extends LitElement {
     if (this.tab === 'tickets')
       return this.tickets
         ? this.tickets.length
-          ? html`<sbss-data-table
-              .rows=${this.tickets}
-              .columns=${this.ticketCols()}
-              filename="tickets.csv"
-            ></sbss-data-table>`
+          ? html`${
+                this.openTicket
+                  ? html`<sbss-ticket-detail
+                      ticket-id=${this.openTicket}
+                      .role=${this.role}
+                      .technicianName=${(id: string | undefined) => this.technicianName(id)}
+                      @changed=${() => void this.load()}
+                      @close-detail=${() => (this.openTicket = '')}
+                    ></sbss-ticket-detail>`
+                  : null
+              }<sbss-data-table
+                .rows=${this.tickets}
+                .columns=${this.ticketCols()}
+                filename="tickets.csv"
+              ></sbss-data-table>`
           : html`<sbss-state-panel kind="empty" .message=${t('board.noTickets')}></sbss-state-panel>`
         : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
     return this.dead

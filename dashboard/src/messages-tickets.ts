@@ -1,0 +1,48 @@
+/** Texts of a trouble ticket's page (工单详情) on the boards, as [key, zh-CN, en]. */
+export const ticketMessages = [
+  ['tk.open', '查看工单 {id}', 'Open ticket {id}'],
+  ['tk.closeView', '收起', 'Close'],
+  ['tk.loadError', '工单加载失败', 'Could not load the ticket'],
+  ['tk.where', '位置', 'Where'],
+  ['tk.customer', '报障号码', 'Reported by'],
+  ['tk.technician', '处理人', 'Technician'],
+  ['tk.dispatch', '派单规则', 'Dispatch rule'],
+  ['tk.sla', 'SLA', 'SLA'],
+  ['tk.slaValue', '{state} · {due} 到期', '{state} · due {due}'],
+  ['tk.children', '合并的告警/报障', 'Merged alarms and reports'],
+  ['tk.history', '处理记录', 'History'],
+  ['tk.notes', '备注', 'Notes'],
+  [
+    'tk.impact',
+    '影响用户（故障前 24 小时在这些小区有用量）',
+    'Affected subscribers (usage on these cells in the 24 h before)',
+  ],
+  ['tk.impactCount', '{n} 位用户 · {where}', '{n} subscribers · {where}'],
+  ['tk.cells', '小区 {cells}', 'cells {cells}'],
+  ['tk.siteCells', '站点 {site} 的全部小区', 'every cell of site {site}'],
+  ['tk.impactNone', '故障前 24 小时这些小区没有用量', 'No usage on these cells in the 24 h before'],
+  ['tk.impactMore', '仅显示前 {n} 位，完整名单请导出 CSV', 'Showing the first {n}; export CSV for all'],
+  ['tk.impactCsv', '导出影响名单 CSV', 'Export the affected list (CSV)'],
+  ['tk.msisdn', '号码', 'Number'],
+  ['tk.cdrs', '话单数', 'CDRs'],
+  ['tk.lastSeen', '最后使用', 'Last seen'],
+  ['tk.goodwill', '故障补偿', 'Outage goodwill'],
+  ['tk.goodwillAmount', '每位用户补偿（元）', 'Credit per subscriber (¥)'],
+  ['tk.goodwillGrant', '发放补偿', 'Grant goodwill'],
+  [
+    'tk.goodwillConfirm',
+    '向 {n} 位受影响用户各补偿 ¥{amount}（合计 ¥{total}），并短信通知？每张工单只能发放一次。',
+    'Credit ¥{amount} to each of {n} affected subscribers (¥{total} in all) and tell them by SMS? A ticket gets goodwill once.',
+  ],
+  [
+    'tk.goodwillDone',
+    '已补偿：{n} 位用户各 ¥{amount}（合计 ¥{total}），{by} 于 {at} 发放',
+    'Granted: ¥{amount} to each of {n} subscribers (¥{total} in all) by {by} at {at}',
+  ],
+  ['tk.goodwillOnly', '仅主管和管理员可以发放补偿', 'Only supervisors and admins grant goodwill'],
+  ['tk.closeReason', '关闭原因', 'Reason for closing'],
+  ['tk.closeTicket', '关闭工单', 'Close ticket'],
+  ['tk.closed', '工单已关闭', 'Ticket closed'],
+] as const;
+
+export type TicketKey = (typeof ticketMessages)[number][0];
