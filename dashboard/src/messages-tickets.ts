@@ -1,4 +1,4 @@
-/** Texts of a trouble ticket's page (工单详情) on the boards, as [key, zh-CN, en]. */
+/** Texts of a ticket's page (工单详情), complaint handling and disputes (费用异议), as [key, zh-CN, en]. */
 export const ticketMessages = [
   ['tk.open', '查看工单 {id}', 'Open ticket {id}'],
   ['tk.closeView', '收起', 'Close'],
@@ -43,6 +43,18 @@ export const ticketMessages = [
   ['tk.closeReason', '关闭原因', 'Reason for closing'],
   ['tk.closeTicket', '关闭工单', 'Close ticket'],
   ['tk.closed', '工单已关闭', 'Ticket closed'],
+  ['cp.charges', '争议费用（{n} 笔）', 'Disputed charges ({n})'],
+  ['cp.chargesError', '争议费用加载失败', 'Could not load the disputed charges'],
+  ['cp.recategorise', '更正分类', 'Correct the category'],
+  ['cp.history', '处理记录', 'History'],
+  ['dispute.open', '对这笔费用有异议？', 'Dispute this charge?'],
+  ['dispute.text', '说明（如：没有打过这个电话）', 'What is wrong (e.g. I did not make this call)'],
+  ['dispute.submit', '提交费用投诉', 'File a billing complaint'],
+  [
+    'dispute.filed',
+    '费用投诉已登记：{id}，处理进度见“我的投诉”',
+    'Billing complaint filed: {id}; follow it under your complaints',
+  ],
 ] as const;
 
 export type TicketKey = (typeof ticketMessages)[number][0];

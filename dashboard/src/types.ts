@@ -73,6 +73,8 @@ export interface Complaint {
   createdMs: number;
   lastUpdateMs: number;
   history: { atMs: number; status: ComplaintStatus; by: string; note?: string }[];
+  /** The CDRs a billing complaint disputes. */
+  disputedCdrIds?: string[];
 }
 
 export interface Allowance {

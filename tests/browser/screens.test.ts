@@ -367,4 +367,44 @@ describe('dashboard screens in Chromium', () => {
       .toMatch(/已关闭 · noc · 供电恢复，回访无异常/);
     await noc.context().close();
   });
+
+  it('费用异议: a customer disputes a usage record from its explanation; the agent sees it and how it was rated', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const rows = page.locator('sbss-usage-records tbody tr[data-key]');
+    await expect.poll(() => rows.count(), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(0);
+    const cdrId = await rows.first().getAttribute('data-key');
+    await rows.first().getByRole('button', { name: '说明' }).dispatchEvent('click');
+    const explanation = page.getByTestId('explanation');
+    await explanation.getByText('对这笔费用有异议？').click();
+    await explanation.getByLabel(/没有打过这个电话/).fill('这个时间我没有用手机');
+    await explanation.getByRole('button', { name: '提交费用投诉' }).click();
+    const filed = explanation.getByText(/^费用投诉已登记：CP/);
+    await filed.waitFor({ timeout: 10_000 });
+    const id = /：(CP[^，]+)，/.exec((await filed.textContent())!)![1]!;
+    // it is a billing complaint about that record, tracked with the customer's others
+    await expect
+      .poll(() => page.getByTestId('my-complaints').locator('tbody').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${id}\\s+计费\\s+已登记`));
+    const stored = await page.evaluate(
+      async (cid) =>
+        (await (await fetch(`/api/v1/noc/complaints/${cid}`)).json()) as { disputedCdrIds: string[] },
+      id,
+    );
+    expect(stored.disputedCdrIds).toEqual([cdrId]);
+    await page.context().close();
+
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    await agent.goto(`${ui.env.url}/#/boards`);
+    const board = agent.locator('sbss-complaints-board');
+    await board.getByRole('button', { name: id }).click({ timeout: 15_000 });
+    const detail = board.locator('sbss-complaint-detail');
+    expect(await detail.getByTestId('complaint-text').textContent()).toBe('这个时间我没有用手机');
+    // the disputed record with its rating, in words, to answer the customer
+    const charges = detail.getByTestId('disputed-charges');
+    await expect.poll(() => charges.locator('li').count(), { timeout: 10_000 }).toBe(1);
+    expect(await charges.innerText()).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · ¥\d+\.\d{2} · .*(收费|免费|套餐|计)/,
+    );
+    await agent.context().close();
+  });
 });

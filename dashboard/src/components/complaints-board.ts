@@ -1,13 +1,14 @@
 import { LitElement, css, html } from 'lit';
-import { api, ApiCallError, enc } from '../api-client.ts';
+import { api } from '../api-client.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
 import type { Complaint } from '../types.ts';
 import type { Column } from './data-table.ts';
 import './data-table.ts';
 import './state-panel.ts';
+import './complaint-detail.ts';
 
-/** Complaints by state and category; pick one to propose a solution or close it. */
+/** Complaints by state and category; pick one to handle it (sbss-complaint-detail). */
 export class ComplaintsBoard extends LitElement {
   static override properties = { items: { state: true }, picked: { state: true }, message: { state: true } };
   static override styles = [
@@ -45,31 +46,6 @@ export class ComplaintsBoard extends LitElement {
     }
   }
 
-  private async act(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const c = this.picked;
-    if (!c) return;
-    const f = new FormData(e.target as HTMLFormElement);
-    const solution = String(f.get('solution') ?? '').trim();
-    const action = (e.submitter as HTMLButtonElement | null)?.value ?? 'propose_solution';
-    try {
-      const body =
-        action === 'close'
-          ? {
-              action,
-              customerConfirmed: true,
-              satisfaction: Number(f.get('satisfaction') ?? 5),
-              ...(solution ? { note: solution } : {}),
-            }
-          : { action, solution };
-      this.picked = await api.post<Complaint>(`/api/v1/noc/complaints/${enc(c.id)}/actions`, body);
-      this.message = t('board.saved', { id: c.id });
-      await this.load();
-    } catch (err) {
-      this.message = `${t('act.failed')}: ${err instanceof ApiCallError ? err.message : ''}`;
-    }
-  }
-
   private cols(): Column<Complaint>[] {
     return [
       {
@@ -101,23 +77,14 @@ export class ComplaintsBoard extends LitElement {
       }
       <div role="status">${this.message}</div>
       ${
-        p && p.status !== 'closed'
-          ? html`<form @submit=${this.act} aria-label=${t('board.handle', { id: p.id })}>
-              <strong>${p.id}</strong><span>${p.text}</span>
-              <label
-                >${t('board.solution')}<textarea name="solution" rows="2" maxlength="2000" required>
-${p.solution ?? ''}</textarea>
-              </label>
-              <label
-                >${t('board.satisfaction')}<select name="satisfaction">
-                  ${[5, 4, 3, 2, 1].map((n) => html`<option>${n}</option>`)}
-                </select></label
-              >
-              <div>
-                <button type="submit" value="propose_solution">${t('board.propose')}</button>
-                <button type="submit" class="primary" value="close">${t('board.close')}</button>
-              </div>
-            </form>`
+        p
+          ? html`<sbss-complaint-detail
+              .complaint=${p}
+              @changed=${(e: CustomEvent<Complaint>) => {
+                this.picked = e.detail;
+                void this.load();
+              }}
+            ></sbss-complaint-detail>`
           : null
       }`;
   }

@@ -332,7 +332,12 @@ export class Customer360 extends LitElement {
       }
       <section class="card">
         <h2>${t('care.cdrs')}</h2>
-        <sbss-usage-records .rows=${this.usage?.rows ?? null}></sbss-usage-records>
+        <sbss-usage-records
+          .rows=${this.usage?.rows ?? null}
+          .msisdn=${this.msisdn}
+          channel="counter"
+          @changed=${() => this.afterAction()}
+        ></sbss-usage-records>
       </section>`;
   }
 }

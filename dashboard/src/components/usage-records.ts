@@ -7,13 +7,19 @@ import { base } from '../styles.ts';
 import type { Explanation, UsageRow } from '../types.ts';
 import type { Column } from './data-table.ts';
 import './charge-breakdown.ts';
+import './dispute-form.ts';
 import './data-table.ts';
 import './state-panel.ts';
 
-/** A line's CDRs (virtualised) with "explain this charge": the sentence and the breakdown. */
+/**
+ * A line's CDRs (virtualised) with "explain this charge": the sentence and the breakdown, and a
+ * billing complaint about that record (费用异议; also when it drew only on an allowance).
+ */
 export class UsageRecords extends LitElement {
   static override properties = {
     rows: { attribute: false },
+    msisdn: {},
+    channel: {},
     explained: { state: true },
     explainError: { state: true },
   };
@@ -29,12 +35,17 @@ export class UsageRecords extends LitElement {
     `,
   ];
   declare rows: UsageRow[] | null;
+  /** The line, and where a complaint about a charge comes from (the hall: web; 客户360: counter). */
+  declare msisdn: string;
+  declare channel: 'web' | 'counter';
   declare explained: Explanation | null;
   declare explainError: string;
 
   constructor() {
     super();
     this.rows = null;
+    this.msisdn = '';
+    this.channel = 'web';
     this.explained = null;
     this.explainError = '';
     new I18nController(this);
@@ -141,6 +152,11 @@ export class UsageRecords extends LitElement {
                 <summary>${t('usage.breakdown')}</summary>
                 <sbss-charge-breakdown .explanation=${e}></sbss-charge-breakdown>
               </details>
+              <sbss-dispute-form
+                .cdrId=${e.cdrId}
+                .msisdn=${this.msisdn}
+                .channel=${this.channel}
+              ></sbss-dispute-form>
             </div>`
           : null
       }`;

@@ -1,7 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
-import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { I18nController, localText, t, type MsgKey } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
@@ -129,7 +129,7 @@ export class HallPage extends LitElement {
   private ticketCols(): Column<Ticket>[] {
     return [
       { key: 'id', label: t('col.id'), value: (r) => r.id },
-      { key: 'name', label: t('col.subject'), value: (r) => r.name },
+      { key: 'name', label: t('col.subject'), value: (r) => localText(r.name) },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
       { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
     ];
@@ -198,7 +198,12 @@ export class HallPage extends LitElement {
       </section>
       <section class="card">
         <h2>${t('hall.usage')}</h2>
-        <sbss-usage-records .rows=${this.usage?.rows ?? null}></sbss-usage-records>
+        <sbss-usage-records
+          .rows=${this.usage?.rows ?? null}
+          .msisdn=${this.msisdn}
+          channel="web"
+          @changed=${() => void this.loadTracking()}
+        ></sbss-usage-records>
       </section>`;
   }
 }
