@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectNats } from '../../infra/nats/index.ts';
 import { openBillsBucket, storeOnce } from '../../processors/billing/index.ts';
+import { newCustomerBody } from '../support/care.ts';
 import { a11y, artifacts, beijingText, login, shot, systemInChromium } from './support.ts';
 
 /**
@@ -275,6 +276,36 @@ describe('care and business hall screens in Chromium', () => {
     await form.getByText('该用户名已被使用').waitFor();
     expect(sent).toEqual(['POST', 'POST', 'POST']);
     await ctx.close();
+  });
+
+  it('care 360: a notice the gateway failed is sent again from the timeline', async () => {
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    // the simulated e-mail gateway fails the first delivery to a "flaky" address
+    const body = newCustomerBody({ name: '王五', email: 'flaky.wangwu@example.com' });
+    const created = await agent.request.post(`${ui.env.url}/api/v1/customers`, { data: body });
+    expect(created.status()).toBe(201);
+    await agent.getByLabel(/搜索客户/).pressSequentially(body.mobile.slice(3), { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const timeline = agent.locator('sbss-timeline-list');
+    const failed = timeline.locator('li').filter({ hasText: /邮件 · .*\(发送失败：网关临时故障\)/ });
+    await failed.waitFor({ timeout: 15_000 });
+    await failed.getByRole('button', { name: '重发' }).click();
+    // the same notice, delivered now: no failure left to retry
+    await expect
+      .poll(
+        () =>
+          timeline
+            .locator('li')
+            .filter({ hasText: /邮件 · .*\(已发送\)/ })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await timeline.getByRole('button', { name: '重发' }).count()).toBe(0);
+    await expect
+      .poll(() => timeline.locator('ol').innerText(), { timeout: 10_000 })
+      .toMatch(/操作记录\s+通知 · 已发送 · agent/);
+    await agent.context().close();
   });
 
   it('care 360: found by name, the line stays hidden until the audited reveal, then 退订 goes to the seeded line', async () => {

@@ -170,7 +170,14 @@ export class Customer360 extends LitElement {
         .catch(() => ({ entries: [] })),
       api
         .get<{
-          notifications: { createdAtMs: number; text: string; state: string; channel: string }[];
+          notifications: {
+            notificationId: string;
+            createdAtMs: number;
+            text: string;
+            state: string;
+            channel: string;
+            reason?: string;
+          }[];
         }>(`/api/v1/customers/${id}/notifications`)
         .catch(() => ({ notifications: [] })),
       ofLine(() => api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`), { items: [] }),
@@ -195,7 +202,23 @@ export class Customer360 extends LitElement {
         atMs: n.createdAtMs,
         kind: 'notification' as const,
         // A notice goes by SMS and, when the customer has one, by e-mail: say which this is.
-        text: () => `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)})`,
+        text: () =>
+          `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)}${
+            n.state === 'failed' && n.reason ? `：${lookup(`notice.why.${n.reason}`) ?? n.reason}` : ''
+          })`,
+        // a failed notice can be sent again (the outbox gives up after five attempts)
+        ...(n.state === 'failed'
+          ? {
+              action: {
+                label: () => t('notice.retry'),
+                run: () =>
+                  api
+                    .post(`/api/v1/customers/${id}/notifications/${enc(n.notificationId)}/retry`)
+                    .catch(() => undefined)
+                    .then(() => this.afterAction()),
+              },
+            }
+          : {}),
       })),
       ...complaints.items.map((c) => ({
         atMs: c.lastUpdateMs,

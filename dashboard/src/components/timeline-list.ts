@@ -9,6 +9,8 @@ export interface TimelineItem {
   kind: 'order' | 'audit' | 'notification' | 'complaint' | 'ticket' | 'payment';
   /** A function when the text is translated: it is called at each render, so it follows the language switch. */
   text: string | (() => string);
+  /** Something to do about the entry (e.g. send a failed notice again), offered beside it. */
+  action?: { label: () => string; run: () => Promise<unknown> };
 }
 
 /** One timeline joining orders, audit (profile changes, payments, reveals), notices, complaints and tickets. */
@@ -57,7 +59,10 @@ export class TimelineList extends LitElement {
           html`<li>
             <span class="muted">${dateTime(i.atMs)}</span>
             <span class="kind">${t(`timeline.${i.kind}`)}</span>
-            <span>${typeof i.text === 'function' ? i.text() : i.text}</span>
+            <span
+              >${typeof i.text === 'function' ? i.text() : i.text}
+              ${i.action ? html`<button class="link" @click=${() => void i.action!.run()}>${i.action.label()}</button>` : null}</span
+            >
           </li>`,
       )}
     </ol>`;
