@@ -166,6 +166,27 @@ export const orderMessages = [
   ['inst.st.assigned', '待上门', 'To visit'],
   ['inst.st.done', '安装完成', 'Installed'],
   ['inst.st.failed', '安装失败', 'Failed'],
+  // 撤单
+  ['ocancel.open', '撤单', 'Withdraw the order'],
+  [
+    'ocancel.hint',
+    '撤销后，预约的设备退回库存（按预约规则收取取消费），已派出的上门安装随之取消，客户会收到通知。',
+    'Withdrawing returns the reserved device to stock (the reservation rules set any fee), cancels the installation visit and tells the customer.',
+  ],
+  ['ocancel.reason', '撤单原因', 'Reason'],
+  ['ocancel.submit', '确认撤单', 'Withdraw'],
+  ['ocancel.confirm', '确定撤销订单 {id}？撤销后不能恢复。', 'Withdraw order {id}? This cannot be undone.'],
+  ['ocancel.done', '订单已撤销', 'Order withdrawn'],
+  [
+    'ocancel.doneFee',
+    '订单已撤销；设备预约已取消，取消费 ¥{fee}',
+    'Order withdrawn; device reservation cancelled, fee ¥{fee}',
+  ],
+  [
+    'ocancel.cancelled',
+    '该订单已撤销，不能继续办理。如需办理请新建订单。',
+    'This order was withdrawn; start a new order to continue.',
+  ],
   // 名下号码 in 客户360: the lines the orders opened
   ['lines.title', '名下号码（{n}）', 'Lines ({n})'],
   ['lines.none', '名下暂无号码', 'No lines on record'],

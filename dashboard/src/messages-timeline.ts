@@ -34,6 +34,7 @@ export const timelineMessages = [
   ['audit.reservation.abandoned', '预约超时，设备已释放', 'Reservation expired, device released'],
   ['audit.inventory.set', '库存调整', 'Stock set'],
   ['audit.order.activation.retry', '重试激活', 'Activation retried'],
+  ['audit.order.cancelled', '撤单', 'Order withdrawn'],
   ['audit.order.installation.assigned', '安装工单已派出', 'Installation dispatched'],
   ['audit.line.device_returned', '设备已归还', 'Device returned'],
   ['audit.line.owner_registered', '在网号码登记到客户名下', 'Line put on record for the customer'],

@@ -36,7 +36,7 @@ export interface OrderView {
     workOrderId: string;
     technicianId: string;
     location: string;
-    status: 'assigned' | 'done' | 'failed';
+    status: 'assigned' | 'done' | 'failed' | 'cancelled';
   };
   activation: Record<ActivationPart, { status: 'pending' | 'ok' | 'failed'; reason?: string; atMs?: number }>;
   revision: number;

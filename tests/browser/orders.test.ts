@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { connectNats } from '../../infra/nats/index.ts';
+import { newCustomerBody, newMsisdn, reservationSlot } from '../support/care.ts';
 import { a11y, login, shot, systemInChromium } from './support.ts';
 
 /** Calls the API from a logged-in page (its session cookie), as that user's own screen would. */
@@ -233,5 +234,85 @@ describe('order wizard and rerate in Chromium', () => {
       .toContain('没有需要调整的内容');
     await shot(page, 'rerate-applied-twice');
     await page.context().close();
+  });
+
+  it('撤单: an agent withdraws an order at its installation step; the device goes back to stock', async () => {
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    // an order walked to its installation step through the API (the wizard test covers the steps)
+    type O = { orderId: string; revision: number; nextStep: string };
+    const c = (await call(agent, 'POST', '/api/v1/customers', newCustomerBody())).body as {
+      customer: { customerId: string };
+    };
+    const customerId = c.customer.customerId;
+    let o = (
+      await call(agent, 'POST', '/api/v1/orders', { customerId, msisdn: newMsisdn(), channel: 'counter' })
+    ).body as O;
+    o = (
+      await call(agent, 'POST', `/api/v1/orders/${o.orderId}/plan`, {
+        revision: o.revision,
+        planId: 'changxiang-128',
+        device: { model: 'CPE-5G', quantity: 1 },
+      })
+    ).body as O;
+    const draft = (await call(agent, 'POST', `/api/v1/orders/${o.orderId}/contract`)).body as {
+      contractId: string;
+    };
+    await call(agent, 'POST', `/api/v1/contracts/${draft.contractId}/sign`, {
+      party: 'customer',
+      signer: '张三',
+    });
+    await call(agent, 'POST', `/api/v1/contracts/${draft.contractId}/sign`, {
+      party: 'carrier',
+      signer: 'agent',
+    });
+    o = (await call(agent, 'GET', `/api/v1/orders/${o.orderId}`)).body as O;
+    const stockOf = async () =>
+      (
+        (await call(agent, 'GET', '/api/v1/inventory?region=gd')).body as {
+          items: { model: string; available: number }[];
+        }
+      ).items.find((x) => x.model === 'CPE-5G')!.available;
+    const before = await stockOf();
+    const res = (
+      await call(agent, 'POST', '/api/v1/reservations', {
+        customerId,
+        region: 'gd',
+        model: 'CPE-5G',
+        quantity: 1,
+        planId: 'changxiang-128',
+        slotStartMs: reservationSlot(),
+        channel: 'counter',
+      })
+    ).body as { reservationId: string };
+    o = (
+      await call(agent, 'POST', `/api/v1/orders/${o.orderId}/reservation`, {
+        revision: o.revision,
+        reservationId: res.reservationId,
+      })
+    ).body as O;
+    expect(o.nextStep).toBe('installation');
+    expect(await stockOf()).toBe(before - 1);
+
+    await agent.goto(`${ui.env.url}/#/order/${o.orderId}`);
+    await agent
+      .getByTestId('current-step')
+      .getByRole('heading', { name: '上门安装' })
+      .waitFor({ timeout: 15_000 });
+    const cancel = agent.locator('sbss-order-cancel');
+    await cancel.getByText('撤单', { exact: true }).click();
+    await cancel.getByLabel('撤单原因').fill('客户改用其他宽带');
+    let asked = '';
+    agent.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await cancel.getByRole('button', { name: '确认撤单' }).click();
+    await cancel.getByText('订单已撤销；设备预约已取消，取消费 ¥0.00').waitFor({ timeout: 10_000 });
+    expect(asked).toBe(`确定撤销订单 ${o.orderId}？撤销后不能恢复。`);
+    // the wizard offers no more steps for it, and the device is back
+    await agent.getByTestId('current-step').getByText('该订单已撤销，不能继续办理').waitFor();
+    expect(await agent.getByTestId('current-step').getByRole('button').count()).toBe(0);
+    expect(await stockOf()).toBe(before);
+    await agent.context().close();
   });
 });

@@ -75,6 +75,8 @@ export function contractRoutes(app: FastifyInstance, ctx: CareContext): void {
     },
     async (request, reply) => {
       const o = await orders.must(orderKey(request.params.orderId));
+      if (o.value.status !== 'open')
+        throw new ApiError('INVALID_STATE', `the order is ${o.value.status}`, '/status');
       if (o.value.steps.plan_selection.status !== 'done' || !o.value.planId)
         throw new ApiError('INVALID_STATE', 'choose the plan first', '/steps/plan_selection');
       if (o.value.contractId) {

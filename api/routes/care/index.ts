@@ -7,6 +7,7 @@ import { notificationRoutes } from './notifications.ts';
 import { planRoutes } from './plans.ts';
 import { reservationRoutes } from './reservations.ts';
 import { orderRoutes } from './orders.ts';
+import { orderCancelRoutes } from './order-cancel.ts';
 import { workOrderRoutes } from './work-orders.ts';
 import { contractRoutes } from './contracts.ts';
 import { runActivation } from './activation.ts';
@@ -40,6 +41,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     planRoutes(child, ctx);
     reservationRoutes(child, ctx);
     orderRoutes(child, ctx);
+    orderCancelRoutes(child, ctx);
     workOrderRoutes(child, ctx);
     contractRoutes(child, ctx);
     paymentRoutes(child, ctx);

@@ -49,7 +49,12 @@ export const OrderRecord = Type.Object({
       workOrderId: Type.String({ maxLength: 64 }),
       technicianId: Type.String({ maxLength: 64 }),
       location: Type.String({ maxLength: 200 }),
-      status: Type.Union([Type.Literal('assigned'), Type.Literal('done'), Type.Literal('failed')]),
+      status: Type.Union([
+        Type.Literal('assigned'),
+        Type.Literal('done'),
+        Type.Literal('failed'),
+        Type.Literal('cancelled'),
+      ]),
       connectionTest: Type.Optional(
         Type.Object({ passed: Type.Boolean(), downMbps: Type.Number(), latencyMs: Type.Number() }),
       ),

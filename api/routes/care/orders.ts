@@ -42,6 +42,9 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         'the order changed since you read it; reload and retry',
         '/revision',
       );
+    // a withdrawn (撤单) or completed order takes no more steps
+    if (o.value.status !== 'open')
+      throw new ApiError('INVALID_STATE', `the order is ${o.value.status}`, '/status');
     return o;
   };
 

@@ -15,7 +15,7 @@ import {
   type StockHold,
 } from '../../../domain/orders/index.ts';
 import { formatYuan } from '../../../domain/index.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError, ConflictError } from '../../errors.ts';
 import { customerKey } from './customer-view.ts';
 import type { CareContext } from './context.ts';
 import type { Actor } from './recorder.ts';
@@ -121,6 +121,38 @@ export async function completeCancel(
       fee: formatYuan(fee),
     });
   return { value: next, revision };
+}
+
+/**
+ * Cancels a reserved reservation (设备预约取消): the stock goes back first, under a hold (a
+ * cancellation that dies half-way is finished by the sweep), then `completeCancel`. Someone who
+ * changed the reservation meanwhile (installed it, or a twin cancelled it) wins: 409, and a
+ * return of ours that the winner did not use goes back.
+ */
+export async function cancelReservation(
+  ctx: CareContext,
+  res: Versioned<ReservationRecord>,
+  actor: Actor,
+  atMs: number,
+  token: string,
+): Promise<Versioned<ReservationRecord>> {
+  const r = res.value;
+  const move = await moveStock(ctx, r.region, r.model, {
+    id: r.reservationId,
+    op: 'return',
+    qty: r.quantity,
+    atMs,
+    token,
+  });
+  try {
+    return await completeCancel(ctx, res, actor, atMs, move.token);
+  } catch (err) {
+    if (err instanceof ConflictError) {
+      const winner = await ctx.reservations.get(reservationKey(r.reservationId));
+      await endLostHold(ctx, r, move, winner?.value ?? null);
+    }
+    throw err;
+  }
 }
 
 export interface SweepResult {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { checkSlot, compatible } from '../../../domain/orders/index.ts';
 import { stableId } from '../../../domain/index.ts';
-import { ApiError, ConflictError, ValidationError } from '../../errors.ts';
+import { ApiError, ValidationError } from '../../errors.ts';
 import { RequestId } from '../../schemas.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadCustomer } from './customer-view.ts';
@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, StockRecord, type ReservationRecord } from './records.ts';
 import {
-  completeCancel,
+  cancelReservation,
   endHold,
   endLostHold,
   moveStock,
@@ -264,28 +264,8 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
       await loadCustomer(ctx, session, res.value.customerId);
       if (res.value.status !== 'reserved')
         throw new ApiError('INVALID_STATE', `reservation is ${res.value.status}`);
-      // Stock back first, under a hold: a cancellation that dies half-way is finished by the sweep.
-      const now = clock.nowMs();
-      const r = res.value;
-      const move = await moveStock(ctx, r.region, r.model, {
-        id: r.reservationId,
-        op: 'return',
-        qty: r.quantity,
-        atMs: now,
-        token: ids.next('hold'),
-      });
-      try {
-        const done = await completeCancel(ctx, res, actorOf(session), now, move.token);
-        return { ...done.value, revision: done.revision };
-      } catch (err) {
-        // Someone changed the reservation meanwhile (installed it, or a twin cancelled it). A twin
-        // that cancelled on our return keeps it; a return of our own it did not use goes back.
-        if (err instanceof ConflictError) {
-          const winner = await ctx.reservations.get(key);
-          await endLostHold(ctx, r, move, winner?.value ?? null);
-        }
-        throw err;
-      }
+      const done = await cancelReservation(ctx, res, actorOf(session), clock.nowMs(), ids.next('hold'));
+      return { ...done.value, revision: done.revision };
     },
   );
 }

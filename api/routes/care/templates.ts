@@ -8,6 +8,10 @@ export const templates = {
     'zh-CN': '您已预约设备 {model} × {quantity}，时间 {slot}。开始前可免费取消。',
     en: 'Your reservation of {model} × {quantity} is confirmed for {slot}. Free cancellation until then.',
   },
+  order_cancelled: {
+    'zh-CN': '您的订单 {orderId} 已撤销（{reason}）。预约的设备与上门安装随之取消。',
+    en: 'Your order {orderId} is withdrawn ({reason}). Its device reservation and installation visit are cancelled.',
+  },
   reservation_cancelled: {
     'zh-CN': '您的设备预约 {reservationId} 已取消，费用 {fee} 元。',
     en: 'Your reservation {reservationId} is cancelled; fee {fee} yuan.',

@@ -7,7 +7,7 @@ import './state-panel.ts';
 export interface InstallWorkOrder {
   workOrderId: string;
   orderId: string;
-  status: 'assigned' | 'done' | 'failed';
+  status: 'assigned' | 'done' | 'failed' | 'cancelled';
   location: string;
   device: { model: string; quantity: number } | null;
 }

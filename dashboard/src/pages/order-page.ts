@@ -12,6 +12,7 @@ import '../components/order-reservation.ts';
 import '../components/order-install.ts';
 import '../components/order-activation.ts';
 import '../components/state-panel.ts';
+import '../components/order-cancel.ts';
 
 const POLL_MS = 2000;
 /** `#/order/ord-123` → 'ord-123'. */
@@ -140,6 +141,8 @@ export class OrderPage extends LitElement {
     if (this.loading)
       return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
     if (!o) return html`<sbss-order-customer></sbss-order-customer>`;
+    if (o.status === 'cancelled')
+      return html`<sbss-state-panel kind="empty" .message=${t('ocancel.cancelled')}></sbss-state-panel>`;
     // a fresh step component per order and step: each starts from the order it is given
     const step = o.status === 'completed' ? 'activation' : o.nextStep;
     return keyed(`${o.orderId}/${step}`, this.stepOf(o, step));
@@ -182,6 +185,10 @@ export class OrderPage extends LitElement {
             </p>`
           : null
       }
+      <sbss-order-cancel
+        .order=${o}
+        @order-changed=${(e: OrderChanged) => this.changed(e.detail)}
+      ></sbss-order-cancel>
       <section
         class="card"
         aria-label=${t('ord.current')}
