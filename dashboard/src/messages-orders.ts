@@ -208,6 +208,11 @@ export const orderMessages = [
     '证件类型或号码的变更须填写原因，由主管审批后生效。',
     'A change of ID type or number needs a reason and takes effect once a supervisor approves it.',
   ],
+  [
+    'idc.counterOnly',
+    '手机号码与证件信息的变更请携带证件到营业厅办理。',
+    'To change your mobile number or ID, visit a store with your ID.',
+  ],
   ['idc.needReason', '证件变更须填写原因，供主管审批', 'An ID change needs a reason for the supervisor'],
   ['idc.submitted', '证件变更已提交，待主管审批', 'ID change submitted; a supervisor will decide'],
   ['idc.title', '待审批的证件变更（{n}）', 'ID changes awaiting approval ({n})'],

@@ -351,6 +351,11 @@ export const screenMessages = [
   ['reg.done', '注册成功，请登录', 'Registered: log in now'],
   ['hall.error', '数据加载失败，正在重试…', 'Could not load your data; retrying…'],
   ['hall.account', '我的账户', 'My account'],
+  [
+    'hall.profile',
+    '我的资料：{name} · 邮箱 {email} · 通知语言 {lang}',
+    'My details: {name} · e-mail {email} · notices in {lang}',
+  ],
   ['hall.services', '自助服务', 'Self-service'],
   ['hall.track', '我的投诉与报修', 'My complaints and fault reports'],
   ['hall.nothingOpen', '暂无投诉或报修', 'No complaints or fault reports'],

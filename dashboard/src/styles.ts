@@ -111,3 +111,18 @@ export const page = css`
     font-size: 22px;
   }
 `;
+
+/** A list of things to pick, one button per row (search results, lines, queues). */
+export const pickList = css`
+  ul.pick {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 4px;
+  }
+  ul.pick button {
+    width: 100%;
+    text-align: left;
+  }
+`;

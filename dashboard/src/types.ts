@@ -201,6 +201,8 @@ export interface Customer {
   email?: string;
   address: Address;
   serviceType: string;
+  /** The language of the customer's notices. */
+  locale?: 'zh-CN' | 'en';
   registeredAtMs: number;
   masked: boolean;
   /** An identity change asked for and waiting for a supervisor (the number masked). */

@@ -263,6 +263,20 @@ describe('care and business hall screens in Chromium', () => {
     await page.getByLabel('密码').fill('Hall-Pass-2027');
     await page.getByRole('button', { name: '登录' }).click();
     await expect.poll(() => page.url()).toContain('#/hall');
+    // 我的资料: the customer's own details, and what they may change online (not the number
+    // they log in with, nor the ID: that takes the counter)
+    const mine = page.getByTestId('my-profile');
+    await expect
+      .poll(() => mine.textContent(), { timeout: 10_000 })
+      .toMatch(/我的资料：李四 · 邮箱 \S+@example\.com/);
+    await actions.getByRole('button', { name: '修改资料' }).click();
+    expect(await actions.getByLabel('手机号').count()).toBe(0);
+    expect(await actions.getByLabel('证件号码').count()).toBe(0);
+    await actions.getByText('手机号码与证件信息的变更请携带证件到营业厅办理。').waitFor();
+    await actions.getByLabel('电子邮箱').fill('lisi.home@example.com');
+    await actions.getByRole('button', { name: '提交' }).click();
+    await actions.getByText('资料已修改').waitFor({ timeout: 10_000 });
+    await expect.poll(() => mine.textContent()).toMatch(/邮箱 lisi\.home@example\.com/);
     await page.getByRole('button', { name: '退出登录' }).click();
     // the same username again is refused under the username
     await page.getByRole('button', { name: '注册网上营业厅账号' }).click();

@@ -126,6 +126,10 @@ describe('care: customer entry, accounts, profile change, reveal (real NATS + Cl
     const cookie = await env.login('wangwu', 'Hall-Pass-2026');
     const own = await env.api.app.inject({ url: `/api/v1/customers/${c.customerId}`, headers: { cookie } });
     expect(own.json()).toMatchObject({ mobile: body.mobile, masked: false });
+    // the hall finds its own record without knowing the customer id; staff have no "me"
+    const me = await env.api.app.inject({ url: '/api/v1/customers/me', headers: { cookie } });
+    expect(me.json()).toMatchObject({ customerId: c.customerId, idNumber: body.idNumber, masked: false });
+    expect((await env.call('agent', 'GET', '/api/v1/customers/me')).statusCode).toBe(403);
     // password change: wrong current → 401, weak → names the field, good → the new one logs in
     const pw = (payload: object) =>
       env.api.app.inject({ method: 'POST', url: '/api/v1/accounts/password', payload, headers: { cookie } });

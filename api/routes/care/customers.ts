@@ -7,7 +7,7 @@ import {
   needsApproval,
   normaliseIdNumber,
 } from '../../../domain/customer/index.ts';
-import { ApiError, ValidationError } from '../../errors.ts';
+import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { SESSION_COOKIE } from '../../auth/index.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
@@ -153,6 +153,24 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
       const session = who(request);
       const c = await viewCustomer(ctx, session, request.params.customerId);
       return view(c.value, c.revision, session.role === 'customer');
+    },
+  );
+
+  r.get(
+    '/api/v1/customers/me',
+    {
+      schema: {
+        tags: ['care'],
+        summary: "The signed-in customer's own record (the business hall's 我的资料), unmasked",
+        response: customerResponses,
+      },
+      config: { roles: ['customer'] },
+    },
+    async (request) => {
+      const session = who(request);
+      const c = session.customerMsisdn ? await customerByMsisdn(ctx, session.customerMsisdn) : null;
+      if (!c) throw new NotFoundError('no customer record is registered for this number yet');
+      return view(c.value, c.revision, true);
     },
   );
 

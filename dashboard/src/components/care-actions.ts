@@ -228,34 +228,46 @@ export class CareActions extends LitElement {
           /></label>
           ${submit}
         </form>`;
-      case 'profile':
+      case 'profile': {
+        // at the counter the agent sees the ID; online, the login's own number and the ID stay
+        // as they are (the mobile is how the hall knows the customer; an ID change needs the
+        // counter)
+        const counter = this.channel === 'counter';
         return html`<form @submit=${this.run} aria-label=${t('act.profile')}>
           <p class="muted">${t('act.profileHint')}</p>
-          <label
-            >${t('care.mobile')}<input
-              name="mobile"
-              type="tel"
-              inputmode="numeric"
-              pattern="(\\+86)?1[3-9][0-9]{9}"
-              maxlength="14"
-              autocomplete="off"
-          /></label>
+          ${
+            counter
+              ? html`<label
+                  >${t('care.mobile')}<input
+                    name="mobile"
+                    type="tel"
+                    inputmode="numeric"
+                    pattern="(\\+86)?1[3-9][0-9]{9}"
+                    maxlength="14"
+                    autocomplete="off"
+                /></label>`
+              : null
+          }
           <label>${t('care.email')}<input name="email" type="email" maxlength="200" /></label>
-          <label
-            >${t('ord.idType')}<select name="idType">
-              <option value="">${t('act.unchanged')}</option>
-              ${ID_TYPES.map((v) => html`<option value=${v}>${t(`idType.${v}`)}</option>`)}
-            </select></label
-          >
-          <label
-            >${t('care.idNumber')}<input
-              name="idNumber"
-              maxlength="32"
-              minlength="4"
-              pattern="[0-9A-Za-z-]+"
-              autocomplete="off"
-          /></label>
-          <p class="muted">${t('idc.hint')}</p>
+          ${
+            counter
+              ? html`<label
+                    >${t('ord.idType')}<select name="idType">
+                      <option value="">${t('act.unchanged')}</option>
+                      ${ID_TYPES.map((v) => html`<option value=${v}>${t(`idType.${v}`)}</option>`)}
+                    </select></label
+                  >
+                  <label
+                    >${t('care.idNumber')}<input
+                      name="idNumber"
+                      maxlength="32"
+                      minlength="4"
+                      pattern="[0-9A-Za-z-]+"
+                      autocomplete="off"
+                  /></label>
+                  <p class="muted">${t('idc.hint')}</p>`
+              : html`<p class="muted">${t('idc.counterOnly')}</p>`
+          }
           <label
             >${t('act.locale')}<select name="locale">
               <option value="">${t('act.unchanged')}</option>
@@ -263,8 +275,9 @@ export class CareActions extends LitElement {
               <option value="en">English</option>
             </select></label
           >
-          <label>${t('act.reason')}<input name="reason" maxlength="200" /></label>${submit}
+          ${counter ? html`<label>${t('act.reason')}<input name="reason" maxlength="200" /></label>` : null}${submit}
         </form>`;
+      }
       case 'complaint':
       case 'fault':
         return html`<form

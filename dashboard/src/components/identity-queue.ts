@@ -1,8 +1,8 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { api } from '../api-client.ts';
 import { I18nController, lookup, t } from '../i18n.ts';
 import { dateTime } from '../time.ts';
-import { base } from '../styles.ts';
+import { base, pickList } from '../styles.ts';
 
 /** One entry of GET /api/v1/identity-changes. */
 interface QueuedChange {
@@ -28,22 +28,7 @@ const idText = (x: { idType: string; idNumber: string }) =>
  */
 export class IdentityQueue extends LitElement {
   static override properties = { refresh: { type: Number }, items: { state: true } };
-  static override styles = [
-    base,
-    css`
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 4px;
-      }
-      button {
-        width: 100%;
-        text-align: left;
-      }
-    `,
-  ];
+  static override styles = [base, pickList];
   declare refresh: number;
   /** undefined while loading, null when it could not be read. */
   declare items: QueuedChange[] | null | undefined;
@@ -86,7 +71,7 @@ export class IdentityQueue extends LitElement {
       ${
         items.length === 0
           ? html`<p class="muted">${t('idc.none')}</p>`
-          : html`<ul data-testid="identity-queue">
+          : html`<ul class="pick" data-testid="identity-queue">
               ${items.map(
                 (i) =>
                   html`<li>

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { I18nController, lang, t, type MsgKey } from '../i18n.ts';
 import { date } from '../time.ts';
-import { base } from '../styles.ts';
+import { base, pickList } from '../styles.ts';
 import { wholeNumber } from '../line-numbers.ts';
 
 /** One of a customer's lines as GET /api/v1/customers/:id/lines (or the reveal) answers it. */
@@ -23,17 +23,12 @@ export class LineList extends LitElement {
   static override properties = { lines: { attribute: false }, selected: {}, known: { attribute: false } };
   static override styles = [
     base,
+    pickList,
     css`
-      ul {
-        list-style: none;
-        margin: 0 0 10px;
-        padding: 0;
-        display: grid;
-        gap: 4px;
+      ul.pick {
+        margin-bottom: 10px;
       }
       button {
-        width: 100%;
-        text-align: left;
         display: flex;
         flex-wrap: wrap;
         gap: 2px 10px;
@@ -97,7 +92,7 @@ export class LineList extends LitElement {
     if (this.lines.length === 0) return html`<p class="muted">${t('lines.none')}</p>`;
     const rows = this.lines.map((l) => ({ l, whole: wholeNumber(l.msisdn, this.known) }));
     return html`<h3>${t('lines.title', { n: String(this.lines.length) })}</h3>
-      <ul data-testid="lines">
+      <ul class="pick" data-testid="lines">
         ${rows.map(({ l, whole }) =>
           whole
             ? html`<li class=${l.status === 'closed' ? 'closed' : ''}>

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
-import { base, forms } from '../styles.ts';
+import { base, forms, pickList } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import '../components/customer-360.ts';
 import '../components/identity-queue.ts';
@@ -34,6 +34,7 @@ export class CarePage extends LitElement {
   static override styles = [
     base,
     forms,
+    pickList,
     css`
       :host {
         display: grid;
@@ -42,16 +43,6 @@ export class CarePage extends LitElement {
       h1 {
         margin: 0;
         font-size: 22px;
-      }
-      ul {
-        list-style: none;
-        padding: 0;
-        margin: 0;
-      }
-      li button {
-        width: 100%;
-        text-align: left;
-        margin: 2px 0;
       }
       form {
         max-width: none;
@@ -143,7 +134,7 @@ export class CarePage extends LitElement {
               : this.results === null
                 ? null
                 : this.results.length
-                  ? html`<ul aria-label=${t('care.results')} data-testid="results">
+                  ? html`<ul class="pick" aria-label=${t('care.results')} data-testid="results">
                       ${this.results.map(
                         (c) =>
                           html`<li>

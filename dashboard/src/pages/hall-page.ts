@@ -5,7 +5,7 @@ import { I18nController, localText, t, type MsgKey } from '../i18n.ts';
 import { yuan } from '../format.ts';
 import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
-import type { Balance, Complaint, Ticket, UsageList, UsageSummary } from '../types.ts';
+import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
 import '../components/balance-card.ts';
 import '../components/usage-days-chart.ts';
@@ -30,6 +30,7 @@ export class HallPage extends LitElement {
     complaints: { state: true },
     tickets: { state: true },
     failed: { state: true },
+    me: { state: true },
   };
   static override styles = [
     base,
@@ -57,6 +58,8 @@ export class HallPage extends LitElement {
   declare complaints: Complaint[] | null;
   declare tickets: Ticket[] | null;
   declare failed: boolean;
+  /** The customer's own record (我的资料); null until read, or when none is registered. */
+  declare me: Customer | null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
@@ -68,6 +71,7 @@ export class HallPage extends LitElement {
     this.complaints = null;
     this.tickets = null;
     this.failed = false;
+    this.me = null;
     new I18nController(this);
     new SocketEventController(this, 'noc:tickets', () => void this.loadTracking());
   }
@@ -81,7 +85,10 @@ export class HallPage extends LitElement {
   // after its element was rendered; the element upgraded and connected with msisdn '' and asked
   // for line '' (three 400s and "could not load" until the next 5 s refresh).
   override updated(changed: PropertyValues<this>): void {
-    if (changed.has('msisdn')) void this.load();
+    if (changed.has('msisdn')) {
+      void this.load();
+      void this.loadMe();
+    }
   }
 
   override disconnectedCallback(): void {
@@ -106,6 +113,11 @@ export class HallPage extends LitElement {
       this.failed = true;
     }
     await this.loadTracking();
+  }
+
+  /** 我的资料: read when the page opens and after a change (not with the 5 s refresh). */
+  async loadMe(): Promise<void> {
+    this.me = await api.get<Customer>('/api/v1/customers/me').catch(() => this.me);
   }
 
   async loadTracking(): Promise<void> {
@@ -149,11 +161,26 @@ export class HallPage extends LitElement {
       </section>
       <section class="card">
         <h2>${t('hall.services')}</h2>
+        ${
+          this.me
+            ? html`<p class="muted" data-testid="my-profile">
+                ${t('hall.profile', {
+                  name: this.me.name,
+                  email: this.me.email ?? '—',
+                  lang: this.me.locale === 'en' ? 'English' : '中文',
+                })}
+              </p>`
+            : null
+        }
         <sbss-care-actions
           .msisdn=${this.msisdn}
+          .customer=${this.me}
           channel="web"
-          .actions=${['renew', 'fault', 'complaint', 'password']}
-          @changed=${() => this.load()}
+          .actions=${this.me ? ['renew', 'fault', 'complaint', 'profile', 'password'] : ['renew', 'fault', 'complaint', 'password']}
+          @changed=${() => {
+            void this.load();
+            void this.loadMe();
+          }}
         ></sbss-care-actions>
       </section>
       <section class="grid2">
