@@ -14,8 +14,8 @@ export const ticketMessages = [
   ['tk.notes', '备注', 'Notes'],
   [
     'tk.impact',
-    '影响用户（故障前 24 小时在这些小区有用量）',
-    'Affected subscribers (usage on these cells in the 24 h before)',
+    '影响用户（故障前 24 小时起至恢复期间在这些小区有用量）',
+    'Affected subscribers (usage on these cells from 24 h before the fault until it was fixed)',
   ],
   ['tk.impactCount', '{n} 位用户 · {where}', '{n} subscribers · {where}'],
   ['tk.cells', '小区 {cells}', 'cells {cells}'],

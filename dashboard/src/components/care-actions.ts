@@ -8,6 +8,7 @@ import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
 import './preopen-form.ts';
+import './state-panel.ts';
 
 export type CareAction = 'renew' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen' | 'password';
 
@@ -232,6 +233,9 @@ export class CareActions extends LitElement {
         // at the counter the agent sees the ID; online, the login's own number and the ID stay
         // as they are (the mobile is how the hall knows the customer; an ID change needs the
         // counter)
+        // the record is read after the page (the hall's own): say so rather than offer a form
+        if (!this.customer)
+          return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
         const counter = this.channel === 'counter';
         return html`<form @submit=${this.run} aria-label=${t('act.profile')}>
           <p class="muted">${t('act.profileHint')}</p>

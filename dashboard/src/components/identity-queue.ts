@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { api } from '../api-client.ts';
 import { I18nController, lookup, t } from '../i18n.ts';
 import { dateTime } from '../time.ts';
@@ -28,7 +28,16 @@ const idText = (x: { idType: string; idNumber: string }) =>
  */
 export class IdentityQueue extends LitElement {
   static override properties = { refresh: { type: Number }, items: { state: true } };
-  static override styles = [base, pickList];
+  static override styles = [
+    base,
+    pickList,
+    css`
+      h2 {
+        margin: 0 0 8px;
+        font-size: 17px;
+      }
+    `,
+  ];
   declare refresh: number;
   /** undefined while loading, null when it could not be read. */
   declare items: QueuedChange[] | null | undefined;

@@ -11,6 +11,7 @@ import '../components/balance-card.ts';
 import '../components/usage-days-chart.ts';
 import '../components/usage-records.ts';
 import '../components/care-actions.ts';
+import type { CareAction } from '../components/care-actions.ts';
 import '../components/data-table.ts';
 import '../components/state-panel.ts';
 import '../components/bill-list.ts';
@@ -21,6 +22,12 @@ import '../components/customer-level.ts';
  * while open), renew / top up, report a fault, complain, and track both (ticket pushes live), and
  * a postpaid line's monthly bills.
  */
+/**
+ * What the hall offers; one list for the page's life, so that no button moves under a finger
+ * while the customer's own record (for 修改资料) is still being read.
+ */
+const HALL_ACTIONS: CareAction[] = ['renew', 'fault', 'complaint', 'password', 'profile'];
+
 export class HallPage extends LitElement {
   static override properties = {
     msisdn: {},
@@ -176,7 +183,7 @@ export class HallPage extends LitElement {
           .msisdn=${this.msisdn}
           .customer=${this.me}
           channel="web"
-          .actions=${this.me ? ['renew', 'fault', 'complaint', 'profile', 'password'] : ['renew', 'fault', 'complaint', 'password']}
+          .actions=${HALL_ACTIONS}
           @changed=${() => {
             void this.load();
             void this.loadMe();
