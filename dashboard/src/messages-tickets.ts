@@ -55,6 +55,22 @@ export const ticketMessages = [
     '费用投诉已登记：{id}，处理进度见“我的投诉”',
     'Billing complaint filed: {id}; follow it under your complaints',
   ],
+  // 进度查询 in the business hall
+  ['case.open', '查看进度 {id}', 'Progress of {id}'],
+  ['case.due', '承诺处理时限 {at}', 'promised by {at}'],
+  ['case.solution', '处理方案：{s}', 'Proposed solution: {s}'],
+  ['case.confirm', '评价处理结果', 'Rate the solution'],
+  ['case.satisfaction', '满意度', 'Satisfaction'],
+  ['case.stars5', '非常满意', 'Very satisfied'],
+  ['case.stars4', '满意', 'Satisfied'],
+  ['case.stars3', '一般', 'Neutral'],
+  ['case.stars2', '不满意', 'Dissatisfied'],
+  ['case.stars1', '非常不满意', 'Very dissatisfied'],
+  ['case.note', '补充说明（可选）', 'Anything to add (optional)'],
+  ['case.solved', '问题已解决，确认', 'Solved: confirm'],
+  ['case.notSolved', '问题未解决', 'Not solved'],
+  ['case.thanks', '感谢您的评价，投诉已办结', 'Thank you: the complaint is closed'],
+  ['case.reopened', '已退回客服继续处理', 'Sent back to customer service'],
 ] as const;
 
 export type TicketKey = (typeof ticketMessages)[number][0];

@@ -368,7 +368,7 @@ describe('dashboard screens in Chromium', () => {
     await noc.context().close();
   });
 
-  it('费用异议: a customer disputes a usage record from its explanation; the agent sees it and how it was rated', async () => {
+  it('费用异议: a customer disputes a usage record; the agent sees how it was rated and answers; the customer rates the answer', async () => {
     const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
     const rows = page.locator('sbss-usage-records tbody tr[data-key]');
     await expect.poll(() => rows.count(), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(0);
@@ -405,6 +405,56 @@ describe('dashboard screens in Chromium', () => {
     expect(await charges.innerText()).toMatch(
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · ¥\d+\.\d{2} · .*(收费|免费|套餐|计)/,
     );
+    // the agent answers; the customer rates it on the phone (满意度评价) and it is closed
+    await detail.getByLabel('解决方案').fill('核实为正常使用，已赠送 100 条短信作为补偿');
+    await detail.getByRole('button', { name: '提出方案' }).click();
+    await detail.getByText(`${id} 已更新`).waitFor({ timeout: 10_000 });
     await agent.context().close();
+
+    const again = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const mine = again.getByTestId('my-complaints');
+    await mine.getByRole('button', { name: `查看进度 ${id}` }).click({ timeout: 20_000 });
+    const view = again.locator('sbss-my-case');
+    expect(await view.getByTestId('case-solution').textContent()).toBe(
+      '处理方案：核实为正常使用，已赠送 100 条短信作为补偿',
+    );
+    expect(await view.getByTestId('case-steps').innerText()).toMatch(/已登记[\s\S]*已提出方案/);
+    await view.getByLabel('满意度').selectOption({ label: '满意' });
+    await view.getByRole('button', { name: '问题已解决，确认' }).click();
+    await view.getByText('感谢您的评价，投诉已办结').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => mine.locator('tbody').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${id}\\s+计费\\s+已关闭`));
+    const closed = await again.evaluate(
+      async (cid) =>
+        (await (await fetch(`/api/v1/noc/complaints/${cid}`)).json()) as {
+          satisfaction: number;
+          customerConfirmed: boolean;
+        },
+      id,
+    );
+    expect(closed).toMatchObject({ satisfaction: 4, customerConfirmed: true });
+    // a fault report's progress: its steps so far and the time promised
+    const actions = again.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '故障报修' }).click();
+    await actions.getByLabel('问题描述').fill('家里信号时有时无');
+    await actions.getByRole('button', { name: '提交' }).click();
+    const opened = actions.getByText(/^报修已(受理|关联到网络工单)/);
+    await opened.waitFor({ timeout: 10_000 });
+    const tid = /(T[CT]-\S+)$/.exec((await opened.textContent())!.trim())![1]!;
+    await again
+      .getByTestId('my-tickets')
+      .getByRole('button', { name: `查看进度 ${tid}` })
+      .click({ timeout: 10_000 });
+    expect(await view.locator('h3').textContent()).toContain(tid);
+    expect(await view.locator('p').first().textContent()).toMatch(
+      /承诺处理时限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/,
+    );
+    expect(await view.getByTestId('case-steps').innerText()).toMatch(/已受理/);
+    expect(
+      await again.evaluate(() => document.documentElement.scrollWidth),
+      'the progress fits the phone',
+    ).toBeLessThanOrEqual(390);
+    await again.context().close();
   });
 });

@@ -11,6 +11,8 @@ import '../components/balance-card.ts';
 import '../components/usage-days-chart.ts';
 import '../components/usage-records.ts';
 import '../components/care-actions.ts';
+import '../components/my-case.ts';
+import type { MyCase } from '../components/my-case.ts';
 import type { CareAction } from '../components/care-actions.ts';
 import '../components/data-table.ts';
 import '../components/state-panel.ts';
@@ -38,6 +40,7 @@ export class HallPage extends LitElement {
     tickets: { state: true },
     failed: { state: true },
     me: { state: true },
+    picked: { state: true },
   };
   static override styles = [
     base,
@@ -67,6 +70,8 @@ export class HallPage extends LitElement {
   declare failed: boolean;
   /** The customer's own record (我的资料); null until read, or when none is registered. */
   declare me: Customer | null;
+  /** The fault report or complaint whose progress is open (进度查询). */
+  declare picked: MyCase | null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
@@ -79,6 +84,7 @@ export class HallPage extends LitElement {
     this.tickets = null;
     this.failed = false;
     this.me = null;
+    this.picked = null;
     new I18nController(this);
     new SocketEventController(this, 'noc:tickets', () => void this.loadTracking());
   }
@@ -134,11 +140,29 @@ export class HallPage extends LitElement {
     ]);
     if (c) this.complaints = c.items;
     if (k) this.tickets = k.items;
+    // the open case follows its newest version
+    const p = this.picked;
+    if (p?.kind === 'ticket')
+      this.picked = { kind: 'ticket', item: k?.items.find((x) => x.id === p.item.id) ?? p.item };
+    if (p?.kind === 'complaint')
+      this.picked = { kind: 'complaint', item: c?.items.find((x) => x.id === p.item.id) ?? p.item };
   }
 
   private complaintCols(): Column<Complaint>[] {
     return [
-      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      {
+        key: 'id',
+        label: t('col.id'),
+        value: (r) => r.id,
+        render: (r) =>
+          html`<button
+            class="link"
+            aria-label=${t('case.open', { id: r.id })}
+            @click=${() => (this.picked = { kind: 'complaint', item: r })}
+          >
+            ${r.id}
+          </button>`,
+      },
       { key: 'cat', label: t('col.category'), value: (r) => t(`cat.${r.category}` as MsgKey) },
       { key: 'status', label: t('col.status'), value: (r) => t(`cstatus.${r.status}` as MsgKey) },
       { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
@@ -147,7 +171,19 @@ export class HallPage extends LitElement {
 
   private ticketCols(): Column<Ticket>[] {
     return [
-      { key: 'id', label: t('col.id'), value: (r) => r.id },
+      {
+        key: 'id',
+        label: t('col.id'),
+        value: (r) => r.id,
+        render: (r) =>
+          html`<button
+            class="link"
+            aria-label=${t('case.open', { id: r.id })}
+            @click=${() => (this.picked = { kind: 'ticket', item: r })}
+          >
+            ${r.id}
+          </button>`,
+      },
       { key: 'name', label: t('col.subject'), value: (r) => localText(r.name) },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
       { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
@@ -201,27 +237,31 @@ export class HallPage extends LitElement {
           ${
             this.complaints?.length || this.tickets?.length
               ? html`${
-                  this.complaints?.length
-                    ? html`<sbss-data-table
-                        .rows=${this.complaints}
-                        .columns=${this.complaintCols()}
-                        page-size="5"
-                        filename="complaints.csv"
-                        data-testid="my-complaints"
-                      ></sbss-data-table>`
-                    : null
-                }
-                ${
-                  this.tickets?.length
-                    ? html`<sbss-data-table
-                        .rows=${this.tickets}
-                        .columns=${this.ticketCols()}
-                        page-size="5"
-                        filename="tickets.csv"
-                        data-testid="my-tickets"
-                      ></sbss-data-table>`
-                    : null
-                }`
+                    this.complaints?.length
+                      ? html`<sbss-data-table
+                          .rows=${this.complaints}
+                          .columns=${this.complaintCols()}
+                          page-size="5"
+                          filename="complaints.csv"
+                          data-testid="my-complaints"
+                        ></sbss-data-table>`
+                      : null
+                  }
+                  ${
+                    this.tickets?.length
+                      ? html`<sbss-data-table
+                          .rows=${this.tickets}
+                          .columns=${this.ticketCols()}
+                          page-size="5"
+                          filename="tickets.csv"
+                          data-testid="my-tickets"
+                        ></sbss-data-table>`
+                      : null
+                  }
+                  <sbss-my-case
+                    .case=${this.picked}
+                    @changed=${() => void this.loadTracking()}
+                  ></sbss-my-case>`
               : html`<sbss-state-panel kind="empty" .message=${t('hall.nothingOpen')}></sbss-state-panel>`
           }
         </div>
