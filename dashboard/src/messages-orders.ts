@@ -166,6 +166,9 @@ export const orderMessages = [
   ['inst.st.assigned', '待上门', 'To visit'],
   ['inst.st.done', '安装完成', 'Installed'],
   ['inst.st.failed', '安装失败', 'Failed'],
+  ['inst.st.cancelled', '已撤单', 'Withdrawn'],
+  ['inst.slot', '预约 {at}', 'Booked for {at}'],
+  ['inst.customer', '客户 {name}', 'Customer {name}'],
   // 撤单
   ['ocancel.open', '撤单', 'Withdraw the order'],
   [

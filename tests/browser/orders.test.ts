@@ -129,6 +129,13 @@ describe('order wizard and rerate in Chromium', () => {
     await tech.goto(`${ui.env.url}/#/tech`);
     const card = tech.locator(`[data-work-order="${wo?.workOrderId}"]`);
     await expect.poll(() => card.getByTestId('install-status').textContent()).toBe('待上门');
+    // the visit: when it was booked and whom to call (a tel: link on the handset)
+    expect(await card.getByTestId('install-visit').innerText()).toMatch(
+      /^预约 \d{2}-\d{2} \d{2}:\d{2} · 客户 \S+ \+86\d{11}$/,
+    );
+    expect(await card.getByTestId('install-visit').locator('a').getAttribute('href')).toMatch(
+      /^tel:\+86\d{11}$/,
+    );
     await expect.poll(() => card.getByLabel('设备型号').inputValue()).toBe('ONT-1');
     await card.getByLabel('下行速率（Mbps）').fill('940');
     await card.getByLabel('时延（毫秒）').fill('3');

@@ -200,8 +200,14 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
         orderId: o.orderId,
         status: 'assigned',
         device: { model: 'ONT-1', quantity: 1 },
+        // who to call and when the visit was booked
+        customer: { name: c.name, phone: expect.stringMatching(/^\+86137\d{8}$/) },
+        slotStartMs: slot(),
       }),
     );
+    // whole for the technician who calls; the agent's view of the same customer is masked
+    const visit = mine.find((w: { workOrderId: string }) => w.workOrderId === wo1);
+    expect(`${visit.customer.phone.slice(0, 6)}****${visit.customer.phone.slice(-4)}`).toBe(c.mobile);
     const fail = (
       await env.call('technician', 'POST', `/api/v1/work-orders/${wo1}/result`, {
         model: 'ONT-2',

@@ -13,6 +13,7 @@ import {
   type OrderRecord,
 } from './order-store.ts';
 import { actorOf } from './recorder.ts';
+import { customerKey } from './customer-view.ts';
 import { reservationKey } from './reservations.ts';
 
 const dec = new TextDecoder();
@@ -55,12 +56,20 @@ export function workOrderRoutes(app: FastifyInstance, ctx: CareContext): void {
         const o = orderId ? await repo.get(orderKey(orderId)) : null;
         const wo = o?.value.workOrder;
         if (!o || !wo || `tech.${tech}.${wo.workOrderId}` !== k) continue;
+        // who to call before the visit and when it was booked: the technician's role needs the
+        // number whole (only for the visits assigned to them)
+        const [customer, res] = await Promise.all([
+          ctx.customers.get(customerKey(o.value.customerId)),
+          o.value.reservationId ? ctx.reservations.get(reservationKey(o.value.reservationId)) : null,
+        ]);
         out.push({
           workOrderId: wo.workOrderId,
           orderId: o.value.orderId,
           status: wo.status,
           location: wo.location,
           device: o.value.device ?? null,
+          customer: customer ? { name: customer.value.name, phone: customer.value.mobile } : null,
+          slotStartMs: res?.value.slotStartMs ?? null,
         });
       }
       return { workOrders: out };

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc } from '../api-client.ts';
 import { I18nController, t, type MsgKey } from '../i18n.ts';
+import { shortDateTime } from '../time.ts';
 import { base, forms } from '../styles.ts';
 import './state-panel.ts';
 
@@ -10,6 +11,10 @@ export interface InstallWorkOrder {
   status: 'assigned' | 'done' | 'failed' | 'cancelled';
   location: string;
   device: { model: string; quantity: number } | null;
+  /** Who to call before the visit. */
+  customer: { name: string; phone: string } | null;
+  /** The booked appointment (the reservation's slot), when there is one. */
+  slotStartMs: number | null;
 }
 
 /**
@@ -35,6 +40,9 @@ export class InstallOrders extends LitElement {
       }
       form {
         max-width: none;
+      }
+      a {
+        color: #7dd3fc;
       }
     `,
   ];
@@ -101,6 +109,19 @@ export class InstallOrders extends LitElement {
         <span data-testid="install-status">${t(`inst.st.${w.status}` as MsgKey)}</span>
         ${w.device ? html` · ${w.device.model} × ${w.device.quantity}` : null}
       </p>
+      ${
+        w.customer || w.slotStartMs
+          ? html`<p data-testid="install-visit">
+              ${w.slotStartMs ? html`${t('inst.slot', { at: shortDateTime(w.slotStartMs) })}` : null}
+              ${
+                w.customer
+                  ? html`${w.slotStartMs ? ' · ' : ''}${t('inst.customer', { name: w.customer.name })}
+                      <a href=${`tel:${w.customer.phone}`}>${w.customer.phone}</a>`
+                  : null
+              }
+            </p>`
+          : null
+      }
       ${
         w.status === 'assigned'
           ? html`<form @submit=${(e: SubmitEvent) => this.report(e, w)}>
