@@ -20,6 +20,23 @@ export interface Column<R> {
   wideOnly?: boolean;
 }
 
+/**
+ * The id column of a list whose rows open something (a ticket's page, a case's progress): the id
+ * as a link-styled button named `name(row)` for screen readers, calling `open(row)`.
+ */
+export function openerColumn<R extends { id: string }>(
+  label: string,
+  name: (row: R) => string,
+  open: (row: R) => void,
+): Column<R> {
+  return {
+    key: 'id',
+    label,
+    value: (r) => r.id,
+    render: (r) => html`<button class="link" aria-label=${name(r)} @click=${() => open(r)}>${r.id}</button>`,
+  };
+}
+
 /** The classes of a column's cells. */
 function cellClass<R>(c: Column<R>): string {
   return [c.num ? 'num' : c.clip ? 'clip' : '', c.wideOnly ? 'wide-only' : ''].join(' ').trim();

@@ -6,7 +6,7 @@ import { dateTime, shortDateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Role } from '../api-client.ts';
 import type { Technician, Ticket } from '../types.ts';
-import type { Column } from '../components/data-table.ts';
+import { openerColumn, type Column } from '../components/data-table.ts';
 import '../components/data-table.ts';
 import '../components/complaints-board.ts';
 import '../components/state-panel.ts';
@@ -133,19 +133,11 @@ export class BoardsPage extends LitElement {
 
   private ticketCols(): Column<Ticket>[] {
     return [
-      {
-        key: 'id',
-        label: t('col.id'),
-        value: (r) => r.id,
-        render: (r) =>
-          html`<button
-            class="link"
-            aria-label=${t('tk.open', { id: r.id })}
-            @click=${() => (this.openTicket = r.id)}
-          >
-            ${r.id}
-          </button>`,
-      },
+      openerColumn(
+        t('col.id'),
+        (r) => t('tk.open', { id: r.id }),
+        (r) => (this.openTicket = r.id),
+      ),
       { key: 'p', label: t('col.priority'), value: (r) => r.priority },
       { key: 'name', label: t('col.subject'), clip: '18em', value: (r) => localText(r.name) },
       { key: 'region', label: t('col.region'), value: (r) => r.region },

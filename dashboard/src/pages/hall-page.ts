@@ -6,7 +6,7 @@ import { yuan } from '../format.ts';
 import { dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
-import type { Column } from '../components/data-table.ts';
+import { openerColumn, type Column } from '../components/data-table.ts';
 import '../components/balance-card.ts';
 import '../components/usage-days-chart.ts';
 import '../components/usage-records.ts';
@@ -150,19 +150,11 @@ export class HallPage extends LitElement {
 
   private complaintCols(): Column<Complaint>[] {
     return [
-      {
-        key: 'id',
-        label: t('col.id'),
-        value: (r) => r.id,
-        render: (r) =>
-          html`<button
-            class="link"
-            aria-label=${t('case.open', { id: r.id })}
-            @click=${() => (this.picked = { kind: 'complaint', item: r })}
-          >
-            ${r.id}
-          </button>`,
-      },
+      openerColumn(
+        t('col.id'),
+        (r) => t('case.open', { id: r.id }),
+        (r) => (this.picked = { kind: 'complaint', item: r }),
+      ),
       { key: 'cat', label: t('col.category'), value: (r) => t(`cat.${r.category}` as MsgKey) },
       { key: 'status', label: t('col.status'), value: (r) => t(`cstatus.${r.status}` as MsgKey) },
       { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },
@@ -171,19 +163,11 @@ export class HallPage extends LitElement {
 
   private ticketCols(): Column<Ticket>[] {
     return [
-      {
-        key: 'id',
-        label: t('col.id'),
-        value: (r) => r.id,
-        render: (r) =>
-          html`<button
-            class="link"
-            aria-label=${t('case.open', { id: r.id })}
-            @click=${() => (this.picked = { kind: 'ticket', item: r })}
-          >
-            ${r.id}
-          </button>`,
-      },
+      openerColumn(
+        t('col.id'),
+        (r) => t('case.open', { id: r.id }),
+        (r) => (this.picked = { kind: 'ticket', item: r }),
+      ),
       { key: 'name', label: t('col.subject'), value: (r) => localText(r.name) },
       { key: 'status', label: t('col.status'), value: (r) => t(`status.${r.status}` as MsgKey) },
       { key: 'at', label: t('col.updated'), value: (r) => dateTime(r.lastUpdateMs) },

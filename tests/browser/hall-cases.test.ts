@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { login, systemInChromium } from './support.ts';
+
+/**
+ * A customer's cases across the counter and the business hall, in Chromium: a disputed charge
+ * (费用异议) handled by an agent and rated by the customer (满意度评价), and a fault report's
+ * progress (进度查询).
+ */
+describe('customer cases in Chromium', () => {
+  const ui = systemInChromium();
+
+  it('费用异议: a customer disputes a usage record; the agent sees how it was rated and answers; the customer rates the answer', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const rows = page.locator('sbss-usage-records tbody tr[data-key]');
+    await expect.poll(() => rows.count(), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(0);
+    const cdrId = await rows.first().getAttribute('data-key');
+    await rows.first().getByRole('button', { name: '说明' }).dispatchEvent('click');
+    const explanation = page.getByTestId('explanation');
+    await explanation.getByText('对这笔费用有异议？').click();
+    await explanation.getByLabel(/没有打过这个电话/).fill('这个时间我没有用手机');
+    await explanation.getByRole('button', { name: '提交费用投诉' }).click();
+    const filed = explanation.getByText(/^费用投诉已登记：CP/);
+    await filed.waitFor({ timeout: 10_000 });
+    const id = /：(CP[^，]+)，/.exec((await filed.textContent())!)![1]!;
+    // it is a billing complaint about that record, tracked with the customer's others
+    await expect
+      .poll(() => page.getByTestId('my-complaints').locator('tbody').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${id}\\s+计费\\s+已登记`));
+    const stored = await page.evaluate(
+      async (cid) =>
+        (await (await fetch(`/api/v1/noc/complaints/${cid}`)).json()) as { disputedCdrIds: string[] },
+      id,
+    );
+    expect(stored.disputedCdrIds).toEqual([cdrId]);
+    await page.context().close();
+
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    await agent.goto(`${ui.env.url}/#/boards`);
+    const board = agent.locator('sbss-complaints-board');
+    await board.getByRole('button', { name: id }).click({ timeout: 15_000 });
+    const detail = board.locator('sbss-complaint-detail');
+    expect(await detail.getByTestId('complaint-text').textContent()).toBe('这个时间我没有用手机');
+    // the disputed record with its rating, in words, to answer the customer
+    const charges = detail.getByTestId('disputed-charges');
+    await expect.poll(() => charges.locator('li').count(), { timeout: 10_000 }).toBe(1);
+    expect(await charges.innerText()).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · ¥\d+\.\d{2} · .*(收费|免费|套餐|计)/,
+    );
+    // the agent answers; the customer rates it on the phone (满意度评价) and it is closed
+    await detail.getByLabel('解决方案').fill('核实为正常使用，已赠送 100 条短信作为补偿');
+    await detail.getByRole('button', { name: '提出方案' }).click();
+    await detail.getByText(`${id} 已更新`).waitFor({ timeout: 10_000 });
+    await agent.context().close();
+
+    const again = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const mine = again.getByTestId('my-complaints');
+    await mine.getByRole('button', { name: `查看进度 ${id}` }).click({ timeout: 20_000 });
+    const view = again.locator('sbss-my-case');
+    expect(await view.getByTestId('case-solution').textContent()).toBe(
+      '处理方案：核实为正常使用，已赠送 100 条短信作为补偿',
+    );
+    expect(await view.getByTestId('case-steps').innerText()).toMatch(/已登记[\s\S]*已提出方案/);
+    await view.getByLabel('满意度').selectOption({ label: '满意' });
+    await view.getByRole('button', { name: '问题已解决，确认' }).click();
+    await view.getByText('感谢您的评价，投诉已办结').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => mine.locator('tbody').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${id}\\s+计费\\s+已关闭`));
+    const closed = await again.evaluate(
+      async (cid) =>
+        (await (await fetch(`/api/v1/noc/complaints/${cid}`)).json()) as {
+          satisfaction: number;
+          customerConfirmed: boolean;
+        },
+      id,
+    );
+    expect(closed).toMatchObject({ satisfaction: 4, customerConfirmed: true });
+    // a fault report's progress: its steps so far and the time promised
+    const actions = again.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '故障报修' }).click();
+    await actions.getByLabel('问题描述').fill('家里信号时有时无');
+    await actions.getByRole('button', { name: '提交' }).click();
+    const opened = actions.getByText(/^报修已(受理|关联到网络工单)/);
+    await opened.waitFor({ timeout: 10_000 });
+    const tid = /(T[CT]-\S+)$/.exec((await opened.textContent())!.trim())![1]!;
+    await again
+      .getByTestId('my-tickets')
+      .getByRole('button', { name: `查看进度 ${tid}` })
+      .click({ timeout: 10_000 });
+    expect(await view.locator('h3').textContent()).toContain(tid);
+    expect(await view.locator('p').first().textContent()).toMatch(
+      /承诺处理时限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/,
+    );
+    expect(await view.getByTestId('case-steps').innerText()).toMatch(/已受理/);
+    expect(
+      await again.evaluate(() => document.documentElement.scrollWidth),
+      'the progress fits the phone',
+    ).toBeLessThanOrEqual(390);
+    await again.context().close();
+  });
+});
