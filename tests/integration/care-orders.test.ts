@@ -208,6 +208,10 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     // whole for the technician who calls; the agent's view of the same customer is masked
     const visit = mine.find((w: { workOrderId: string }) => w.workOrderId === wo1);
     expect(`${visit.customer.phone.slice(0, 6)}****${visit.customer.phone.slice(-4)}`).toBe(c.mobile);
+    const forStaff = (
+      await env.call('supervisor', 'GET', '/api/v1/work-orders?technicianId=technician')
+    ).json().workOrders as { workOrderId: string; customer: { phone: string } }[];
+    expect(forStaff.find((w) => w.workOrderId === wo1)?.customer.phone).toBe(c.mobile);
     const fail = (
       await env.call('technician', 'POST', `/api/v1/work-orders/${wo1}/result`, {
         model: 'ONT-2',

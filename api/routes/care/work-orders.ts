@@ -14,6 +14,7 @@ import {
 } from './order-store.ts';
 import { actorOf } from './recorder.ts';
 import { customerKey } from './customer-view.ts';
+import { maskPhone } from '../../../domain/customer/index.ts';
 import { reservationKey } from './reservations.ts';
 
 const dec = new TextDecoder();
@@ -57,7 +58,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: CareContext): void {
         const wo = o?.value.workOrder;
         if (!o || !wo || `tech.${tech}.${wo.workOrderId}` !== k) continue;
         // who to call before the visit and when it was booked: the technician's role needs the
-        // number whole (only for the visits assigned to them)
+        // number whole (only for the visits assigned to them; staff get it masked)
         const [customer, res] = await Promise.all([
           ctx.customers.get(customerKey(o.value.customerId)),
           o.value.reservationId ? ctx.reservations.get(reservationKey(o.value.reservationId)) : null,
@@ -68,7 +69,14 @@ export function workOrderRoutes(app: FastifyInstance, ctx: CareContext): void {
           status: wo.status,
           location: wo.location,
           device: o.value.device ?? null,
-          customer: customer ? { name: customer.value.name, phone: customer.value.mobile } : null,
+          customer: customer
+            ? {
+                name: customer.value.name,
+                // staff reading a technician's list see it masked, as everywhere else
+                phone:
+                  session.role === 'technician' ? customer.value.mobile : maskPhone(customer.value.mobile),
+              }
+            : null,
           slotStartMs: res?.value.slotStartMs ?? null,
         });
       }
