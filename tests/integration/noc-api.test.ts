@@ -1,139 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { io as ioClient } from 'socket.io-client';
-import { createApi, DEMO_CUSTOMER_MSISDN, seedDemoUsers, type Api } from '../../api/index.ts';
-import { fixedClock, randomIds, systemClock } from '../../domain/index.ts';
+import { DEMO_CUSTOMER_MSISDN, type Api } from '../../api/index.ts';
+import { systemClock } from '../../domain/index.ts';
 import type { Complaint, Ticket } from '../../domain/noc/index.ts';
-import { loadConfig } from '../../infra/config/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
-import { createMetrics } from '../../infra/metrics/index.ts';
-import { applyTopology } from '../../infra/nats/index.ts';
-import { createNocService, nocConsumers, runNocProcessor } from '../../processors/noc/index.ts';
-import { runSinks, sinks } from '../../processors/sink/index.ts';
+import { createNocService } from '../../processors/noc/index.ts';
 import { publishNetworkEvents, scenarioEvents } from '../../simulators/index.ts';
-import { openTestClickHouse, startTestNats, waitFor } from '../support/env.ts';
+import { waitFor } from '../support/env.ts';
+import { log, startNocApiEnv, type NocApiEnv } from '../support/noc-api.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
 const SITE = 'GD-GZ-0031';
-const log = createLogger('silent');
 const until = <T>(fn: () => Promise<T | null | undefined | false>): Promise<T> => waitFor(fn) as Promise<T>;
 
 describe('NOC API (real nats-server and embedded ClickHouse)', () => {
-  let env: Awaited<ReturnType<typeof startTestNats>>;
-  let chEnv: Awaited<ReturnType<typeof openTestClickHouse>>;
+  let noc: NocApiEnv;
+  let env: NocApiEnv['env'];
+  let chEnv: NocApiEnv['chEnv'];
   let api: Api;
-  const ac = new AbortController();
-  const running: Promise<void>[] = [];
-  const cookies: Record<string, string> = {};
+  let cookies: Record<string, string>;
   let ticket: Ticket;
-
-  const as = (user: string) => ({ cookie: cookies[user] ?? '' });
-  const get = (user: string, url: string) => api.app.inject({ url, headers: as(user) });
-  const post = (user: string, url: string, payload: object) =>
-    api.app.inject({ method: 'POST', url, payload, headers: as(user) });
-
-  /** Every message on a BSS subject so far, parsed. */
-  const bss = async (subject: string): Promise<unknown[]> => {
-    const ci = await env.nats.jsm.consumers.add('BSS', {
-      filter_subject: subject,
-      ack_policy: AckPolicy.None,
-      deliver_policy: DeliverPolicy.All,
-      inactive_threshold: 30_000_000_000,
-    });
-    const c = await env.nats.js.consumers.get('BSS', ci.name);
-    let n = ci.num_pending;
-    const out: unknown[] = [];
-    if (n === 0) return out;
-    for await (const m of await c.fetch({ max_messages: n, expires: 2000 })) {
-      out.push(m.json());
-      if (--n === 0) break;
-    }
-    return out;
-  };
+  const get = (user: string, url: string) => noc.get(user, url);
+  const post = (user: string, url: string, payload: object) => noc.post(user, url, payload);
+  const bss = (subject: string) => noc.bss(subject);
 
   beforeAll(async () => {
-    env = await startTestNats();
-    chEnv = await openTestClickHouse();
-    await applyTopology(env.nats.nc, env.nats.jsm, [...nocConsumers, ...sinks.map((s) => s.consumer)]);
-    await seedDemoUsers(env.nats, log);
-    const metrics = createMetrics();
-    running.push(
-      runNocProcessor({ nats: env.nats, clock: systemClock, log, metrics, slaSweepMs: 0 }, ac.signal),
-    );
-    running.push(
-      runSinks(
-        { nats: env.nats, ch: chEnv.ch, clock: systemClock, log, metrics, batchMessages: 50, flushMs: 50 },
-        ac.signal,
-      ),
-    );
-    api = await createApi({
-      config: { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent' },
-      nats: env.nats,
-      ch: chEnv.ch,
-      metrics,
-      log,
-      // 11:00 in China on the day of the faults: the day shift is on when technicians act.
-      clock: fixedClock(T0 + 3_600_000),
-      ids: randomIds,
-      dashboardDir: '/nonexistent-dashboard',
-    });
-    for (const u of ['noc', 'technician', 'customer', 'agent', 'supervisor']) {
-      const res = await api.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { username: u, password: `${u}-demo-2026` },
-      });
-      cookies[u] = `sbss_session=${res.cookies.find((c) => c.name === 'sbss_session')?.value}`;
-    }
-    // Recent usage on the site's cells (3 subscribers, one of them the demo customer) and elsewhere.
-    const row = (msisdn: string, cell: string, i: number) => ({
-      cdr_id: `cdr-${i}`,
-      msisdn,
-      type: 'voice',
-      start_time: T0 - 3_600_000 + i * 1000,
-      duration_sec: 60,
-      bytes_up: 0,
-      bytes_down: 0,
-      called: '+8613900000000',
-      region: 'GD',
-      cell_id: cell,
-      roaming: 0,
-      plan_id: 'flat',
-      plan_version: 1,
-      charge_fen: 15,
-      billable_units: 60,
-      allowance_used: 0,
-      explanation: '',
-      rated_at: T0,
-      stream_seq: i,
-    });
-    await chEnv.ch.client.insert({
-      table: `${chEnv.ch.db}.cdr_rated`,
-      values: [
-        row(DEMO_CUSTOMER_MSISDN, `${SITE}-1`, 1),
-        row('+8613800000101', `${SITE}-2`, 2),
-        row('+8613800000102', `${SITE}-3`, 3),
-        row('+8613800000102', `${SITE}-3`, 4),
-        row('+8613800000999', 'GD-GZ-0099-1', 5),
-      ],
-      format: 'JSONEachRow',
-    });
-    await publishNetworkEvents(
-      env.nats,
-      scenarioEvents('site-power-loss', { seed: 9, startMs: T0, siteId: SITE, alarms: 300 }),
-    );
-    ticket = await until(async () => {
-      const res = await get('noc', '/api/v1/noc/tickets?open=true');
-      const items = (res.json() as { items: Ticket[] }).items;
-      return items.length === 1 && items[0]?.status === 'assigned' ? items[0] : null;
-    });
+    noc = await startNocApiEnv(T0, SITE);
+    ({ env, chEnv, api, cookies, ticket } = noc);
   });
   afterAll(async () => {
-    ac.abort();
-    await Promise.all(running);
-    await api?.close();
-    await chEnv?.close();
-    await env?.close();
+    await noc?.close();
   });
 
   it('NOC sees the one dispatched P1 ticket; the technician sees it as theirs; a customer sees nothing yet', async () => {
