@@ -49,6 +49,9 @@ const BalanceBody = Type.Object({
   msisdn: E164,
   planId: Type.String(),
   planName: Type.Optional(Name),
+  /** A plan change (套餐变更) waiting for the next period start, as charging holds it. */
+  nextPlanId: Type.Optional(Type.String()),
+  nextPlanName: Type.Optional(Name),
   payment: Type.String(),
   balanceFen: Type.Integer(),
   creditLimitFen: Type.Integer(),
@@ -207,6 +210,10 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
         planId: s.planId,
         // the plan's name as the catalog the API loaded has it (absent for a plan it does not know)
         ...(catalog.plans.has(s.planId) ? { planName: catalog.plans.get(s.planId)!.name } : {}),
+        ...(s.nextPlanId ? { nextPlanId: s.nextPlanId } : {}),
+        ...(s.nextPlanId && catalog.plans.has(s.nextPlanId)
+          ? { nextPlanName: catalog.plans.get(s.nextPlanId)!.name }
+          : {}),
         payment: s.payment,
         balanceFen: s.balanceFen,
         creditLimitFen: s.creditLimitFen,

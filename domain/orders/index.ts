@@ -54,3 +54,10 @@ export {
   type ReviewReason,
   type IneligibleCode,
 } from './unsubscribe.ts';
+export {
+  planChangeChoices,
+  type PlanChangeInput,
+  type PlanChoice,
+  type PlanChangeRefusal,
+  type PlanChangeRefusalCode,
+} from './plan-change.ts';

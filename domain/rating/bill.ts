@@ -69,7 +69,7 @@ export function closeBill(
   if (plan.payment !== 'postpaid')
     throw new RatingError('NOT_POSTPAID', `plan ${plan.id} is prepaid: no bills`, '/planId');
   const fx: Effects = { state, ledger: [], notifications: [] };
-  rollTo(catalog, plan, state, atMs, fx);
+  rollTo(catalog, state, atMs, fx);
   const s = fx.state;
   const period = s.closedPeriods.find((p) => p.startMs === periodStartMs);
   if (!period) {
@@ -92,7 +92,7 @@ export function closeBill(
   const bill: Bill = {
     billId: `bill:${s.msisdn}:${period.startMs}`,
     msisdn: s.msisdn,
-    planId: s.planId,
+    planId: period.planId ?? s.planId,
     planVersion: period.planVersion,
     periodStartMs: period.startMs,
     periodEndMs: period.endMs,

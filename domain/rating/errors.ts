@@ -6,7 +6,10 @@ export type RatingErrorCode =
   | 'PERIOD_OPEN'
   | 'BILL_NOT_FOUND'
   | 'NOT_POSTPAID'
-  | 'UNPRICED';
+  | 'UNPRICED'
+  | 'SAME_PLAN'
+  | 'PAYMENT_TYPE_CHANGE'
+  | 'PAID_AHEAD';
 
 /**
  * A CDR, payment or bill request the rules cannot apply to. Never retryable: the same input on the

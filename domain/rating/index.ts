@@ -31,3 +31,10 @@ export { RatingError, type RatingErrorCode } from './errors.ts';
 export { toRatedCdr } from './wire.ts';
 export * from './types.ts';
 export { applyAdjustment, type BalanceAdjustment } from './adjust.ts';
+export {
+  applyPlanChange,
+  planChangeEffectiveMs,
+  planChangeKey,
+  type PlanChange,
+  type PlanChangeResult,
+} from './plan-change.ts';

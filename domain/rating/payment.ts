@@ -3,9 +3,11 @@ import { RatingError } from './errors.ts';
 import {
   feeEntry,
   feeFor,
+  nextPlanOf,
   periodEndMs,
   planOf,
   rollTo,
+  switchPlan,
   versionOf,
   withNewPeriod,
   type Effects,
@@ -54,10 +56,10 @@ export function applyPayment(
       `payment amount must be a positive integer of fen, got ${payment.amountFen}`,
       '/amountFen',
     );
-  const plan = planOf(catalog, state.planId);
   const fx: Effects = { state, ledger: [], notifications: [] };
-  rollTo(catalog, plan, state, payment.atMs, fx);
+  rollTo(catalog, state, payment.atMs, fx);
   let s = fx.state;
+  const plan = planOf(catalog, s.planId);
   const cause = `payment:${payment.paymentId}`;
   s = { ...s, balanceFen: s.balanceFen + payment.amountFen };
   const v0 = versionOf(plan, payment.atMs);
@@ -76,18 +78,22 @@ export function applyPayment(
   if (payment.purpose === 'renewal' && plan.payment === 'prepaid') {
     const expired = payment.atMs >= s.periodEndMs;
     // Start of the period being bought: now, or after the current and already-queued periods.
+    // A pending plan change: the period bought runs on the new plan (and so do those queued
+    // before it, as no change is taken while periods are paid ahead).
+    const buying = nextPlanOf(catalog, s);
     let startMs = payment.atMs;
     if (!expired) {
       startMs = s.periodEndMs;
       for (let i = 0; i < s.paidPeriodsAhead; i++)
-        startMs = periodEndMs(versionOf(plan, startMs).validity, startMs);
+        startMs = periodEndMs(versionOf(buying, startMs).validity, startMs);
     }
-    const v = versionOf(plan, startMs);
+    const v = versionOf(buying, startMs);
     const index = s.periodIndex + 1 + (expired ? 0 : s.paidPeriodsAhead);
     const fee = feeFor(v, index);
     const net = fee.feeFen - fee.discountFen;
     if (s.balanceFen >= net) {
       renewed = true;
+      if (expired && buying.id !== s.planId) s = switchPlan(s, buying, startMs, fx.notifications);
       s = expired ? withNewPeriod(s, v, index, startMs) : { ...s, paidPeriodsAhead: s.paidPeriodsAhead + 1 };
       s = { ...s, balanceFen: s.balanceFen - net };
       fx.ledger.push(feeEntry(s, v, startMs, net, payment.atMs));

@@ -9,7 +9,7 @@ import {
   type Validity,
 } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
-import { checkBalance } from './thresholds.ts';
+import { checkBalance, notice } from './thresholds.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
 /** End (exclusive) of a period starting at `startMs`: next local month start, or start + N days. */
@@ -104,29 +104,58 @@ export interface Effects {
 }
 
 /**
+ * The state on its pending plan from `atMs` (a plan change reaching its period start), with the
+ * notice that tells the customer. The plan it leaves is kept, so usage from before `atMs` that
+ * arrives late is still rated on it.
+ */
+export function switchPlan(
+  s: SubscriberState,
+  to: CompiledPlan,
+  atMs: number,
+  out: RatingNotification[],
+): SubscriberState {
+  const { nextPlanId: _pending, ...rest } = s;
+  out.push(
+    notice(`plan_changed:${s.msisdn}:${atMs}`, 'plan_changed', s.msisdn, atMs, {
+      fromPlanId: s.planId,
+      planId: to.id,
+      planNameZh: to.name['zh-CN'],
+      planNameEn: to.name.en,
+    }),
+  );
+  return { ...rest, planId: to.id, previousPlan: { planId: s.planId, untilMs: atMs } };
+}
+
+/** The plan a period starting at the next boundary runs on: the pending one when a change waits. */
+export function nextPlanOf(catalog: CompiledCatalog, s: SubscriberState): CompiledPlan {
+  return planOf(catalog, s.nextPlanId ?? s.planId);
+}
+
+/**
  * Brings the state's period up to `atMs`. Postpaid: every period that has ended is closed (kept for
  * its bill) and the next starts at its end, taking the fee into the balance. Prepaid: a period paid
  * ahead starts at the end of the current one; otherwise the line stays expired (no allowances).
+ * A pending plan change takes effect with the first period that starts.
  */
-export function rollTo(
-  catalog: CompiledCatalog,
-  plan: CompiledPlan,
-  state: SubscriberState,
-  atMs: number,
-  fx: Effects,
-): void {
+export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: number, fx: Effects): void {
   let s = state;
   while (atMs >= s.periodEndMs) {
     const startMs = s.periodEndMs;
+    const current = planOf(catalog, s.planId);
+    if (current.payment === 'prepaid' && s.paidPeriodsAhead <= 0) break;
+    const plan = nextPlanOf(catalog, s);
     const v = versionAt(plan, startMs) ?? plan.versions[0];
     if (!v) break;
+    const closing = s;
+    if (plan.id !== s.planId) s = switchPlan(s, plan, startMs, fx.notifications);
     if (plan.payment === 'postpaid') {
       const closed = {
-        index: s.periodIndex,
-        startMs: s.periodStartMs,
-        endMs: s.periodEndMs,
-        planVersion: s.periodPlanVersion,
-        charges: s.charges,
+        index: closing.periodIndex,
+        startMs: closing.periodStartMs,
+        endMs: closing.periodEndMs,
+        planVersion: closing.periodPlanVersion,
+        planId: closing.planId,
+        charges: closing.charges,
       };
       s = withNewPeriod(
         { ...s, closedPeriods: [...s.closedPeriods, closed].slice(-24) },
@@ -139,10 +168,8 @@ export function rollTo(
       s = { ...s, balanceFen: before - net };
       fx.ledger.push(feeEntry(s, v, startMs, net, startMs));
       s = checkBalance(s, before, startMs, `fee:${s.msisdn}:${startMs}`, fx.notifications, v, 'fee');
-    } else {
-      if (s.paidPeriodsAhead <= 0) break;
+    } else
       s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
-    }
   }
   fx.state = s;
 }
@@ -221,6 +248,6 @@ export function newSubscriber(catalog: CompiledCatalog, p: Provisioning): Effect
  */
 export function openingStateAt(catalog: CompiledCatalog, p: Provisioning, atMs: number): SubscriberState {
   const fx = newSubscriber(catalog, p);
-  rollTo(catalog, planOf(catalog, p.planId), fx.state, atMs, fx);
+  rollTo(catalog, fx.state, atMs, fx);
   return fx.state;
 }

@@ -65,11 +65,12 @@ export function rate(
       `CDR of ${cdr.msisdn} given to the state of ${state.msisdn}`,
       '/msisdn',
     );
-  const plan = planOf(catalog, state.planId);
-  const v = versionOf(plan, cdr.startMs);
   const fx: Effects = { state, ledger: [], notifications: [] };
-  rollTo(catalog, plan, state, cdr.startMs, fx);
+  rollTo(catalog, state, cdr.startMs, fx);
   let s = fx.state;
+  // Usage from before the last plan change that arrives late is priced on the plan it was made on.
+  const planId = s.previousPlan && cdr.startMs < s.previousPlan.untilMs ? s.previousPlan.planId : s.planId;
+  const v = versionOf(planOf(catalog, planId), cdr.startMs);
   const notes: NoteCode[] = [];
   const inPeriod = cdr.startMs >= s.periodStartMs && cdr.startMs < s.periodEndMs;
   if (!inPeriod) notes.push(cdr.startMs < s.periodStartMs ? 'before_period' : 'validity_expired');

@@ -34,6 +34,8 @@ export const ClosedPeriod = Closed({
   startMs: NonNeg,
   endMs: NonNeg,
   planVersion: NonNeg,
+  /** The plan the period ran on (absent in periods closed before plan changes existed: the line's plan). */
+  planId: Type.Optional(Key),
   charges: PeriodCharges,
 });
 export type ClosedPeriod = Static<typeof ClosedPeriod>;
@@ -63,6 +65,10 @@ export const SubscriberState = Closed(
     closedPeriods: Type.Array(ClosedPeriod, { maxItems: 24 }),
     barred: Type.Boolean(),
     barReason: Type.Union([Type.Literal('balance'), Type.Literal('credit_limit'), Type.Null()]),
+    /** A plan change (套餐变更) waiting for the next period start: that period runs on this plan. */
+    nextPlanId: Type.Optional(Key),
+    /** The plan before the last change and the instant it ended: usage from before then that arrives late is rated on it. */
+    previousPlan: Type.Optional(Closed({ planId: Key, untilMs: NonNeg })),
   },
   { $id: 'SubscriberState' },
 );
@@ -106,6 +112,9 @@ export const NotificationKind = Type.Union(
     'line_unbarred',
     'period_renewed',
     'renewal_failed',
+    'plan_change_scheduled',
+    'plan_change_withdrawn',
+    'plan_changed',
   ].map((k) => Type.Literal(k)),
 );
 export type NotificationKind =
@@ -117,7 +126,10 @@ export type NotificationKind =
   | 'line_barred'
   | 'line_unbarred'
   | 'period_renewed'
-  | 'renewal_failed';
+  | 'renewal_failed'
+  | 'plan_change_scheduled'
+  | 'plan_change_withdrawn'
+  | 'plan_changed';
 
 /**
  * Something the subscriber (or the network, for bar/unbar) must be told. `key` is deterministic so

@@ -41,6 +41,27 @@ describe('charging notice texts', () => {
     );
   });
 
+  it('tells a plan change: when the new plan starts (Beijing day), a withdrawal, and the switch', () => {
+    const names = { planId: 'shangwu-288', planNameZh: '商务套餐288', planNameEn: 'Business 288' };
+    const scheduled = n({
+      key: 'plan_change:pc-1',
+      kind: 'plan_change_scheduled',
+      params: { ...names, fromPlanId: 'changxiang-128', effectiveFromMs: 1743436800000 },
+    });
+    expect(noticeText(scheduled, 'zh-CN')).toBe(
+      '您的套餐变更已受理：2025-04-01 起变更为「商务套餐288」，本期套餐不变。',
+    );
+    expect(noticeText(scheduled, 'en')).toContain('Business 288 from 2025-04-01');
+    const atRenewal = n({ kind: 'plan_change_scheduled', params: { ...names, effectiveFromMs: 0 } });
+    expect(noticeText(atRenewal, 'zh-CN')).toContain('下次续费起');
+    expect(noticeText(n({ kind: 'plan_change_withdrawn', params: names }), 'en')).toBe(
+      'Your plan change is withdrawn; you stay on Business 288.',
+    );
+    expect(noticeText(n({ kind: 'plan_changed', atMs: 1743436800000, params: names }), 'zh-CN')).toContain(
+      '已于 2025-04-01 变更为「商务套餐288」',
+    );
+  });
+
   it('gives one notification one outbox id matching the care id pattern', () => {
     expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
     expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));

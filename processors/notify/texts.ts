@@ -19,6 +19,10 @@ const date = (ms: unknown) =>
 /** The last day (Beijing) a period ending at the exclusive instant `endMs` covers. */
 const lastDay = (endMs: unknown) => date(typeof endMs === 'number' ? endMs - 1 : endMs);
 
+/** The plan's name as the notification carries it (charging puts both languages in). */
+const planName = (n: RatingNotification, l: Locale) =>
+  String((l === 'zh-CN' ? n.params.planNameZh : n.params.planNameEn) ?? n.params.planId ?? '');
+
 const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string>> = {
   allowance_80: (n, l) => {
     const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
@@ -48,6 +52,22 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
     l === 'zh-CN'
       ? `您的号码已停机（${n.params.reason === 'credit_limit' ? '超出信用额度' : '余额不足'}），缴费后自动恢复。`
       : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`,
+  plan_change_scheduled: (n, l) => {
+    const from = n.params.effectiveFromMs;
+    const zhWhen = typeof from === 'number' && from > 0 ? `${date(from)} 起` : '下次续费起';
+    const enWhen = typeof from === 'number' && from > 0 ? `from ${date(from)}` : 'from your next renewal';
+    return l === 'zh-CN'
+      ? `您的套餐变更已受理：${zhWhen}变更为「${planName(n, l)}」，本期套餐不变。`
+      : `Your plan change is accepted: ${planName(n, l)} ${enWhen}; this period stays on your current plan.`;
+  },
+  plan_change_withdrawn: (n, l) =>
+    l === 'zh-CN'
+      ? `您的套餐变更已撤销，继续使用「${planName(n, l)}」。`
+      : `Your plan change is withdrawn; you stay on ${planName(n, l)}.`,
+  plan_changed: (n, l) =>
+    l === 'zh-CN'
+      ? `您的套餐已于 ${date(n.atMs)} 变更为「${planName(n, l)}」，新周期的套餐内容已生效。`
+      : `Your plan is now ${planName(n, l)} (since ${date(n.atMs)}); its allowances apply from this period.`,
 };
 
 /** Kinds that reach customers through the outbox. */

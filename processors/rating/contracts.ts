@@ -35,6 +35,19 @@ export const AccountAdjustment = Type.Object(
 export type AccountAdjustment = Static<typeof AccountAdjustment>;
 export const validateAdjustment = compile(AccountAdjustment);
 
+/** A plan change on `chg.<n>.plan` (套餐变更): the line moves to `planId` at its next period start. */
+export const AccountPlanChange = Type.Object(
+  {
+    changeId: Id,
+    msisdn: E164,
+    planId: Type.String({ minLength: 1, maxLength: 64 }),
+    atMs: EpochMs,
+  },
+  { additionalProperties: false, $id: 'AccountPlanChange' },
+);
+export type AccountPlanChange = Static<typeof AccountPlanChange>;
+export const validatePlanChange = compile(AccountPlanChange);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

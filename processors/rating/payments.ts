@@ -1,6 +1,6 @@
 import { encodeBatch, partitionOf } from '../../domain/index.ts';
 import { subjects, type PipelinedPublisher } from '../../infra/nats/index.ts';
-import type { AccountPayment } from './contracts.ts';
+import type { AccountPayment, AccountPlanChange } from './contracts.ts';
 
 /**
  * Sends a payment (top-up, renewal, bill payment, goodwill credit) to the subscriber's charging
@@ -15,6 +15,24 @@ export async function sendPayment(
   await publisher.publish({
     subject: subjects.payment(partitionOf(p.msisdn, partitions)),
     data: encodeBatch(id, [p]),
+    msgId: id,
+  });
+  await publisher.flush();
+}
+
+/**
+ * Sends a plan change (套餐变更) to the subscriber's charging partition, which takes it in order
+ * with the line's usage and payments. The change id is the message id: sending it twice applies once.
+ */
+export async function sendPlanChange(
+  publisher: PipelinedPublisher,
+  partitions: number,
+  c: AccountPlanChange,
+): Promise<void> {
+  const id = `plan-${c.changeId}`;
+  await publisher.publish({
+    subject: subjects.planChange(partitionOf(c.msisdn, partitions)),
+    data: encodeBatch(id, [c]),
     msgId: id,
   });
   await publisher.flush();

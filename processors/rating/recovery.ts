@@ -83,18 +83,29 @@ export async function scanOutputs(
     lastRatedSeq = Math.max(lastRatedSeq, m.seq);
     const inputSeq = Number(m.headers?.get(INPUT_SEQ_HEADER));
     if (!Number.isInteger(inputSeq) || inputSeq <= 0) return;
-    const d = decodeBatch(m.data);
-    if (!d.ok) return;
-    const cdrIds = new Set<string>();
-    const items = d.batch.items;
-    for (const i of items as { cdr?: { cdrId?: unknown } }[])
-      if (typeof i?.cdr?.cdrId === 'string') cdrIds.add(i.cdr.cdrId);
-    const filter: ReplayFilter = { cdrIds, ledgerKeys: new Set() };
-    for (const l of outputParts(d.record, items).ledger) {
-      const key = (l as { key?: unknown }).key;
-      if (typeof key === 'string') filter.ledgerKeys.add(key);
-    }
-    byInput.set(inputSeq, filter);
+    const filter = replayFilterOf(m.data);
+    if (filter) byInput.set(inputSeq, filter);
   });
   return { byInput, lastRatedSeq };
+}
+
+/**
+ * What a published output says its input did: the CDRs it rated and the keys of its ledger
+ * entries and notices (a plan change moves no money; its notice is its trace). Null when the
+ * message is not an output.
+ */
+export function replayFilterOf(data: Uint8Array): ReplayFilter | null {
+  const d = decodeBatch(data);
+  if (!d.ok) return null;
+  const cdrIds = new Set<string>();
+  const items = d.batch.items;
+  for (const i of items as { cdr?: { cdrId?: unknown } }[])
+    if (typeof i?.cdr?.cdrId === 'string') cdrIds.add(i.cdr.cdrId);
+  const filter: ReplayFilter = { cdrIds, effectKeys: new Set() };
+  const parts = outputParts(d.record, items);
+  for (const l of [...parts.ledger, ...parts.notifications]) {
+    const key = (l as { key?: unknown }).key;
+    if (typeof key === 'string') filter.effectKeys.add(key);
+  }
+  return filter;
 }

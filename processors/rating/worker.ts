@@ -10,7 +10,9 @@ import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
   applyAdjustment,
   applyPayment,
+  applyPlanChange,
   newSubscriber,
+  planChangeKey,
   rate,
   RatingError,
   toRatedCdr,
@@ -24,8 +26,10 @@ import {
   outputId,
   validateAdjustment,
   validatePayment,
+  validatePlanChange,
   type AccountAdjustment,
   type AccountPayment,
+  type AccountPlanChange,
   type RatingOutput,
 } from './contracts.ts';
 import { DedupIndex, fingerprintOf } from './dedup.ts';
@@ -57,7 +61,8 @@ export interface SubscriberEntry {
 /** Which items of an input a previous run charged (read back from its output when recovering). */
 export interface ReplayFilter {
   cdrIds: Set<string>;
-  ledgerKeys: Set<string>;
+  /** Keys of the ledger entries and notifications it emitted (a plan change moves no money: its notice is its trace). */
+  effectKeys: Set<string>;
 }
 
 export type ProvisioningLookup = (msisdns: string[]) => Promise<Map<string, Provisioning>>;
@@ -115,6 +120,7 @@ export class PartitionWorker {
     }
     if (m.subject.endsWith('.pay')) await this.applyPayments(m, env.batch.items, out, replay);
     else if (m.subject.endsWith('.adj')) await this.applyAdjustments(m, env.batch.items, out, replay);
+    else if (m.subject.endsWith('.plan')) await this.applyPlanChanges(m, env.batch.items, out, replay);
     else await this.applyCdrs(m, env.batch.items, out, replay);
     this.appliedThrough = Math.max(this.appliedThrough, m.seq);
     return out;
@@ -131,6 +137,9 @@ export class PartitionWorker {
       } else if (m.subject.endsWith('.adj')) {
         const v = validateAdjustment(item);
         if (v.ok) this.dedup.check(`adjustment:${v.value.adjustmentId}`, String(v.value.amountFen));
+      } else if (m.subject.endsWith('.plan')) {
+        const v = validatePlanChange(item);
+        if (v.ok) this.dedup.check(planChangeKey(v.value.changeId), v.value.planId);
       } else {
         const v = validators.cdr(item);
         if (v.ok) this.dedup.check(v.value.cdrId, fingerprintOf(v.value));
@@ -265,6 +274,21 @@ export class PartitionWorker {
     });
   }
 
+  /** Plan changes (套餐变更): keyed by their change id; the notice they yield is their trace. */
+  private applyPlanChanges(
+    m: InputMessage,
+    items: unknown[],
+    out: Applied,
+    replay?: ReplayFilter,
+  ): Promise<void> {
+    return this.applyAccountItems<AccountPlanChange>(m, items, out, replay, {
+      validate: validatePlanChange,
+      key: (c) => planChangeKey(c.changeId),
+      fingerprint: (c) => c.planId,
+      apply: (state, c) => applyPlanChange(this.catalog, state, c),
+    });
+  }
+
   /**
    * Money in or out of an account (payments, adjustments): validated, keyed by their id (the
    * same key twice changes nothing), applied to the line's state in stream order.
@@ -296,7 +320,7 @@ export class PartitionWorker {
     await this.ensureStates(valid.map((v) => v.x.msisdn));
     for (const { x, index } of valid) {
       const key = spec.key(x);
-      if (replay && !replay.ledgerKeys.has(key)) continue;
+      if (replay && !replay.effectKeys.has(key)) continue;
       const entry = this.states.get(x.msisdn);
       if (!entry) {
         out.deadLetters.push(

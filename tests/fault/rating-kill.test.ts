@@ -12,6 +12,7 @@ import {
   ratingConsumers,
   readOutputParts,
   sendPayment,
+  sendPlanChange,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
@@ -63,6 +64,9 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
       partitions: PARTITIONS,
     });
     const pub = new PipelinedPublisher(env.nats.js, 64);
+    const subs = population(SEED, LINES, planIdsOf(catalog));
+    /** Lines asked to change plan (套餐变更) mid-stream, and to which plan (same payment type). */
+    const changed = new Map<string, string>();
     let published = 0;
     let kills = 0;
     const feeding = (async () => {
@@ -80,6 +84,20 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
             purpose: 'top_up',
             atMs: START + i * 1000,
           });
+        if (i % 40 === 11) {
+          const line = subs[(i * 7) % LINES]!;
+          const payment = catalog.plans.get(line.planId)!.payment;
+          const to = [...catalog.plans.values()].find(
+            (pl) => pl.payment === payment && pl.id !== line.planId,
+          )!;
+          changed.set(line.e164, to.id);
+          await sendPlanChange(pub, PARTITIONS, {
+            changeId: `pc-${i}`,
+            msisdn: line.e164,
+            planId: to.id,
+            atMs: START + i * 1000,
+          });
+        }
         published++;
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 25));
       }
@@ -134,6 +152,10 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
       (await allStates(env.nats.js)).map((st) => [st.msisdn, st]),
     );
     expect(states.size).toBe(LINES);
+    // every plan change is held exactly as asked (pending, or already running if a period started)
+    expect(changed.size).toBeGreaterThanOrEqual(5);
+    for (const [msisdn, planId] of changed)
+      expect(states.get(msisdn)?.nextPlanId ?? states.get(msisdn)?.planId, msisdn).toBe(planId);
     for (const [msisdn, st] of states) {
       const sum = ledger
         .filter((l) => l.msisdn === msisdn)

@@ -1,6 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import { provisionLines, readBalance, readProvisioning } from '../../../processors/rating/index.ts';
-import type { Provisioning } from '../../../domain/rating/index.ts';
+import { openingStateAt, type Provisioning, type SubscriberState } from '../../../domain/rating/index.ts';
 import type { CareContext } from './context.ts';
 
 /** What care needs from charging's balance state. */
@@ -34,6 +34,19 @@ export function balanceReader(ctx: CareContext): (msisdn: string) => Promise<Bal
       barred: s.barred,
     };
   };
+}
+
+/**
+ * The line's charging state as charging last saved it, or (never rated yet) the state charging
+ * will start from. Null when charging does not know the line or its plan.
+ */
+export async function chargingStateOf(ctx: CareContext, msisdn: string): Promise<SubscriberState | null> {
+  const kv = await new Kvm(ctx.deps.nats.nc).open('balances').catch(() => null);
+  const saved = kv ? await readBalance(kv, ctx.deps.config.CDR_PARTITIONS, msisdn).catch(() => null) : null;
+  if (saved) return saved;
+  const p = await provisionedLine(ctx, msisdn);
+  if (!p || !ctx.catalog.plans.has(p.planId)) return null;
+  return openingStateAt(ctx.catalog, p, ctx.deps.clock.nowMs());
 }
 
 /**

@@ -14,6 +14,7 @@ import { runActivation } from './activation.ts';
 import { paymentRoutes } from './payments.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
 import { lineRoutes } from './lines.ts';
+import { planChangeRoutes } from './plan-change.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -47,6 +48,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     paymentRoutes(child, ctx);
     unsubscribeRoutes(child, ctx);
     lineRoutes(child, ctx);
+    planChangeRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

@@ -3,6 +3,7 @@ import { maskPhone } from '../../../domain/customer/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { CareContext } from './context.ts';
 import { validators, type LineRecord } from './records.ts';
+import { linePlanAt } from './line-plan.ts';
 import { msisdnKey } from './store.ts';
 
 /**
@@ -39,12 +40,14 @@ export async function linesOf(ctx: CareContext, customerId: string): Promise<Lin
 
 /** A line as listed for a customer: the number masked unless `reveal`, the plan by name. */
 export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
-  const plan = ctx.catalog.plans.get(l.planId);
+  const { planId, pending } = linePlanAt(l, ctx.deps.clock.nowMs());
+  const plan = ctx.catalog.plans.get(planId);
   return {
     msisdn: reveal ? l.msisdn : maskPhone(l.msisdn),
     status: l.status,
-    planId: l.planId,
+    planId,
     ...(plan ? { planName: plan.name } : {}),
+    ...(pending ? { nextPlanId: pending.planId, nextPlanFromMs: pending.effectiveFromMs } : {}),
     openedAtMs: l.openedAtMs,
     contractEndMs: l.contractEndMs,
     ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),

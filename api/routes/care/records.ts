@@ -49,6 +49,25 @@ export const CustomerRecord = Type.Object({
 });
 export type CustomerRecord = Static<typeof CustomerRecord>;
 
+/**
+ * The line's latest plan change request (套餐变更): a change to `planId` from the next period
+ * start, or the withdrawal of one. Charging holds the same change in its state; this is care's
+ * record of who asked, when and why (and the key that makes a retried request idempotent).
+ */
+export const PlanChangeRecord = Type.Object({
+  changeId: Id,
+  action: Type.Union([Type.Literal('change'), Type.Literal('withdraw')]),
+  planId: Str(64),
+  fromPlanId: Str(64),
+  /** When the new plan starts; null: with the next renewal (an expired prepaid line). */
+  effectiveFromMs: Type.Union([Ms, Type.Null()]),
+  requestedAtMs: Ms,
+  requestedBy: Str(64),
+  channel: Channel,
+  reason: Type.Optional(Str(200)),
+});
+export type PlanChangeRecord = Static<typeof PlanChangeRecord>;
+
 export const LineRecord = Type.Object({
   msisdn: E164,
   customerId: Id,
@@ -58,6 +77,7 @@ export const LineRecord = Type.Object({
   contractEndMs: Type.Union([Ms, Type.Null()]),
   devicesOutstanding: Type.Array(Str(64), { maxItems: 20 }),
   closedAtMs: Type.Optional(Ms),
+  planChange: Type.Optional(PlanChangeRecord),
 });
 export type LineRecord = Static<typeof LineRecord>;
 

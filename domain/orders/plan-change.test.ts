@@ -1,0 +1,70 @@
+import { describe, it, expect } from 'vitest';
+import { planChangeChoices, type PlanChangeInput } from './plan-change.ts';
+import type { PlanSummary } from './plan.ts';
+
+const T0 = Date.UTC(2026, 10, 26, 0, 0);
+const plan = (planId: string, feeYuan: number, payment = 'postpaid'): PlanSummary => ({
+  planId,
+  name: { 'zh-CN': planId, en: planId },
+  type: 'combo',
+  payment,
+  monthlyFeeFen: feeYuan * 100,
+  voiceSec: 0,
+  dataBytes: 0,
+  smsCount: 0,
+});
+const plans = [plan('big', 288), plan('mid', 128), plan('small', 19), plan('card', 8, 'prepaid')];
+const input = (o: Partial<PlanChangeInput> = {}): PlanChangeInput => ({
+  lineStatus: 'active',
+  currentPlanId: 'mid',
+  pendingPlanId: null,
+  paidPeriodsAhead: 0,
+  contractEndMs: null,
+  nowMs: T0,
+  plans,
+  ...o,
+});
+const byId = (o: Partial<PlanChangeInput>) =>
+  Object.fromEntries(planChangeChoices(input(o)).map((c) => [c.planId, c]));
+
+describe('planChangeChoices', () => {
+  it('offers the other plans of the same payment type, cheapest first, and says why not the rest', () => {
+    const cs = planChangeChoices(input());
+    expect(cs.map((c) => [c.planId, c.role, c.action, c.refusal?.code ?? null])).toEqual([
+      ['card', 'option', null, 'PAYMENT_TYPE'],
+      ['small', 'option', 'change', null],
+      ['mid', 'current', null, 'CURRENT_PLAN'],
+      ['big', 'option', 'change', null],
+    ]);
+    expect(cs[0]?.refusal?.text['zh-CN']).toContain('付费方式变更');
+  });
+
+  it('with a change pending: the current plan withdraws it, the pending one is not asked twice', () => {
+    const c = byId({ pendingPlanId: 'big' });
+    expect(c.mid).toMatchObject({ role: 'current', action: 'withdraw', refusal: null });
+    expect(c.big).toMatchObject({ role: 'pending', action: null, refusal: { code: 'ALREADY_PENDING' } });
+    expect(c.small?.action).toBe('change');
+  });
+
+  it('in a contract term: upgrades only, with the end day in Beijing time', () => {
+    const end = Date.UTC(2027, 5, 30, 17, 0); // 1 July 01:00 in Beijing
+    const c = byId({ contractEndMs: end });
+    expect(c.small?.refusal).toMatchObject({ code: 'CONTRACT_DOWNGRADE' });
+    expect(c.small?.refusal?.text['zh-CN']).toContain('2027-07-01');
+    expect(c.big?.action).toBe('change');
+    expect(byId({ contractEndMs: T0 - 1 }).small?.action).toBe('change');
+  });
+
+  it('refuses everything while periods are paid ahead, and on a line that is not active', () => {
+    for (const o of [
+      { paidPeriodsAhead: 2 },
+      { lineStatus: 'closed' as const },
+      { lineStatus: 'pre_opened' as const },
+    ]) {
+      const cs = planChangeChoices(input({ ...o, pendingPlanId: 'big' }));
+      expect(cs.every((c) => c.action === null && c.refusal !== null)).toBe(true);
+    }
+    expect(byId({ paidPeriodsAhead: 2 }).big?.refusal?.text.en).toContain('2 period(s)');
+    expect(byId({ lineStatus: 'pre_opened' }).big?.refusal?.code).toBe('LINE_NOT_ACTIVE');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Plan change review (套餐变更受理). Which plans a line may move to, and why not the others, with
+ * each reason in zh-CN and en for the counter and the business hall. A change takes effect at
+ * the next period start (次月生效); the charging engine applies the same rules again when the
+ * change reaches it (domain/rating/plan-change.ts), this review only answers before it is sent.
+ */
+import { shanghaiIso } from '../catalog/index.ts';
+import type { PlanSummary } from './plan.ts';
+
+export type PlanChangeRefusalCode =
+  | 'LINE_NOT_ACTIVE'
+  | 'CURRENT_PLAN'
+  | 'ALREADY_PENDING'
+  | 'PAYMENT_TYPE'
+  | 'PAID_AHEAD'
+  | 'CONTRACT_DOWNGRADE';
+
+export interface PlanChangeRefusal {
+  code: PlanChangeRefusalCode;
+  text: { 'zh-CN': string; en: string };
+}
+
+export interface PlanChangeInput {
+  lineStatus: 'active' | 'pre_opened' | 'closed';
+  currentPlanId: string;
+  /** A change already waiting for the next period, if any. */
+  pendingPlanId: string | null;
+  /** Prepaid periods already bought on the current terms. */
+  paidPeriodsAhead: number;
+  contractEndMs: number | null;
+  nowMs: number;
+  /** The plans on sale (planSummaries). */
+  plans: PlanSummary[];
+}
+
+export interface PlanChoice extends PlanSummary {
+  /** The line's plan now, or the plan it moves to at the next period start. */
+  role: 'current' | 'pending' | 'option';
+  /** What asking for this plan does: change to it, or withdraw the pending change (the current plan). */
+  action: 'change' | 'withdraw' | null;
+  refusal: PlanChangeRefusal | null;
+}
+
+const refusal = (code: PlanChangeRefusalCode, zh: string, en: string): PlanChangeRefusal => ({
+  code,
+  text: { 'zh-CN': zh, en },
+});
+
+/** Every plan with what asking for it would do: cheapest first, the line's own plan included. */
+export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
+  const current = i.plans.find((p) => p.planId === i.currentPlanId);
+  const inTerm = i.contractEndMs !== null && i.contractEndMs > i.nowMs;
+  const lineRefusal =
+    i.lineStatus !== 'active'
+      ? refusal(
+          'LINE_NOT_ACTIVE',
+          i.lineStatus === 'closed' ? '号码已销户' : '号码尚未激活，激活后可变更套餐',
+          i.lineStatus === 'closed' ? 'the line is closed' : 'the line is not activated yet',
+        )
+      : i.paidPeriodsAhead > 0
+        ? refusal(
+            'PAID_AHEAD',
+            `已预缴 ${i.paidPeriodsAhead} 个周期，生效后方可变更`,
+            `${i.paidPeriodsAhead} period(s) are paid ahead on the current plan; change it after they start`,
+          )
+        : null;
+  return [...i.plans]
+    .sort((a, b) => a.monthlyFeeFen - b.monthlyFeeFen || a.planId.localeCompare(b.planId))
+    .map((p): PlanChoice => {
+      const role =
+        p.planId === i.currentPlanId ? 'current' : p.planId === i.pendingPlanId ? 'pending' : 'option';
+      const action =
+        role === 'current' ? (i.pendingPlanId ? 'withdraw' : null) : role === 'pending' ? null : 'change';
+      let why: PlanChangeRefusal | null = lineRefusal;
+      if (!why && role === 'current' && !i.pendingPlanId)
+        why = refusal('CURRENT_PLAN', '当前已是该套餐', 'the line is on this plan');
+      else if (!why && role === 'pending')
+        why = refusal(
+          'ALREADY_PENDING',
+          '已申请变更为该套餐，下期生效',
+          'already asked for: it starts next period',
+        );
+      else if (!why && role === 'option' && current && p.payment !== current.payment)
+        why = refusal(
+          'PAYMENT_TYPE',
+          p.payment === 'prepaid' ? '预付费套餐，需先办理付费方式变更' : '后付费套餐，需先办理付费方式变更',
+          `a ${p.payment} plan: the payment type is changed by its own transaction`,
+        );
+      else if (!why && role === 'option' && inTerm && current && p.monthlyFeeFen < current.monthlyFeeFen) {
+        const day = shanghaiIso(i.contractEndMs ?? 0).slice(0, 10);
+        why = refusal(
+          'CONTRACT_DOWNGRADE',
+          `合约期至 ${day}，合约期内不能降档`,
+          `the contract runs until ${day}: no cheaper plan before then`,
+        );
+      }
+      return { ...p, role, action: why ? null : action, refusal: why };
+    });
+}

@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { encodeBatch } from '../../domain/index.ts';
+import { shanghaiMs } from '../../domain/catalog/index.ts';
+import type { Provisioning } from '../../domain/rating/index.ts';
+import { defaultCatalog, MSISDN, voice } from '../../domain/rating/test-fixtures.ts';
+import { encodeRatingOutput } from './contracts.ts';
+import { replayFilterOf } from './recovery.ts';
+import { PartitionWorker, type InputMessage } from './worker.ts';
+
+const catalog = defaultCatalog();
+const line: Provisioning = {
+  msisdn: MSISDN,
+  planId: 'changxiang-128',
+  activatedAtMs: shanghaiMs(2025, 3, 1),
+};
+const lookup = async (msisdns: string[]) =>
+  new Map(msisdns.filter((m) => m === MSISDN).map((m) => [m, line] as const));
+const worker = () => new PartitionWorker(catalog, 0, lookup, () => shanghaiMs(2025, 4, 2, 12));
+const planMsg = (seq: number, planId: string, changeId = 'pc-1'): InputMessage => ({
+  seq,
+  subject: 'chg.0.plan',
+  data: encodeBatch(`plan-${changeId}`, [
+    { changeId, msisdn: MSISDN, planId, atMs: shanghaiMs(2025, 3, 10) },
+  ]),
+});
+const cdrMsg = (seq: number, startMs: number): InputMessage => ({
+  seq,
+  subject: 'chg.0.cdr',
+  data: encodeBatch(`b-${seq}`, [voice(startMs, 60)]),
+});
+
+describe('PartitionWorker: plan changes on chg.<n>.plan', () => {
+  it('takes a change in stream order with usage: March stays on the old plan, April runs on the new one', async () => {
+    const w = worker();
+    const scheduled = await w.apply(planMsg(1, 'shangwu-288'));
+    expect(scheduled.deadLetters).toEqual([]);
+    expect(scheduled.output.notifications.map((n) => n.kind)).toEqual(['plan_change_scheduled']);
+    const march = await w.apply(cdrMsg(2, shanghaiMs(2025, 3, 20, 10)));
+    expect(march.output.items[0]?.planId).toBe('changxiang-128');
+    const april = await w.apply(cdrMsg(3, shanghaiMs(2025, 4, 2, 10)));
+    expect(april.output.items[0]?.planId).toBe('shangwu-288');
+    expect(april.output.notifications.map((n) => n.kind)).toContain('plan_changed');
+    expect(w.states.get(MSISDN)?.state).toMatchObject({ planId: 'shangwu-288' });
+    // the same change delivered again changes nothing
+    const again = await w.apply({ ...planMsg(4, 'shangwu-288'), seq: 4 });
+    expect(again.duplicates).toBe(1);
+    expect(again.output.notifications).toEqual([]);
+  });
+
+  it('dead-letters a change charging refuses, with its reason and field, and goes on', async () => {
+    const w = worker();
+    const r = await w.apply(planMsg(1, 'dazhongka-8'));
+    expect(r.deadLetters.map((d) => [d.info.code, d.info.field])).toEqual([
+      ['payment_type_change', '/planId'],
+    ]);
+    expect(w.states.get(MSISDN)?.state.nextPlanId).toBeUndefined();
+    const next = await w.apply(cdrMsg(2, shanghaiMs(2025, 3, 20, 10)));
+    expect(next.output.items).toHaveLength(1);
+  });
+
+  it('recovering: a change is re-applied when its published output carries its notice, and only then', async () => {
+    const first = worker();
+    const out = await first.apply(planMsg(1, 'shangwu-288'));
+    const filter = replayFilterOf(encodeRatingOutput(out.output));
+    expect(filter?.effectKeys.has('plan_change:pc-1')).toBe(true);
+
+    const recovered = worker();
+    const replayed = await recovered.apply(planMsg(1, 'shangwu-288'), filter ?? undefined);
+    expect(recovered.states.get(MSISDN)?.state.nextPlanId).toBe('shangwu-288');
+    expect(replayed.deadLetters).toEqual([]);
+
+    // an output that does not carry the change's notice (it was refused then): replay skips it
+    const skipped = worker();
+    await skipped.apply(planMsg(1, 'shangwu-288'), { cdrIds: new Set(), effectKeys: new Set() });
+    expect(skipped.states.get(MSISDN)?.state.nextPlanId).toBeUndefined();
+  });
+});

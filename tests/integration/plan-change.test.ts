@@ -1,0 +1,199 @@
+import { Kvm } from '@nats-io/kv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextLocalMonthStartMs } from '../../domain/catalog/index.ts';
+import { newSubscriber } from '../../domain/rating/index.ts';
+import { newCustomerBody } from '../support/care.ts';
+import { catalog, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { waitFor } from '../support/env.ts';
+
+const NOW = Date.now();
+const DAY = 86_400_000;
+const POSTPAID = '+8613600000301';
+/** Prepaid, activated 31 days ago: its 30-day period is over (expired, waiting for a renewal). */
+const EXPIRED = '+8613600000302';
+const enc = new TextEncoder();
+const url = (msisdn: string, rest = '/plan-change') => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
+
+interface Choice {
+  planId: string;
+  role: string;
+  action: string | null;
+  refusal: { code: string } | null;
+}
+
+describe('plan change (套餐变更) through the API and the charging engine (real servers)', () => {
+  let env: ChargingApiEnv;
+  const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
+  let customerId = '';
+  const balance = async (msisdn: string) =>
+    (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`)).json();
+  const notices = async (template: string) =>
+    (
+      (await call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json().notifications as {
+        template: string;
+        text: string;
+        state: string;
+      }[]
+    ).filter((n) => n.template === template);
+
+  beforeAll(async () => {
+    const fee = newSubscriber(catalog, { msisdn: EXPIRED, planId: 'dazhongka-8', activatedAtMs: NOW }).state;
+    env = await startChargingApi({
+      lines: [
+        { msisdn: POSTPAID, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
+        // the first fee is covered: the line expired with 0.00 left
+        {
+          msisdn: EXPIRED,
+          planId: 'dazhongka-8',
+          activatedAtMs: NOW - 31 * DAY,
+          openingBalanceFen: -fee.balanceFen,
+        },
+      ],
+      notices: true,
+      payments: true,
+    });
+    customerId = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '王五' }))).json()
+      .customer.customerId;
+    const lines = await new Kvm(env.nats.nats.nc).open('care_lines');
+    for (const [msisdn, planId, openedAtMs] of [
+      [POSTPAID, 'changxiang-128', NOW - 3_600_000],
+      [EXPIRED, 'dazhongka-8', NOW - 31 * DAY],
+    ] as const) {
+      // the owner index (own.<customerId>.<number>) lists the line under the customer
+      await lines.put(
+        `own.${customerId}.${msisdn.slice(1)}`,
+        enc.encode(JSON.stringify({ customerId, msisdn })),
+      );
+      await lines.put(
+        msisdn.slice(1),
+        enc.encode(
+          JSON.stringify({
+            msisdn,
+            customerId,
+            status: 'active',
+            planId,
+            openedAtMs,
+            contractEndMs: null,
+            devicesOutstanding: [],
+          }),
+        ),
+      );
+    }
+  });
+  afterAll(async () => env?.close());
+
+  it('schedules a change for the next month, once per request, tells the customer, and withdraws it', async () => {
+    const review = (await call('agent', 'GET', url(POSTPAID))).json();
+    const nextMonth = nextLocalMonthStartMs(NOW);
+    expect(review).toMatchObject({ planId: 'changxiang-128', pending: null, effectiveFromMs: nextMonth });
+    const byId = Object.fromEntries((review.choices as Choice[]).map((c) => [c.planId, c]));
+    expect(byId['shangwu-288']).toMatchObject({ action: 'change', refusal: null });
+    expect(byId['changxiang-128']).toMatchObject({ role: 'current', refusal: { code: 'CURRENT_PLAN' } });
+    expect(byId['dazhongka-8']?.refusal?.code).toBe('PAYMENT_TYPE');
+
+    const body = {
+      planId: 'shangwu-288',
+      channel: 'counter',
+      reason: '客户需要更多流量',
+      requestId: 'plan-req-0001',
+    };
+    const first = await call('agent', 'POST', url(POSTPAID), body);
+    expect(first.statusCode).toBe(202);
+    expect(first.json().planChange).toMatchObject({
+      action: 'change',
+      planId: 'shangwu-288',
+      fromPlanId: 'changxiang-128',
+      effectiveFromMs: nextMonth,
+      requestedBy: 'agent',
+    });
+    // the answer was lost and the agent asks again: the same change, not a second one
+    const retry = await call('agent', 'POST', url(POSTPAID), body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().planChange.changeId).toBe(first.json().planChange.changeId);
+    const refused = await call('agent', 'POST', url(POSTPAID), { planId: 'dazhongka-8', channel: 'counter' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/planId' });
+    const unknown = await call('agent', 'POST', url(POSTPAID), {
+      planId: 'no-such-plan',
+      channel: 'counter',
+    });
+    expect(unknown.json().error).toMatchObject({ code: 'NOT_FOUND', field: '/planId' });
+
+    // charging holds it: the balance says what the line moves to
+    const held = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.nextPlanId === 'shangwu-288' ? b : null;
+    });
+    expect(held).toMatchObject({ planId: 'changxiang-128', nextPlanName: { 'zh-CN': '商务套餐288元' } });
+    const told = await waitFor(async () => {
+      const n = await notices('charging.plan_change_scheduled');
+      return n.length && n.every((x) => x.state === 'sent') ? n : null;
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain('变更为「商务套餐288元」，本期套餐不变');
+
+    const pending = (await call('agent', 'GET', url(POSTPAID))).json();
+    expect(pending.pending).toMatchObject({ planId: 'shangwu-288' });
+    const current = (pending.choices as Choice[]).find((c) => c.planId === 'changxiang-128');
+    expect(current).toMatchObject({ action: 'withdraw', refusal: null });
+    const lines = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines;
+    expect(lines.find((l: { planId: string }) => l.planId === 'changxiang-128')).toMatchObject({
+      nextPlanId: 'shangwu-288',
+      nextPlanFromMs: nextMonth,
+    });
+
+    const withdraw = await call('agent', 'POST', url(POSTPAID), {
+      planId: 'changxiang-128',
+      channel: 'counter',
+    });
+    expect(withdraw.statusCode).toBe(202);
+    expect(withdraw.json().planChange.action).toBe('withdraw');
+    await waitFor(async () => ((await balance(POSTPAID)).nextPlanId === undefined ? true : null));
+    await waitFor(async () => ((await notices('charging.plan_change_withdrawn')).length === 1 ? true : null));
+    // the audit trail says who asked and why
+    const audit = await waitFor(async () => {
+      const rs = await env.chEnv.ch.client.query({
+        query: `SELECT action, reason FROM streambss.care_audit FINAL WHERE action LIKE 'line.plan_change%' ORDER BY at`,
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<{ action: string; reason: string }>();
+      return rows.length >= 2 ? rows : null;
+    });
+    expect(audit.map((a) => a.action)).toEqual(['line.plan_change_requested', 'line.plan_change_withdrawn']);
+    expect(audit[0]!.reason).toBe('客户需要更多流量');
+  });
+
+  it('an expired prepaid line takes the new plan with its renewal, at once', async () => {
+    const change = await call('agent', 'POST', url(EXPIRED), {
+      planId: 'liuliangwang-39',
+      channel: 'counter',
+    });
+    expect(change.statusCode).toBe(202);
+    expect(change.json().planChange.effectiveFromMs).toBeNull();
+    await waitFor(async () => ((await balance(EXPIRED)).nextPlanId === 'liuliangwang-39' ? true : null));
+
+    const renewal = await call(
+      'agent',
+      'POST',
+      `/api/v1/subscribers/${encodeURIComponent(EXPIRED)}/renewals`,
+      {
+        requestId: 'renew-plan-0001',
+        amountFen: 3900,
+        method: 'cash',
+        channel: 'counter',
+      },
+    );
+    expect(renewal.statusCode).toBe(201);
+    const b = await waitFor(async () => {
+      const s = await balance(EXPIRED);
+      return s.planId === 'liuliangwang-39' ? s : null;
+    });
+    // the new plan's fee bought the period that started with the payment, and its allowance
+    expect(b).toMatchObject({ balanceFen: 0, allowances: { dataBytes: { totalUnits: 20 * 1024 ** 3 } } });
+    expect(b.nextPlanId).toBeUndefined();
+    expect(b.periodEndMs - b.periodStartMs).toBe(30 * DAY);
+    const review = (await call('agent', 'GET', url(EXPIRED))).json();
+    expect(review).toMatchObject({ planId: 'liuliangwang-39', pending: null });
+    await waitFor(async () => ((await notices('charging.plan_changed')).length === 1 ? true : null));
+  });
+});
