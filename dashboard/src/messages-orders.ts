@@ -237,6 +237,37 @@ export const orderMessages = [
     'You asked for this change: another supervisor must approve it; you may withdraw it.',
   ],
   ['idc.waiting', '须由主管审批后生效。', 'It takes effect once a supervisor approves it.'],
+  // 套餐变更 (plan change, from the next period)
+  ['act.plan', '套餐变更', 'Change plan'],
+  ['bal.nextPlan', '下期套餐：{plan}', 'Next period: {plan}'],
+  ['pc.current', '当前套餐：{plan}', 'Current plan: {plan}'],
+  ['pc.pending', '已申请变更为「{plan}」，{when}生效', 'Changing to {plan} {when}'],
+  ['pc.from', '{date} 起', 'from {date}'],
+  ['pc.atRenewal', '下次续费起', 'from the next renewal'],
+  ['pc.withdraw', '撤销变更', 'Withdraw the change'],
+  ['pc.withdrawn', '已撤销，继续使用「{plan}」', 'Withdrawn; the line stays on {plan}'],
+  ['pc.state', '说明', 'Note'],
+  ['pc.isCurrent', '当前套餐', 'Current plan'],
+  ['pc.isPending', '下期套餐', 'Next period'],
+  [
+    'pc.rule',
+    '套餐变更次月生效：本期的套餐内容和资费不变，新套餐从{when}开始计费。',
+    'A plan change starts with the next period: this period keeps its allowances and prices; the new plan applies {when}.',
+  ],
+  ['pc.compare', '月费 ¥{from} → ¥{to}（{diff}）', 'Monthly fee ¥{from} → ¥{to} ({diff})'],
+  ['pc.submit', '确认变更', 'Confirm the change'],
+  ['pc.confirm', '将套餐变更为「{plan}」，{when}生效？', 'Change the plan to {plan}, {when}?'],
+  [
+    'pc.done',
+    '已受理：{when}变更为「{plan}」，客户将收到短信通知',
+    'Accepted: {plan} {when}; the customer is told by SMS',
+  ],
+  ['pc.choose', '请选择新套餐', 'Choose the new plan'],
+  [
+    'pc.unknownLine',
+    '计费系统暂未开通此号码，稍后再试',
+    'Charging does not know this line yet; try again shortly',
+  ],
 ] as const;
 
 export type OrderKey = (typeof orderMessages)[number][0];

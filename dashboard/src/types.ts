@@ -87,6 +87,9 @@ export interface Balance {
   planId: string;
   /** The plan's name in both languages (absent when the API's catalog does not know the plan). */
   planName?: { 'zh-CN': string; en: string };
+  /** A plan change waiting for the next period (套餐变更), as charging holds it. */
+  nextPlanId?: string;
+  nextPlanName?: { 'zh-CN': string; en: string };
   payment: 'prepaid' | 'postpaid';
   balanceFen: number;
   creditLimitFen?: number;

@@ -98,4 +98,70 @@ describe('customer cases in Chromium', () => {
     ).toBeLessThanOrEqual(390);
     await again.context().close();
   });
+
+  it('套餐变更 in the hall: plans side by side, a change from the next period, the customer told, withdrawn', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const actions = page.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '套餐变更' }).click();
+    const panel = actions.locator('sbss-plan-change');
+    const rows = panel.getByTestId('plan-choices').locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    expect(await panel.locator('tr.current td').last().textContent()).toContain('当前套餐');
+    // another payment type cannot be chosen here, and the row says why
+    expect(await panel.getByTestId('plan-choices').innerText()).toContain('付费方式变更');
+    const open = panel.locator('input[name=planId]:not([disabled])').first();
+    const planId = await open.getAttribute('value');
+    await open.check();
+    expect(await panel.getByTestId('plan-compare').textContent()).toMatch(/月费 ¥\d+\.\d{2} → ¥\d+\.\d{2}/);
+    page.once('dialog', (d) => void d.accept());
+    await panel.getByRole('button', { name: '确认变更' }).click();
+    await panel.getByText(/^已受理：/).waitFor({ timeout: 10_000 });
+    expect(await panel.getByTestId('plan-pending').textContent()).toMatch(
+      /已申请变更为「.+」，(\d{4}-\d{2}-\d{2} 起|下次续费起)生效/,
+    );
+    // charging holds it and tells the customer (its notice through the care outbox)
+    const told = await page.evaluate(async () => {
+      for (let i = 0; i < 100; i++) {
+        const me = (await (await fetch('/api/v1/customers/me')).json()) as { customerId: string };
+        const r = (await (await fetch(`/api/v1/customers/${me.customerId}/notifications`)).json()) as {
+          notifications: { template: string; text: string }[];
+        };
+        const n = r.notifications.find((x) => x.template === 'charging.plan_change_scheduled');
+        if (n) return n.text;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      return '';
+    });
+    expect(told).toMatch(/^您的套餐变更已受理：.*变更为「.+」，本期套餐不变。$/);
+    // ... and its balance answer says what comes next once charging has saved its state (≤ 5 s)
+    const nextPlan = () =>
+      page.evaluate(
+        async () =>
+          (
+            (await (await fetch('/api/v1/subscribers/%2B8613800000042/balance')).json()) as {
+              nextPlanId?: string;
+            }
+          ).nextPlanId,
+      );
+    await expect.poll(nextPlan, { timeout: 15_000, interval: 500 }).toBe(planId);
+    // the balance card (refreshed every 5 s) names the next period's plan
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('next-plan')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^\s*下期套餐：\S+/);
+    await panel.getByRole('button', { name: '撤销变更' }).click();
+    await panel.getByText(/^已撤销，继续使用「/).waitFor({ timeout: 10_000 });
+    expect(await panel.getByTestId('plan-pending').count()).toBe(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      'the plan table fits the phone',
+    ).toBeLessThanOrEqual(390);
+    await page.context().close();
+  });
 });

@@ -50,6 +50,15 @@ export class BalanceCard extends LitElement {
           · ${t(b.payment === 'prepaid' ? 'bal.prepaid' : 'bal.postpaid')}
         </div>
         <div class="muted" data-testid="valid-until">${t('bal.validUntil')}${lastDay(b.periodEndMs)}</div>
+        ${
+          b.nextPlanId
+            ? html`<div class="muted" data-testid="next-plan">
+                ${t('bal.nextPlan', {
+                  plan: b.nextPlanName ? b.nextPlanName[lang() === 'en' ? 'en' : 'zh-CN'] : b.nextPlanId,
+                })}
+              </div>`
+            : null
+        }
         ${b.barred ? html`<div class="barred" role="alert">${t('bal.barred')}</div>` : null}
       </div>
       ${
