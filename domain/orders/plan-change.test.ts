@@ -36,7 +36,7 @@ describe('planChangeChoices', () => {
       ['mid', 'current', null, 'CURRENT_PLAN'],
       ['big', 'option', 'change', null],
     ]);
-    expect(cs[0]?.refusal?.text['zh-CN']).toContain('付费方式变更');
+    expect(cs[0]?.refusal?.text['zh-CN']).toContain('付费方式不同');
   });
 
   it('with a change pending: the current plan withdraws it, the pending one is not asked twice', () => {

@@ -83,8 +83,10 @@ export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
       else if (!why && role === 'option' && current && p.payment !== current.payment)
         why = refusal(
           'PAYMENT_TYPE',
-          p.payment === 'prepaid' ? '预付费套餐，需先办理付费方式变更' : '后付费套餐，需先办理付费方式变更',
-          `a ${p.payment} plan: the payment type is changed by its own transaction`,
+          p.payment === 'prepaid'
+            ? '预付费套餐：付费方式不同，不能通过套餐变更办理'
+            : '后付费套餐：付费方式不同，不能通过套餐变更办理',
+          `a ${p.payment} plan: a plan change keeps the payment type`,
         );
       else if (!why && role === 'option' && inTerm && current && p.monthlyFeeFen < current.monthlyFeeFen) {
         const day = shanghaiIso(i.contractEndMs ?? 0).slice(0, 10);

@@ -50,8 +50,8 @@ export function planChangeEffectiveMs(
  * Schedules or withdraws a plan change. Rules (docs/charging.md §7):
  * - the new plan starts with the next period, with that period's fee and allowances; the current
  *   period keeps its plan, allowances and prices;
- * - prepaid stays prepaid and postpaid stays postpaid (a payment type change is a separate
- *   transaction): `PAYMENT_TYPE_CHANGE`;
+ * - prepaid stays prepaid and postpaid stays postpaid (converting the payment type moves credit,
+ *   bills and validity, and is not a plan change): `PAYMENT_TYPE_CHANGE`;
  * - no change (and no withdrawal) while prepaid periods are paid ahead, because those periods
  *   were bought at a plan's price: `PAID_AHEAD`;
  * - asking for the plan the line is on with nothing pending: `SAME_PLAN`.
@@ -76,7 +76,7 @@ export function applyPlanChange(
   if (target.payment !== current.payment)
     throw new RatingError(
       'PAYMENT_TYPE_CHANGE',
-      `${target.id} is ${target.payment} and the line is ${current.payment}: change the payment type instead`,
+      `${target.id} is ${target.payment} and the line is ${current.payment}: a plan change keeps the payment type`,
       '/planId',
     );
   if (s.paidPeriodsAhead > 0)
