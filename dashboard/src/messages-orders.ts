@@ -240,6 +240,7 @@ export const orderMessages = [
   // 套餐变更 (plan change, from the next period)
   ['act.plan', '套餐变更', 'Change plan'],
   ['bal.nextPlan', '下期套餐：{plan}', 'Next period: {plan}'],
+  ['lines.nextPlan', '→ {plan}（{when}）', '→ {plan} ({when})'],
   ['pc.current', '当前套餐：{plan}', 'Current plan: {plan}'],
   ['pc.pending', '已申请变更为「{plan}」，{when}生效', 'Changing to {plan} {when}'],
   ['pc.from', '{date} 起', 'from {date}'],

@@ -140,6 +140,7 @@ describe('plan change (套餐变更) through the API and the charging engine (re
     expect(lines.find((l: { planId: string }) => l.planId === 'changxiang-128')).toMatchObject({
       nextPlanId: 'shangwu-288',
       nextPlanFromMs: nextMonth,
+      nextPlanName: { 'zh-CN': '商务套餐288元', en: 'Business 288' },
     });
 
     const withdraw = await call('agent', 'POST', url(POSTPAID), {

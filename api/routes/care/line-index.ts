@@ -42,12 +42,14 @@ export async function linesOf(ctx: CareContext, customerId: string): Promise<Lin
 export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
   const { planId, pending } = linePlanAt(l, ctx.deps.clock.nowMs());
   const plan = ctx.catalog.plans.get(planId);
+  const next = pending ? ctx.catalog.plans.get(pending.planId) : undefined;
   return {
     msisdn: reveal ? l.msisdn : maskPhone(l.msisdn),
     status: l.status,
     planId,
     ...(plan ? { planName: plan.name } : {}),
     ...(pending ? { nextPlanId: pending.planId, nextPlanFromMs: pending.effectiveFromMs } : {}),
+    ...(next ? { nextPlanName: next.name } : {}),
     openedAtMs: l.openedAtMs,
     contractEndMs: l.contractEndMs,
     ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),

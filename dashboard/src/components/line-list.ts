@@ -10,6 +10,10 @@ export interface CustomerLine {
   status: 'pre_opened' | 'active' | 'closed';
   planId: string;
   planName?: { 'zh-CN': string; en: string };
+  /** A plan change waiting for the next period (null start: at the next renewal). */
+  nextPlanId?: string;
+  nextPlanName?: { 'zh-CN': string; en: string };
+  nextPlanFromMs?: number | null;
   openedAtMs: number;
   closedAtMs?: number;
   devicesOutstanding: number;
@@ -73,9 +77,21 @@ export class LineList extends LitElement {
   }
 
   private facts(l: CustomerLine) {
-    const plan = l.planName ? (lang() === 'en' ? l.planName.en : l.planName['zh-CN']) : l.planId;
+    const named = (n: { 'zh-CN': string; en: string } | undefined, id: string) =>
+      n ? (lang() === 'en' ? n.en : n['zh-CN']) : id;
+    const plan = named(l.planName, l.planId);
     return html`<span>${t(`lines.${l.status}` as MsgKey)}</span>
       <span>${plan}</span>
+      ${
+        l.nextPlanId
+          ? html`<span data-testid="line-next-plan"
+              >${t('lines.nextPlan', {
+                plan: named(l.nextPlanName, l.nextPlanId),
+                when: l.nextPlanFromMs ? t('pc.from', { date: date(l.nextPlanFromMs) }) : t('pc.atRenewal'),
+              })}</span
+            >`
+          : null
+      }
       <span class="muted"
         >${
           l.closedAtMs !== undefined
