@@ -263,6 +263,11 @@ export const orderMessages = [
     '已受理：{when}变更为「{plan}」，客户将收到短信通知',
     'Accepted: {plan} {when}; the customer is told by SMS',
   ],
+  [
+    'pc.doneSelf',
+    '已受理：{when}变更为「{plan}」，我们会短信通知您',
+    'Accepted: {plan} {when}; we will confirm by SMS',
+  ],
   ['pc.choose', '请选择新套餐', 'Choose the new plan'],
   [
     'pc.unknownLine',

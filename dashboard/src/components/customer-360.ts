@@ -27,6 +27,8 @@ interface Order {
 
 /** How long after an action the timeline is read again (the sink flushes every 0.5 s). */
 const HISTORY_LAG_MS = 2500;
+/** ... and the balance once more: charging saves line states every 5 s (a plan change shows then). */
+const STATE_LAG_MS = 6000;
 
 /** Customer 360 for an agent: masked profile with audited reveal, line, usage, CDRs, timeline, actions. */
 export class Customer360 extends LitElement {
@@ -234,13 +236,17 @@ export class Customer360 extends LitElement {
   }
 
   /**
-   * After an action: reload now, and once more when the history (projected into ClickHouse by
-   * the sink, about a second behind) has the entries the action wrote, so the timeline shows it.
+   * After an action: reload now, once more when the history (projected into ClickHouse by the
+   * sink, about a second behind) has the entries the action wrote, so the timeline shows it, and
+   * a last time when charging has saved the line's state (a plan change on the balance card).
    */
   private afterAction(): void {
     void this.load();
     clearTimeout(this.again);
-    this.again = setTimeout(() => void this.load(), HISTORY_LAG_MS);
+    this.again = setTimeout(() => {
+      void this.load();
+      this.again = setTimeout(() => void this.load(), STATE_LAG_MS - HISTORY_LAG_MS);
+    }, HISTORY_LAG_MS);
   }
 
   override disconnectedCallback(): void {

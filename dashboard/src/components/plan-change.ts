@@ -51,8 +51,14 @@ export class PlanChange extends LitElement {
     base,
     forms,
     css`
+      form {
+        max-width: 760px;
+      }
       .scroll {
         overflow-x: auto;
+      }
+      td label {
+        white-space: nowrap;
       }
       table {
         width: 100%;
@@ -120,7 +126,7 @@ export class PlanChange extends LitElement {
   }
 
   /** Sends a change (or a withdrawal: the current plan), then reads the line again. */
-  private send(planId: string, reason: string, done: () => string): void {
+  private send(planId: string, reason: string, done: () => string, form?: HTMLFormElement): void {
     void this.action.run(async () => {
       try {
         await api.post(`/api/v1/lines/${enc(this.msisdn)}/plan-change`, {
@@ -135,6 +141,8 @@ export class PlanChange extends LitElement {
         throw err;
       }
       const text = done();
+      form?.reset();
+      this.chosen = '';
       await this.load();
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
       return text;
@@ -152,8 +160,14 @@ export class PlanChange extends LitElement {
     const plan = this.nameOf(this.chosen);
     const starts = when(r.effectiveFromMs);
     if (!confirm(t('pc.confirm', { plan, when: starts }))) return;
-    const reason = String(new FormData(e.target as HTMLFormElement).get('reason') ?? '').trim();
-    this.send(this.chosen, reason, () => t('pc.done', { plan, when: starts }));
+    const form = e.target as HTMLFormElement;
+    const reason = String(new FormData(form).get('reason') ?? '').trim();
+    this.send(
+      this.chosen,
+      reason,
+      () => t(this.channel === 'counter' ? 'pc.done' : 'pc.doneSelf', { plan, when: starts }),
+      form,
+    );
   }
 
   private withdraw(current: Choice): void {
