@@ -239,6 +239,19 @@ export const orderMessages = [
   ['idc.waiting', '须由主管审批后生效。', 'It takes effect once a supervisor approves it.'],
   // 套餐变更 (plan change, from the next period)
   ['act.plan', '套餐变更', 'Change plan'],
+  // 叠加包 (add-on packs)
+  ['act.addon', '叠加包', 'Add-on packs'],
+  [
+    'ao.rule',
+    '叠加包本期有效，先于超出计费使用；费用从余额扣除（后付费计入本期账单）。',
+    'Packs are valid this period and used before any overage; the fee comes off the balance (postpaid: on this period’s bill).',
+  ],
+  ['ao.sms', '{n} 条', '{n} SMS'],
+  ['ao.buy', '订购', 'Buy'],
+  ['ao.buyNamed', '订购{name}', 'Buy {name}'],
+  ['ao.confirm', '订购「{name}」，费用 ¥{fee}，本期有效？', 'Buy {name} for ¥{fee}, valid this period?'],
+  ['ao.done', '已订购「{name}」，有效期至 {until}', 'Bought {name}; valid until {until}'],
+  ['ao.none', '暂无可订购的叠加包', 'No add-on packs on sale'],
   ['bal.nextPlan', '下期套餐：{plan}', 'Next period: {plan}'],
   ['lines.nextPlan', '→ {plan}（{when}）', '→ {plan} ({when})'],
   ['pc.current', '当前套餐：{plan}', 'Current plan: {plan}'],

@@ -1,4 +1,12 @@
-import type { CatalogFile, DestinationKind, LocalisedName, Plan, PlanVersion, Validity } from './schema.ts';
+import type {
+  AddOn,
+  CatalogFile,
+  DestinationKind,
+  LocalisedName,
+  Plan,
+  PlanVersion,
+  Validity,
+} from './schema.ts';
 
 /**
  * The catalog precompiled into lookup structures for the rating hot path: windows become a sorted
@@ -84,6 +92,8 @@ export interface CompiledCatalog {
   destinations: CompiledDestination[];
   trie: PrefixTrie;
   plans: Map<string, CompiledPlan>;
+  /** Add-on packs on sale, by id, in catalog order. */
+  addOns: Map<string, AddOn>;
   dueDays: number;
 }
 
@@ -263,6 +273,7 @@ export function compileCatalog(catalog: CatalogFile): CompiledCatalog {
     destinations,
     trie: buildTrie(catalog, destIndex),
     plans,
+    addOns: new Map((catalog.addOns ?? []).map((a) => [a.id, a])),
     dueDays: catalog.billing.dueDays,
   };
 }

@@ -32,6 +32,11 @@ export function validateSemantics(c: CatalogFile): CatalogIssue[] {
     add,
   );
   checkSchedule(c, windowIds, add);
+  uniqueIds(
+    (c.addOns ?? []).map((a) => a.id),
+    '/addOns',
+    add,
+  );
 
   const destIds = uniqueIds(
     c.destinationClasses.map((d) => d.id),

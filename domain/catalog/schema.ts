@@ -150,6 +150,20 @@ export const Plan = Closed({
 });
 export type Plan = Static<typeof Plan>;
 
+/**
+ * An add-on pack (叠加包 / 加油包): extra allowance for the current period of any line, bought at
+ * once for its fee (prepaid: from the balance; postpaid: on the period's bill).
+ */
+export const AddOn = Closed({
+  id: Key,
+  name: LocalisedName,
+  service: Type.Union([Type.Literal('voice'), Type.Literal('sms'), Type.Literal('data')]),
+  /** Seconds, messages or bytes added to the period's allowance of `service`. */
+  units: PosInt,
+  feeFen: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+});
+export type AddOn = Static<typeof AddOn>;
+
 export const CatalogFile = Closed({
   catalogVersion: Key,
   currency: Type.Literal('CNY'),
@@ -162,5 +176,7 @@ export const CatalogFile = Closed({
   rateTables: Type.Record(Key, RateTable),
   billing: Closed({ dueDays: Type.Integer({ minimum: 0, maximum: 90 }) }),
   plans: Type.Array(Plan, { minItems: 1, maxItems: 500 }),
+  /** Add-on packs on sale (absent: none). */
+  addOns: Type.Optional(Type.Array(AddOn, { maxItems: 100 })),
 });
 export type CatalogFile = Static<typeof CatalogFile>;

@@ -32,7 +32,9 @@ export const OrderEvent = Closed(
     orderId: Id,
     customerId: Id,
     kind: Type.Union(
-      ['new_line', 'pre_open', 'renewal', 'plan_change', 'unsubscribe', 'device'].map((v) => Type.Literal(v)),
+      ['new_line', 'pre_open', 'renewal', 'plan_change', 'add_on', 'unsubscribe', 'device'].map((v) =>
+        Type.Literal(v),
+      ),
     ),
     fromState: Type.Optional(ShortText),
     toState: ShortText,

@@ -4,7 +4,8 @@ import { dueAtMs } from './payment.ts';
 import { planOf, rollTo, type Effects } from './period.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
-export type BillLineCode = 'monthly_fee' | 'discount' | 'voice_overage' | 'sms_overage' | 'data_overage';
+export type BillLineCode =
+  'monthly_fee' | 'discount' | 'voice_overage' | 'sms_overage' | 'data_overage' | 'add_on';
 
 export interface BillLine {
   code: BillLineCode;
@@ -43,6 +44,7 @@ const NAMES: Record<BillLineCode, { 'zh-CN': string; en: string }> = {
   voice_overage: { 'zh-CN': '语音超出费', en: 'Voice overage' },
   sms_overage: { 'zh-CN': '短信超出费', en: 'SMS overage' },
   data_overage: { 'zh-CN': '流量超出费', en: 'Data overage' },
+  add_on: { 'zh-CN': '叠加包', en: 'Add-on packs' },
 };
 
 export function billLines(c: PeriodCharges): BillLine[] {
@@ -51,6 +53,7 @@ export function billLines(c: PeriodCharges): BillLine[] {
   if (c.voiceFen > 0) lines.push({ code: 'voice_overage', name: NAMES.voice_overage, amountFen: c.voiceFen });
   if (c.smsFen > 0) lines.push({ code: 'sms_overage', name: NAMES.sms_overage, amountFen: c.smsFen });
   if (c.dataFen > 0) lines.push({ code: 'data_overage', name: NAMES.data_overage, amountFen: c.dataFen });
+  if ((c.addOnFen ?? 0) > 0) lines.push({ code: 'add_on', name: NAMES.add_on, amountFen: c.addOnFen ?? 0 });
   return lines;
 }
 
@@ -88,7 +91,7 @@ export function closeBill(
   const lines = billLines(period.charges);
   const totalFen = lines.reduce((a, l) => a + l.amountFen, 0);
   const c = s.charges;
-  const openPeriodFen = c.feeFen - c.discountFen + c.voiceFen + c.smsFen + c.dataFen;
+  const openPeriodFen = c.feeFen - c.discountFen + c.voiceFen + c.smsFen + c.dataFen + (c.addOnFen ?? 0);
   const bill: Bill = {
     billId: `bill:${s.msisdn}:${period.startMs}`,
     msisdn: s.msisdn,

@@ -9,7 +9,10 @@ export type RatingErrorCode =
   | 'UNPRICED'
   | 'SAME_PLAN'
   | 'PAYMENT_TYPE_CHANGE'
-  | 'PAID_AHEAD';
+  | 'PAID_AHEAD'
+  | 'NO_PERIOD'
+  | 'INSUFFICIENT_BALANCE'
+  | 'CREDIT_LIMIT';
 
 /**
  * A CDR, payment or bill request the rules cannot apply to. Never retryable: the same input on the

@@ -38,3 +38,4 @@ export {
   type PlanChange,
   type PlanChangeResult,
 } from './plan-change.ts';
+export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';

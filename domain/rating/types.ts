@@ -26,6 +26,8 @@ export const PeriodCharges = Closed({
   voiceFen: NonNeg,
   smsFen: NonNeg,
   dataFen: NonNeg,
+  /** Add-on packs bought in the period (absent in states saved before add-ons existed: 0). */
+  addOnFen: Type.Optional(NonNeg),
 });
 export type PeriodCharges = Static<typeof PeriodCharges>;
 
@@ -115,6 +117,7 @@ export const NotificationKind = Type.Union(
     'plan_change_scheduled',
     'plan_change_withdrawn',
     'plan_changed',
+    'add_on_added',
   ].map((k) => Type.Literal(k)),
 );
 export type NotificationKind =
@@ -129,7 +132,8 @@ export type NotificationKind =
   | 'renewal_failed'
   | 'plan_change_scheduled'
   | 'plan_change_withdrawn'
-  | 'plan_changed';
+  | 'plan_changed'
+  | 'add_on_added';
 
 /**
  * Something the subscriber (or the network, for bar/unbar) must be told. `key` is deterministic so

@@ -16,7 +16,7 @@ const DAY_NS = 86_400 * SEC_NS;
 /**
  * Subjects. Everything that changes a balance is partitioned by subscriber on the CDR stream:
  * `chg.<n>.cdr` (usage batches), `chg.<n>.pay` / `chg.<n>.adj` (payments, adjustments) and
- * `chg.<n>.plan` (plan changes) with
+ * `chg.<n>.plan` (plan changes), `chg.<n>.addon` (add-on packs) with
  * n = partitionOf(msisdn). One consumer per partition (filter `chg.<n>.>`) sees both in one order:
  * it is the single ordered writer of those subscribers' balances.
  */
@@ -26,6 +26,7 @@ export const subjects = {
   payment: (partition: number) => `chg.${partition}.pay`,
   adjustment: (partition: number) => `chg.${partition}.adj`,
   planChange: (partition: number) => `chg.${partition}.plan`,
+  addOn: (partition: number) => `chg.${partition}.addon`,
   charging: (partition: number) => `chg.${partition}.>`,
   rated: (partition: number) => `rated.p.${partition}`,
   device: (step: string) => `device.${step}`,

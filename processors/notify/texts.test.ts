@@ -62,6 +62,23 @@ describe('charging notice texts', () => {
     );
   });
 
+  it('confirms an add-on pack with its fee and the last day it is valid', () => {
+    const bought = n({
+      key: 'addon:ao-1',
+      kind: 'add_on_added',
+      params: {
+        nameZh: '流量加油包1GB',
+        nameEn: 'Data top-up 1 GB',
+        feeFen: 1000,
+        periodEndMs: 1743436800000,
+      },
+    });
+    expect(noticeText(bought, 'zh-CN')).toBe(
+      '您已成功订购「流量加油包1GB」，费用 10.00 元，本期有效（至 2025-03-31）。',
+    );
+    expect(noticeText(bought, 'en')).toContain('Data top-up 1 GB for 10.00 yuan');
+  });
+
   it('gives one notification one outbox id matching the care id pattern', () => {
     expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
     expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));

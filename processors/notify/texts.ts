@@ -64,6 +64,12 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
     l === 'zh-CN'
       ? `您的套餐变更已撤销，继续使用「${planName(n, l)}」。`
       : `Your plan change is withdrawn; you stay on ${planName(n, l)}.`,
+  add_on_added: (n, l) => {
+    const name = String((l === 'zh-CN' ? n.params.nameZh : n.params.nameEn) ?? n.params.addOnId ?? '');
+    return l === 'zh-CN'
+      ? `您已成功订购「${name}」，费用 ${yuan(n.params.feeFen)} 元，本期有效（至 ${lastDay(n.params.periodEndMs)}）。`
+      : `You bought ${name} for ${yuan(n.params.feeFen)} yuan; it is valid this period (until ${lastDay(n.params.periodEndMs)}).`;
+  },
   plan_changed: (n, l) =>
     l === 'zh-CN'
       ? `您的套餐已于 ${date(n.atMs)} 变更为「${planName(n, l)}」，新周期的套餐内容已生效。`

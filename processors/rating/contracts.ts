@@ -48,6 +48,26 @@ export const AccountPlanChange = Type.Object(
 export type AccountPlanChange = Static<typeof AccountPlanChange>;
 export const validatePlanChange = compile(AccountPlanChange);
 
+/** An add-on pack bought for a line, on `chg.<n>.addon`, priced when it was sold. */
+export const AccountAddOn = Type.Object(
+  {
+    purchaseId: Id,
+    msisdn: E164,
+    addOnId: Type.String({ minLength: 1, maxLength: 64 }),
+    name: Type.Object(
+      { 'zh-CN': Type.String({ maxLength: 100 }), en: Type.String({ maxLength: 100 }) },
+      { additionalProperties: false },
+    ),
+    service: Type.Union([Type.Literal('voice'), Type.Literal('sms'), Type.Literal('data')]),
+    units: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    feeFen: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+    atMs: EpochMs,
+  },
+  { additionalProperties: false, $id: 'AccountAddOn' },
+);
+export type AccountAddOn = Static<typeof AccountAddOn>;
+export const validateAddOn = compile(AccountAddOn);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

@@ -1,10 +1,12 @@
 export { runRating, ratingConsumers, type RatingDeps } from './runner.ts';
 export { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
 export { PartitionWorker, type Applied, type InputMessage, type ReplayFilter } from './worker.ts';
-export { sendPayment, sendPlanChange } from './payments.ts';
+export { sendAddOn, sendPayment, sendPlanChange } from './payments.ts';
 export {
   AccountPayment,
   AccountPlanChange,
+  AccountAddOn,
+  validateAddOn,
   validatePayment,
   validatePlanChange,
   INPUT_SEQ_HEADER,

@@ -1,6 +1,6 @@
 import { encodeBatch, partitionOf } from '../../domain/index.ts';
 import { subjects, type PipelinedPublisher } from '../../infra/nats/index.ts';
-import type { AccountPayment, AccountPlanChange } from './contracts.ts';
+import type { AccountAddOn, AccountPayment, AccountPlanChange } from './contracts.ts';
 
 /**
  * Sends a payment (top-up, renewal, bill payment, goodwill credit) to the subscriber's charging
@@ -33,6 +33,21 @@ export async function sendPlanChange(
   await publisher.publish({
     subject: subjects.planChange(partitionOf(c.msisdn, partitions)),
     data: encodeBatch(id, [c]),
+    msgId: id,
+  });
+  await publisher.flush();
+}
+
+/** Sends an add-on pack bought for a line to its charging partition: the purchase id is the message id. */
+export async function sendAddOn(
+  publisher: PipelinedPublisher,
+  partitions: number,
+  a: AccountAddOn,
+): Promise<void> {
+  const id = `addon-${a.purchaseId}`;
+  await publisher.publish({
+    subject: subjects.addOn(partitionOf(a.msisdn, partitions)),
+    data: encodeBatch(id, [a]),
     msgId: id,
   });
   await publisher.flush();

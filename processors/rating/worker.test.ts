@@ -75,3 +75,37 @@ describe('PartitionWorker: plan changes on chg.<n>.plan', () => {
     expect(skipped.states.get(MSISDN)?.state.nextPlanId).toBeUndefined();
   });
 });
+
+describe('PartitionWorker: add-on packs on chg.<n>.addon', () => {
+  const addOn = (seq: number, feeFen: number, purchaseId = 'ao-1'): InputMessage => ({
+    seq,
+    subject: 'chg.0.addon',
+    data: encodeBatch(`addon-${purchaseId}`, [
+      {
+        purchaseId,
+        msisdn: MSISDN,
+        addOnId: 'jiayou-data-1g',
+        name: { 'zh-CN': '流量加油包1GB', en: 'Data top-up 1 GB' },
+        service: 'data',
+        units: 1024 ** 3,
+        feeFen,
+        atMs: shanghaiMs(2025, 3, 10),
+      },
+    ]),
+  });
+
+  it('adds a pack once: its fee on the ledger, its units on the allowance; the same purchase again is a duplicate', async () => {
+    const w = worker();
+    const r = await w.apply(addOn(1, 1000));
+    expect(r.output.ledger).toContainEqual(expect.objectContaining({ key: 'addon:ao-1', amountFen: 1000 }));
+    const total = w.states.get(MSISDN)?.state.allowances.data.totalUnits;
+    expect((await w.apply(addOn(2, 1000))).duplicates).toBe(1);
+    expect(w.states.get(MSISDN)?.state.allowances.data.totalUnits).toBe(total);
+  });
+
+  it('dead-letters a pack the postpaid line cannot take (its credit limit), naming the field', async () => {
+    const w = worker();
+    const r = await w.apply(addOn(1, 9_000_000, 'ao-2'));
+    expect(r.deadLetters.map((d) => [d.info.code, d.info.field])).toEqual([['credit_limit', '/feeFen']]);
+  });
+});

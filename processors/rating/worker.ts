@@ -8,6 +8,7 @@ import {
 } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
+  applyAddOn,
   applyAdjustment,
   applyPayment,
   applyPlanChange,
@@ -27,6 +28,8 @@ import {
   validateAdjustment,
   validatePayment,
   validatePlanChange,
+  validateAddOn,
+  type AccountAddOn,
   type AccountAdjustment,
   type AccountPayment,
   type AccountPlanChange,
@@ -121,6 +124,7 @@ export class PartitionWorker {
     if (m.subject.endsWith('.pay')) await this.applyPayments(m, env.batch.items, out, replay);
     else if (m.subject.endsWith('.adj')) await this.applyAdjustments(m, env.batch.items, out, replay);
     else if (m.subject.endsWith('.plan')) await this.applyPlanChanges(m, env.batch.items, out, replay);
+    else if (m.subject.endsWith('.addon')) await this.applyAddOns(m, env.batch.items, out, replay);
     else await this.applyCdrs(m, env.batch.items, out, replay);
     this.appliedThrough = Math.max(this.appliedThrough, m.seq);
     return out;
@@ -140,6 +144,9 @@ export class PartitionWorker {
       } else if (m.subject.endsWith('.plan')) {
         const v = validatePlanChange(item);
         if (v.ok) this.dedup.check(planChangeKey(v.value.changeId), v.value.planId);
+      } else if (m.subject.endsWith('.addon')) {
+        const v = validateAddOn(item);
+        if (v.ok) this.dedup.check(`addon:${v.value.purchaseId}`, `${v.value.addOnId}|${v.value.feeFen}`);
       } else {
         const v = validators.cdr(item);
         if (v.ok) this.dedup.check(v.value.cdrId, fingerprintOf(v.value));
@@ -286,6 +293,16 @@ export class PartitionWorker {
       key: (c) => planChangeKey(c.changeId),
       fingerprint: (c) => c.planId,
       apply: (state, c) => applyPlanChange(this.catalog, state, c),
+    });
+  }
+
+  /** Add-on packs (叠加包): keyed by their purchase id, so a pack is added and paid for once. */
+  private applyAddOns(m: InputMessage, items: unknown[], out: Applied, replay?: ReplayFilter): Promise<void> {
+    return this.applyAccountItems<AccountAddOn>(m, items, out, replay, {
+      validate: validateAddOn,
+      key: (a) => `addon:${a.purchaseId}`,
+      fingerprint: (a) => `${a.addOnId}|${a.feeFen}`,
+      apply: (state, a) => applyAddOn(this.catalog, state, a),
     });
   }
 

@@ -164,4 +164,32 @@ describe('customer cases in Chromium', () => {
     ).toBeLessThanOrEqual(390);
     await page.context().close();
   });
+
+  it('流量加油包 in the hall: a pack bought once, on this period, from the balance', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const dataTotal = () =>
+      page.evaluate(async () => {
+        const b = (await (await fetch('/api/v1/subscribers/%2B8613800000042/balance')).json()) as {
+          balanceFen: number;
+          allowances: { dataBytes?: { totalUnits: number } };
+        };
+        return { total: b.allowances.dataBytes?.totalUnits ?? 0, balanceFen: b.balanceFen };
+      });
+    const before = await dataTotal();
+    const actions = page.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '叠加包' }).click();
+    const packs = actions.getByTestId('add-ons');
+    expect(await packs.innerText()).toMatch(/流量加油包1GB · 1\.0 GB · ¥10\.00/);
+    page.once('dialog', (d) => void d.accept());
+    await packs.getByRole('button', { name: '订购流量加油包1GB' }).click();
+    await actions
+      .getByText(/^已订购「流量加油包1GB」，有效期至 \d{4}-\d{2}-\d{2}$/)
+      .waitFor({ timeout: 10_000 });
+    await expect
+      .poll(async () => (await dataTotal()).total - before.total, { timeout: 15_000, interval: 500 })
+      .toBe(1024 ** 3);
+    expect(before.balanceFen - (await dataTotal()).balanceFen).toBeGreaterThanOrEqual(1000);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.context().close();
+  });
 });

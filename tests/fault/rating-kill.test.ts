@@ -12,6 +12,7 @@ import {
   ratingConsumers,
   readOutputParts,
   sendPayment,
+  sendAddOn,
   sendPlanChange,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
@@ -68,6 +69,7 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
     /** Lines asked to change plan (套餐变更) mid-stream, and to which plan (same payment type). */
     const changed = new Map<string, string>();
     let published = 0;
+    let addOns = 0;
     let kills = 0;
     const feeding = (async () => {
       for (const [i, b] of batches.entries()) {
@@ -97,6 +99,20 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
             planId: to.id,
             atMs: START + i * 1000,
           });
+        }
+        if (i % 45 === 17) {
+          // an add-on pack: money and allowance, exactly once however often rating dies
+          await sendAddOn(pub, PARTITIONS, {
+            purchaseId: `ao-${i}`,
+            msisdn: subs[(i * 11) % LINES]!.e164,
+            addOnId: 'voice-100min',
+            name: { 'zh-CN': '语音叠加包100分钟', en: 'Voice pack 100 min' },
+            service: 'voice',
+            units: 6000,
+            feeFen: 1000,
+            atMs: START + i * 1000,
+          });
+          addOns++;
         }
         published++;
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 25));
@@ -145,6 +161,9 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
     expect(charged.size).toBe(inputIds.size);
     expect(usageDebits).toBe(ratedFen);
     expect(new Set(ledger.map((l) => l.key)).size).toBe(ledger.length);
+    // every pack sold was charged once (none was refused: every line had the credit)
+    expect(ledger.filter((l) => l.key.startsWith('addon:'))).toHaveLength(addOns);
+    expect(addOns).toBeGreaterThanOrEqual(5);
 
     // Every saved balance = opening + credits − debits of its ledger.
     const stores = await openChargingStores(env.nats.nc);

@@ -15,6 +15,7 @@ import { paymentRoutes } from './payments.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
 import { lineRoutes } from './lines.ts';
 import { planChangeRoutes } from './plan-change.ts';
+import { addOnRoutes } from './add-ons.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -49,6 +50,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     unsubscribeRoutes(child, ctx);
     lineRoutes(child, ctx);
     planChangeRoutes(child, ctx);
+    addOnRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

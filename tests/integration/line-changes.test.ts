@@ -21,7 +21,7 @@ interface Choice {
   refusal: { code: string } | null;
 }
 
-describe('plan change (套餐变更) through the API and the charging engine (real servers)', () => {
+describe('line changes through the API and the charging engine: plan change (套餐变更), add-on packs (叠加包) (real servers)', () => {
   let env: ChargingApiEnv;
   const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
   let customerId = '';
@@ -196,5 +196,41 @@ describe('plan change (套餐变更) through the API and the charging engine (re
     const review = (await call('agent', 'GET', url(EXPIRED))).json();
     expect(review).toMatchObject({ planId: 'liuliangwang-39', pending: null });
     await waitFor(async () => ((await notices('charging.plan_changed')).length === 1 ? true : null));
+  });
+
+  it('sells an add-on pack once per request: its units on this period, its fee on the ledger, the customer told', async () => {
+    const packs = (await call('customer', 'GET', '/api/v1/add-ons')).json().addOns as { id: string }[];
+    expect(packs.map((p) => p.id)).toContain('jiayou-data-1g');
+    const before = await balance(POSTPAID);
+    const body = { addOnId: 'jiayou-data-1g', channel: 'counter', requestId: 'addon-req-0001' };
+    const first = await call('agent', 'POST', url(POSTPAID, '/add-ons'), body);
+    expect(first.statusCode).toBe(202);
+    const again = await call('agent', 'POST', url(POSTPAID, '/add-ons'), body);
+    expect(again.json().purchaseId).toBe(first.json().purchaseId);
+    const unknown = await call('agent', 'POST', url(POSTPAID, '/add-ons'), { ...body, addOnId: 'nope' });
+    expect(unknown.statusCode).toBe(404);
+
+    const after = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.allowances.dataBytes.totalUnits > before.allowances.dataBytes.totalUnits ? b : null;
+    });
+    expect(after.allowances.dataBytes.totalUnits - before.allowances.dataBytes.totalUnits).toBe(1024 ** 3);
+    expect(before.balanceFen - after.balanceFen).toBe(1000);
+    const rows = await waitFor(async () => {
+      const rs = await env.chEnv.ch.client.query({
+        query: `SELECT kind, amount_fen FROM streambss.ledger FINAL WHERE key = {k:String}`,
+        query_params: { k: `addon:${first.json().purchaseId}` },
+        format: 'JSONEachRow',
+      });
+      const r = await rs.json<{ kind: string; amount_fen: number }>();
+      return r.length ? r : null;
+    });
+    expect(rows).toEqual([{ kind: 'fee', amount_fen: 1000 }]);
+    const told = await waitFor(async () => {
+      const n = await notices('charging.add_on_added');
+      return n.length ? n : null;
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain('您已成功订购「流量加油包1GB」，费用 10.00 元');
   });
 });
