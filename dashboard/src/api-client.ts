@@ -68,6 +68,17 @@ export class RequestKey {
     const unanswered = err instanceof ApiCallError && (err.status === 0 || err.status >= 500);
     if (!unanswered) this.value = RequestKey.fresh();
   }
+  /** Runs one attempt with the current key and settles it by the outcome. */
+  async attempt<T>(send: (key: string) => Promise<T>): Promise<T> {
+    try {
+      const r = await send(this.value);
+      this.settle();
+      return r;
+    } catch (err) {
+      this.settle(err);
+      throw err;
+    }
+  }
 }
 
 export function qs(params: Record<string, string | number | boolean | undefined>): string {

@@ -8,11 +8,10 @@ import { sendAddOn } from '../../../processors/rating/index.ts';
 import { ApiError, NotFoundError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
-import { assertOwnMsisdn, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customer-view.ts';
+import { staffAndCustomer, who, type CareContext } from './context.ts';
+import { loadLine } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel } from './records.ts';
-import { msisdnKey } from './store.ts';
 
 /**
  * Add-on packs (叠加包 / 流量加油包): extra allowance for the current period, bought at the counter
@@ -58,9 +57,7 @@ export function addOnRoutes(app: FastifyInstance, ctx: CareContext): void {
       const session = who(request);
       const { msisdn } = request.params;
       const b = request.body;
-      assertOwnMsisdn(session, msisdn);
-      const line = await ctx.lines.must(msisdnKey(msisdn));
-      await loadCustomer(ctx, session, line.value.customerId);
+      const line = await loadLine(ctx, session, msisdn);
       const pack = ctx.catalog.addOns.get(b.addOnId);
       if (!pack) throw new NotFoundError(`no add-on ${b.addOnId} is on sale`);
       if (line.value.status !== 'active')

@@ -10,7 +10,8 @@ import {
 } from '../../../domain/customer/index.ts';
 import { ValidationError } from '../../errors.ts';
 import type { Session } from '../../auth/index.ts';
-import { assertOwn, type CareContext } from './context.ts';
+import { assertOwn, assertOwnMsisdn, type CareContext } from './context.ts';
+import { msisdnKey } from './store.ts';
 import { AddressSchema, type CustomerRecord } from './records.ts';
 import { ErrorBody } from '../../schemas.ts';
 
@@ -69,6 +70,17 @@ export function view(c: CustomerRecord, revision: number, reveal: boolean) {
         }
       : {}),
   };
+}
+
+/**
+ * The line a session may act on, and its record: a customer only their own number, staff any
+ * line of a customer they may see. 403 / 404 otherwise.
+ */
+export async function loadLine(ctx: CareContext, session: Session, msisdn: string) {
+  assertOwnMsisdn(session, msisdn);
+  const line = await ctx.lines.must(msisdnKey(msisdn));
+  await loadCustomer(ctx, session, line.value.customerId);
+  return line;
 }
 
 export async function loadCustomer(ctx: CareContext, session: Session, customerId: string) {

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import { assertOwnMsisdn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { CustomerId, loadCustomer } from './customer-view.ts';
+import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
+import { CustomerId, loadCustomer, loadLine } from './customer-view.ts';
 import { indexLine, lineView, linesOf } from './line-index.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
@@ -34,10 +34,7 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
       config: { roles: staffAndCustomer },
     },
     async (request) => {
-      const session = who(request);
-      assertOwnMsisdn(session, request.params.msisdn);
-      const line = await ctx.lines.must(msisdnKey(request.params.msisdn));
-      await loadCustomer(ctx, session, line.value.customerId);
+      const line = await loadLine(ctx, who(request), request.params.msisdn);
       return { ...line.value, revision: line.revision };
     },
   );

@@ -10,8 +10,8 @@ import type { Session } from '../../auth/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
-import { assertOwnMsisdn, staffAndCustomer, who, type CareContext } from './context.ts';
-import { loadCustomer } from './customer-view.ts';
+import { staffAndCustomer, who, type CareContext } from './context.ts';
+import { loadLine } from './customer-view.ts';
 import { linePlanAt } from './line-plan.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type PlanChangeRecord } from './records.ts';
@@ -40,9 +40,7 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
     });
 
   const review = async (session: Session, msisdn: string) => {
-    assertOwnMsisdn(session, msisdn);
-    const line = await ctx.lines.must(msisdnKey(msisdn));
-    await loadCustomer(ctx, session, line.value.customerId);
+    const line = await loadLine(ctx, session, msisdn);
     const now = clock.nowMs();
     const state = await chargingStateOf(ctx, msisdn);
     const { planId, pending } = linePlanAt(line.value, now, state?.planId);

@@ -5,8 +5,8 @@ import { compile, formatYuan } from '../../../domain/index.ts';
 import { reviewUnsubscribe } from '../../../domain/orders/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import { assertOwnMsisdn, staff, staffAndCustomer, who, type CareContext } from './context.ts';
-import { customerKey, loadCustomer } from './customer-view.ts';
+import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
+import { customerKey, loadCustomer, loadLine } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel } from './records.ts';
 import { msisdnKey, Repo } from './store.ts';
@@ -81,9 +81,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: CareContext): void 
     async (request, reply) => {
       const session = who(request);
       const b = request.body;
-      assertOwnMsisdn(session, b.msisdn);
-      const line = await ctx.lines.must(msisdnKey(b.msisdn));
-      await loadCustomer(ctx, session, line.value.customerId);
+      const line = await loadLine(ctx, session, b.msisdn);
       const now = clock.nowMs();
       const rec: UnsubscribeRecord = {
         orderId: ids.next('uns'),

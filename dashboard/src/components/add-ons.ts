@@ -92,18 +92,13 @@ export class AddOns extends LitElement {
   private buy(p: Pack): void {
     if (!confirm(t('ao.confirm', { name: local(p.name), fee: yuan(p.feeFen) }))) return;
     void this.action.run(async () => {
-      let r: { periodEndMs: number };
-      try {
-        r = await api.post<{ periodEndMs: number }>(`/api/v1/lines/${enc(this.msisdn)}/add-ons`, {
+      const r = await this.key.attempt((requestId) =>
+        api.post<{ periodEndMs: number }>(`/api/v1/lines/${enc(this.msisdn)}/add-ons`, {
           addOnId: p.id,
           channel: this.channel,
-          requestId: this.key.current,
-        });
-        this.key.settle();
-      } catch (err) {
-        this.key.settle(err);
-        throw err;
-      }
+          requestId,
+        }),
+      );
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
       return t('ao.done', { name: local(p.name), until: lastDay(r.periodEndMs) });
     });

@@ -9,8 +9,9 @@ import {
   noErrors,
   stepErrors,
 } from '../field-errors.ts';
-import { bytes, yuan } from '../format.ts';
+import { yuan } from '../format.ts';
 import { lang, t } from '../i18n.ts';
+import { planFactCells, planHeadCells } from '../plan-cells.ts';
 import { orderChanged, type OrderView, type PlanComparison } from '../order-types.ts';
 import { base, forms } from '../styles.ts';
 import { OrderStep } from './order-step.ts';
@@ -137,12 +138,7 @@ export class OrderPlan extends OrderStep {
       </caption>
       <thead>
         <tr>
-          <th scope="col">${t('ord.plan')}</th>
-          <th scope="col">${t('ord.fee')}</th>
-          <th scope="col">${t('ord.voice')}</th>
-          <th scope="col">${t('ord.data')}</th>
-          <th scope="col">${t('ord.sms')}</th>
-          <th scope="col">${t('ord.fits')}</th>
+          ${planHeadCells(t('ord.fits'))}
         </tr>
       </thead>
       <tbody>
@@ -161,10 +157,7 @@ export class OrderPlan extends OrderStep {
                   ${p.planId === this.suggestion?.planId ? html`<span class="badge">${t('ord.recommended')}</span>` : null}</label
                 >
               </td>
-              <td>${yuan(p.monthlyFeeFen)}</td>
-              <td>${Math.floor(p.voiceSec / 60)}</td>
-              <td>${bytes(p.dataBytes)}</td>
-              <td>${p.smsCount}</td>
+              ${planFactCells(p)}
               <td>
                 ${
                   p.fits

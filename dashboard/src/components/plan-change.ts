@@ -1,8 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc, RequestKey } from '../api-client.ts';
 import { ActionState } from '../controllers/action-state.ts';
-import { bytes, yuan } from '../format.ts';
+import { yuan } from '../format.ts';
 import { I18nController, lang, t } from '../i18n.ts';
+import { planFactCells, planHeadCells } from '../plan-cells.ts';
 import { date } from '../time.ts';
 import { base, forms } from '../styles.ts';
 import './state-panel.ts';
@@ -128,18 +129,14 @@ export class PlanChange extends LitElement {
   /** Sends a change (or a withdrawal: the current plan), then reads the line again. */
   private send(planId: string, reason: string, done: () => string, form?: HTMLFormElement): void {
     void this.action.run(async () => {
-      try {
-        await api.post(`/api/v1/lines/${enc(this.msisdn)}/plan-change`, {
+      await this.key.attempt((requestId) =>
+        api.post(`/api/v1/lines/${enc(this.msisdn)}/plan-change`, {
           planId,
           channel: this.channel,
-          requestId: this.key.current,
+          requestId,
           ...(reason ? { reason } : {}),
-        });
-        this.key.settle();
-      } catch (err) {
-        this.key.settle(err);
-        throw err;
-      }
+        }),
+      );
       const text = done();
       form?.reset();
       this.chosen = '';
@@ -232,12 +229,7 @@ export class PlanChange extends LitElement {
           <table data-testid="plan-choices">
             <thead>
               <tr>
-                <th scope="col">${t('ord.plan')}</th>
-                <th scope="col">${t('ord.fee')}</th>
-                <th scope="col">${t('ord.voice')}</th>
-                <th scope="col">${t('ord.data')}</th>
-                <th scope="col">${t('ord.sms')}</th>
-                <th scope="col">${t('pc.state')}</th>
+                ${planHeadCells(t('pc.state'))}
               </tr>
             </thead>
             <tbody>
@@ -256,10 +248,7 @@ export class PlanChange extends LitElement {
                         />${local(c.name)}</label
                       >
                     </td>
-                    <td>${yuan(c.monthlyFeeFen)}</td>
-                    <td>${Math.floor(c.voiceSec / 60)}</td>
-                    <td>${bytes(c.dataBytes)}</td>
-                    <td>${c.smsCount}</td>
+                    ${planFactCells(c)}
                     <td class="muted">${this.note(c)}</td>
                   </tr>`,
               )}
