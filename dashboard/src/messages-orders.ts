@@ -247,6 +247,7 @@ export const orderMessages = [
     'Packs are valid this period and used before any overage; the fee comes off the balance (postpaid: on this period’s bill).',
   ],
   ['ao.sms', '{n} 条', '{n} SMS'],
+  ['ao.min', '{n} 分钟', '{n} min'],
   ['ao.buy', '订购', 'Buy'],
   ['ao.buyNamed', '订购{name}', 'Buy {name}'],
   ['ao.confirm', '订购「{name}」，费用 ¥{fee}，本期有效？', 'Buy {name} for ¥{fee}, valid this period?'],

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc, RequestKey } from '../api-client.ts';
 import { ActionState } from '../controllers/action-state.ts';
-import { bytes, duration, yuan } from '../format.ts';
+import { bytes, yuan } from '../format.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { lastDay } from '../time.ts';
 import { base, forms } from '../styles.ts';
@@ -23,7 +23,7 @@ const local = (n: Named) => (lang() === 'en' ? n.en : n['zh-CN']);
 /** "1.0 GB" / "100分钟" / "100 条": what a pack adds, in its service's unit. */
 function amount(p: Pack): string {
   if (p.service === 'data') return bytes(p.units);
-  if (p.service === 'voice') return duration(p.units);
+  if (p.service === 'voice') return t('ao.min', { n: String(Math.floor(p.units / 60)) });
   return t('ao.sms', { n: String(p.units) });
 }
 
@@ -59,6 +59,10 @@ export class AddOns extends LitElement {
         border: 1px solid #334155;
         border-radius: 6px;
         padding: 6px 10px;
+      }
+      li button {
+        white-space: nowrap;
+        flex: none;
       }
       .ok {
         color: #bbf7d0;

@@ -61,6 +61,22 @@ export class PlanChange extends LitElement {
       td label {
         white-space: nowrap;
       }
+      .inline-note {
+        display: none;
+        font-size: 12px;
+      }
+      /* on a phone the reason goes under the plan's name, not in a column off the screen */
+      @media (max-width: 600px) {
+        .inline-note {
+          display: block;
+          white-space: normal;
+          max-width: 14em;
+        }
+        th:last-child,
+        td.note {
+          display: none;
+        }
+      }
       table {
         width: 100%;
         border-collapse: collapse;
@@ -247,9 +263,10 @@ export class PlanChange extends LitElement {
                           @change=${() => (this.chosen = c.planId)}
                         />${local(c.name)}</label
                       >
+                      <div class="muted inline-note">${this.note(c)}</div>
                     </td>
                     ${planFactCells(c)}
-                    <td class="muted">${this.note(c)}</td>
+                    <td class="muted note">${this.note(c)}</td>
                   </tr>`,
               )}
             </tbody>
