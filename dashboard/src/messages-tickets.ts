@@ -1,5 +1,23 @@
 /** Texts of a ticket's page (工单详情), complaint handling and disputes (费用异议), as [key, zh-CN, en]. */
 export const ticketMessages = [
+  // the technician roster's duty (NOC page)
+  ['tech.action', '操作', 'Action'],
+  ['tech.setOff', '设为休假', 'Mark off duty'],
+  ['tech.setOn', '恢复在岗', 'Back on duty'],
+  ['tech.setOffNamed', '将{name}设为休假', 'Mark {name} off duty'],
+  ['tech.setOnNamed', '{name}恢复在岗', '{name} back on duty'],
+  [
+    'tech.confirmOff',
+    '将{name}设为休假？自动派单将不再派给 TA。',
+    'Mark {name} off duty? Auto-dispatch will skip them.',
+  ],
+  [
+    'tech.confirmOn',
+    '{name}恢复在岗？自动派单将重新考虑 TA。',
+    '{name} back on duty? Auto-dispatch will consider them again.',
+  ],
+  ['tech.markedOff', '{name}已设为休假', '{name} is off duty'],
+  ['tech.markedOn', '{name}已恢复在岗', '{name} is back on duty'],
   ['tk.open', '查看工单 {id}', 'Open ticket {id}'],
   ['tk.closeView', '收起', 'Close'],
   ['tk.loadError', '工单加载失败', 'Could not load the ticket'],

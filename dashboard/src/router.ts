@@ -36,7 +36,8 @@ export const pages: PageDef[] = [
     load: () => import('./pages/noc-page.ts'),
     label: 'nav.noc',
     roles: ['noc', 'supervisor', 'admin'],
-    render: () => html`<sbss-noc-page ?kiosk=${location.hash.includes('/kiosk')}></sbss-noc-page>`,
+    render: (me) =>
+      html`<sbss-noc-page ?kiosk=${location.hash.includes('/kiosk')} .role=${me.role}></sbss-noc-page>`,
   },
   {
     id: 'care',

@@ -147,4 +147,38 @@ describe('supervisor and admin screens in Chromium', () => {
     await queue.getByText('暂无待审批的证件变更').waitFor({ timeout: 10_000 });
     await sup.context().close();
   });
+
+  it('装维人员: a supervisor marks a technician off duty and back on the NOC page; the NOC sees no button', async () => {
+    const sup = await login(ui.browser, ui.env.url, 'supervisor');
+    await sup.getByRole('link', { name: '网管监控' }).click();
+    const roster = sup.locator('sbss-technician-roster');
+    const off = roster.getByRole('button', { name: /^将.+设为休假$/ }).first();
+    await off.waitFor({ timeout: 20_000 });
+    const name = /^将(.+)设为休假$/.exec((await off.getAttribute('aria-label'))!)![1]!;
+    sup.once('dialog', (d) => void d.accept());
+    await off.click();
+    await roster.getByText(`${name}已设为休假`).waitFor({ timeout: 10_000 });
+    const techs = () =>
+      sup.evaluate(
+        async () =>
+          (await (await fetch('/api/v1/noc/technicians')).json()) as { nameZh: string; offDuty: boolean }[],
+      );
+    expect((await techs()).find((x) => x.nameZh === name)?.offDuty).toBe(true);
+    sup.once('dialog', (d) => void d.accept());
+    await roster.getByRole('button', { name: `${name}恢复在岗` }).click();
+    await roster.getByText(`${name}已恢复在岗`).waitFor({ timeout: 10_000 });
+    expect((await techs()).find((x) => x.nameZh === name)?.offDuty).toBe(false);
+    await sup.context().close();
+
+    const noc = await login(ui.browser, ui.env.url, 'noc');
+    await noc.getByRole('link', { name: '网管监控' }).click();
+    await noc.locator('sbss-technician-roster').locator('tbody tr').first().waitFor({ timeout: 20_000 });
+    expect(
+      await noc
+        .locator('sbss-technician-roster')
+        .getByRole('button', { name: /设为休假/ })
+        .count(),
+    ).toBe(0);
+    await noc.context().close();
+  });
 });

@@ -1,13 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { LiveStreamController } from '../controllers/live-stream.ts';
 import { NocDataController } from '../controllers/noc-data.ts';
-import { I18nController, lang, lookup, t, type MsgKey } from '../i18n.ts';
+import { I18nController, t, type MsgKey } from '../i18n.ts';
 import { bytes, integer, yuan } from '../format.ts';
 import { clockTime } from '../time.ts';
 import type { ChartId } from '../controllers/noc-charts.ts';
 import { revenueAtRisk, type RiskRow } from '../noc-pivot.ts';
 import { base } from '../styles.ts';
-import type { Technician } from '../types.ts';
 import type { Column } from '../components/data-table.ts';
 import { palette, type ZoomRange } from '../components/series-chart.ts';
 import '../components/rate-chart.ts';
@@ -15,6 +14,7 @@ import '../components/series-chart.ts';
 import '../components/data-table.ts';
 import '../components/alarm-tree.ts';
 import '../components/ticket-grid.ts';
+import '../components/technician-roster.ts';
 import '../components/state-panel.ts';
 
 /**
@@ -24,7 +24,7 @@ import '../components/state-panel.ts';
  * `#/noc/kiosk` hides the navigation for a wall screen.
  */
 export class NocPage extends LitElement {
-  static override properties = { kiosk: { type: Boolean, reflect: true } };
+  static override properties = { kiosk: { type: Boolean, reflect: true }, role: {} };
   static override styles = [
     base,
     css`
@@ -86,6 +86,8 @@ export class NocPage extends LitElement {
     `,
   ];
   declare kiosk: boolean;
+  /** The signed-in role: supervisors and admins manage technicians' duty. */
+  declare role: string;
   private readonly stream = new LiveStreamController(this);
   private readonly data = new NocDataController(this);
   private risk: { key: string; rows: RiskRow[] } = { key: '', rows: [] };
@@ -99,6 +101,7 @@ export class NocPage extends LitElement {
   constructor() {
     super();
     this.kiosk = false;
+    this.role = '';
     new I18nController(this);
   }
 
@@ -131,24 +134,6 @@ export class NocPage extends LitElement {
       <div class="muted">${label}</div>
       <div class="value" data-testid=${testid}>${value}</div>
     </div>`;
-  }
-
-  private techColumns(): Column<Technician>[] {
-    return [
-      { key: 'id', label: t('col.technician'), value: (r) => (lang() === 'en' ? r.nameEn : r.nameZh) },
-      { key: 'region', label: t('col.region'), value: (r) => r.region },
-      {
-        key: 'skills',
-        label: t('col.skills'),
-        value: (r) => r.skills.map((s) => lookup(`skill.${s}`) ?? s).join(lang() === 'en' ? ', ' : '、'),
-      },
-      {
-        key: 'duty',
-        label: t('col.duty'),
-        value: (r) => (r.offDuty ? t('tech.off') : r.onShift ? t('tech.on') : t('tech.offShift')),
-      },
-      { key: 'load', label: t('col.load'), num: true, value: (r) => r.workload },
-    ];
   }
 
   private riskColumns(): Column<RiskRow>[] {
@@ -259,12 +244,10 @@ export class NocPage extends LitElement {
           <h2>${t('noc.technicians')}</h2>
           ${
             d.technicians
-              ? html`<sbss-data-table
-                  .rows=${d.technicians}
-                  .columns=${this.techColumns()}
-                  page-size="8"
-                  filename="technicians.csv"
-                ></sbss-data-table>`
+              ? html`<sbss-technician-roster
+                  .technicians=${d.technicians}
+                  .role=${this.role}
+                ></sbss-technician-roster>`
               : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
           }
         </div>
