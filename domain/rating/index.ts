@@ -33,7 +33,8 @@ export * from './types.ts';
 export { applyAdjustment, type BalanceAdjustment } from './adjust.ts';
 export {
   applyPlanChange,
-  planChangeEffectiveMs,
+  planTermsAt,
+  type PlanTerms,
   planChangeKey,
   type PlanChange,
   type PlanChangeResult,

@@ -31,19 +31,28 @@ function startOfNextPlan(s: SubscriberState, payment: 'prepaid' | 'postpaid', at
   return payment === 'prepaid' && atMs >= s.periodEndMs ? null : s.periodEndMs;
 }
 
+/** A line's plan terms at an instant, as charging holds them. */
+export interface PlanTerms {
+  planId: string;
+  /** The change waiting for the next period start, if any. */
+  nextPlanId: string | null;
+  /** When a change (the waiting one, or one asked for now) starts; null: with the next renewal. */
+  effectiveFromMs: number | null;
+}
+
 /**
- * When a plan change asked for now would take effect, for a line in state `state` (as saved,
- * possibly periods behind): the next period start, or null when an expired prepaid line takes
- * it with its next renewal.
+ * A line's plan terms at `nowMs` from its state as saved (possibly periods behind: it is rolled
+ * forward first, so a change whose period has started reads as the plan in force).
  */
-export function planChangeEffectiveMs(
-  catalog: CompiledCatalog,
-  state: SubscriberState,
-  nowMs: number,
-): number | null {
+export function planTermsAt(catalog: CompiledCatalog, state: SubscriberState, nowMs: number): PlanTerms {
   const fx: Effects = { state, ledger: [], notifications: [] };
   rollTo(catalog, state, nowMs, fx);
-  return startOfNextPlan(fx.state, fx.state.payment, nowMs);
+  const s = fx.state;
+  return {
+    planId: s.planId,
+    nextPlanId: s.nextPlanId ?? null,
+    effectiveFromMs: startOfNextPlan(s, s.payment, nowMs),
+  };
 }
 
 /**

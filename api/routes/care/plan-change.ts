@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
 import { planChangeChoices, planSummaries } from '../../../domain/orders/index.ts';
-import { planChangeEffectiveMs, RatingError, type SubscriberState } from '../../../domain/rating/index.ts';
+import {
+  planTermsAt,
+  RatingError,
+  type PlanTerms,
+  type SubscriberState,
+} from '../../../domain/rating/index.ts';
 import { PipelinedPublisher } from '../../../infra/nats/index.ts';
 import { sendPlanChange } from '../../../processors/rating/index.ts';
 import type { Session } from '../../auth/index.ts';
@@ -12,7 +17,7 @@ import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadLine } from './customer-view.ts';
-import { linePlanAt } from './line-plan.ts';
+import { planView } from './line-plan.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type PlanChangeRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -43,7 +48,8 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
     const line = await loadLine(ctx, session, msisdn);
     const now = clock.nowMs();
     const state = await chargingStateOf(ctx, msisdn);
-    const { planId, pending } = linePlanAt(line.value, now, state?.planId);
+    const terms = state ? termsOf(ctx, state, now) : null;
+    const { planId, pending } = planView(line.value, now, terms);
     const choices = planChangeChoices({
       lineStatus: line.value.status,
       currentPlanId: planId,
@@ -53,7 +59,7 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
       nowMs: now,
       plans: planSummaries(ctx.catalog, now),
     });
-    return { line, now, state, planId, pending, choices, effectiveFromMs: effectiveMs(ctx, state, now) };
+    return { line, now, state, planId, pending, choices, effectiveFromMs: terms?.effectiveFromMs ?? null };
   };
 
   r.get(
@@ -175,13 +181,12 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
   );
 }
 
-/** When a change asked for now would start, by the catalog care knows (the period end if it does not know the plan). */
-function effectiveMs(ctx: CareContext, state: SubscriberState | null, now: number): number | null {
-  if (!state) return null;
+/** The line's plan terms by the catalog care knows (as saved when it does not know the plan). */
+function termsOf(ctx: CareContext, state: SubscriberState, now: number): PlanTerms {
   try {
-    return planChangeEffectiveMs(ctx.catalog, state, now);
+    return planTermsAt(ctx.catalog, state, now);
   } catch (err) {
-    if (err instanceof RatingError) return state.periodEndMs;
-    throw err;
+    if (!(err instanceof RatingError)) throw err;
+    return { planId: state.planId, nextPlanId: state.nextPlanId ?? null, effectiveFromMs: state.periodEndMs };
   }
 }
