@@ -40,3 +40,4 @@ export {
   type PlanChangeResult,
 } from './plan-change.ts';
 export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';
+export { notice } from './thresholds.ts';

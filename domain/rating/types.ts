@@ -118,6 +118,8 @@ export const NotificationKind = Type.Union(
     'plan_change_withdrawn',
     'plan_changed',
     'add_on_added',
+    'plan_change_refused',
+    'add_on_refused',
   ].map((k) => Type.Literal(k)),
 );
 export type NotificationKind =
@@ -133,7 +135,9 @@ export type NotificationKind =
   | 'plan_change_scheduled'
   | 'plan_change_withdrawn'
   | 'plan_changed'
-  | 'add_on_added';
+  | 'add_on_added'
+  | 'plan_change_refused'
+  | 'add_on_refused';
 
 /**
  * Something the subscriber (or the network, for bar/unbar) must be told. `key` is deterministic so

@@ -79,6 +79,21 @@ describe('charging notice texts', () => {
     expect(noticeText(bought, 'en')).toContain('Data top-up 1 GB for 10.00 yuan');
   });
 
+  it('says why a pack or a plan change was refused, and that nothing was charged or changed', () => {
+    const pack = n({
+      key: 'addon:ao-2',
+      kind: 'add_on_refused',
+      params: { nameZh: '流量加油包1GB', nameEn: 'Data top-up 1 GB', code: 'INSUFFICIENT_BALANCE' },
+    });
+    expect(noticeText(pack, 'zh-CN')).toBe(
+      '您订购的「流量加油包1GB」未成功：余额不足，请充值后再试，未扣费。',
+    );
+    const plan = n({ key: 'plan_change:pc-2', kind: 'plan_change_refused', params: { code: 'PAID_AHEAD' } });
+    expect(noticeText(plan, 'en')).toBe(
+      'Your plan change was not made: periods are paid ahead on the current plan. Your plan stays as it is.',
+    );
+  });
+
   it('gives one notification one outbox id matching the care id pattern', () => {
     expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
     expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));

@@ -23,6 +23,22 @@ const lastDay = (endMs: unknown) => date(typeof endMs === 'number' ? endMs - 1 :
 const planName = (n: RatingNotification, l: Locale) =>
   String((l === 'zh-CN' ? n.params.planNameZh : n.params.planNameEn) ?? n.params.planId ?? '');
 
+/** Why charging refused a plan change or a pack, in the customer's words. */
+const REFUSAL: Record<string, { 'zh-CN': string; en: string }> = {
+  INSUFFICIENT_BALANCE: {
+    'zh-CN': '余额不足，请充值后再试',
+    en: 'the balance does not cover it; top up and try again',
+  },
+  NO_PERIOD: { 'zh-CN': '套餐已到期，请先续费', en: 'the plan has expired; renew it first' },
+  CREDIT_LIMIT: {
+    'zh-CN': '将超出信用额度，请先缴费',
+    en: 'it would pass your credit limit; pay your bill first',
+  },
+  PAID_AHEAD: { 'zh-CN': '已预缴后续周期，生效后方可变更', en: 'periods are paid ahead on the current plan' },
+  PAYMENT_TYPE_CHANGE: { 'zh-CN': '付费方式不同', en: 'the new plan has another payment type' },
+  SAME_PLAN: { 'zh-CN': '已是该套餐', en: 'the line is already on that plan' },
+};
+
 const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string>> = {
   allowance_80: (n, l) => {
     const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
@@ -69,6 +85,19 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
     return l === 'zh-CN'
       ? `您已成功订购「${name}」，费用 ${yuan(n.params.feeFen)} 元，本期有效（至 ${lastDay(n.params.periodEndMs)}）。`
       : `You bought ${name} for ${yuan(n.params.feeFen)} yuan; it is valid this period (until ${lastDay(n.params.periodEndMs)}).`;
+  },
+  add_on_refused: (n, l) => {
+    const name = String((l === 'zh-CN' ? n.params.nameZh : n.params.nameEn) ?? n.params.addOnId ?? '');
+    const why = REFUSAL[String(n.params.code)] ?? { 'zh-CN': '暂不能办理', en: 'it cannot be done now' };
+    return l === 'zh-CN'
+      ? `您订购的「${name}」未成功：${why['zh-CN']}，未扣费。`
+      : `Your ${name} was not added: ${why.en}. Nothing was charged.`;
+  },
+  plan_change_refused: (n, l) => {
+    const why = REFUSAL[String(n.params.code)] ?? { 'zh-CN': '暂不能办理', en: 'it cannot be done now' };
+    return l === 'zh-CN'
+      ? `您的套餐变更未受理：${why['zh-CN']}，套餐不变。`
+      : `Your plan change was not made: ${why.en}. Your plan stays as it is.`;
   },
   plan_changed: (n, l) =>
     l === 'zh-CN'

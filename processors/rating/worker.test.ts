@@ -47,11 +47,20 @@ describe('PartitionWorker: plan changes on chg.<n>.plan', () => {
     expect(again.output.notifications).toEqual([]);
   });
 
-  it('dead-letters a change charging refuses, with its reason and field, and goes on', async () => {
+  it('tells the customer a change it refuses (no dead letter for their situation); dead-letters an unknown plan', async () => {
     const w = worker();
     const r = await w.apply(planMsg(1, 'dazhongka-8'));
-    expect(r.deadLetters.map((d) => [d.info.code, d.info.field])).toEqual([
-      ['payment_type_change', '/planId'],
+    expect(r.deadLetters).toEqual([]);
+    expect(r.output.notifications).toEqual([
+      expect.objectContaining({
+        key: 'plan_change:pc-1',
+        kind: 'plan_change_refused',
+        params: { planId: 'dazhongka-8', code: 'PAYMENT_TYPE_CHANGE' },
+      }),
+    ]);
+    const unknown = await w.apply(planMsg(3, 'no-such-plan', 'pc-3'));
+    expect(unknown.deadLetters.map((d) => [d.info.code, d.info.field])).toEqual([
+      ['unknown_plan', '/planId'],
     ]);
     expect(w.states.get(MSISDN)?.state.nextPlanId).toBeUndefined();
     const next = await w.apply(cdrMsg(2, shanghaiMs(2025, 3, 20, 10)));
@@ -103,9 +112,17 @@ describe('PartitionWorker: add-on packs on chg.<n>.addon', () => {
     expect(w.states.get(MSISDN)?.state.allowances.data.totalUnits).toBe(total);
   });
 
-  it('dead-letters a pack the postpaid line cannot take (its credit limit), naming the field', async () => {
+  it('tells the customer a pack the postpaid line cannot take (its credit limit), and charges nothing', async () => {
     const w = worker();
     const r = await w.apply(addOn(1, 9_000_000, 'ao-2'));
-    expect(r.deadLetters.map((d) => [d.info.code, d.info.field])).toEqual([['credit_limit', '/feeFen']]);
+    expect(r.deadLetters).toEqual([]);
+    expect(r.output.ledger.filter((l) => typeof l !== 'number' && l.key === 'addon:ao-2')).toEqual([]);
+    expect(r.output.notifications).toEqual([
+      expect.objectContaining({
+        key: 'addon:ao-2',
+        kind: 'add_on_refused',
+        params: expect.objectContaining({ code: 'CREDIT_LIMIT' }),
+      }),
+    ]);
   });
 });

@@ -1,19 +1,7 @@
-import {
-  decodeBatch,
-  stableId,
-  validators,
-  type Cdr,
-  type DeadLetterInfo,
-  type Validator,
-} from '../../domain/index.ts';
+import { decodeBatch, stableId, validators, type Cdr, type DeadLetterInfo } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
-  applyAddOn,
-  applyAdjustment,
-  applyPayment,
-  applyPlanChange,
   newSubscriber,
-  planChangeKey,
   rate,
   RatingError,
   toRatedCdr,
@@ -22,19 +10,8 @@ import {
   type RatingNotification,
   type SubscriberState,
 } from '../../domain/rating/index.ts';
-import {
-  appendRated,
-  outputId,
-  validateAdjustment,
-  validatePayment,
-  validatePlanChange,
-  validateAddOn,
-  type AccountAddOn,
-  type AccountAdjustment,
-  type AccountPayment,
-  type AccountPlanChange,
-  type RatingOutput,
-} from './contracts.ts';
+import { accountSpecOf, type AnyAccountSpec } from './account-inputs.ts';
+import { appendRated, outputId, type RatingOutput } from './contracts.ts';
 import { DedupIndex, fingerprintOf } from './dedup.ts';
 
 export interface InputMessage {
@@ -121,10 +98,8 @@ export class PartitionWorker {
       this.appliedThrough = Math.max(this.appliedThrough, m.seq);
       return out;
     }
-    if (m.subject.endsWith('.pay')) await this.applyPayments(m, env.batch.items, out, replay);
-    else if (m.subject.endsWith('.adj')) await this.applyAdjustments(m, env.batch.items, out, replay);
-    else if (m.subject.endsWith('.plan')) await this.applyPlanChanges(m, env.batch.items, out, replay);
-    else if (m.subject.endsWith('.addon')) await this.applyAddOns(m, env.batch.items, out, replay);
+    const spec = accountSpecOf(m.subject);
+    if (spec) await this.applyAccountItems(m, env.batch.items, out, replay, spec);
     else await this.applyCdrs(m, env.batch.items, out, replay);
     this.appliedThrough = Math.max(this.appliedThrough, m.seq);
     return out;
@@ -134,19 +109,11 @@ export class PartitionWorker {
   remember(m: InputMessage): void {
     const env = decodeBatch(m.data);
     if (!env.ok) return;
+    const spec = accountSpecOf(m.subject);
     for (const item of env.batch.items) {
-      if (m.subject.endsWith('.pay')) {
-        const v = validatePayment(item);
-        if (v.ok) this.dedup.check(`payment:${v.value.paymentId}`, `${v.value.amountFen}|${v.value.purpose}`);
-      } else if (m.subject.endsWith('.adj')) {
-        const v = validateAdjustment(item);
-        if (v.ok) this.dedup.check(`adjustment:${v.value.adjustmentId}`, String(v.value.amountFen));
-      } else if (m.subject.endsWith('.plan')) {
-        const v = validatePlanChange(item);
-        if (v.ok) this.dedup.check(planChangeKey(v.value.changeId), v.value.planId);
-      } else if (m.subject.endsWith('.addon')) {
-        const v = validateAddOn(item);
-        if (v.ok) this.dedup.check(`addon:${v.value.purchaseId}`, `${v.value.addOnId}|${v.value.feeFen}`);
+      if (spec) {
+        const v = spec.validate(item);
+        if (v.ok) this.dedup.check(spec.key(v.value), spec.fingerprint(v.value));
       } else {
         const v = validators.cdr(item);
         if (v.ok) this.dedup.check(v.value.cdrId, fingerprintOf(v.value));
@@ -253,77 +220,16 @@ export class PartitionWorker {
     }
   }
 
-  private applyPayments(
-    m: InputMessage,
-    items: unknown[],
-    out: Applied,
-    replay?: ReplayFilter,
-  ): Promise<void> {
-    return this.applyAccountItems<AccountPayment>(m, items, out, replay, {
-      validate: validatePayment,
-      key: (p) => `payment:${p.paymentId}`,
-      fingerprint: (p) => `${p.amountFen}|${p.purpose}`,
-      apply: (state, p) => applyPayment(this.catalog, state, p),
-    });
-  }
-
-  private applyAdjustments(
-    m: InputMessage,
-    items: unknown[],
-    out: Applied,
-    replay?: ReplayFilter,
-  ): Promise<void> {
-    return this.applyAccountItems<AccountAdjustment>(m, items, out, replay, {
-      validate: validateAdjustment,
-      key: (a) => `adjustment:${a.adjustmentId}`,
-      fingerprint: (a) => String(a.amountFen),
-      apply: (state, a) => ({ ...applyAdjustment(state, a), notifications: [] }),
-    });
-  }
-
-  /** Plan changes (套餐变更): keyed by their change id; the notice they yield is their trace. */
-  private applyPlanChanges(
-    m: InputMessage,
-    items: unknown[],
-    out: Applied,
-    replay?: ReplayFilter,
-  ): Promise<void> {
-    return this.applyAccountItems<AccountPlanChange>(m, items, out, replay, {
-      validate: validatePlanChange,
-      key: (c) => planChangeKey(c.changeId),
-      fingerprint: (c) => c.planId,
-      apply: (state, c) => applyPlanChange(this.catalog, state, c),
-    });
-  }
-
-  /** Add-on packs (叠加包): keyed by their purchase id, so a pack is added and paid for once. */
-  private applyAddOns(m: InputMessage, items: unknown[], out: Applied, replay?: ReplayFilter): Promise<void> {
-    return this.applyAccountItems<AccountAddOn>(m, items, out, replay, {
-      validate: validateAddOn,
-      key: (a) => `addon:${a.purchaseId}`,
-      fingerprint: (a) => `${a.addOnId}|${a.feeFen}`,
-      apply: (state, a) => applyAddOn(this.catalog, state, a),
-    });
-  }
-
   /**
-   * Money in or out of an account (payments, adjustments): validated, keyed by their id (the
-   * same key twice changes nothing), applied to the line's state in stream order.
+   * Payments, adjustments, plan changes and add-on packs (account-inputs.ts): validated, keyed
+   * (the same key twice changes nothing), applied to the line's state in stream order.
    */
-  private async applyAccountItems<T extends { msisdn: string }>(
+  private async applyAccountItems(
     m: InputMessage,
     items: unknown[],
     out: Applied,
     replay: ReplayFilter | undefined,
-    spec: {
-      validate: Validator<T>;
-      key: (x: T) => string;
-      fingerprint: (x: T) => string;
-      apply: (
-        state: SubscriberState,
-        x: T,
-      ) => { newState: SubscriberState; ledger: LedgerEntry[]; notifications: RatingNotification[] };
-    },
+    spec: AnyAccountSpec,
   ): Promise<void> {
     const valid = items.flatMap((item, index) => {
       const v = spec.validate(item);
@@ -358,7 +264,7 @@ export class PartitionWorker {
         continue;
       }
       try {
-        const r = spec.apply(entry.state, x);
+        const r = spec.apply(this.catalog, entry.state, x);
         entry.state = r.newState;
         this.dirty.add(x.msisdn);
         this.takeOpening(x.msisdn, out);
@@ -366,9 +272,19 @@ export class PartitionWorker {
         out.output.notifications.push(...r.notifications);
       } catch (err) {
         if (!(err instanceof RatingError)) throw err;
-        out.deadLetters.push(
-          this.dead(m, err.code.toLowerCase(), err.message, err.field, index, enc.encode(JSON.stringify(x))),
-        );
+        const told = spec.refused?.(x, err);
+        if (told) out.output.notifications.push(told);
+        else
+          out.deadLetters.push(
+            this.dead(
+              m,
+              err.code.toLowerCase(),
+              err.message,
+              err.field,
+              index,
+              enc.encode(JSON.stringify(x)),
+            ),
+          );
       }
     }
   }

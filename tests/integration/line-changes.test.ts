@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextLocalMonthStartMs } from '../../domain/catalog/index.ts';
 import { newSubscriber } from '../../domain/rating/index.ts';
 import { newCustomerBody } from '../support/care.ts';
-import { catalog, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { catalog, PARTITIONS, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { PipelinedPublisher } from '../../infra/nats/index.ts';
+import { sendAddOn } from '../../processors/rating/index.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
@@ -232,5 +234,32 @@ describe('line changes through the API and the charging engine: plan change (套
     });
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain('您已成功订购「流量加油包1GB」，费用 10.00 元');
+  });
+
+  it('a pack charging refuses (the race with the saved state) is told to the customer, and charges nothing', async () => {
+    // as if the API's check had passed on a state saved a moment before: sent straight to charging
+    const pub = new PipelinedPublisher(env.nats.nats.js, 4);
+    await sendAddOn(pub, PARTITIONS, {
+      purchaseId: 'ao-refused-1',
+      msisdn: POSTPAID,
+      addOnId: 'jiayou-data-5g',
+      name: { 'zh-CN': '流量加油包5GB', en: 'Data top-up 5 GB' },
+      service: 'data',
+      units: 5 * 1024 ** 3,
+      feeFen: 5_000_000,
+      atMs: Date.now(),
+    });
+    const told = await waitFor(async () => {
+      const n = await notices('charging.add_on_refused');
+      return n.length ? n : null;
+    });
+    expect(told[0]!.text).toBe('您订购的「流量加油包5GB」未成功：将超出信用额度，请先缴费，未扣费。');
+    const rs = await env.chEnv.ch.client.query({
+      query: `SELECT count() AS n FROM streambss.ledger FINAL WHERE key = 'addon:ao-refused-1'`,
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ n: 0 }]);
+    const dead = await env.nats.nats.jsm.streams.info('DLQ').catch(() => null);
+    expect(dead?.state.subjects?.['dlq.rating.credit_limit'] ?? 0).toBe(0);
   });
 });
