@@ -239,6 +239,21 @@ export const orderMessages = [
   ['idc.waiting', '须由主管审批后生效。', 'It takes effect once a supervisor approves it.'],
   // 套餐变更 (plan change, from the next period)
   ['act.plan', '套餐变更', 'Change plan'],
+  // 挂失 / 解挂 (lost SIM)
+  ['act.loss', '挂失/解挂', 'Lost SIM'],
+  [
+    'loss.rule',
+    '挂失后号码立即停机，防止被他人使用；找回或补卡后，须本人携带证件到营业厅解挂。',
+    'Reporting the SIM lost bars the line at once so nobody else can use it; to restore it, the owner comes to a shop with their ID.',
+  ],
+  ['loss.report', '挂失', 'Report lost'],
+  ['loss.confirm', '挂失 {msisdn}？号码将立即停机。', 'Report {msisdn} lost? The line is barred at once.'],
+  ['loss.reported', '已挂失，号码已停机', 'Reported lost; the line is barred'],
+  ['loss.state', '已于 {at} 挂失（{by}），号码停机中', 'Reported lost at {at} ({by}); the line is barred'],
+  ['loss.idChecked', '已核验本人证件原件', "I checked the owner's ID document"],
+  ['loss.restore', '解挂', 'Restore the line'],
+  ['loss.restored', '已解挂，号码恢复使用', 'Restored; the line works again'],
+  ['loss.restoreAtCounter', '解挂须本人携带证件到营业厅办理', 'To restore it, come to a shop with your ID'],
   // 叠加包 (add-on packs)
   ['act.addon', '叠加包', 'Add-on packs'],
   [

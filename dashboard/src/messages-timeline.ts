@@ -41,6 +41,8 @@ export const timelineMessages = [
   ['audit.order.installation.assigned', '安装工单已派出', 'Installation dispatched'],
   ['audit.line.device_returned', '设备已归还', 'Device returned'],
   ['audit.line.add_on_purchased', '订购叠加包', 'Add-on pack bought'],
+  ['audit.line.loss_reported', '挂失', 'SIM reported lost'],
+  ['audit.line.loss_restored', '解挂', 'Line restored after loss'],
   ['audit.line.plan_change_requested', '申请套餐变更', 'Plan change requested'],
   ['audit.line.plan_change_withdrawn', '撤销套餐变更', 'Plan change withdrawn'],
   ['audit.line.owner_registered', '在网号码登记到客户名下', 'Line put on record for the customer'],

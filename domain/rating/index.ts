@@ -41,3 +41,4 @@ export {
 } from './plan-change.ts';
 export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';
 export { notice } from './thresholds.ts';
+export { applyLineLoss, lineLossKey, type LineLoss } from './line-loss.ts';

@@ -109,8 +109,9 @@ export function liftBarIfCleared(
   cause: string,
   out: RatingNotification[],
 ): SubscriberState {
-  if (!s.barred) return s;
-  const cleared = s.payment === 'prepaid' ? s.balanceFen > 0 : -s.balanceFen < s.creditLimitFen;
+  // a line reported lost stays barred whatever is paid, until the customer restores it
+  if (!s.barred || s.barReason === 'lost') return s;
+  const cleared = moneyAllows(s);
   if (!cleared) return s;
   out.push(
     notice(`line_unbarred:${cause}`, 'line_unbarred', s.msisdn, atMs, { reason: s.barReason ?? 'unknown' }),
@@ -129,4 +130,9 @@ export function notice(
   return service === undefined
     ? { key, kind, msisdn, atMs, params }
     : { key, kind, msisdn, atMs, service, params };
+}
+
+/** Whether the money situation lets the line be used (prepaid: credit left; postpaid: under the limit). */
+export function moneyAllows(s: SubscriberState): boolean {
+  return s.payment === 'prepaid' ? s.balanceFen > 0 : -s.balanceFen < s.creditLimitFen;
 }

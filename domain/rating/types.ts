@@ -66,7 +66,13 @@ export const SubscriberState = Closed(
     /** Postpaid periods that ended but have not been billed yet (oldest first). */
     closedPeriods: Type.Array(ClosedPeriod, { maxItems: 24 }),
     barred: Type.Boolean(),
-    barReason: Type.Union([Type.Literal('balance'), Type.Literal('credit_limit'), Type.Null()]),
+    /** 'lost': the customer reported the SIM lost (挂失); only their restoring it (解挂) lifts it. */
+    barReason: Type.Union([
+      Type.Literal('balance'),
+      Type.Literal('credit_limit'),
+      Type.Literal('lost'),
+      Type.Null(),
+    ]),
     /** A plan change (套餐变更) waiting for the next period start: that period runs on this plan. */
     nextPlanId: Type.Optional(Key),
     /** The plan before the last change and the instant it ended: usage from before then that arrives late is rated on it. */

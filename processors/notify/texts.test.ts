@@ -94,6 +94,16 @@ describe('charging notice texts', () => {
     );
   });
 
+  it('tells a lost line how to restore it, and any line when it works again', () => {
+    expect(noticeText(n({ kind: 'line_barred', params: { reason: 'lost' } }), 'zh-CN')).toContain('办理解挂');
+    expect(noticeText(n({ kind: 'line_unbarred', params: { reason: 'lost' } }), 'zh-CN')).toBe(
+      '您的号码已解挂，恢复使用。',
+    );
+    expect(noticeText(n({ kind: 'line_unbarred', params: { reason: 'balance' } }), 'en')).toBe(
+      'Your line works again.',
+    );
+  });
+
   it('gives one notification one outbox id matching the care id pattern', () => {
     expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
     expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));

@@ -64,10 +64,23 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
     l === 'zh-CN'
       ? `您的欠费 ${yuan(n.params.owedFen)} 元已达信用额度 ${yuan(n.params.limitFen)} 元，请尽快缴费。`
       : `You owe ${yuan(n.params.owedFen)} yuan, your credit limit of ${yuan(n.params.limitFen)} yuan. Please pay your bill.`,
-  line_barred: (n, l) =>
-    l === 'zh-CN'
+  line_barred: (n, l) => {
+    if (n.params.reason === 'lost')
+      return l === 'zh-CN'
+        ? '您的号码已挂失停机。找回或补卡后，请本人携带证件到营业厅办理解挂。'
+        : 'Your line is barred as reported lost. To restore it, come to a shop with your ID.';
+    return l === 'zh-CN'
       ? `您的号码已停机（${n.params.reason === 'credit_limit' ? '超出信用额度' : '余额不足'}），缴费后自动恢复。`
-      : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`,
+      : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`;
+  },
+  line_unbarred: (n, l) =>
+    n.params.reason === 'lost'
+      ? l === 'zh-CN'
+        ? '您的号码已解挂，恢复使用。'
+        : 'Your line is restored and works again.'
+      : l === 'zh-CN'
+        ? '您的号码已恢复使用。'
+        : 'Your line works again.',
   plan_change_scheduled: (n, l) => {
     const from = n.params.effectiveFromMs;
     const zhWhen = typeof from === 'number' && from > 0 ? `${date(from)} 起` : '下次续费起';

@@ -3,9 +3,11 @@ import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import {
   applyAddOn,
   applyAdjustment,
+  applyLineLoss,
   applyPayment,
   applyPlanChange,
   notice,
+  lineLossKey,
   planChangeKey,
   type LedgerEntry,
   type RatingError,
@@ -13,11 +15,18 @@ import {
   type RatingNotification,
   type SubscriberState,
 } from '../../domain/rating/index.ts';
-import { validateAddOn, validateAdjustment, validatePayment, validatePlanChange } from './contracts.ts';
+import {
+  validateAddOn,
+  validateAdjustment,
+  validateLineLoss,
+  validatePayment,
+  validatePlanChange,
+} from './contracts.ts';
 
 /**
  * The inputs on a charging partition other than CDR batches, one spec per subject suffix:
- * payments (`.pay`), adjustments (`.adj`), plan changes (`.plan`) and add-on packs (`.addon`).
+ * payments (`.pay`), adjustments (`.adj`), plan changes (`.plan`), add-on packs (`.addon`) and
+ * loss reports (`.loss`, 挂失/解挂).
  * Each is validated, keyed (the same key twice changes nothing), fingerprinted (the same key with
  * other content is a conflict) and applied to the line's state in stream order.
  */
@@ -84,6 +93,12 @@ const specs: Record<string, AnyAccountSpec> = {
             code: err.code,
           })
         : null,
+  }),
+  loss: erase({
+    validate: validateLineLoss,
+    key: (x) => lineLossKey(x.lossId),
+    fingerprint: (x) => String(x.lost),
+    apply: (_catalog, state, x) => applyLineLoss(state, x),
   }),
 };
 

@@ -68,6 +68,14 @@ export const AccountAddOn = Type.Object(
 export type AccountAddOn = Static<typeof AccountAddOn>;
 export const validateAddOn = compile(AccountAddOn);
 
+/** A SIM reported lost (挂失) or the line restored (解挂), on `chg.<n>.loss`. */
+export const AccountLineLoss = Type.Object(
+  { lossId: Id, msisdn: E164, lost: Type.Boolean(), atMs: EpochMs },
+  { additionalProperties: false, $id: 'AccountLineLoss' },
+);
+export type AccountLineLoss = Static<typeof AccountLineLoss>;
+export const validateLineLoss = compile(AccountLineLoss);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

@@ -1,6 +1,6 @@
 import { encodeBatch, partitionOf } from '../../domain/index.ts';
 import { subjects, type PipelinedPublisher } from '../../infra/nats/index.ts';
-import type { AccountAddOn, AccountPayment, AccountPlanChange } from './contracts.ts';
+import type { AccountAddOn, AccountLineLoss, AccountPayment, AccountPlanChange } from './contracts.ts';
 
 /**
  * Sends a payment (top-up, renewal, bill payment, goodwill credit) to the subscriber's charging
@@ -48,6 +48,21 @@ export async function sendAddOn(
   await publisher.publish({
     subject: subjects.addOn(partitionOf(a.msisdn, partitions)),
     data: encodeBatch(id, [a]),
+    msgId: id,
+  });
+  await publisher.flush();
+}
+
+/** Sends a loss report (挂失) or a restoration (解挂) to the line's charging partition. */
+export async function sendLineLoss(
+  publisher: PipelinedPublisher,
+  partitions: number,
+  x: AccountLineLoss,
+): Promise<void> {
+  const id = `loss-${x.lossId}`;
+  await publisher.publish({
+    subject: subjects.lineLoss(partitionOf(x.msisdn, partitions)),
+    data: encodeBatch(id, [x]),
     msgId: id,
   });
   await publisher.flush();

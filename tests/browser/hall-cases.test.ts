@@ -192,4 +192,56 @@ describe('customer cases in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.context().close();
   });
+
+  it('挂失 in the hall bars the line at once; the agent restores it at the counter after checking the ID', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const barred = () =>
+      page.evaluate(
+        async () =>
+          (
+            (await (await fetch('/api/v1/subscribers/%2B8613800000042/balance')).json()) as {
+              barReason: string | null;
+            }
+          ).barReason,
+      );
+    const actions = page.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '挂失/解挂' }).click();
+    const panel = actions.locator('sbss-line-loss');
+    page.once('dialog', (d) => void d.accept());
+    await panel.getByRole('button', { name: '挂失', exact: true }).click();
+    await panel.getByText('已挂失，号码已停机').waitFor({ timeout: 10_000 });
+    expect(await panel.getByTestId('loss-state').textContent()).toMatch(
+      /已于 \S+ \S+ 挂失（customer），号码停机中/,
+    );
+    expect(await panel.getByText('解挂须本人携带证件到营业厅办理').count()).toBe(1);
+    await expect.poll(barred, { timeout: 15_000, interval: 500 }).toBe('lost');
+    await page.context().close();
+
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const counter = agent.locator('sbss-care-actions');
+    await counter.getByRole('button', { name: '挂失/解挂' }).click();
+    const restore = counter.locator('sbss-line-loss');
+    const button = restore.getByRole('button', { name: '解挂' });
+    await button.waitFor({ timeout: 10_000 });
+    expect(await button.isDisabled(), 'not before the ID is checked').toBe(true);
+    await restore.getByLabel('已核验本人证件原件').check();
+    await button.click();
+    await restore.getByText('已解挂，号码恢复使用').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(
+        () =>
+          agent.evaluate(
+            async () =>
+              (await (await fetch('/api/v1/subscribers/%2B8613800000042/balance')).json()).barReason,
+          ),
+        {
+          timeout: 15_000,
+          interval: 500,
+        },
+      )
+      .not.toBe('lost');
+    await agent.context().close();
+  });
 });

@@ -262,4 +262,56 @@ describe('line changes through the API and the charging engine: plan change (套
     const dead = await env.nats.nats.jsm.streams.info('DLQ').catch(() => null);
     expect(dead?.state.subjects?.['dlq.rating.credit_limit'] ?? 0).toBe(0);
   });
+
+  it('挂失 bars the line at once; only 解挂 at the counter, with the ID checked, lifts it; the customer is told both ways', async () => {
+    const report = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0001',
+      reason: '手机丢失',
+    });
+    expect(report.statusCode).toBe(202);
+    const barred = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.barred ? b : null;
+    });
+    expect(barred.barReason).toBe('lost');
+    const told = await waitFor(async () => {
+      const n = await notices('charging.line_barred');
+      return n.length ? n : null;
+    });
+    expect(told[0]!.text).toContain('挂失停机');
+    const again = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0002',
+    });
+    expect(again.statusCode).toBe(200);
+
+    expect((await call('customer', 'POST', url(POSTPAID, '/loss/restore'), {})).statusCode).toBe(403);
+    const unchecked = await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+      channel: 'counter',
+      requestId: 'unloss-req-0001',
+    });
+    expect(unchecked.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: '/idChecked' });
+    const restore = await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+      channel: 'counter',
+      requestId: 'unloss-req-0001',
+      idChecked: true,
+    });
+    expect(restore.statusCode).toBe(200);
+    await waitFor(async () => ((await balance(POSTPAID)).barred === false ? true : null));
+    const back = await waitFor(async () => {
+      const n = await notices('charging.line_unbarred');
+      return n.length ? n : null;
+    });
+    expect(back[0]!.text).toBe('您的号码已解挂，恢复使用。');
+    expect(
+      (
+        await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+          channel: 'counter',
+          requestId: 'unloss-req-0002',
+          idChecked: true,
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
 });

@@ -16,6 +16,7 @@ import { unsubscribeRoutes } from './unsubscribe.ts';
 import { lineRoutes } from './lines.ts';
 import { planChangeRoutes } from './plan-change.ts';
 import { addOnRoutes } from './add-ons.ts';
+import { lineLossRoutes } from './line-loss.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -51,6 +52,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     lineRoutes(child, ctx);
     planChangeRoutes(child, ctx);
     addOnRoutes(child, ctx);
+    lineLossRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

@@ -78,6 +78,16 @@ export const LineRecord = Type.Object({
   devicesOutstanding: Type.Array(Str(64), { maxItems: 20 }),
   closedAtMs: Type.Optional(Ms),
   planChange: Type.Optional(PlanChangeRecord),
+  /** Reported lost (挂失): charging bars the line until the owner restores it at the counter. */
+  loss: Type.Optional(
+    Type.Object({
+      lossId: Id,
+      reportedAtMs: Ms,
+      reportedBy: Str(64),
+      channel: Channel,
+      reason: Type.Optional(Str(200)),
+    }),
+  ),
 });
 export type LineRecord = Static<typeof LineRecord>;
 

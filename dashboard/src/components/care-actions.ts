@@ -7,19 +7,18 @@ import { checkPassword, passwordRuleText } from '../../../domain/customer/passwo
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
-import './plan-change.ts';
-import './add-ons.ts';
+import { LINE_PANELS, type CareAction } from './line-panels.ts';
 import './preopen-form.ts';
 import './state-panel.ts';
 
-export type CareAction =
-  'renew' | 'plan' | 'addon' | 'profile' | 'complaint' | 'fault' | 'unsubscribe' | 'preopen' | 'password';
+export type { CareAction } from './line-panels.ts';
 
 const ID_TYPES = ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit'] as const;
 
 /**
  * The counter's (or the business hall's) actions on a line: renew / top up, change the plan from
- * the next period (套餐变更) or buy an add-on pack (叠加包), each in its own panel, change contact data,
+ * the next period (套餐变更), buy an add-on pack (叠加包), report the SIM lost or restore it
+ * (挂失/解挂), each in its own panel, change contact data,
  * open a complaint or a fault report, unsubscribe (application to closing, in its own panel),
  * pre-open a new line for the customer (上网预开户).
  * Fires `changed` after each success.
@@ -70,7 +69,17 @@ export class CareActions extends LitElement {
     this.customer = null;
     this.msisdn = '';
     this.channel = 'counter';
-    this.actions = ['renew', 'plan', 'addon', 'profile', 'complaint', 'fault', 'unsubscribe', 'preopen'];
+    this.actions = [
+      'renew',
+      'plan',
+      'addon',
+      'loss',
+      'profile',
+      'complaint',
+      'fault',
+      'unsubscribe',
+      'preopen',
+    ];
     this.open = null;
     this.busy = false;
     this.result = '';
@@ -338,12 +347,10 @@ export class CareActions extends LitElement {
           .channel=${this.channel}
         ></sbss-preopen-form>`;
       case 'plan':
-        return this.line
-          ? html`<sbss-plan-change .msisdn=${this.line} .channel=${this.channel}></sbss-plan-change>`
-          : html`<p class="error">${t('care.lineHidden')}</p>`;
       case 'addon':
+      case 'loss':
         return this.line
-          ? html`<sbss-add-ons .msisdn=${this.line} .channel=${this.channel}></sbss-add-ons>`
+          ? LINE_PANELS[this.open](this.line, this.channel)
           : html`<p class="error">${t('care.lineHidden')}</p>`;
       case 'unsubscribe':
         // a masked number names no line: say so rather than show steps that cannot work

@@ -28,7 +28,16 @@ import '../components/customer-level.ts';
  * What the hall offers; one list for the page's life, so that no button moves under a finger
  * while the customer's own record (for 修改资料) is still being read.
  */
-const HALL_ACTIONS: CareAction[] = ['renew', 'addon', 'plan', 'fault', 'complaint', 'password', 'profile'];
+const HALL_ACTIONS: CareAction[] = [
+  'renew',
+  'addon',
+  'plan',
+  'fault',
+  'complaint',
+  'loss',
+  'password',
+  'profile',
+];
 
 export class HallPage extends LitElement {
   static override properties = {

@@ -1,0 +1,133 @@
+import { LitElement, css, html } from 'lit';
+import { api, enc, RequestKey } from '../api-client.ts';
+import { ActionState } from '../controllers/action-state.ts';
+import { I18nController, t } from '../i18n.ts';
+import { dateTime } from '../time.ts';
+import { base, forms } from '../styles.ts';
+import './state-panel.ts';
+
+interface Loss {
+  lossId: string;
+  reportedAtMs: number;
+  reportedBy: string;
+}
+
+/**
+ * 挂失 / 解挂: the customer (in the hall, or through an agent) reports the SIM lost and the line is
+ * barred at once; at the counter, once the agent has checked the owner's ID, 解挂 restores it.
+ * Charging tells the customer both ways by SMS. Fires `changed`.
+ */
+export class LineLoss extends LitElement {
+  static override properties = {
+    msisdn: {},
+    channel: {},
+    loss: { state: true },
+    loaded: { state: true },
+    idChecked: { state: true },
+  };
+  static override styles = [
+    base,
+    forms,
+    css`
+      .ok {
+        color: #bbf7d0;
+      }
+      .lost {
+        color: #fecaca;
+      }
+    `,
+  ];
+  declare msisdn: string;
+  declare channel: 'counter' | 'web';
+  declare loss: Loss | null;
+  declare loaded: boolean;
+  declare idChecked: boolean;
+  private readonly action = new ActionState(this);
+  private readonly key = new RequestKey();
+
+  constructor() {
+    super();
+    this.msisdn = '';
+    this.channel = 'counter';
+    this.loss = null;
+    this.loaded = false;
+    this.idChecked = false;
+    new I18nController(this);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('msisdn') && this.msisdn) void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const line = await api.get<{ loss?: Loss }>(`/api/v1/lines/${enc(this.msisdn)}`).catch(() => null);
+    this.loss = line?.loss ?? null;
+    this.loaded = true;
+  }
+
+  private run(path: string, body: Record<string, unknown>, done: string): void {
+    void this.action.run(async () => {
+      await this.key.attempt((requestId) =>
+        api.post(`/api/v1/lines/${enc(this.msisdn)}${path}`, { ...body, channel: this.channel, requestId }),
+      );
+      await this.load();
+      this.idChecked = false;
+      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
+      return done;
+    });
+  }
+
+  private report(): void {
+    if (!confirm(t('loss.confirm', { msisdn: this.msisdn }))) return;
+    this.run('/loss', {}, t('loss.reported'));
+  }
+
+  private restore(): void {
+    this.run('/loss/restore', { idChecked: true }, t('loss.restored'));
+  }
+
+  override render() {
+    if (!this.loaded)
+      return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+    const l = this.loss;
+    const counter = this.channel === 'counter';
+    return html`<section aria-label=${t('act.loss')}>
+      ${
+        l
+          ? html`<p class="lost" data-testid="loss-state">
+                ${t('loss.state', { at: dateTime(l.reportedAtMs), by: l.reportedBy })}
+              </p>
+              ${
+                counter
+                  ? html`<label
+                        ><input
+                          type="checkbox"
+                          .checked=${this.idChecked}
+                          @change=${(e: Event) => (this.idChecked = (e.target as HTMLInputElement).checked)}
+                        />${t('loss.idChecked')}</label
+                      >
+                      <button
+                        type="button"
+                        class="primary"
+                        ?disabled=${this.action.busy || !this.idChecked}
+                        @click=${() => this.restore()}
+                      >
+                        ${t('loss.restore')}
+                      </button>`
+                  : html`<p class="muted">${t('loss.restoreAtCounter')}</p>`
+              }`
+          : html`<p class="muted">${t('loss.rule')}</p>
+              <button
+                type="button"
+                class="primary"
+                ?disabled=${this.action.busy}
+                @click=${() => this.report()}
+              >
+                ${t('loss.report')}
+              </button>`
+      }
+      ${this.action.lines()}
+    </section>`;
+  }
+}
+customElements.define('sbss-line-loss', LineLoss);

@@ -1,0 +1,26 @@
+import { html } from 'lit';
+import './plan-change.ts';
+import './add-ons.ts';
+import './line-loss.ts';
+
+/** Every action the counter and the business hall offer on a line (the tabs of sbss-care-actions). */
+export type CareAction =
+  | 'renew'
+  | 'plan'
+  | 'addon'
+  | 'loss'
+  | 'profile'
+  | 'complaint'
+  | 'fault'
+  | 'unsubscribe'
+  | 'preopen'
+  | 'password';
+
+type Channel = 'counter' | 'web';
+
+/** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂. */
+export const LINE_PANELS = {
+  plan: (m: string, c: Channel) => html`<sbss-plan-change .msisdn=${m} .channel=${c}></sbss-plan-change>`,
+  addon: (m: string, c: Channel) => html`<sbss-add-ons .msisdn=${m} .channel=${c}></sbss-add-ons>`,
+  loss: (m: string, c: Channel) => html`<sbss-line-loss .msisdn=${m} .channel=${c}></sbss-line-loss>`,
+};
