@@ -3,6 +3,21 @@ import { provisionLines, readBalance, readProvisioning } from '../../../processo
 import { openingStateAt, type Provisioning, type SubscriberState } from '../../../domain/rating/index.ts';
 import type { CareContext } from './context.ts';
 
+/** Charging's buckets, opened once per care context (an open is a stream-info round trip). */
+const opened = new WeakMap<CareContext, Map<string, Promise<KV>>>();
+function bucket(ctx: CareContext, name: 'balances' | 'subscribers'): Promise<KV> {
+  let m = opened.get(ctx);
+  if (!m) opened.set(ctx, (m = new Map()));
+  let kv = m.get(name);
+  if (!kv) {
+    kv = new Kvm(ctx.deps.nats.nc).open(name);
+    m.set(name, kv);
+    // a failed open is tried again next time, not remembered
+    kv.catch(() => m.delete(name));
+  }
+  return kv;
+}
+
 /** What care needs from charging's balance state. */
 export interface BalanceView {
   balanceFen: number;
@@ -18,11 +33,9 @@ export interface BalanceView {
  * charging applies them. Null when the bucket or the subscriber is unknown.
  */
 export function balanceReader(ctx: CareContext): (msisdn: string) => Promise<BalanceView | null> {
-  let kv: Promise<KV | null> | null = null;
   const partitions = ctx.deps.config.CDR_PARTITIONS;
   return async (msisdn) => {
-    kv ??= new Kvm(ctx.deps.nats.nc).open('balances').catch(() => null);
-    const b = await kv;
+    const b = await bucket(ctx, 'balances').catch(() => null);
     if (!b) return null;
     const s = await readBalance(b, partitions, msisdn).catch(() => null);
     if (!s) return null;
@@ -41,7 +54,7 @@ export function balanceReader(ctx: CareContext): (msisdn: string) => Promise<Bal
  * will start from. Null when charging does not know the line or its plan.
  */
 export async function chargingStateOf(ctx: CareContext, msisdn: string): Promise<SubscriberState | null> {
-  const kv = await new Kvm(ctx.deps.nats.nc).open('balances').catch(() => null);
+  const kv = await bucket(ctx, 'balances').catch(() => null);
   const saved = kv ? await readBalance(kv, ctx.deps.config.CDR_PARTITIONS, msisdn).catch(() => null) : null;
   if (saved) return saved;
   const p = await provisionedLine(ctx, msisdn);
@@ -60,7 +73,7 @@ export async function provisionForCharging(
   planId: string,
   atMs: number,
 ): Promise<boolean> {
-  const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
+  const kv = await bucket(ctx, 'subscribers');
   return (await provisionLines(kv, [{ msisdn, planId, activatedAtMs: atMs }])) === 1;
 }
 
@@ -71,6 +84,5 @@ export async function isProvisioned(ctx: CareContext, msisdn: string): Promise<b
 
 /** The line's provisioning for charging (plan, activation time); null when charging does not know it. */
 export async function provisionedLine(ctx: CareContext, msisdn: string): Promise<Provisioning | null> {
-  const kv = await new Kvm(ctx.deps.nats.nc).open('subscribers');
-  return readProvisioning(kv, msisdn);
+  return readProvisioning(await bucket(ctx, 'subscribers'), msisdn);
 }
