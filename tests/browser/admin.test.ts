@@ -155,19 +155,32 @@ describe('supervisor and admin screens in Chromium', () => {
     const off = roster.getByRole('button', { name: /^将.+设为休假$/ }).first();
     await off.waitFor({ timeout: 20_000 });
     const name = /^将(.+)设为休假$/.exec((await off.getAttribute('aria-label'))!)![1]!;
-    sup.once('dialog', (d) => void d.accept());
-    await off.click();
-    await roster.getByText(`${name}已设为休假`).waitFor({ timeout: 10_000 });
+    sup.on('dialog', (d) => void d.accept());
     const techs = () =>
       sup.evaluate(
         async () =>
           (await (await fetch('/api/v1/noc/technicians')).json()) as { nameZh: string; offDuty: boolean }[],
       );
-    expect((await techs()).find((x) => x.nameZh === name)?.offDuty).toBe(true);
-    sup.once('dialog', (d) => void d.accept());
-    await roster.getByRole('button', { name: `${name}恢复在岗` }).click();
-    await roster.getByText(`${name}已恢复在岗`).waitFor({ timeout: 10_000 });
-    expect((await techs()).find((x) => x.nameZh === name)?.offDuty).toBe(false);
+    const offDuty = async () => (await techs()).find((x) => x.nameZh === name)?.offDuty;
+    // The NOC page re-reads the roster every few seconds and redraws its rows: a click landing on
+    // a row being redrawn is lost (as it would be for a user, who clicks again), so click until
+    // the roster says so.
+    const toggle = async (label: string, done: string, want: boolean) => {
+      for (let i = 0; i < 3 && (await offDuty()) !== want; i++) {
+        await roster
+          .getByRole('button', { name: label })
+          .click({ timeout: 5000 })
+          .catch(() => undefined);
+        await expect
+          .poll(offDuty, { timeout: 4000 })
+          .toBe(want)
+          .catch(() => undefined);
+      }
+      expect(await offDuty()).toBe(want);
+      await roster.getByText(done).waitFor({ timeout: 10_000 });
+    };
+    await toggle(`将${name}设为休假`, `${name}已设为休假`, true);
+    await toggle(`${name}恢复在岗`, `${name}已恢复在岗`, false);
     await sup.context().close();
 
     const noc = await login(ui.browser, ui.env.url, 'noc');
