@@ -97,6 +97,8 @@ describe('catalog editing and postpaid bills through the API (real servers)', ()
       monthlyFeeFen: 9900,
     };
     next.plans[0]!.versions.push(v3);
+    const pack = next.addOns!.find((a) => a.id === 'jiayou-data-1g')!;
+    pack.feeFen = 800; // care prices packs from the catalog in force, not the file
     const ok = await call('admin', 'PUT', '/api/v1/catalog', {
       catalog: next,
       reason: 'spring price for 畅享',
@@ -142,6 +144,11 @@ describe('catalog editing and postpaid bills through the API (real servers)', ()
       monthlyFeeFen: number;
     }[];
     expect(plans.find((p) => p.planId === 'changxiang-128')?.monthlyFeeFen).toBe(9900);
+    const packs = (await call('customer', 'GET', '/api/v1/add-ons')).json().addOns as {
+      id: string;
+      feeFen: number;
+    }[];
+    expect(packs.find((a) => a.id === 'jiayou-data-1g')?.feeFen).toBe(800);
   });
 
   it('closes last month for postpaid lines once: same bill twice, no ledger effect, readable by its owner only', async () => {
