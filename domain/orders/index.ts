@@ -61,3 +61,18 @@ export {
   type PlanChangeRefusal,
   type PlanChangeRefusalCode,
 } from './plan-change.ts';
+export {
+  applySimSwap,
+  issueStock,
+  simSwapRefusal,
+  CHINA_ICCID,
+  ISSUED_KEPT,
+  SIM_HISTORY,
+  SIM_SWAP_CAUSES,
+  type IssuedStock,
+  type SimCard,
+  type SimSwapCause,
+  type SimSwapInput,
+  type SimSwapRefusal,
+  type SimSwapRefusalCode,
+} from './sim-swap.ts';

@@ -285,6 +285,9 @@ describe('care: plan selection, reservation, business acceptance 1→3→4→5�
     expect((notes ?? []).map((n) => n.template)).toEqual(
       expect.arrayContaining(['activation_failed', 'activation_done', 'installation_result']),
     );
+    // the line records the card it was activated with (补换卡 replaces it later)
+    const line = (await env.call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(msisdn)}`)).json();
+    expect(line.sim).toMatchObject({ iccid: '8986001234567890123' });
     const history = await waitFor(async () => {
       const rs = await env.ch.client.query({
         query: `SELECT to_state FROM ${env.ch.db}.care_order_history FINAL WHERE order_id = {id:String} ORDER BY at, event_id`,

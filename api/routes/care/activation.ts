@@ -9,6 +9,7 @@ import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './o
 import { msisdnKey } from './store.ts';
 import { indexLine } from './line-index.ts';
 import type { LineRecord } from './records.ts';
+import { simKey } from './sim-swap.ts';
 import { provisionForCharging } from './balance.ts';
 
 export const ACTIVATION_CONSUMER = {
@@ -139,8 +140,11 @@ async function afterActivation(
       openedAtMs: e.atMs,
       contractEndMs: o.contractId ? e.atMs + 12 * MONTH_MS : null,
       devicesOutstanding: rented,
+      sim: { iccid: e.iccid, sinceMs: e.atMs },
     };
     await indexLine(ctx, o.customerId, o.msisdn);
+    // the card is the line's from now on (补换卡 checks a new card against these claims)
+    await ctx.sims.create(simKey(e.iccid), { iccid: e.iccid, msisdn: o.msisdn, atMs: e.atMs });
     await ctx.lines.mutate(msisdnKey(o.msisdn), () => line);
     if (o.planId) await provisionForCharging(ctx, o.msisdn, o.planId, e.atMs);
   }

@@ -15,6 +15,7 @@ import {
   validators,
   type CustomerRecord,
   type LineRecord,
+  type SimClaim,
   type NotificationRecord,
   type ReservationRecord,
   type StockRecord,
@@ -48,6 +49,8 @@ export interface CareContext {
   customers: Repo<CustomerRecord>;
   index: Repo<{ customerId: string }>;
   lines: Repo<LineRecord>;
+  /** Which number each SIM card is registered to (`sim.<iccid>`, beside the line records). */
+  sims: Repo<SimClaim>;
   stock: Repo<StockRecord>;
   reservations: Repo<ReservationRecord>;
   orders: Repo<unknown>;
@@ -100,6 +103,7 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
     customers: new Repo(b.customers, validators.customer, 'customer', customerCache),
     index: new Repo(b.customers, validators.indexEntry, 'customer index entry'),
     lines: new Repo(b.care_lines, validators.line, 'line'),
+    sims: new Repo(b.care_lines, validators.simClaim, 'SIM card'),
     stock: new Repo(b.inventory, validators.stock, 'stock'),
     reservations: new Repo(b.care_orders, validators.reservation, 'reservation'),
     orders: new Repo(b.care_orders, anyValue, 'order'),

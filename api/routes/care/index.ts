@@ -17,6 +17,7 @@ import { lineRoutes } from './lines.ts';
 import { planChangeRoutes } from './plan-change.ts';
 import { addOnRoutes } from './add-ons.ts';
 import { lineLossRoutes } from './line-loss.ts';
+import { simSwapRoutes } from './sim-swap.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -53,6 +54,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     planChangeRoutes(child, ctx);
     addOnRoutes(child, ctx);
     lineLossRoutes(child, ctx);
+    simSwapRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../../../domain/index.ts';
+import { SIM_SWAP_CAUSES } from '../../../domain/orders/index.ts';
 
 /** Stored shapes of the care area (KV values), validated on every read. */
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
@@ -68,6 +69,19 @@ export const PlanChangeRecord = Type.Object({
 });
 export type PlanChangeRecord = Static<typeof PlanChangeRecord>;
 
+const Iccid = Type.String({ pattern: '^[0-9]{19,20}$' });
+export const SimSwapCause = Type.Union(SIM_SWAP_CAUSES.map((v) => Type.Literal(v)));
+export const SimCard = Type.Object({
+  iccid: Iccid,
+  sinceMs: Ms,
+  swapId: Type.Optional(Id),
+  cause: Type.Optional(SimSwapCause),
+});
+
+/** Which number a SIM card is registered to (key `sim.<iccid>` in `care_lines`): one card, one line. */
+export const SimClaim = Type.Object({ iccid: Iccid, msisdn: E164, atMs: Ms });
+export type SimClaim = Static<typeof SimClaim>;
+
 export const LineRecord = Type.Object({
   msisdn: E164,
   customerId: Id,
@@ -88,6 +102,10 @@ export const LineRecord = Type.Object({
       reason: Type.Optional(Str(200)),
     }),
   ),
+  /** The SIM card in service (补换卡 replaces it); absent on lines from before it was recorded. */
+  sim: Type.Optional(SimCard),
+  /** Cards the line had before, newest first (domain/orders/sim-swap.ts keeps the last 10). */
+  previousSims: Type.Optional(Type.Array(Type.Object({ iccid: Iccid, untilMs: Ms }), { maxItems: 10 })),
 });
 export type LineRecord = Static<typeof LineRecord>;
 
@@ -120,6 +138,8 @@ export const StockRecord = Type.Object({
       { maxItems: 10_000 },
     ),
   ),
+  /** Units handed out at the counter (a SIM for 补换卡), by request: domain/orders/sim-swap.ts. */
+  issued: Type.Optional(Type.Array(Type.Object({ id: Id, atMs: Ms }), { maxItems: 1_000 })),
 });
 export type StockRecord = Static<typeof StockRecord>;
 
@@ -167,4 +187,5 @@ export const validators = {
   reservation: compile(ReservationRecord),
   notification: compile(NotificationRecord),
   indexEntry: compile(Type.Object({ customerId: Id })),
+  simClaim: compile(SimClaim),
 };

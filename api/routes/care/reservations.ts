@@ -19,8 +19,8 @@ import {
   stockKey,
 } from './reservation-stock.ts';
 
-const Region = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' });
-const Model = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const Region = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' });
+export const Model = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export { reservationKey, stockKey };
 const ResId = Type.String({ pattern: '^res-[A-Za-z0-9_-]{1,40}$' });
 
@@ -55,6 +55,7 @@ export function reservationRoutes(app: FastifyInstance, ctx: CareContext): void 
         available: request.body.available,
         reserved: cur?.reserved ?? 0,
         ...(cur?.holds ? { holds: cur.holds } : {}),
+        ...(cur?.issued ? { issued: cur.issued } : {}),
       }));
       await ctx.recorder.audit(actorOf(who(request)), 'inventory.set', 'inventory', stockKey(region, model), {
         changes: [{ field: 'available', before: null, after: String(request.body.available) }],

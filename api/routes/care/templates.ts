@@ -48,6 +48,11 @@ export const templates = {
     'zh-CN': '号码 {msisdn} 已销户，最终账单余额 {balance} 元。',
     en: 'Line {msisdn} is closed; final balance {balance} yuan.',
   },
+  sim_swapped: {
+    'zh-CN':
+      '您的号码 {msisdn} 已于 {time} 完成补换卡，新卡（ICCID 尾号 {last4}）已启用，原卡已停用。如非本人办理，请立即致电10010。',
+    en: 'Your line {msisdn} moved to a new SIM (ICCID ending {last4}) at {time}; the old card no longer works. If this was not you, call 10010 now.',
+  },
 } as const satisfies Record<string, { 'zh-CN': string; en: string }>;
 export type TemplateId = keyof typeof templates;
 
