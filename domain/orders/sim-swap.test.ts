@@ -15,6 +15,7 @@ const input = (over: Partial<SimSwapInput> = {}): SimSwapInput => ({
   msisdn: '+8613800000042',
   lineStatus: 'active',
   currentIccid: OLD,
+  previousIccids: ['8986011234567890000'],
   newIccid: NEW,
   iccidHolder: null,
   stockKind: 'sim',
@@ -40,6 +41,12 @@ describe('SIM replacement review', () => {
         field: '/iccid',
       });
     expect(simSwapRefusal(input({ newIccid: OLD }))).toMatchObject({ code: 'SAME_SIM', field: '/iccid' });
+    expect(
+      simSwapRefusal(input({ newIccid: '8986011234567890000', iccidHolder: '+8613800000042' })),
+    ).toMatchObject({
+      code: 'SIM_RETIRED',
+      field: '/iccid',
+    });
     expect(simSwapRefusal(input({ iccidHolder: '+8613900000001' }))).toMatchObject({
       code: 'ICCID_IN_USE',
       field: '/iccid',

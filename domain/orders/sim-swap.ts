@@ -13,7 +13,7 @@ export type SimSwapCause = (typeof SIM_SWAP_CAUSES)[number];
 export const CHINA_ICCID = /^8986[0-9]{15,16}$/;
 
 export type SimSwapRefusalCode =
-  'LINE_NOT_ACTIVE' | 'ICCID_FORMAT' | 'SAME_SIM' | 'ICCID_IN_USE' | 'NOT_A_SIM';
+  'LINE_NOT_ACTIVE' | 'ICCID_FORMAT' | 'SAME_SIM' | 'SIM_RETIRED' | 'ICCID_IN_USE' | 'NOT_A_SIM';
 
 export interface SimSwapRefusal {
   code: SimSwapRefusalCode;
@@ -26,6 +26,8 @@ export interface SimSwapInput {
   msisdn: string;
   lineStatus: 'active' | 'pre_opened' | 'closed';
   currentIccid: string | null;
+  /** Cards the line had before: stopped for good, a found old card cannot come back. */
+  previousIccids: string[];
   newIccid: string;
   /** The number the new card is already registered to, if any. */
   iccidHolder: string | null;
@@ -45,6 +47,8 @@ export function simSwapRefusal(i: SimSwapInput): SimSwapRefusal | null {
     };
   if (i.newIccid === i.currentIccid)
     return { code: 'SAME_SIM', field: '/iccid', message: 'this card is already the line’s SIM' };
+  if (i.previousIccids.includes(i.newIccid))
+    return { code: 'SIM_RETIRED', field: '/iccid', message: 'this card was stopped when it was replaced' };
   if (i.iccidHolder !== null && i.iccidHolder !== i.msisdn)
     return { code: 'ICCID_IN_USE', field: '/iccid', message: 'this card is registered to another number' };
   if (i.stockKind !== 'sim')

@@ -244,4 +244,62 @@ describe('customer cases in Chromium', () => {
       .not.toBe('lost');
     await agent.context().close();
   });
+
+  it('补换卡 at the counter: a lost line moves to a new card from stock, and works again', async () => {
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    const api = (method: string, url: string, body?: unknown) =>
+      agent.evaluate(
+        async ([m, u, b]) => {
+          const r = await fetch(u as string, {
+            method: m as string,
+            headers: b ? { 'content-type': 'application/json' } : {},
+            ...(b ? { body: JSON.stringify(b) } : {}),
+          });
+          return (await r.json()) as Record<string, unknown>;
+        },
+        [method, url, body] as const,
+      );
+    await api('POST', '/api/v1/lines/%2B8613800000042/loss', {
+      channel: 'phone',
+      requestId: 'browser-loss-2',
+    });
+    const barReason = async () =>
+      (await api('GET', '/api/v1/subscribers/%2B8613800000042/balance')).barReason;
+    await expect.poll(barReason, { timeout: 15_000, interval: 500 }).toBe('lost');
+    const stock = async () =>
+      (
+        (await api('GET', '/api/v1/inventory')).items as {
+          model: string;
+          region: string;
+          available: number;
+        }[]
+      )
+        .filter((i) => i.model === 'SIM-5G')
+        .reduce((a, i) => a + i.available, 0);
+    const before = await stock();
+
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const counter = agent.locator('sbss-care-actions');
+    await counter.getByRole('button', { name: '补换卡', exact: true }).click();
+    const panel = counter.locator('sbss-sim-swap');
+    await panel.getByText('号码已挂失：换卡后自动解挂').waitFor({ timeout: 10_000 });
+    expect(await panel.getByLabel('办理原因').inputValue(), 'a lost line suggests 丢失补卡').toBe('lost');
+    const submit = panel.getByRole('button', { name: '补换卡' });
+    await panel.getByLabel(/新卡 ICCID/).fill('89860112345678900077');
+    expect(await submit.isDisabled(), 'not before the ID is checked').toBe(true);
+    await panel.getByLabel('已核验本人证件原件').check();
+    let asked = '';
+    agent.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await submit.click();
+    await panel.getByText('已换卡，新卡尾号 0077 已启用，号码已解挂').waitFor({ timeout: 10_000 });
+    expect(asked).toBe('将 +8613800000042 换到新卡（尾号 0077）？原卡将立即停用。');
+    expect(await panel.getByTestId('sim-current').textContent()).toContain('89860112345678900077');
+    expect(await stock()).toBe(before - 1);
+    await expect.poll(barReason, { timeout: 15_000, interval: 500 }).not.toBe('lost');
+    await agent.context().close();
+  });
 });

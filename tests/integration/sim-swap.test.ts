@@ -133,6 +133,9 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
 
     // the old card is now history, the new one is taken: neither can go to this or another line
     expect((await swap({ requestId: 'swap-req-0002' })).json().error.message).toContain('SAME_SIM');
+    const back = await swap({ iccid: OLD_CARD, requestId: 'swap-req-0005' });
+    expect(back.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/iccid' });
+    expect(back.json().error.message).toContain('SIM_RETIRED');
     const toOther = await swap({ cause: 'damaged', requestId: 'swap-req-0003' }, 'agent', OTHER);
     expect(toOther.json().error).toMatchObject({ field: '/iccid' });
     expect(toOther.json().error.message).toContain('ICCID_IN_USE');

@@ -81,6 +81,7 @@ export function simSwapRoutes(app: FastifyInstance, ctx: CareContext): void {
         msisdn,
         lineStatus: line.value.status,
         currentIccid: line.value.sim?.iccid ?? null,
+        previousIccids: (line.value.previousSims ?? []).map((p) => p.iccid),
         newIccid: b.iccid,
         iccidHolder: claim?.value.msisdn ?? null,
         stockKind: stock.value.kind,
@@ -111,9 +112,16 @@ export function simSwapRoutes(app: FastifyInstance, ctx: CareContext): void {
         return next;
       });
       const card: Required<SimCard> = { iccid: b.iccid, sinceMs: now, swapId, cause: b.cause };
-      const wasLost = line.value.loss !== undefined;
-      // compare-and-set: a line changed meanwhile answers 409 and the agent's retry finishes it
-      await ctx.lines.update(msisdnKey(msisdn), applySimSwap(line.value, card), line.revision);
+      // the card has left the stock: the line is written whatever else changed on it meanwhile
+      // (a 409 here would make the agent's retry a new request, and a second card)
+      let before = line.value;
+      await ctx.lines.mutate(msisdnKey(msisdn), (cur) => {
+        if (!cur || cur.status !== 'active')
+          throw new ApiError('INVALID_STATE', `the line is ${cur?.status ?? 'gone'}`, '/msisdn');
+        before = cur;
+        return applySimSwap(cur, card);
+      });
+      const wasLost = before.loss !== undefined;
       if (wasLost) await restore(msisdn, b.requestId);
       const customerId = line.value.customerId;
       await ctx.recorder.order({
@@ -127,7 +135,7 @@ export function simSwapRoutes(app: FastifyInstance, ctx: CareContext): void {
       await ctx.recorder.audit(actorOf(session), 'line.sim_swapped', 'order', swapId, {
         customerId,
         changes: [
-          { field: 'iccid', before: line.value.sim?.iccid ?? null, after: b.iccid },
+          { field: 'iccid', before: before.sim?.iccid ?? null, after: b.iccid },
           ...(wasLost ? [{ field: 'loss', before: 'reported', after: null }] : []),
         ],
         reason: `${b.cause}; owner ID checked at the counter${b.reason ? `; ${b.reason}` : ''}`,

@@ -74,6 +74,7 @@ export class CareActions extends LitElement {
       'plan',
       'addon',
       'loss',
+      'sim',
       'profile',
       'complaint',
       'fault',
@@ -349,6 +350,7 @@ export class CareActions extends LitElement {
       case 'plan':
       case 'addon':
       case 'loss':
+      case 'sim':
         return this.line
           ? LINE_PANELS[this.open](this.line, this.channel)
           : html`<p class="error">${t('care.lineHidden')}</p>`;

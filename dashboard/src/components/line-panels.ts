@@ -2,6 +2,7 @@ import { html } from 'lit';
 import './plan-change.ts';
 import './add-ons.ts';
 import './line-loss.ts';
+import './sim-swap.ts';
 
 /** Every action the counter and the business hall offer on a line (the tabs of sbss-care-actions). */
 export type CareAction =
@@ -9,6 +10,7 @@ export type CareAction =
   | 'plan'
   | 'addon'
   | 'loss'
+  | 'sim'
   | 'profile'
   | 'complaint'
   | 'fault'
@@ -18,9 +20,11 @@ export type CareAction =
 
 type Channel = 'counter' | 'web';
 
-/** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂. */
+/** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂, 补换卡. */
 export const LINE_PANELS = {
   plan: (m: string, c: Channel) => html`<sbss-plan-change .msisdn=${m} .channel=${c}></sbss-plan-change>`,
   addon: (m: string, c: Channel) => html`<sbss-add-ons .msisdn=${m} .channel=${c}></sbss-add-ons>`,
   loss: (m: string, c: Channel) => html`<sbss-line-loss .msisdn=${m} .channel=${c}></sbss-line-loss>`,
+  // at the counter only: the new card is handed over there
+  sim: (m: string) => html`<sbss-sim-swap .msisdn=${m}></sbss-sim-swap>`,
 };
