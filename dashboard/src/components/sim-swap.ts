@@ -147,10 +147,11 @@ export class SimSwap extends LitElement {
           idChecked: true,
         }),
       );
-      this.result = t('sim.done', { last4: r.sim.iccid.slice(-4) }) + (r.restored ? t('sim.restored') : '');
       this.idChecked = false;
       form.reset();
+      // the card shown is the new one by the time the result line says so
       await this.load();
+      this.result = t('sim.done', { last4: r.sim.iccid.slice(-4) }) + (r.restored ? t('sim.restored') : '');
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       this.errors = this.worded(err);
