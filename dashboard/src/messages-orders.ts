@@ -254,6 +254,12 @@ export const orderMessages = [
   ['loss.restore', '解挂', 'Restore the line'],
   ['loss.restored', '已解挂，号码恢复使用', 'Restored; the line works again'],
   ['loss.restoreAtCounter', '解挂须本人携带证件到营业厅办理', 'To restore it, come to a shop with your ID'],
+  // what charging made of an accepted request
+  ['outcome.waiting', '已受理，正在办理…', 'Accepted; applying it…'],
+  ['outcome.pending', '已受理，办理结果将以短信通知客户', 'Accepted; the customer gets the result by SMS'],
+  ['outcome.pendingSelf', '已受理，办理结果将以短信通知您', 'Accepted; you will get the result by SMS'],
+  ['outcome.refused', '未办理成功，已短信告知客户：{text}', 'Not done; the customer was told by SMS: {text}'],
+  ['outcome.refusedSelf', '未办理成功：{text}', 'Not done: {text}'],
   // 补换卡 (SIM replacement, at the counter)
   ['act.sim', '补换卡', 'Replace SIM'],
   [

@@ -128,4 +128,4 @@ export function noticeText(n: RatingNotification, locale: Locale): string | null
 }
 
 /** Outbox id of a charging notification: stable, so the same notification is queued once. */
-export const noticeId = (n: RatingNotification) => stableId('ntf', 'charging', n.key);
+export const noticeId = (n: Pick<RatingNotification, 'key'>) => stableId('ntf', 'charging', n.key);

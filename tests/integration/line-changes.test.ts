@@ -133,6 +133,13 @@ describe('line changes through the API and the charging engine: plan change (套
     });
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain('变更为「商务套餐288元」，本期套餐不变');
+    const changeId = first.json().planChange.changeId;
+    expect(
+      (await call('agent', 'GET', url(POSTPAID, `/outcomes/plan-change/${changeId}`))).json(),
+    ).toMatchObject({
+      state: 'applied',
+      text: told[0]!.text,
+    });
 
     const pending = (await call('agent', 'GET', url(POSTPAID))).json();
     expect(pending.pending).toMatchObject({ planId: 'shangwu-288' });
@@ -234,6 +241,16 @@ describe('line changes through the API and the charging engine: plan change (套
     });
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain('您已成功订购「流量加油包1GB」，费用 10.00 元');
+    // the screen that sent it reads the outcome back by the purchase id
+    const outcome = await call('agent', 'GET', url(POSTPAID, `/outcomes/add-on/${first.json().purchaseId}`));
+    expect(outcome.json()).toMatchObject({ state: 'applied', text: told[0]!.text });
+    expect((await call('agent', 'GET', url(POSTPAID, '/outcomes/add-on/ao-never-sent'))).json()).toEqual({
+      state: 'pending',
+    });
+    // another customer's line: not theirs to read
+    expect((await call('customer', 'GET', url(POSTPAID, '/outcomes/add-on/ao-never-sent'))).statusCode).toBe(
+      403,
+    );
   });
 
   it('a pack charging refuses (the race with the saved state) is told to the customer, and charges nothing', async () => {
@@ -254,6 +271,12 @@ describe('line changes through the API and the charging engine: plan change (套
       return n.length ? n : null;
     });
     expect(told[0]!.text).toBe('您订购的「流量加油包5GB」未成功：将超出信用额度，请先缴费，未扣费。');
+    expect((await call('agent', 'GET', url(POSTPAID, '/outcomes/add-on/ao-refused-1'))).json()).toMatchObject(
+      {
+        state: 'refused',
+        text: told[0]!.text,
+      },
+    );
     const rs = await env.chEnv.ch.client.query({
       query: `SELECT count() AS n FROM streambss.ledger FINAL WHERE key = 'addon:ao-refused-1'`,
       format: 'JSONEachRow',

@@ -18,6 +18,7 @@ import { planChangeRoutes } from './plan-change.ts';
 import { addOnRoutes } from './add-ons.ts';
 import { lineLossRoutes } from './line-loss.ts';
 import { simSwapRoutes } from './sim-swap.ts';
+import { chargingOutcomeRoutes } from './charging-outcome.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -55,6 +56,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     addOnRoutes(child, ctx);
     lineLossRoutes(child, ctx);
     simSwapRoutes(child, ctx);
+    chargingOutcomeRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

@@ -130,6 +130,11 @@ export class Outbox {
     });
   }
 
+  /** One notice of the customer's, or null when it is not (yet) queued. */
+  async find(customerId: string, notificationId: string): Promise<NotificationRecord | null> {
+    return (await this.repo.get(Outbox.key(customerId, notificationId)))?.value ?? null;
+  }
+
   async history(customerId: string): Promise<NotificationRecord[]> {
     const keys = await this.repo.keys(`${customerId}.>`);
     const out: NotificationRecord[] = [];

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc, RequestKey } from '../api-client.ts';
 import { ActionState } from '../controllers/action-state.ts';
+import { awaitOutcome, pendingText, refusalText } from '../charging-outcome.ts';
 import { bytes, yuan } from '../format.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { lastDay } from '../time.ts';
@@ -95,17 +96,25 @@ export class AddOns extends LitElement {
 
   private buy(p: Pack): void {
     if (!confirm(t('ao.confirm', { name: local(p.name), fee: yuan(p.feeFen) }))) return;
-    void this.action.run(async () => {
-      const r = await this.key.attempt((requestId) =>
-        api.post<{ periodEndMs: number }>(`/api/v1/lines/${enc(this.msisdn)}/add-ons`, {
-          addOnId: p.id,
-          channel: this.channel,
-          requestId,
-        }),
-      );
-      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-      return t('ao.done', { name: local(p.name), until: lastDay(r.periodEndMs) });
-    });
+    void this.action.run(
+      async () => {
+        const r = await this.key.attempt((requestId) =>
+          api.post<{ purchaseId: string; periodEndMs: number }>(`/api/v1/lines/${enc(this.msisdn)}/add-ons`, {
+            addOnId: p.id,
+            channel: this.channel,
+            requestId,
+          }),
+        );
+        this.action.progress(t('outcome.waiting'));
+        // accepted against charging's state of a moment ago: charging has the last word
+        const o = await awaitOutcome(this.msisdn, 'add-on', r.purchaseId).finally(() =>
+          this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true })),
+        );
+        if (o.state === 'pending') return pendingText(this.channel === 'web');
+        return t('ao.done', { name: local(p.name), until: lastDay(r.periodEndMs) });
+      },
+      refusalText(this.channel === 'web'),
+    );
   }
 
   override render() {

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { api, enc, RequestKey } from '../api-client.ts';
 import { ActionState } from '../controllers/action-state.ts';
+import { awaitOutcome, pendingText, refusalText } from '../charging-outcome.ts';
 import { yuan } from '../format.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { planFactCells, planHeadCells } from '../plan-cells.ts';
@@ -144,22 +145,30 @@ export class PlanChange extends LitElement {
 
   /** Sends a change (or a withdrawal: the current plan), then reads the line again. */
   private send(planId: string, reason: string, done: () => string, form?: HTMLFormElement): void {
-    void this.action.run(async () => {
-      await this.key.attempt((requestId) =>
-        api.post(`/api/v1/lines/${enc(this.msisdn)}/plan-change`, {
-          planId,
-          channel: this.channel,
-          requestId,
-          ...(reason ? { reason } : {}),
-        }),
-      );
-      const text = done();
-      form?.reset();
-      this.chosen = '';
-      await this.load();
-      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-      return text;
-    });
+    void this.action.run(
+      async () => {
+        const r = await this.key.attempt((requestId) =>
+          api.post<{ planChange: { changeId: string } }>(`/api/v1/lines/${enc(this.msisdn)}/plan-change`, {
+            planId,
+            channel: this.channel,
+            requestId,
+            ...(reason ? { reason } : {}),
+          }),
+        );
+        form?.reset();
+        this.chosen = '';
+        this.action.progress(t('outcome.waiting'));
+        // accepted against charging's state of a moment ago: charging has the last word
+        try {
+          const o = await awaitOutcome(this.msisdn, 'plan-change', r.planChange.changeId);
+          return o.state === 'pending' ? pendingText(this.channel === 'web') : done();
+        } finally {
+          await this.load();
+          this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
+        }
+      },
+      refusalText(this.channel === 'web'),
+    );
   }
 
   private submit(e: SubmitEvent): void {

@@ -35,6 +35,12 @@ export class ActionState implements ReactiveController {
     }
   }
 
+  /** A line shown while the action still runs (the next step it waits for). */
+  progress(message: string): void {
+    this.result = message;
+    this.host.requestUpdate();
+  }
+
   /** A failure found before anything is sent (a field the browser cannot check). */
   fail(message: string): void {
     this.result = '';
