@@ -98,6 +98,10 @@ describe("care: a customer's lines (一证多号), masked for staff until the au
       });
     expect((await owner(c.customerId)).statusCode).toBe(201);
     expect((await owner(other.customerId)).statusCode).toBe(409);
+    // a customer id no key can hold is a 400 naming it, not a 500 from the store (found by the fuzzer)
+    const bad = await owner('c.* >');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('/customerId');
     expect((await list('agent', c.customerId)).body.lines).toMatchObject([
       { status: 'active', planId: 'changxiang-128' },
     ]);

@@ -268,6 +268,13 @@ export async function fuzzApi(
   ids: Record<string, string>,
   o: { n: number; seed: number; onProgress?: (done: number) => void },
 ): Promise<FuzzFigures> {
+  /** The body sent, so that a failure can be replayed from its line alone. */
+  const bodyOf = (req: { payload?: unknown }) =>
+    req.payload === undefined
+      ? ''
+      : typeof req.payload === 'string'
+        ? req.payload
+        : JSON.stringify(req.payload);
   const r = rng(o.seed);
   const lat: number[] = [];
   const byStatus: Record<string, number> = {};
@@ -288,7 +295,7 @@ export async function fuzzApi(
       byStatus[res.statusCode] = (byStatus[res.statusCode] ?? 0) + 1;
       if (res.statusCode >= 500)
         failures.push(
-          `seed ${o.seed} #${i} ${req.method} ${req.url.slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
+          `seed ${o.seed} #${i} ${req.method} ${req.url.slice(0, 120)} ${bodyOf(req).slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
         );
     } catch (e) {
       crashes++;

@@ -66,10 +66,7 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
         tags: ['care'],
         summary: 'Register the owner of a line that is live in the network but has no owner on record',
         params: Type.Object({ msisdn: E164 }, { additionalProperties: false }),
-        body: Type.Object(
-          { customerId: Type.String({ minLength: 1, maxLength: 64 }), channel: Channel },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ customerId: CustomerId, channel: Channel }, { additionalProperties: false }),
       },
       config: { roles: staff },
     },
