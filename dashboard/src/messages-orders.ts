@@ -253,13 +253,58 @@ export const orderMessages = [
   ['loss.idChecked', '已核验本人证件原件', "I checked the owner's ID document"],
   ['loss.restore', '解挂', 'Restore the line'],
   ['loss.restored', '已解挂，号码恢复使用', 'Restored; the line works again'],
-  ['loss.restoreAtCounter', '解挂须本人携带证件到营业厅办理', 'To restore it, come to a shop with your ID'],
+  [
+    'loss.restoreAtCounter',
+    '解挂或补卡须本人携带证件到营业厅办理',
+    'To restore it or get a new SIM card, come to a shop with your ID',
+  ],
   // what charging made of an accepted request
   ['outcome.waiting', '已受理，正在办理…', 'Accepted; applying it…'],
   ['outcome.pending', '已受理，办理结果将以短信通知客户', 'Accepted; the customer gets the result by SMS'],
   ['outcome.pendingSelf', '已受理，办理结果将以短信通知您', 'Accepted; you will get the result by SMS'],
   ['outcome.refused', '未办理成功，已短信告知客户：{text}', 'Not done; the customer was told by SMS: {text}'],
   ['outcome.refusedSelf', '未办理成功：{text}', 'Not done: {text}'],
+  // 过户 (change of owner, at the counter)
+  ['act.transfer', '过户', 'Change owner'],
+  [
+    'xfer.rule',
+    '号码连同套餐、余额一并过户给新机主。双方须携带证件原件到场；合约期内、有未归还的租用设备、有未结清费用或已挂失的号码不能过户。',
+    'The number moves to the new owner with its plan and balance. Both parties come with their ID documents; a line inside its contract term, with rented devices out, unsettled charges or reported lost cannot change hands.',
+  ],
+  ['xfer.idNumber', '新机主证件号码', "New owner's ID number"],
+  ['xfer.find', '查找', 'Find'],
+  ['xfer.found', '新机主：{name}（{id}）', 'New owner: {name} ({id})'],
+  ['xfer.sameOwner', '这就是号码当前的机主', 'This is the line’s current owner'],
+  [
+    'xfer.notFound',
+    '该证件未登记客户资料，请先在客户360登记新机主',
+    'No customer has this ID; register the new owner first',
+  ],
+  ['xfer.idsChecked', '已核验双方证件原件', "I checked both parties' ID documents"],
+  ['xfer.submit', '确认过户', 'Transfer the line'],
+  ['xfer.confirm', '将 {msisdn} 过户给 {name}？', 'Transfer {msisdn} to {name}?'],
+  ['xfer.done', '{msisdn} 已过户给 {name}', '{msisdn} now belongs to {name}'],
+  [
+    'xfer.err.CONTRACT_TERM',
+    '号码在合约期内，合约期满后才能过户',
+    'The line is inside its contract term; it can change hands when the term ends',
+  ],
+  [
+    'xfer.err.DEVICES_OUTSTANDING',
+    '有未归还的租用设备，请先归还',
+    'Rented devices are still out; return them first',
+  ],
+  [
+    'xfer.err.ARREARS',
+    '号码有未结清费用，请先缴清（续费/充值）',
+    'The line has unsettled charges; pay them first (renewal / top-up)',
+  ],
+  [
+    'xfer.err.LINE_LOST',
+    '号码已挂失，请先解挂或补换卡',
+    'The SIM is reported lost; restore the line or replace the card first',
+  ],
+  ['xfer.err.SAME_CUSTOMER', '这就是号码当前的机主', 'This is the line’s current owner'],
   // 补换卡 (SIM replacement, at the counter)
   ['act.sim', '补换卡', 'Replace SIM'],
   [

@@ -32,9 +32,17 @@ export const OrderEvent = Closed(
     orderId: Id,
     customerId: Id,
     kind: Type.Union(
-      ['new_line', 'pre_open', 'renewal', 'plan_change', 'add_on', 'sim_swap', 'unsubscribe', 'device'].map(
-        (v) => Type.Literal(v),
-      ),
+      [
+        'new_line',
+        'pre_open',
+        'renewal',
+        'plan_change',
+        'add_on',
+        'sim_swap',
+        'transfer',
+        'unsubscribe',
+        'device',
+      ].map((v) => Type.Literal(v)),
     ),
     fromState: Type.Optional(ShortText),
     toState: ShortText,

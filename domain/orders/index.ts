@@ -76,3 +76,9 @@ export {
   type SimSwapRefusal,
   type SimSwapRefusalCode,
 } from './sim-swap.ts';
+export {
+  transferRefusal,
+  type TransferInput,
+  type TransferRefusal,
+  type TransferRefusalCode,
+} from './transfer.ts';

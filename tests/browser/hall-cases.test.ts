@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { login, systemInChromium } from './support.ts';
+import { newCustomerBody } from '../support/care.ts';
+import { call, login, systemInChromium } from './support.ts';
 
 /**
  * A customer's cases across the counter and the business hall, in Chromium: a disputed charge
@@ -213,7 +214,7 @@ describe('customer cases in Chromium', () => {
     expect(await panel.getByTestId('loss-state').textContent()).toMatch(
       /已于 \S+ \S+ 挂失（customer），号码停机中/,
     );
-    expect(await panel.getByText('解挂须本人携带证件到营业厅办理').count()).toBe(1);
+    expect(await panel.getByText('解挂或补卡须本人携带证件到营业厅办理').count()).toBe(1);
     await expect.poll(barred, { timeout: 15_000, interval: 500 }).toBe('lost');
     await page.context().close();
 
@@ -247,18 +248,8 @@ describe('customer cases in Chromium', () => {
 
   it('补换卡 at the counter: a lost line moves to a new card from stock, and works again', async () => {
     const agent = await login(ui.browser, ui.env.url, 'agent');
-    const api = (method: string, url: string, body?: unknown) =>
-      agent.evaluate(
-        async ([m, u, b]) => {
-          const r = await fetch(u as string, {
-            method: m as string,
-            headers: b ? { 'content-type': 'application/json' } : {},
-            ...(b ? { body: JSON.stringify(b) } : {}),
-          });
-          return (await r.json()) as Record<string, unknown>;
-        },
-        [method, url, body] as const,
-      );
+    const api = async (method: string, url: string, body?: unknown) =>
+      (await call(agent, method, url, body)).body as Record<string, unknown>;
     await api('POST', '/api/v1/lines/%2B8613800000042/loss', {
       channel: 'phone',
       requestId: 'browser-loss-2',
@@ -300,6 +291,59 @@ describe('customer cases in Chromium', () => {
     expect(await panel.getByTestId('sim-current').textContent()).toContain('89860112345678900077');
     expect(await stock()).toBe(before - 1);
     await expect.poll(barReason, { timeout: 15_000, interval: 500 }).not.toBe('lost');
+    await agent.context().close();
+  });
+
+  it('过户 at the counter: refused while the SIM is reported lost, then the line moves to the new owner', async () => {
+    const agent = await login(ui.browser, ui.env.url, 'agent');
+    const buyer = newCustomerBody({ name: '周九' });
+    expect((await call(agent, 'POST', '/api/v1/customers', buyer)).status).toBe(201);
+    const line = '/api/v1/lines/%2B8613800000042';
+    expect(
+      (await call(agent, 'POST', `${line}/loss`, { channel: 'phone', requestId: 'browser-xfer-loss' }))
+        .status,
+    ).toBe(202);
+    await agent.getByLabel(/搜索客户/).pressSequentially('13800000042', { delay: 20 });
+    await agent.getByTestId('results').getByRole('button').first().click({ timeout: 15_000 });
+    const counter = agent.locator('sbss-care-actions');
+    await counter.getByRole('button', { name: '过户', exact: true }).click();
+    const panel = counter.locator('sbss-line-transfer');
+    const submit = panel.getByRole('button', { name: '确认过户' });
+    await panel.getByLabel('新机主证件号码').fill(buyer.idNumber);
+    await panel.getByLabel('新机主证件号码').press('Tab');
+    await panel.getByTestId('xfer-found').waitFor({ timeout: 10_000 });
+    expect(await panel.getByTestId('xfer-found').textContent()).toContain('新机主：');
+    expect(await submit.isDisabled(), 'not before both IDs are checked').toBe(true);
+    await panel.getByLabel('已核验双方证件原件').check();
+    agent.on('dialog', (d) => void d.accept());
+    // reported lost: refused, in words, nothing moved
+    await submit.click();
+    await panel.getByText('号码已挂失，请先解挂或补换卡').waitFor({ timeout: 10_000 });
+    const restore = { channel: 'counter', requestId: 'browser-xfer-unloss', idChecked: true };
+    expect((await call(agent, 'POST', `${line}/loss/restore`, restore)).status).toBe(200);
+    // and what the line owes is settled before it changes hands
+    const balance = async () =>
+      (
+        (await call(agent, 'GET', '/api/v1/subscribers/%2B8613800000042/balance')).body as {
+          balanceFen: number;
+        }
+      ).balanceFen;
+    const owed = -(await balance());
+    if (owed > 0)
+      await call(agent, 'POST', '/api/v1/subscribers/%2B8613800000042/renewals', {
+        requestId: 'browser-xfer-settle',
+        amountFen: owed,
+        method: 'cash',
+        channel: 'counter',
+      });
+    await expect.poll(balance, { timeout: 15_000, interval: 500 }).toBeGreaterThanOrEqual(0);
+    await submit.click();
+    await panel.getByText(/^\+8613800000042 已过户给 /).waitFor({ timeout: 10_000 });
+    const moved = (await call(agent, 'GET', line)).body as { customerId: string };
+    const found = (await call(agent, 'GET', `/api/v1/customers?idNumber=${buyer.idNumber}`)).body as {
+      customers: { customerId: string }[];
+    };
+    expect(moved.customerId).toBe(found.customers[0]!.customerId);
     await agent.context().close();
   });
 });

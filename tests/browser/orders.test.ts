@@ -2,24 +2,11 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { connectNats } from '../../infra/nats/index.ts';
 import { newCustomerBody, newMsisdn, reservationSlot } from '../support/care.ts';
-import { a11y, login, shot, systemInChromium } from './support.ts';
+import { a11y, call, login, shot, systemInChromium } from './support.ts';
 
 /** Calls the API from a logged-in page (its session cookie), as that user's own screen would. */
-const call = (page: Page, method: string, path: string, body?: unknown) =>
-  page.evaluate(
-    async ([m, p, b]) => {
-      const res = await fetch(p as string, {
-        method: m as string,
-        headers: b === undefined ? {} : { 'content-type': 'application/json' },
-        body: b === undefined ? null : JSON.stringify(b),
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
-    },
-    [method, path, body] as const,
-  );
 
 /** The order wizard (agent) and the rerate dry run with apply (supervisor), in Chromium. */
 describe('order wizard and rerate in Chromium', () => {

@@ -260,3 +260,17 @@ export function tableOverflow(table: Locator): Promise<number> {
 /** An instant as the screens write it: Beijing time (UTC+8 all year), "2026-11-27 18:05:09". */
 export const beijingText = (ms: number): string =>
   new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/** A request from the page, with its session cookie: the API as the signed-in user sees it. */
+export const call = (page: Page, method: string, path: string, body?: unknown) =>
+  page.evaluate(
+    async ([m, p, b]) => {
+      const res = await fetch(p as string, {
+        method: m as string,
+        headers: b === undefined ? {} : { 'content-type': 'application/json' },
+        body: b === undefined ? null : JSON.stringify(b),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
+    },
+    [method, path, body] as const,
+  );

@@ -19,6 +19,7 @@ import { addOnRoutes } from './add-ons.ts';
 import { lineLossRoutes } from './line-loss.ts';
 import { simSwapRoutes } from './sim-swap.ts';
 import { chargingOutcomeRoutes } from './charging-outcome.ts';
+import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 
@@ -57,6 +58,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     lineLossRoutes(child, ctx);
     simSwapRoutes(child, ctx);
     chargingOutcomeRoutes(child, ctx);
+    transferRoutes(child, ctx);
     usageReportRoutes(child, ctx);
     // Activation follows the DEVICE stream; it runs with the API (a durable consumer, so several
     // API instances share the work) and stops when the API closes.

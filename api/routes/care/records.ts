@@ -104,6 +104,10 @@ export const LineRecord = Type.Object({
   ),
   /** The SIM card in service (补换卡 replaces it); absent on lines from before it was recorded. */
   sim: Type.Optional(SimCard),
+  /** The last change of hands (过户): from whom, when and by which request (its idempotency key). */
+  transfer: Type.Optional(
+    Type.Object({ transferId: Id, fromCustomerId: Id, atMs: Ms, by: Str(64), channel: Channel }),
+  ),
   /** Cards the line had before, newest first (domain/orders/sim-swap.ts keeps the last 10). */
   previousSims: Type.Optional(Type.Array(Type.Object({ iccid: Iccid, untilMs: Ms }), { maxItems: 10 })),
 });

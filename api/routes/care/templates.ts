@@ -53,6 +53,15 @@ export const templates = {
       '您的号码 {msisdn} 已于 {time} 完成补换卡，新卡（ICCID 尾号 {last4}）已启用，原卡已停用。如非本人办理，请立即致电10010。',
     en: 'Your line {msisdn} moved to a new SIM (ICCID ending {last4}) at {time}; the old card no longer works. If this was not you, call 10010 now.',
   },
+  line_transferred_out: {
+    'zh-CN':
+      '您名下的号码 {msisdn} 已于 {time} 过户给他人，此后的费用与服务不再由您承担。如非本人办理，请立即致电10010。',
+    en: 'Line {msisdn} was transferred to another owner at {time}; its charges and service are no longer yours. If this was not you, call 10010 now.',
+  },
+  line_transferred_in: {
+    'zh-CN': '号码 {msisdn} 已于 {time} 过户到您名下，欢迎使用。',
+    en: 'Line {msisdn} is yours since {time}. Welcome!',
+  },
 } as const satisfies Record<string, { 'zh-CN': string; en: string }>;
 export type TemplateId = keyof typeof templates;
 

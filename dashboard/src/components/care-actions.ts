@@ -7,7 +7,7 @@ import { checkPassword, passwordRuleText } from '../../../domain/customer/passwo
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
-import { LINE_PANELS, type CareAction } from './line-panels.ts';
+import { LINE_PANELS, transferPanel, type CareAction } from './line-panels.ts';
 import './preopen-form.ts';
 import './state-panel.ts';
 
@@ -75,6 +75,7 @@ export class CareActions extends LitElement {
       'addon',
       'loss',
       'sim',
+      'transfer',
       'profile',
       'complaint',
       'fault',
@@ -353,6 +354,10 @@ export class CareActions extends LitElement {
       case 'sim':
         return this.line
           ? LINE_PANELS[this.open](this.line, this.channel)
+          : html`<p class="error">${t('care.lineHidden')}</p>`;
+      case 'transfer':
+        return this.line
+          ? transferPanel(this.line, this.customer?.customerId ?? '')
           : html`<p class="error">${t('care.lineHidden')}</p>`;
       case 'unsubscribe':
         // a masked number names no line: say so rather than show steps that cannot work

@@ -3,6 +3,7 @@ import './plan-change.ts';
 import './add-ons.ts';
 import './line-loss.ts';
 import './sim-swap.ts';
+import './line-transfer.ts';
 
 /** Every action the counter and the business hall offer on a line (the tabs of sbss-care-actions). */
 export type CareAction =
@@ -11,6 +12,7 @@ export type CareAction =
   | 'addon'
   | 'loss'
   | 'sim'
+  | 'transfer'
   | 'profile'
   | 'complaint'
   | 'fault'
@@ -28,3 +30,7 @@ export const LINE_PANELS = {
   // at the counter only: the new card is handed over there
   sim: (m: string) => html`<sbss-sim-swap .msisdn=${m}></sbss-sim-swap>`,
 };
+
+/** 过户 at the counter: the panel also needs the owner, to tell them from the new owner. */
+export const transferPanel = (msisdn: string, customerId: string) =>
+  html`<sbss-line-transfer .msisdn=${msisdn} .customerId=${customerId}></sbss-line-transfer>`;

@@ -1,0 +1,136 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { shanghaiIso } from '../../../domain/catalog/index.ts';
+import { stableId } from '../../../domain/index.ts';
+import { transferRefusal } from '../../../domain/orders/index.ts';
+import { ApiError, NotFoundError } from '../../errors.ts';
+import { E164 } from '../../schemas.ts';
+import { chargingStateOf } from './balance.ts';
+import { staff, who, type CareContext } from './context.ts';
+import { CustomerId, loadCustomer, loadLine } from './customer-view.ts';
+import { indexLine } from './line-index.ts';
+import { actorOf } from './recorder.ts';
+import { Channel, type CustomerRecord, type LineRecord } from './records.ts';
+import { msisdnKey } from './store.ts';
+
+const Params = Type.Object({ msisdn: E164 }, { additionalProperties: false });
+const Body = Type.Object(
+  {
+    toCustomerId: CustomerId,
+    channel: Channel,
+    requestId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }),
+    idsChecked: Type.Literal(true, {
+      description: 'the agent checked the ID documents of both the owner and the new owner',
+    }),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * 过户: at the counter, with both parties' IDs checked, a line moves to another customer. The
+ * number, plan, balance and history stay with the line; a line inside its contract term, with
+ * rented devices out, unsettled charges or reported lost is refused, naming why. The new owner's
+ * index entry is written first, then the line record by compare-and-set (the old owner's entry
+ * then drops out on read). Both are told by SMS and both timelines record it.
+ */
+export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.post(
+    '/api/v1/lines/:msisdn/transfer',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Transfer a line to another customer (过户), both IDs checked at the counter',
+        params: Params,
+        body: Body,
+      },
+      config: { roles: staff },
+    },
+    async (request, reply) => {
+      const session = who(request);
+      const { msisdn } = request.params;
+      const b = request.body;
+      const line = await loadLine(ctx, session, msisdn);
+      const transferId = stableId('xfer', msisdn, b.requestId);
+      if (line.value.transfer?.transferId === transferId)
+        return reply.code(200).send({ transfer: line.value.transfer, customerId: line.value.customerId });
+      const to = await loadCustomer(ctx, session, b.toCustomerId).catch((err: unknown) => {
+        if (err instanceof NotFoundError)
+          throw new ApiError('NOT_FOUND', `no customer ${b.toCustomerId}`, '/toCustomerId');
+        throw err;
+      });
+      const now = ctx.deps.clock.nowMs();
+      const state = await chargingStateOf(ctx, msisdn);
+      const refusal = transferRefusal({
+        lineStatus: line.value.status,
+        fromCustomerId: line.value.customerId,
+        toCustomerId: to.value.customerId,
+        contractEndMs: line.value.contractEndMs,
+        devicesOutstanding: line.value.devicesOutstanding.length,
+        balanceFen: state?.balanceFen ?? null,
+        lost: line.value.loss !== undefined,
+        nowMs: now,
+      });
+      if (refusal)
+        throw new ApiError(
+          refusal.code === 'LINE_NOT_ACTIVE' ? 'INVALID_STATE' : 'NOT_ELIGIBLE',
+          `${refusal.message} (${refusal.code})`,
+          refusal.field,
+        );
+      const transfer: NonNullable<LineRecord['transfer']> = {
+        transferId,
+        fromCustomerId: line.value.customerId,
+        atMs: now,
+        by: session.username,
+        channel: b.channel,
+      };
+      await indexLine(ctx, to.value.customerId, msisdn);
+      // compare-and-set: a line that changed since it was checked answers 409, nothing moved
+      await ctx.lines.update(
+        msisdnKey(msisdn),
+        { ...line.value, customerId: to.value.customerId, transfer },
+        line.revision,
+      );
+      const from = await ctx.customers.get(`c.${transfer.fromCustomerId}`);
+      await record(ctx, session, msisdn, transfer, to.value, b.reason);
+      const time = shanghaiIso(now).slice(0, 16).replace('T', ' ');
+      if (from) await ctx.notice(from.value, 'line_transferred_out', { msisdn, time });
+      await ctx.notice(to.value, 'line_transferred_in', { msisdn, time });
+      return reply.code(201).send({ transfer, customerId: to.value.customerId });
+    },
+  );
+}
+
+async function record(
+  ctx: CareContext,
+  session: ReturnType<typeof who>,
+  msisdn: string,
+  t: NonNullable<LineRecord['transfer']>,
+  to: CustomerRecord,
+  reason: string | undefined,
+): Promise<void> {
+  await ctx.recorder.order({
+    orderId: t.transferId,
+    customerId: to.customerId,
+    kind: 'transfer',
+    toState: 'completed',
+    channel: t.channel,
+    ...(reason ? { reason } : {}),
+  });
+  const why = `both IDs checked at the counter${reason ? `; ${reason}` : ''}`;
+  const change = (before: string | null, after: string | null) => [{ field: 'line', before, after }];
+  await ctx.recorder.audit(actorOf(session), 'line.transferred_out', 'customer', t.fromCustomerId, {
+    customerId: t.fromCustomerId,
+    changes: change(msisdn, null),
+    reason: `to ${to.customerId}; ${why}`,
+    eventId: `${t.transferId}.out`,
+  });
+  await ctx.recorder.audit(actorOf(session), 'line.transferred_in', 'customer', to.customerId, {
+    customerId: to.customerId,
+    changes: change(null, msisdn),
+    reason: `from ${t.fromCustomerId}; ${why}`,
+    eventId: `${t.transferId}.in`,
+  });
+}
