@@ -57,6 +57,25 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     expect((await get('customer', '/api/v1/noc/tickets')).json().items.map((t: Ticket) => t.id)).toEqual([
       ticket.id,
     ]);
+    // a caller reported through an agent on the same cell: linked too
+    const byPhone = await post('agent', '/api/v1/noc/tickets', {
+      msisdn: '+8613900000007',
+      cellId: `${SITE}-1`,
+      channel: 'phone',
+      description: '没有信号',
+    });
+    expect(byPhone.json().linked).toBe(true);
+    // who sees which number: the customer their own only, the NOC and agents none whole
+    const related = async (user: string) =>
+      ((await get(user, `/api/v1/noc/tickets/${ticket.id}`)).json() as Ticket).relatedEntity
+        .filter((e) => e.role === 'customerReport')
+        .map((e) => e.id);
+    expect(await related('customer')).toEqual(['tel:8613800000042', 'tel:86139****0007']);
+    for (const user of ['noc', 'agent', 'supervisor'])
+      expect(await related(user)).toEqual(['tel:86138****0042', 'tel:86139****0007']);
+    const listed = JSON.stringify((await get('noc', '/api/v1/noc/tickets')).json());
+    expect(listed).not.toContain('8613800000042');
+    expect(listed).not.toContain('8613900000007');
   });
 
   it('outage impact lists the subscribers of those cells; goodwill credit is applied once', async () => {
@@ -127,10 +146,12 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     const toCustomer = notices.filter((n) => n.to === DEMO_CUSTOMER_MSISDN).map((n) => n.template);
     expect(toCustomer.sort()).toEqual(['noc.fault_resolved', 'noc.outage_goodwill']);
     expect(notices.find((n) => n.template === 'noc.fault_resolved')?.params.textZh).toContain('已处理完毕');
-    // 故障处理结果反馈 reaches every affected subscriber of the outage, once each.
+    // 故障处理结果反馈 reaches every affected subscriber of the outage (3) and the caller who
+    // reported it by phone, once each.
     const resolvedTo = notices.filter((n) => n.template === 'noc.fault_resolved').map((n) => n.to);
-    expect(new Set(resolvedTo).size).toBe(3);
-    expect(resolvedTo.length).toBe(3);
+    expect(new Set(resolvedTo).size).toBe(4);
+    expect(resolvedTo.length).toBe(4);
+    expect(resolvedTo).toContain('+8613900000007');
     await until(
       async () =>
         seen.technician?.includes(`${ticket.id}:resolved`) &&

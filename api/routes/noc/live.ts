@@ -5,6 +5,7 @@ import { demoRoster, type Technician } from '../../../domain/noc/index.ts';
 import { msisdnOfTelId } from '../../../processors/noc/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { Session } from '../../auth/index.ts';
+import { ticketEventView, type NumberPolicy } from './ticket-view.ts';
 
 /** socket.io event carrying coalesced ticket changes: `{ atMs, tickets: TicketEvent[] }`. */
 export const NOC_TICKETS_EVENT = 'noc:tickets';
@@ -43,6 +44,13 @@ export class TicketCoalescer {
     this.pending.clear();
     return rooms;
   }
+}
+
+/** Whose numbers a room's pushes show whole: as the REST answers to the roles in that room. */
+export function roomPolicy(room: string): NumberPolicy {
+  if (room.startsWith('noc:tech:')) return { kind: 'whole' };
+  if (room.startsWith('noc:customer:')) return { kind: 'own', msisdn: room.slice('noc:customer:'.length) };
+  return { kind: 'masked' };
 }
 
 /** Rooms a socket joins for its session: NOC staff all (and their region if asked), a technician their queue, a customer their tickets. */
@@ -91,8 +99,12 @@ export function startNocLive(o: {
   });
   const timer = setInterval(
     () => {
-      for (const [room, tickets] of coalescer.take())
-        o.io.to(room).emit(NOC_TICKETS_EVENT, { atMs: Date.now(), tickets });
+      for (const [room, tickets] of coalescer.take()) {
+        const p = roomPolicy(room);
+        o.io
+          .to(room)
+          .emit(NOC_TICKETS_EVENT, { atMs: Date.now(), tickets: tickets.map((t) => ticketEventView(p, t)) });
+      }
     },
     1000 / (o.pushesPerSec ?? 5),
   );

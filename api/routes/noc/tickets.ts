@@ -15,6 +15,7 @@ import { checkSite, checkTicket, nocKeys, telId } from '../../../processors/noc/
 import { NotFoundError, ValidationError, ForbiddenError } from '../../errors.ts';
 import { E164, ErrorBody } from '../../schemas.ts';
 import { notifyAffectedOfResult } from './impact.ts';
+import { numberPolicy, ticketView, TicketOut } from './ticket-view.ts';
 import {
   canSeeTicket,
   iso,
@@ -42,7 +43,7 @@ const ListQuery = Type.Object(
 const IdParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
 });
-const TicketList = Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) });
+const TicketList = Type.Object({ total: Type.Integer(), items: Type.Array(TicketOut) });
 const ReportBody = Type.Object(
   {
     msisdn: Type.Optional(E164),
@@ -104,7 +105,8 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
     },
     async (request) => {
       const all = await filtered(request, request.query);
-      return { total: all.length, items: all.slice(0, request.query.limit) };
+      const p = numberPolicy(session(request));
+      return { total: all.length, items: all.slice(0, request.query.limit).map((t) => ticketView(p, t)) };
     },
   );
 
@@ -168,14 +170,15 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         tags: ['noc'],
         summary: 'One ticket with its history, dispatch reason and SLA',
         params: IdParams,
-        response: { 200: Ticket, ...errors },
+        response: { 200: TicketOut, ...errors },
       },
       config: { roles: [...NOC_STAFF, 'agent', 'technician', 'customer'] },
     },
     async (request) => {
       const t = await load(request.params.id);
-      if (!canSeeTicket(ctx, session(request), t)) throw new NotFoundError(`no ticket ${request.params.id}`);
-      return t;
+      const s = session(request);
+      if (!canSeeTicket(ctx, s, t)) throw new NotFoundError(`no ticket ${request.params.id}`);
+      return ticketView(numberPolicy(s), t);
     },
   );
 
@@ -188,8 +191,8 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
           'Report a fault (故障报修): linked to an open network ticket on that cell, else a new ticket, dispatched',
         body: ReportBody,
         response: {
-          200: Type.Object({ linked: Type.Boolean(), ticket: Ticket }),
-          201: Type.Object({ linked: Type.Boolean(), ticket: Ticket }),
+          200: Type.Object({ linked: Type.Boolean(), ticket: TicketOut }),
+          201: Type.Object({ linked: Type.Boolean(), ticket: TicketOut }),
           ...errors,
         },
       },
@@ -212,7 +215,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         if (open && isOpen(open)) {
           const linked = await ctx.svc.relate(open.id, [{ role: 'customerReport', id: telId(msisdn) }], atMs);
           await ctx.svc.d.publisher.flush();
-          return reply.code(200).send({ linked: true, ticket: linked ?? open });
+          return reply.code(200).send({ linked: true, ticket: ticketView(numberPolicy(s), linked ?? open) });
         }
       }
       const cell = b.cellId ? ` ${b.cellId}` : '';
@@ -233,7 +236,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         atMs,
       });
       await ctx.svc.d.publisher.flush();
-      return reply.code(201).send({ linked: false, ticket: t });
+      return reply.code(201).send({ linked: false, ticket: ticketView(numberPolicy(s), t) });
     },
   );
 
@@ -248,13 +251,14 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
           { reason: Type.String({ minLength: 1, maxLength: 500 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Ticket, ...errors },
+        response: { 200: TicketOut, ...errors },
       },
       config: { roles: NOC_STAFF },
     },
     async (request) => {
       const t = await load(request.params.id);
-      if (t.status === 'closed') return t;
+      const p = numberPolicy(session(request));
+      if (t.status === 'closed') return ticketView(p, t);
       const closed = await ctx.svc.close(
         t.id,
         session(request).username,
@@ -262,7 +266,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
         request.body.reason,
       );
       await ctx.svc.d.publisher.flush();
-      return closed ?? t;
+      return ticketView(p, closed ?? t);
     },
   );
 
