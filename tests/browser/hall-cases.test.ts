@@ -310,7 +310,7 @@ describe('customer cases in Chromium', () => {
     const panel = counter.locator('sbss-line-transfer');
     const submit = panel.getByRole('button', { name: '确认过户' });
     await panel.getByLabel('新机主证件号码').fill(buyer.idNumber);
-    await panel.getByLabel('新机主证件号码').press('Tab');
+    await panel.getByRole('button', { name: '查找' }).click();
     await panel.getByTestId('xfer-found').waitFor({ timeout: 10_000 });
     expect(await panel.getByTestId('xfer-found').textContent()).toContain('新机主：');
     expect(await submit.isDisabled(), 'not before both IDs are checked').toBe(true);

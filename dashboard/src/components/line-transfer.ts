@@ -67,6 +67,10 @@ export class LineTransfer extends LitElement {
     new I18nController(this);
   }
 
+  private idInput(): string {
+    return this.renderRoot.querySelector<HTMLInputElement>('input[name=idNumber]')?.value.trim() ?? '';
+  }
+
   private async find(idNumber: string): Promise<void> {
     this.found = null;
     this.notFound = false;
@@ -129,7 +133,9 @@ export class LineTransfer extends LitElement {
               maxlength="18"
               @change=${(ev: Event) => void this.find((ev.target as HTMLInputElement).value.trim())}
           /></label>
-          <button type="button" ?disabled=${this.searching}>${t('xfer.find')}</button>
+          <button type="button" ?disabled=${this.searching} @click=${() => void this.find(this.idInput())}>
+            ${t('xfer.find')}
+          </button>
         </div>
         ${fieldError(e, 'idNumber')}
         ${
