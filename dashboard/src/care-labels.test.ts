@@ -3,6 +3,7 @@ import { auditActionText, orderStateText, orderText, type Lookup } from './care-
 import { orderMessages } from './messages-orders.ts';
 import { screenMessages } from './messages.ts';
 import { timelineMessages } from './messages-timeline.ts';
+import { OrderEvent } from '../../domain/events/business.ts';
 
 const rows = [...screenMessages, ...orderMessages, ...timelineMessages] as readonly (readonly [
   string,
@@ -36,5 +37,14 @@ describe('customer timeline codes in words', () => {
     expect(orderText({ orderId: 'ORD-2', kind: 'pre_open', state: 'pre_opened' }, en)).toBe(
       'ORD-2 · Internet pre-opening · pre-opened',
     );
+  });
+
+  it('has a name in both languages for every kind of order the API records', () => {
+    const kinds = OrderEvent.properties.kind.anyOf.map((k: { const: string }) => k.const);
+    expect(kinds).toContain('transfer');
+    for (const kind of kinds) {
+      expect(zh(`okind.${kind}`), kind).toBeTruthy();
+      expect(en(`okind.${kind}`), kind).toBeTruthy();
+    }
   });
 });
