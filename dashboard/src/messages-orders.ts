@@ -205,6 +205,8 @@ export const orderMessages = [
   ['lines.opened', '{date} 开通', 'opened {date}'],
   ['lines.closedAt', '{date} 销户', 'closed {date}'],
   ['lines.devices', '待还设备 {n} 台', '{n} device(s) to return'],
+  ['lines.lost', '{date} 起挂失停机', 'Reported lost since {date}'],
+  ['lines.sim', '卡尾号 {last4}', 'card …{last4}'],
   // 证件信息变更: asked for at the counter, decided by a supervisor (four eyes)
   [
     'idc.hint',

@@ -108,6 +108,16 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
     const balance = async () =>
       (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(LINE)}/balance`)).json();
     await waitFor(async () => ((await balance()).barReason === 'lost' ? true : null));
+    const listed = async () =>
+      (
+        (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
+          msisdn: string;
+          lostSinceMs?: number;
+          simLast4?: string;
+        }[]
+      ).find((l) => l.msisdn.endsWith('0401'));
+    // the customer's line list says the line is lost, and which card it has
+    expect(await listed()).toMatchObject({ lostSinceMs: expect.any(Number), simLast4: '0401' });
 
     const done = await swap({ reason: '原卡丢失' });
     expect(done.statusCode).toBe(201);
@@ -121,6 +131,9 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
     expect(line.sim).toMatchObject({ iccid: NEW_CARD, cause: 'lost' });
     expect(line.previousSims).toEqual([{ iccid: OLD_CARD, untilMs: line.sim.sinceMs }]);
     expect(line.loss).toBeUndefined();
+    const after = await listed();
+    expect(after?.simLast4).toBe('4012');
+    expect(after?.lostSinceMs).toBeUndefined();
     await waitFor(async () => ((await balance()).barred === false ? true : null));
     const sms = await waitFor(async () => {
       const n = await notices('sim_swapped');

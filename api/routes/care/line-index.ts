@@ -54,6 +54,8 @@ export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
     contractEndMs: l.contractEndMs,
     ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),
     devicesOutstanding: l.devicesOutstanding.length,
+    ...(l.loss ? { lostSinceMs: l.loss.reportedAtMs } : {}),
+    ...(l.sim ? { simLast4: l.sim.iccid.slice(-4) } : {}),
   };
 }
 

@@ -17,6 +17,10 @@ export interface CustomerLine {
   openedAtMs: number;
   closedAtMs?: number;
   devicesOutstanding: number;
+  /** Reported lost (挂失) since then: barred until restored or the card replaced. */
+  lostSinceMs?: number;
+  /** The last four digits of the card in service, when the line records it. */
+  simLast4?: string;
 }
 
 /**
@@ -44,6 +48,9 @@ export class LineList extends LitElement {
       }
       .closed {
         opacity: 0.6;
+      }
+      .lost {
+        color: #fecaca;
       }
       .num {
         font-variant-numeric: tabular-nums;
@@ -99,7 +106,15 @@ export class LineList extends LitElement {
             : t('lines.opened', { date: date(l.openedAtMs) })
         }</span
       >
-      ${l.devicesOutstanding ? html`<span>${t('lines.devices', { n: String(l.devicesOutstanding) })}</span>` : null}`;
+      ${l.devicesOutstanding ? html`<span>${t('lines.devices', { n: String(l.devicesOutstanding) })}</span>` : null}
+      ${
+        l.lostSinceMs !== undefined
+          ? html`<span class="lost" data-testid="line-lost"
+              >${t('lines.lost', { date: date(l.lostSinceMs) })}</span
+            >`
+          : null
+      }
+      ${l.simLast4 ? html`<span class="muted">${t('lines.sim', { last4: l.simLast4 })}</span>` : null}`;
   }
 
   override render() {
