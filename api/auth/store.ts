@@ -127,6 +127,29 @@ export class AuthStore {
     return s;
   }
 
+  /**
+   * Ends every business-hall account bound to `msisdn`, and every open session on that number:
+   * the number changed hands (过户), so its old owner's logins must not read the new owner's usage.
+   * A scan of both buckets: fine for a rare counter transaction. Returns the usernames removed.
+   */
+  async revokeNumber(msisdn: string): Promise<string[]> {
+    const gone: string[] = [];
+    for await (const k of await this.users.keys()) {
+      const u = await read(this.users, k, validUser);
+      if (u?.role !== 'customer' || u.customerMsisdn !== msisdn) continue;
+      await this.users.purge(k);
+      gone.push(k);
+    }
+    for await (const k of await this.sessions.keys()) {
+      const s = await read(this.sessions, k, validSession);
+      if (s?.customerMsisdn !== msisdn) continue;
+      this.cache.changed(k);
+      await this.sessions.purge(k);
+      this.cache.changed(k);
+    }
+    return gone;
+  }
+
   async closeSession(token: string | undefined): Promise<void> {
     if (!token || token.length > 128) return;
     const key = sessionKey(token);

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { KV } from '@nats-io/kv';
+import type { OwnerSince } from './owner-since.ts';
 import { MONTH_PATTERN } from '../../domain/billing/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import type { Bill } from '../../domain/rating/index.ts';
@@ -44,7 +45,10 @@ const LineParams = Type.Object({ msisdn: E164 }, { additionalProperties: false }
 const readers = ['agent', 'supervisor', 'admin', 'customer'] as const;
 
 /** Postpaid bills (账单): close a month, and read a line's bills (customers: their own line only). */
-export function billRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?: CompiledCatalog }): void {
+export function billRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps & { catalog?: CompiledCatalog; ownerSince?: OwnerSince },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const catalog = deps.catalog ?? loadCatalogFile(deps.config.CATALOG_FILE);
   let bucket: Promise<KV> | null = null;
@@ -69,6 +73,13 @@ export function billRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?: Com
     });
   };
 
+  /** A customer's bills start with the first period of their own (the line may have changed hands). */
+  const tenure = async (request: FastifyRequest, msisdn: string) => {
+    const since =
+      sessionOf(request).role === 'customer' && deps.ownerSince ? await deps.ownerSince(msisdn) : 0;
+    return (b: Bill) => b.periodStartMs >= since;
+  };
+
   r.get(
     '/api/v1/subscribers/:msisdn/bills',
     {
@@ -89,7 +100,8 @@ export function billRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?: Com
     async (request) => {
       const { msisdn } = request.params;
       const show = visible(request, msisdn);
-      return { bills: (await readBills(await bills(), msisdn)).map(show) };
+      const mine = await tenure(request, msisdn);
+      return { bills: (await readBills(await bills(), msisdn)).filter(mine).map(show) };
     },
   );
 
@@ -114,7 +126,7 @@ export function billRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?: Com
     async (request) => {
       const { msisdn, period } = request.params;
       const show = visible(request, msisdn);
-      const found = await readBills(await bills(), msisdn, period);
+      const found = (await readBills(await bills(), msisdn, period)).filter(await tenure(request, msisdn));
       if (found.length === 0) throw new NotFoundError(`no bill for ${maskMsisdn(msisdn)} in ${period}`);
       return { period, bills: found.map(show) };
     },

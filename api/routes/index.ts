@@ -10,6 +10,7 @@ import { chargingRoutes } from './charging.ts';
 import { rerateRoutes } from './rerate.ts';
 import { nocHistoryRoutes } from './noc-history.ts';
 import { catalogRoutes } from './catalog.ts';
+import { ownerSince } from './owner-since.ts';
 import { billRoutes } from './bills.ts';
 
 /**
@@ -18,7 +19,7 @@ import { billRoutes } from './bills.ts';
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // the catalog in force, following admin edits (routes that price or list plans read it live)
-  const live = { ...deps, catalog: catalogRoutes(app, deps) };
+  const live = { ...deps, catalog: catalogRoutes(app, deps), ownerSince: ownerSince(deps.nats.nc) };
   opsRoutes(app, deps);
   usageRoutes(app, live);
   ingestRoutes(app, deps);

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { OwnerSince } from './owner-since.ts';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import type { Clock } from '../../domain/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
@@ -96,7 +97,7 @@ export const usageRoles = ['agent', 'noc', 'supervisor', 'admin', 'customer'] as
 
 export function usageRoutes(
   app: FastifyInstance,
-  deps: { ch: ClickHouse; clock: Clock; catalog: CompiledCatalog },
+  deps: { ch: ClickHouse; clock: Clock; catalog: CompiledCatalog; ownerSince?: OwnerSince },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const table = `${deps.ch.db}.cdr_rated`;
@@ -120,8 +121,11 @@ export function usageRoutes(
       if (session.role === 'customer' && session.customerMsisdn !== msisdn)
         throw new ForbiddenError('customers may only read their own usage');
       const toMs = parseTime(request.query.to, '/to', deps.clock.nowMs());
-      const fromMs = parseTime(request.query.from, '/from', toMs - 30 * DAY_MS);
-      if (fromMs >= toMs) throw new ValidationError('/from', 'must be before `to`');
+      const asked = parseTime(request.query.from, '/from', toMs - 30 * DAY_MS);
+      if (asked >= toMs) throw new ValidationError('/from', 'must be before `to`');
+      // a customer reads from when the line became theirs (过户), not the previous owner's usage
+      const since = session.role === 'customer' && deps.ownerSince ? await deps.ownerSince(msisdn) : 0;
+      const fromMs = Math.min(Math.max(asked, since), toMs);
       const query_params = { msisdn, fromMs, toMs, limit: request.query.limit };
       const where = `msisdn = {msisdn:String}
         AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')

@@ -249,6 +249,7 @@ export const orderMessages = [
     'Reporting the SIM lost bars the line at once so nobody else can use it; to restore it, the owner comes to a shop with their ID.',
   ],
   ['loss.report', '挂失', 'Report lost'],
+  ['loss.card', '号码当前使用的卡：尾号 {last4}', 'The card in service ends in {last4}'],
   ['loss.confirm', '挂失 {msisdn}？号码将立即停机。', 'Report {msisdn} lost? The line is barred at once.'],
   ['loss.reported', '已挂失，号码已停机', 'Reported lost; the line is barred'],
   ['loss.state', '已于 {at} 挂失（{by}），号码停机中', 'Reported lost at {at} ({by}); the line is barred'],

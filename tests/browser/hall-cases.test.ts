@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { call, login, systemInChromium } from './support.ts';
+import { a11y, call, login, systemInChromium } from './support.ts';
 
 /**
  * A customer's cases across the counter and the business hall, in Chromium: a disputed charge
@@ -277,6 +277,7 @@ describe('customer cases in Chromium', () => {
     await panel.getByText('号码已挂失：换卡后自动解挂').waitFor({ timeout: 10_000 });
     expect(await panel.getByLabel('办理原因').inputValue(), 'a lost line suggests 丢失补卡').toBe('lost');
     const submit = panel.getByRole('button', { name: '补换卡' });
+    expect((await a11y(agent, [])).unlabelled, 'every field of the panel has a label').toEqual([]);
     await panel.getByLabel(/新卡 ICCID/).fill('89860112345678900077');
     expect(await submit.isDisabled(), 'not before the ID is checked').toBe(true);
     await panel.getByLabel('已核验本人证件原件').check();
@@ -289,6 +290,12 @@ describe('customer cases in Chromium', () => {
     await panel.getByText('已换卡，新卡尾号 0077 已启用，号码已解挂').waitFor({ timeout: 10_000 });
     expect(asked).toBe('将 +8613800000042 换到新卡（尾号 0077）？原卡将立即停用。');
     expect(await panel.getByTestId('sim-current').textContent()).toContain('89860112345678900077');
+    // the 挂失/解挂 tab (the same panel as the hall's) names the card in service
+    await counter.getByRole('button', { name: '挂失/解挂' }).click();
+    await counter
+      .locator('sbss-line-loss')
+      .getByText('号码当前使用的卡：尾号 0077')
+      .waitFor({ timeout: 10_000 });
     expect(await stock()).toBe(before - 1);
     await expect.poll(barReason, { timeout: 15_000, interval: 500 }).not.toBe('lost');
     await agent.context().close();
@@ -309,6 +316,8 @@ describe('customer cases in Chromium', () => {
     await counter.getByRole('button', { name: '过户', exact: true }).click();
     const panel = counter.locator('sbss-line-transfer');
     const submit = panel.getByRole('button', { name: '确认过户' });
+    const reach = await a11y(agent, ['查找']);
+    expect(reach).toEqual({ unlabelled: [], unreached: [] });
     await panel.getByLabel('新机主证件号码').fill(buyer.idNumber);
     await panel.getByRole('button', { name: '查找' }).click();
     await panel.getByTestId('xfer-found').waitFor({ timeout: 10_000 });

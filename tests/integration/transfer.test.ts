@@ -1,13 +1,18 @@
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { intlCall, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { encodeBatch, systemClock } from '../../domain/index.ts';
+import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import { AuthStore, hashPassword } from '../../api/auth/index.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
 const POSTPAID = '+8613600000501';
 const CONTRACT = '+8613600000502';
 const enc = new TextEncoder();
+const OLD_PASSWORD = 'Qk7#mPz2wLx9';
+const NEW_PASSWORD = 'Rv4#nTy8hJq3';
 const url = (msisdn: string) => `/api/v1/lines/${encodeURIComponent(msisdn)}/transfer`;
 
 describe('过户: a line changes hands at the counter (real servers)', () => {
@@ -37,8 +42,31 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
       notices: true,
       payments: true,
     });
-    owner = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '钱七' }))).json()
-      .customer.customerId;
+    // the owner's contact number is the line itself, and they use the business hall with it
+    owner = (
+      await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '钱七', mobile: POSTPAID }))
+    ).json().customer.customerId;
+    const account = await env.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: {
+        username: 'qianqi',
+        name: '钱七',
+        phone: POSTPAID,
+        email: 'qian.qi@example.com',
+        password: OLD_PASSWORD,
+        passwordConfirm: OLD_PASSWORD,
+      },
+    });
+    expect(account.statusCode, account.body).toBe(201);
+    // one call made while the line is the owner's
+    await new PipelinedPublisher(env.nats.nats.js).publishAll([
+      {
+        subject: subjects.rawCdr('MSC-SH-01'),
+        data: encodeBatch('xfer-1', [intlCall(1, POSTPAID, NOW - 600_000)]),
+        msgId: 'xfer-1',
+      },
+    ]);
     buyer = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '孙八' }))).json()
       .customer.customerId;
     const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
@@ -60,6 +88,20 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     }
   });
   afterAll(async () => env?.close());
+
+  const login = async (username: string, password: string) => {
+    const res = await env.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password },
+    });
+    const token = res.cookies.find((c) => c.name === 'sbss_session')?.value;
+    return { status: res.statusCode, cookie: token ? `sbss_session=${token}` : '' };
+  };
+  const asHall = (cookie: string, path: string) =>
+    env.api.app.inject({ method: 'GET', url: path, headers: { cookie } });
+  const usagePath = `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/usage`;
+  const usageRows = async (cookie: string) => (await asHall(cookie, usagePath)).json().rows as unknown[];
 
   const body = (over: Record<string, unknown> = {}) => ({
     toCustomerId: buyer,
@@ -106,6 +148,18 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     expect(paid.statusCode).toBe(201);
     await waitFor(async () => ((await balance()).balanceFen >= 0 ? true : null));
 
+    // before: the owner's hall login reads the line's usage
+    const before = await login('qianqi', OLD_PASSWORD);
+    expect(before.status).toBe(200);
+    await waitFor(async () => ((await usageRows(before.cookie)).length === 1 ? true : null));
+    const complaint = await env.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/noc/complaints',
+      headers: { cookie: before.cookie },
+      payload: { channel: 'app', text: '上个月话费不对', requestId: 'xfer-complaint-1' },
+    });
+    expect(complaint.statusCode, complaint.body).toBe(201);
+
     const done = await call('agent', 'POST', url(POSTPAID), body({ reason: '赠与家人' }));
     expect(done.statusCode).toBe(201);
     expect(done.json()).toMatchObject({
@@ -115,6 +169,35 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     const again = await call('agent', 'POST', url(POSTPAID), body());
     expect(again.statusCode).toBe(200);
     expect(again.json().transfer.transferId).toBe(done.json().transfer.transferId);
+    expect(done.json().accountsRevoked).toBe(1);
+
+    // the old owner's hall login and its open session end with the line
+    expect((await asHall(before.cookie, usagePath)).statusCode).toBe(401);
+    expect((await login('qianqi', OLD_PASSWORD)).status).toBe(401);
+    // the new owner, once they use the hall on this number, reads from the transfer on: not the
+    // previous owner's call; staff still see the line's whole history
+    const auth = await AuthStore.open(env.nats.nats.nc, systemClock);
+    await auth.createUser({
+      username: 'sunba',
+      role: 'customer',
+      passwordHash: await hashPassword(NEW_PASSWORD),
+      customerMsisdn: POSTPAID,
+    });
+    auth.close();
+    const heir = await login('sunba', NEW_PASSWORD);
+    expect(await usageRows(heir.cookie)).toEqual([]);
+    expect((await call('agent', 'GET', usagePath)).json().rows).toHaveLength(1);
+    const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+    const summary = `${usagePath}/summary?period=custom&from=${day(NOW - 86_400_000)}&to=${day(NOW)}`;
+    expect((await asHall(heir.cookie, summary)).json().chargeFen).toBe(0);
+    expect((await call('agent', 'GET', summary)).json().chargeFen).toBeGreaterThan(0);
+    // nor the previous owner's complaints
+    const complaints = (cookie: string) => asHall(cookie, '/api/v1/noc/complaints');
+    expect((await complaints(heir.cookie)).json().items).toEqual([]);
+    expect((await asHall(heir.cookie, `/api/v1/noc/complaints/${complaint.json().id}`)).statusCode).toBe(404);
+    expect((await call('agent', 'GET', `/api/v1/noc/complaints/${complaint.json().id}`)).statusCode).toBe(
+      200,
+    );
 
     expect((await lineNumbers(buyer)).map((l) => l.status)).toEqual(['active']);
     expect((await lineNumbers(owner)).length).toBe(1); // only the contract line is left

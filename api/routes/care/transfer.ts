@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { stableId } from '../../../domain/index.ts';
 import { transferRefusal } from '../../../domain/orders/index.ts';
+import { AuthStore } from '../../auth/index.ts';
 import { ApiError, NotFoundError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
@@ -37,6 +38,9 @@ const Body = Type.Object(
  */
 export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const auth = AuthStore.open(ctx.deps.nats.nc, ctx.deps.clock);
+  auth.catch(() => undefined); // reported by the first transfer that needs it
+  app.addHook('onClose', async () => (await auth.catch(() => null))?.close());
   r.post(
     '/api/v1/lines/:msisdn/transfer',
     {
@@ -54,8 +58,11 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
       const b = request.body;
       const line = await loadLine(ctx, session, msisdn);
       const transferId = stableId('xfer', msisdn, b.requestId);
-      if (line.value.transfer?.transferId === transferId)
+      if (line.value.transfer?.transferId === transferId) {
+        // done before and the answer was lost: the revocation may not have run
+        await (await auth).revokeNumber(msisdn);
         return reply.code(200).send({ transfer: line.value.transfer, customerId: line.value.customerId });
+      }
       const to = await loadCustomer(ctx, session, b.toCustomerId).catch((err: unknown) => {
         if (err instanceof NotFoundError)
           throw new ApiError('NOT_FOUND', `no customer ${b.toCustomerId}`, '/toCustomerId');
@@ -94,11 +101,21 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
         line.revision,
       );
       const from = await ctx.customers.get(`c.${transfer.fromCustomerId}`);
+      // hall logins on this number were the old owner's: they end, with their sessions
+      const revoked = await (await auth).revokeNumber(msisdn);
       await record(ctx, session, msisdn, transfer, to.value, b.reason);
+      for (const username of revoked)
+        await ctx.recorder.audit(actorOf(session), 'account.revoked', 'account', username, {
+          customerId: transfer.fromCustomerId,
+          reason: `line ${msisdn} transferred (${transfer.transferId})`,
+          eventId: `${transfer.transferId}.revoke.${username}`,
+        });
       const time = shanghaiIso(now).slice(0, 16).replace('T', ' ');
       if (from) await ctx.notice(from.value, 'line_transferred_out', { msisdn, time });
       await ctx.notice(to.value, 'line_transferred_in', { msisdn, time });
-      return reply.code(201).send({ transfer, customerId: to.value.customerId });
+      return reply
+        .code(201)
+        .send({ transfer, customerId: to.value.customerId, accountsRevoked: revoked.length });
     },
   );
 }

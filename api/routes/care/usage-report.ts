@@ -9,6 +9,8 @@ import { E164 } from '../../schemas.ts';
 import { assertOwnMsisdn, staff, who, type CareContext } from './context.ts';
 import { customerByMsisdn, customerKey } from './customer-view.ts';
 import type { CustomerRecord } from './records.ts';
+import { msisdnKey } from './store.ts';
+import type { Session } from '../../auth/index.ts';
 
 const TZ_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -64,6 +66,12 @@ export function usageReportRoutes(app: FastifyInstance, ctx: CareContext): void 
   const where = `msisdn = {msisdn:String} AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`;
   const roles = ['agent', 'supervisor', 'admin', 'noc', 'customer'] as const;
   const Params = Type.Object({ msisdn: E164 }, { additionalProperties: false });
+  /** A customer reads from when the line became theirs (过户): not the previous owner's usage. */
+  const tenureRange = async (session: Session, msisdn: string, r: { fromMs: number; toMs: number }) => {
+    if (session.role !== 'customer') return r;
+    const since = (await ctx.lines.get(msisdnKey(msisdn)))?.value.transfer?.atMs ?? 0;
+    return { fromMs: Math.min(Math.max(r.fromMs, since), r.toMs), toMs: r.toMs };
+  };
 
   r.get(
     '/api/v1/subscribers/:msisdn/usage/summary',
@@ -78,8 +86,9 @@ export function usageReportRoutes(app: FastifyInstance, ctx: CareContext): void 
     },
     async (request) => {
       const { msisdn } = request.params;
-      assertOwnMsisdn(who(request), msisdn);
-      const { fromMs, toMs } = periodRange(request.query, clock.nowMs());
+      const session = who(request);
+      assertOwnMsisdn(session, msisdn);
+      const { fromMs, toMs } = await tenureRange(session, msisdn, periodRange(request.query, clock.nowMs()));
       const query_params = { msisdn, fromMs, toMs };
       const rs = await ch.client.query({
         query: `SELECT toString(toDate(start_time, 'Asia/Shanghai')) AS day, type, count() AS n, sum(duration_sec) AS sec,
@@ -125,7 +134,7 @@ export function usageReportRoutes(app: FastifyInstance, ctx: CareContext): void 
       const { msisdn } = request.params;
       const session = who(request);
       assertOwnMsisdn(session, msisdn);
-      const { fromMs, toMs } = periodRange(request.query, clock.nowMs());
+      const { fromMs, toMs } = await tenureRange(session, msisdn, periodRange(request.query, clock.nowMs()));
       const rs = await ch.client.query({
         query: `SELECT cdr_id, toUnixTimestamp64Milli(start_time) AS ms, type, duration_sec, bytes_up, bytes_down, called, charge_fen
                 FROM ${table} FINAL WHERE ${where} ORDER BY start_time, cdr_id LIMIT 100000`,

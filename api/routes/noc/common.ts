@@ -1,5 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { NocRuleError, type Technician, type Ticket, type Complaint } from '../../../domain/noc/index.ts';
+import {
+  isOpen,
+  NocRuleError,
+  type Technician,
+  type Ticket,
+  type Complaint,
+} from '../../../domain/noc/index.ts';
+import type { OwnerSince } from '../owner-since.ts';
 import { telId, type NocService } from '../../../processors/noc/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
@@ -17,6 +24,8 @@ export interface NocApiContext {
   roster: readonly Technician[];
   /** The tariff catalog in force (names for the explanations of disputed charges). */
   catalog: CompiledCatalog;
+  /** When a line last changed hands (过户): a customer's reads start there. */
+  ownerSince?: OwnerSince;
 }
 
 /** Staff who see every network ticket. */
@@ -33,19 +42,28 @@ export function technicianOf(ctx: NocApiContext, s: Session): Technician {
  * Who may see a ticket: NOC staff and agents all; a technician only what is assigned to them;
  * a customer only their own fault reports (or the network ticket their report was linked to).
  */
-export function canSeeTicket(ctx: NocApiContext, s: Session, t: Ticket): boolean {
+export function canSeeTicket(ctx: NocApiContext, s: Session, t: Ticket, sinceMs = 0): boolean {
   if (s.role === 'technician') return t.technicianId === technicianOf(ctx, s).id;
   if (s.role === 'customer') {
     if (!s.customerMsisdn) return false;
+    // a report from before the line changed hands was the previous owner's (an outage still open
+    // concerns whoever has the line now)
+    if (t.creationDateMs < sinceMs && (t.ticketType !== 'network' || !isOpen(t))) return false;
     const tel = telId(s.customerMsisdn);
     return t.customerMsisdn === s.customerMsisdn || t.relatedEntity.some((e) => e.id === tel);
   }
   return true;
 }
 
-export function canSeeComplaint(s: Session, c: Complaint): boolean {
-  if (s.role === 'customer') return s.customerMsisdn === c.customerMsisdn;
+/** `sinceMs`: for a customer, when their line became theirs (过户); older complaints were not theirs. */
+export function canSeeComplaint(s: Session, c: Complaint, sinceMs = 0): boolean {
+  if (s.role === 'customer') return s.customerMsisdn === c.customerMsisdn && c.createdMs >= sinceMs;
   return s.role !== 'technician';
+}
+
+/** When a customer's line became theirs (0 for staff, or a line that never changed hands). */
+export async function tenureOf(ctx: NocApiContext, s: Session): Promise<number> {
+  return s.role === 'customer' && s.customerMsisdn && ctx.ownerSince ? ctx.ownerSince(s.customerMsisdn) : 0;
 }
 
 export const session = (r: FastifyRequest) => sessionOf(r);

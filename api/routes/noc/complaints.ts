@@ -17,7 +17,7 @@ import { checkComplaint, nocKeys } from '../../../processors/noc/index.ts';
 import { rowExplanationText, STORED_RATED_COLUMNS } from '../../../processors/rating/index.ts';
 import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, ErrorBody, RequestId } from '../../schemas.ts';
-import { canSeeComplaint, iso, ruleError, session, toCsv, type NocApiContext } from './common.ts';
+import { canSeeComplaint, iso, ruleError, session, tenureOf, toCsv, type NocApiContext } from './common.ts';
 
 const IdParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
@@ -89,8 +89,9 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
   const list = async (request: FastifyRequest, q: Static<typeof ListQuery>) => {
     const s = session(request);
     const needle = q.q?.toLowerCase();
+    const since = await tenureOf(ctx, s);
     return (await store.list('complaint.', checkComplaint))
-      .filter((c) => canSeeComplaint(s, c))
+      .filter((c) => canSeeComplaint(s, c, since))
       .filter(
         (c) =>
           (!q.status || c.status === q.status) &&
@@ -228,7 +229,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
     },
     async (request) => {
       const c = (await store.get(nocKeys.complaint(request.params.id), checkComplaint))?.value;
-      if (!c || !canSeeComplaint(session(request), c))
+      if (!c || !canSeeComplaint(session(request), c, await tenureOf(ctx, session(request))))
         throw new NotFoundError(`no complaint ${request.params.id}`);
       return c;
     },
@@ -247,7 +248,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
     },
     async (request) => {
       const c = (await store.get(nocKeys.complaint(request.params.id), checkComplaint))?.value;
-      if (!c || !canSeeComplaint(session(request), c))
+      if (!c || !canSeeComplaint(session(request), c, await tenureOf(ctx, session(request))))
         throw new NotFoundError(`no complaint ${request.params.id}`);
       if (c.disputedCdrIds.length === 0) return [];
       const rs = await ctx.ch.client.query({
@@ -302,10 +303,12 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       }
       if (s.role === 'customer' && b.action !== 'close')
         throw new ForbiddenError('customers may only confirm and close');
+      const since = await tenureOf(ctx, s);
       let result: ComplaintT | null = null;
       try {
         result = await store.update(nocKeys.complaint(request.params.id), checkComplaint, (cur) => {
-          if (!cur || !canSeeComplaint(s, cur)) throw new NotFoundError(`no complaint ${request.params.id}`);
+          if (!cur || !canSeeComplaint(s, cur, since))
+            throw new NotFoundError(`no complaint ${request.params.id}`);
           return applyComplaintAction(cur, action, s.username, ctx.clock.nowMs());
         });
       } catch (err) {

@@ -4,6 +4,7 @@ import { demoRoster } from '../../../domain/noc/index.ts';
 import type { CompiledCatalog } from '../../../domain/catalog/index.ts';
 import { createNocService } from '../../../processors/noc/index.ts';
 import type { NocApiContext } from './common.ts';
+import type { OwnerSince } from '../owner-since.ts';
 import { complaintRoutes } from './complaints.ts';
 import { impactRoutes, cellsOf } from './impact.ts';
 import { resourceRoutes } from './resources.ts';
@@ -15,7 +16,10 @@ export { cellsOf, type NocApiContext };
  * Network operations (issue 6): tickets, technician flow, outage impact and goodwill, alarms,
  * technicians, complaints. One encapsulated plugin because the NOC KV bucket opens asynchronously.
  */
-export function nocRoutes(app: FastifyInstance, deps: ApiDeps & { catalog: CompiledCatalog }): void {
+export function nocRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps & { catalog: CompiledCatalog; ownerSince?: OwnerSince },
+): void {
   void app.register(async (child) => {
     const roster = demoRoster();
     const svc = await createNocService(deps.nats, { clock: deps.clock, log: deps.log, roster });
@@ -27,6 +31,7 @@ export function nocRoutes(app: FastifyInstance, deps: ApiDeps & { catalog: Compi
       log: deps.log,
       roster,
       catalog: deps.catalog,
+      ...(deps.ownerSince ? { ownerSince: deps.ownerSince } : {}),
     };
     ticketRoutes(child, ctx);
     impactRoutes(child, ctx);

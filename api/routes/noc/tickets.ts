@@ -18,6 +18,7 @@ import { notifyAffectedOfResult } from './impact.ts';
 import { numberPolicy, ticketView, TicketOut } from './ticket-view.ts';
 import {
   canSeeTicket,
+  tenureOf,
   iso,
   NOC_STAFF,
   ruleError,
@@ -74,8 +75,9 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
   const filtered = async (request: FastifyRequest, q: Static<typeof ListQuery>) => {
     const s = session(request);
     const needle = q.q?.toLowerCase();
+    const since = await tenureOf(ctx, s);
     return (await ctx.svc.d.store.list('ticket.', checkTicket))
-      .filter((t) => canSeeTicket(ctx, s, t))
+      .filter((t) => canSeeTicket(ctx, s, t, since))
       .filter(
         (t) =>
           (!q.status || t.status === q.status) &&
@@ -177,7 +179,8 @@ export function ticketRoutes(app: FastifyInstance, ctx: NocApiContext): void {
     async (request) => {
       const t = await load(request.params.id);
       const s = session(request);
-      if (!canSeeTicket(ctx, s, t)) throw new NotFoundError(`no ticket ${request.params.id}`);
+      if (!canSeeTicket(ctx, s, t, await tenureOf(ctx, s)))
+        throw new NotFoundError(`no ticket ${request.params.id}`);
       return ticketView(numberPolicy(s), t);
     },
   );

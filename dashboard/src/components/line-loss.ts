@@ -22,6 +22,7 @@ export class LineLoss extends LitElement {
     msisdn: {},
     channel: {},
     loss: { state: true },
+    simLast4: { state: true },
     loaded: { state: true },
     idChecked: { state: true },
   };
@@ -40,6 +41,8 @@ export class LineLoss extends LitElement {
   declare msisdn: string;
   declare channel: 'counter' | 'web';
   declare loss: Loss | null;
+  /** The last four digits of the card in service, when the line records it. */
+  declare simLast4: string;
   declare loaded: boolean;
   declare idChecked: boolean;
   private readonly action = new ActionState(this);
@@ -50,6 +53,7 @@ export class LineLoss extends LitElement {
     this.msisdn = '';
     this.channel = 'counter';
     this.loss = null;
+    this.simLast4 = '';
     this.loaded = false;
     this.idChecked = false;
     new I18nController(this);
@@ -60,8 +64,11 @@ export class LineLoss extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const line = await api.get<{ loss?: Loss }>(`/api/v1/lines/${enc(this.msisdn)}`).catch(() => null);
+    const line = await api
+      .get<{ loss?: Loss; sim?: { iccid: string } }>(`/api/v1/lines/${enc(this.msisdn)}`)
+      .catch(() => null);
     this.loss = line?.loss ?? null;
+    this.simLast4 = line?.sim?.iccid.slice(-4) ?? '';
     this.loaded = true;
   }
 
@@ -92,6 +99,7 @@ export class LineLoss extends LitElement {
     const l = this.loss;
     const counter = this.channel === 'counter';
     return html`<section aria-label=${t('act.loss')}>
+      ${this.simLast4 ? html`<p class="muted">${t('loss.card', { last4: this.simLast4 })}</p>` : null}
       ${
         l
           ? html`<p class="lost" data-testid="loss-state">
