@@ -284,6 +284,18 @@ export const orderMessages = [
     'No customer has this ID; register the new owner first',
   ],
   ['xfer.idsChecked', '已核验双方证件原件', "I checked both parties' ID documents"],
+  ['xfer.ownerNewMobile', '原机主新联系电话', "The owner's new contact number"],
+  [
+    'xfer.needNewMobile',
+    '原机主的联系电话就是此号码，请填写其新的联系电话',
+    "The owner's contact number is this line: give the number they can be reached at now",
+  ],
+  ['xfer.mobileTaken', '该号码已是其他客户的联系电话', "That number is another customer's contact number"],
+  [
+    'xfer.ownerNewMobileHint',
+    '原机主的联系电话就是此号码时必填，以后的通知发到新号码',
+    "Required when the owner's contact number is this line: their notices go there from now on",
+  ],
   ['xfer.submit', '确认过户', 'Transfer the line'],
   ['xfer.confirm', '将 {msisdn} 过户给 {name}？', 'Transfer {msisdn} to {name}?'],
   ['xfer.done', '{msisdn} 已过户给 {name}', '{msisdn} now belongs to {name}'],

@@ -346,6 +346,10 @@ describe('customer cases in Chromium', () => {
         channel: 'counter',
       });
     await expect.poll(balance, { timeout: 15_000, interval: 500 }).toBeGreaterThanOrEqual(0);
+    // 李四's contact number is this line: the new one is asked for, under its field
+    await submit.click();
+    await panel.getByText('原机主的联系电话就是此号码，请填写其新的联系电话').waitFor({ timeout: 10_000 });
+    await panel.getByLabel('原机主新联系电话').fill('13700000042');
     await submit.click();
     await panel.getByText(/^\+8613800000042 已过户给 /).waitFor({ timeout: 10_000 });
     const moved = (await call(agent, 'GET', line)).body as { customerId: string };

@@ -12,6 +12,7 @@ const POSTPAID = '+8613600000501';
 const CONTRACT = '+8613600000502';
 const enc = new TextEncoder();
 const OLD_PASSWORD = 'Qk7#mPz2wLx9';
+const OWNER_NEW_MOBILE = '+8613700000501';
 const NEW_PASSWORD = 'Rv4#nTy8hJq3';
 const url = (msisdn: string) => `/api/v1/lines/${encodeURIComponent(msisdn)}/transfer`;
 
@@ -30,6 +31,7 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
         template: string;
         channel: string;
         text: string;
+        to: string;
       }[]
     ).filter((n) => n.template === template && n.channel === 'sms');
 
@@ -160,13 +162,25 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     });
     expect(complaint.statusCode, complaint.body).toBe(201);
 
-    const done = await call('agent', 'POST', url(POSTPAID), body({ reason: '赠与家人' }));
+    // the owner's contact number is this line: they must give another first, nothing moves
+    const noContact = await call('agent', 'POST', url(POSTPAID), body({ reason: '赠与家人' }));
+    expect(noContact.statusCode).toBe(400);
+    expect(noContact.json().error.field).toBe('/ownerNewMobile');
+    expect(
+      (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(POSTPAID)}`)).json().customerId,
+    ).toBe(owner);
+    const done = await call(
+      'agent',
+      'POST',
+      url(POSTPAID),
+      body({ reason: '赠与家人', ownerNewMobile: OWNER_NEW_MOBILE }),
+    );
     expect(done.statusCode).toBe(201);
     expect(done.json()).toMatchObject({
       customerId: buyer,
       transfer: { fromCustomerId: owner, by: 'agent' },
     });
-    const again = await call('agent', 'POST', url(POSTPAID), body());
+    const again = await call('agent', 'POST', url(POSTPAID), body({ ownerNewMobile: OWNER_NEW_MOBILE }));
     expect(again.statusCode).toBe(200);
     expect(again.json().transfer.transferId).toBe(done.json().transfer.transferId);
     expect(done.json().accountsRevoked).toBe(1);
@@ -206,10 +220,14 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     // the balance stays with the line
     expect((await balance()).balanceFen).toBeGreaterThanOrEqual(0);
 
+    // the old owner is reached at their new number: the notice does not go to the line
+    const ownerNow = (await call('agent', 'GET', `/api/v1/customers/${owner}`)).json();
+    expect(ownerNow.mobile).toBe('+86137****0501');
     const out = await notices(owner, 'line_transferred_out');
     const into = await notices(buyer, 'line_transferred_in');
     expect([out.length, into.length]).toEqual([1, 1]);
     expect(out[0]!.text).toContain('已于');
+    expect(out[0]!.to).toBe('+86137****0501');
     expect(into[0]!.text).toContain('过户到您名下');
     const audit = await waitFor(async () => {
       const rs = await env.chEnv.ch.client.query({

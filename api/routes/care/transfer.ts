@@ -5,11 +5,12 @@ import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { stableId } from '../../../domain/index.ts';
 import { transferRefusal } from '../../../domain/orders/index.ts';
 import { AuthStore } from '../../auth/index.ts';
-import { ApiError, NotFoundError } from '../../errors.ts';
+import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
+import { maskPhone } from '../../../domain/customer/index.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
 import { staff, who, type CareContext } from './context.ts';
-import { CustomerId, loadCustomer, loadLine } from './customer-view.ts';
+import { CustomerId, customerKey, loadCustomer, loadLine, mobileKey } from './customer-view.ts';
 import { indexLine } from './line-index.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type CustomerRecord, type LineRecord } from './records.ts';
@@ -25,6 +26,8 @@ const Body = Type.Object(
       description: 'the agent checked the ID documents of both the owner and the new owner',
     }),
     reason: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The old owner's contact number from now on: required when it was this line. */
+    ownerNewMobile: Type.Optional(E164),
   },
   { additionalProperties: false },
 );
@@ -59,8 +62,10 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
       const line = await loadLine(ctx, session, msisdn);
       const transferId = stableId('xfer', msisdn, b.requestId);
       if (line.value.transfer?.transferId === transferId) {
-        // done before and the answer was lost: the revocation may not have run
+        // done before and the answer was lost: what followed the line's write may not have run
         await (await auth).revokeNumber(msisdn);
+        if (b.ownerNewMobile)
+          await moveContact(ctx, session, line.value.transfer.fromCustomerId, msisdn, b.ownerNewMobile);
         return reply.code(200).send({ transfer: line.value.transfer, customerId: line.value.customerId });
       }
       const to = await loadCustomer(ctx, session, b.toCustomerId).catch((err: unknown) => {
@@ -93,6 +98,9 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
         by: session.username,
         channel: b.channel,
       };
+      const from = await ctx.customers.must(customerKey(line.value.customerId));
+      if (from.value.mobile === msisdn)
+        await claimContact(ctx, from.value.customerId, msisdn, b.ownerNewMobile);
       await indexLine(ctx, to.value.customerId, msisdn);
       // compare-and-set: a line that changed since it was checked answers 409, nothing moved
       await ctx.lines.update(
@@ -100,7 +108,11 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
         { ...line.value, customerId: to.value.customerId, transfer },
         line.revision,
       );
-      const from = await ctx.customers.get(`c.${transfer.fromCustomerId}`);
+      // the old owner is reached at their new number from now on (the line is someone else's)
+      const fromNow =
+        from.value.mobile === msisdn && b.ownerNewMobile
+          ? await moveContact(ctx, session, from.value.customerId, msisdn, b.ownerNewMobile)
+          : from.value;
       // hall logins on this number were the old owner's: they end, with their sessions
       const revoked = await (await auth).revokeNumber(msisdn);
       await record(ctx, session, msisdn, transfer, to.value, b.reason);
@@ -111,7 +123,7 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
           eventId: `${transfer.transferId}.revoke.${username}`,
         });
       const time = shanghaiIso(now).slice(0, 16).replace('T', ' ');
-      if (from) await ctx.notice(from.value, 'line_transferred_out', { msisdn, time });
+      await ctx.notice(fromNow, 'line_transferred_out', { msisdn, time });
       await ctx.notice(to.value, 'line_transferred_in', { msisdn, time });
       return reply
         .code(201)
@@ -150,4 +162,50 @@ async function record(
     reason: `from ${t.fromCustomerId}; ${why}`,
     eventId: `${t.transferId}.in`,
   });
+}
+
+/**
+ * The old owner's contact number was the line: they need another before it changes hands, or
+ * their notices would reach the new owner. Claims the new number for them (one number, one
+ * customer), before anything moves.
+ */
+async function claimContact(
+  ctx: CareContext,
+  customerId: string,
+  msisdn: string,
+  next: string | undefined,
+): Promise<void> {
+  if (!next || next === msisdn)
+    throw new ValidationError(
+      '/ownerNewMobile',
+      "the owner's contact number is this line: give the number they can be reached at from now on",
+    );
+  const taken = await ctx.index.create(mobileKey(next), { customerId });
+  if (taken === null && (await ctx.index.get(mobileKey(next)))?.value.customerId !== customerId)
+    throw new ApiError('DUPLICATE', 'that number is another customer’s contact number', '/ownerNewMobile');
+}
+
+/** Moves the old owner's contact number off the line (audited); answers their record as it now is. */
+async function moveContact(
+  ctx: CareContext,
+  session: ReturnType<typeof who>,
+  customerId: string,
+  msisdn: string,
+  next: string,
+): Promise<CustomerRecord> {
+  const now = ctx.deps.clock.nowMs();
+  let moved = false;
+  const c = await ctx.customers.mutate(customerKey(customerId), (cur) => {
+    if (!cur) throw new NotFoundError(`no customer ${customerId}`);
+    moved = cur.mobile === msisdn;
+    return moved ? { ...cur, mobile: next, updatedAtMs: now } : cur;
+  });
+  if (!moved) return c.value;
+  await ctx.index.kv.delete(mobileKey(msisdn));
+  await ctx.recorder.audit(actorOf(session), 'customer.changed', 'customer', customerId, {
+    customerId,
+    changes: [{ field: 'mobile', before: maskPhone(msisdn), after: maskPhone(next) }],
+    reason: `line ${maskPhone(msisdn)} transferred to another owner`,
+  });
+  return c.value;
 }

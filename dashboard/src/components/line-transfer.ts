@@ -2,7 +2,15 @@ import { LitElement, css, html } from 'lit';
 import { api, ApiCallError, enc, qs, RequestKey } from '../api-client.ts';
 import { I18nController, lookup, t } from '../i18n.ts';
 import { base, forms } from '../styles.ts';
-import { fieldError, fieldErrorStyles, formErrors, generalError, noErrors } from '../field-errors.ts';
+import {
+  errId,
+  fieldError,
+  fieldErrorStyles,
+  formErrors,
+  generalError,
+  invalid,
+  noErrors,
+} from '../field-errors.ts';
 
 interface Found {
   customerId: string;
@@ -92,6 +100,9 @@ export class LineTransfer extends LitElement {
     ev.preventDefault();
     const to = this.found;
     if (!to) return;
+    // taken now: after an await the event's target is null (the form is in a shadow root)
+    const typed = String(new FormData(ev.target as HTMLFormElement).get('ownerNewMobile') ?? '').trim();
+    const ownerNewMobile = /^1\d{10}$/.test(typed) ? `+86${typed}` : typed;
     if (!confirm(t('xfer.confirm', { msisdn: this.msisdn, name: to.name }))) return;
     this.busy = true;
     this.result = '';
@@ -103,16 +114,24 @@ export class LineTransfer extends LitElement {
           channel: 'counter',
           requestId,
           idsChecked: true,
+          ...(ownerNewMobile ? { ownerNewMobile } : {}),
         }),
       );
       this.result = t('xfer.done', { msisdn: this.msisdn, name: to.name });
       this.idsChecked = false;
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
-      const e = formErrors(err, ['toCustomerId']);
+      const e = formErrors(err, ['toCustomerId', 'ownerNewMobile']);
       const code = err instanceof ApiCallError ? /\(([A-Z_]+)\)$/.exec(err.message)?.[1] : undefined;
       const text = code ? lookup(`xfer.err.${code}`) : undefined;
-      this.errors = text ? { fields: {}, general: text } : e;
+      if (text) this.errors = { fields: {}, general: text };
+      else if (e.fields.ownerNewMobile && err instanceof ApiCallError)
+        // the owner's contact number: in the screen's words
+        this.errors = {
+          ...e,
+          fields: { ownerNewMobile: t(err.code === 'DUPLICATE' ? 'xfer.mobileTaken' : 'xfer.needNewMobile') },
+        };
+      else this.errors = e;
     } finally {
       this.busy = false;
     }
@@ -151,6 +170,20 @@ export class LineTransfer extends LitElement {
               ? html`<p class="error">${t('xfer.notFound')}</p>`
               : null
         }
+        <label
+          >${t('xfer.ownerNewMobile')}
+          <input
+            name="ownerNewMobile"
+            type="tel"
+            inputmode="tel"
+            autocomplete="off"
+            maxlength="16"
+            aria-invalid=${invalid(e, 'ownerNewMobile')}
+            aria-describedby=${errId('ownerNewMobile')}
+          />
+          <span class="muted">${t('xfer.ownerNewMobileHint')}</span>
+          ${fieldError(e, 'ownerNewMobile')}</label
+        >
         <label
           ><input
             type="checkbox"
