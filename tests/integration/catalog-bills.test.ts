@@ -6,6 +6,9 @@ import type { CatalogFile } from '../../domain/catalog/index.ts';
 import { encodeBatch } from '../../domain/index.ts';
 import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { CatalogWatch } from '../../processors/rating/catalog-watch.ts';
+import { AuthStore, hashPassword } from '../../api/auth/index.ts';
+import { systemClock } from '../../domain/index.ts';
+import { Kvm } from '@nats-io/kv';
 import { intlCall, log, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
 import demo from '../../catalog/default.json' with { type: 'json' };
@@ -15,6 +18,7 @@ const NOW = Date.now();
 const LAST_MONTH = monthOf(monthRange(monthOf(NOW))!.startMs - 1);
 const ACTIVATED = monthRange(LAST_MONTH)!.startMs + 5 * 86_400_000;
 const POSTPAID = '+8613600000101';
+const HEIR_PASSWORD = 'Hq5#wRt8kZn2';
 
 describe('catalog editing and postpaid bills through the API (real servers)', () => {
   let env: ChargingApiEnv;
@@ -226,5 +230,67 @@ describe('catalog editing and postpaid bills through the API (real servers)', ()
       billId: `bill:${POSTPAID}:${ACTIVATED}`,
       issuedAtMs: own.issuedAtMs,
     });
+  });
+
+  it("shows a customer the bills of their own periods only: not the previous owner's (过户)", async () => {
+    // a hall login on the line, whose care record says it changed hands this month
+    const auth = await AuthStore.open(env.nats.nats.nc, systemClock);
+    await auth.createUser({
+      username: 'heir',
+      role: 'customer',
+      passwordHash: await hashPassword(HEIR_PASSWORD),
+      customerMsisdn: POSTPAID,
+    });
+    auth.close();
+    const login = await env.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'heir', password: HEIR_PASSWORD },
+    });
+    const cookie = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    const bills = async () =>
+      (
+        await env.api.app.inject({
+          method: 'GET',
+          url: `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/bills`,
+          headers: { cookie },
+        })
+      ).json().bills as unknown[];
+    const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
+    const record = (transfer?: object) =>
+      kv.put(
+        POSTPAID.slice(1),
+        new TextEncoder().encode(
+          JSON.stringify({
+            msisdn: POSTPAID,
+            customerId: 'cus-heir',
+            status: 'active',
+            planId: 'changxiang-128',
+            openedAtMs: ACTIVATED,
+            contractEndMs: null,
+            devicesOutstanding: [],
+            ...(transfer ? { transfer } : {}),
+          }),
+        ),
+      );
+    await record();
+    expect(await bills()).toHaveLength(1); // the line never changed hands: last month is theirs
+    await record({
+      transferId: 'xfer-1',
+      fromCustomerId: 'cus-before',
+      atMs: NOW,
+      by: 'agent',
+      channel: 'counter',
+    });
+    expect(await bills()).toEqual([]);
+    const month = await env.api.app.inject({
+      method: 'GET',
+      url: `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/bills/${LAST_MONTH}`,
+      headers: { cookie },
+    });
+    expect(month.statusCode).toBe(404);
+    expect(
+      (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/bills`)).json().bills,
+    ).toHaveLength(1);
   });
 });
