@@ -21,6 +21,11 @@ export function failureText(err: unknown): string {
     : t('act.failed');
 }
 
+/** The rule code an API refusal names in its message's last parentheses ("… (ICCID_IN_USE)"). */
+export function refusalCode(err: unknown): string | undefined {
+  return err instanceof ApiCallError ? /\(([A-Z_]+)\)$/.exec(err.message)?.[1] : undefined;
+}
+
 /**
  * The password rule an API refusal names ("LENGTH: <en> / <zh>", from domain/customer/password.ts)
  * in the screen's language alone; any other message as it is.

@@ -8,7 +8,7 @@ import type { Nats } from '../../../infra/nats/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { Metrics } from '../../../infra/metrics/index.ts';
 import { sessionOf, type Session } from '../../auth/index.ts';
-import { ForbiddenError } from '../../errors.ts';
+import { ApiError, ForbiddenError } from '../../errors.ts';
 import { Outbox, simulatedGateway, type MessageGateway } from './outbox.ts';
 import { Recorder } from './recorder.ts';
 import {
@@ -154,3 +154,15 @@ export function assertOwnMsisdn(session: Session, msisdn: string): void {
 }
 
 export const who = (request: FastifyRequest) => sessionOf(request);
+
+/**
+ * A counter rule's refusal (domain/orders: SIM replacement, change of owner) as the API answers
+ * it: 409 when the line is not active, else 422, naming the field, the code in the message's
+ * last parentheses (the screens word it from there).
+ */
+export const refusalError = (r: { code: string; field: string; message: string }) =>
+  new ApiError(
+    r.code === 'LINE_NOT_ACTIVE' ? 'INVALID_STATE' : 'NOT_ELIGIBLE',
+    `${r.message} (${r.code})`,
+    r.field,
+  );

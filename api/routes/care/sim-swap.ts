@@ -8,7 +8,7 @@ import { PipelinedPublisher } from '../../../infra/nats/index.ts';
 import { sendLineLoss } from '../../../processors/rating/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import { staff, who, type CareContext } from './context.ts';
+import { refusalError, staff, who, type CareContext } from './context.ts';
 import { customerKey, loadLine } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, SimSwapCause } from './records.ts';
@@ -86,12 +86,7 @@ export function simSwapRoutes(app: FastifyInstance, ctx: CareContext): void {
         iccidHolder: claim?.value.msisdn ?? null,
         stockKind: stock.value.kind,
       });
-      if (refusal)
-        throw new ApiError(
-          refusal.code === 'LINE_NOT_ACTIVE' ? 'INVALID_STATE' : 'NOT_ELIGIBLE',
-          `${refusal.message} (${refusal.code})`,
-          refusal.field,
-        );
+      if (refusal) throw refusalError(refusal);
       const now = ctx.deps.clock.nowMs();
       if (
         !claim &&

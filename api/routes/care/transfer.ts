@@ -9,7 +9,7 @@ import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
 import { maskPhone } from '../../../domain/customer/index.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
-import { staff, who, type CareContext } from './context.ts';
+import { refusalError, staff, who, type CareContext } from './context.ts';
 import { CustomerId, customerKey, loadCustomer, loadLine, mobileKey } from './customer-view.ts';
 import { indexLine } from './line-index.ts';
 import { actorOf } from './recorder.ts';
@@ -85,12 +85,7 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
         lost: line.value.loss !== undefined,
         nowMs: now,
       });
-      if (refusal)
-        throw new ApiError(
-          refusal.code === 'LINE_NOT_ACTIVE' ? 'INVALID_STATE' : 'NOT_ELIGIBLE',
-          `${refusal.message} (${refusal.code})`,
-          refusal.field,
-        );
+      if (refusal) throw refusalError(refusal);
       const transfer: NonNullable<LineRecord['transfer']> = {
         transferId,
         fromCustomerId: line.value.customerId,

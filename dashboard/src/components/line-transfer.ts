@@ -10,6 +10,7 @@ import {
   generalError,
   invalid,
   noErrors,
+  refusalCode,
 } from '../field-errors.ts';
 
 interface Found {
@@ -122,7 +123,7 @@ export class LineTransfer extends LitElement {
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
       const e = formErrors(err, ['toCustomerId', 'ownerNewMobile']);
-      const code = err instanceof ApiCallError ? /\(([A-Z_]+)\)$/.exec(err.message)?.[1] : undefined;
+      const code = refusalCode(err);
       const text = code ? lookup(`xfer.err.${code}`) : undefined;
       if (text) this.errors = { fields: {}, general: text };
       else if (e.fields.ownerNewMobile && err instanceof ApiCallError)

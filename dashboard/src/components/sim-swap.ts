@@ -11,6 +11,7 @@ import {
   invalid,
   errId,
   noErrors,
+  refusalCode,
 } from '../field-errors.ts';
 import './state-panel.ts';
 
@@ -117,7 +118,7 @@ export class SimSwap extends LitElement {
   /** The API's refusal in the screen's words when it names a known code ("… (ICCID_IN_USE)"). */
   private worded(err: unknown): typeof noErrors {
     const e = formErrors(err, FIELDS);
-    const code = err instanceof ApiCallError ? /\(([A-Z_]+)\)$/.exec(err.message)?.[1] : undefined;
+    const code = refusalCode(err);
     const text = code ? lookup(`sim.err.${code}`) : undefined;
     if (!text) return e;
     const [name] = Object.keys(e.fields);
