@@ -352,6 +352,10 @@ describe('customer cases in Chromium', () => {
     await panel.getByLabel('原机主新联系电话').fill('13700000042');
     await submit.click();
     await panel.getByText(/^\+8613800000042 已过户给 /).waitFor({ timeout: 10_000 });
+    // 李四's 名下号码 now says where the number went, and offers nothing to act on
+    const former = agent.locator('sbss-line-list').getByTestId('former-lines');
+    await former.waitFor({ timeout: 10_000 });
+    expect(await former.textContent()).toMatch(/\+86138\*{4}0042\s+\S+ 已过户给他人/);
     const moved = (await call(agent, 'GET', line)).body as { customerId: string };
     const found = (await call(agent, 'GET', `/api/v1/customers?idNumber=${buyer.idNumber}`)).body as {
       customers: { customerId: string }[];

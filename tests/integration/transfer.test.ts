@@ -215,6 +215,17 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
 
     expect((await lineNumbers(buyer)).map((l) => l.status)).toEqual(['active']);
     expect((await lineNumbers(owner)).length).toBe(1); // only the contract line is left
+    // the owner's history still says where the number went, masked for staff, never to act on
+    const ownerList = (await call('agent', 'GET', `/api/v1/customers/${owner}/lines`)).json();
+    expect(ownerList.former).toEqual([
+      {
+        msisdn: '+86136****0501',
+        status: 'transferred',
+        openedAtMs: expect.any(Number),
+        transferredAtMs: done.json().transfer.atMs,
+      },
+    ]);
+    expect((await call('agent', 'GET', `/api/v1/customers/${buyer}/lines`)).json().former).toEqual([]);
     const line = (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(POSTPAID)}`)).json();
     expect(line).toMatchObject({ customerId: buyer, planId: 'changxiang-128' });
     // the balance stays with the line

@@ -28,7 +28,7 @@ import {
   view,
 } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
-import { lineView, linesOf } from './line-index.ts';
+import { customerLines, formerLineView, lineView } from './line-index.ts';
 import { AddressSchema, Channel, IdType, Locale, ServiceType, type CustomerRecord } from './records.ts';
 
 const NewCustomer = Type.Object(
@@ -251,8 +251,12 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
         reason: request.body.reason,
       });
       // the customer's numbers come with the reveal that the audit entry records
-      const lines = await linesOf(ctx, c.value.customerId);
-      return { ...view(c.value, c.revision, true), lines: lines.map((l) => lineView(ctx, l, true)) };
+      const { lines, former } = await customerLines(ctx, c.value.customerId);
+      return {
+        ...view(c.value, c.revision, true),
+        lines: lines.map((l) => lineView(ctx, l, true)),
+        former: former.map((l) => formerLineView(l, true)),
+      };
     },
   );
 

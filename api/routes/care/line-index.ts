@@ -29,13 +29,41 @@ export async function indexLine(ctx: CareContext, customerId: string, msisdn: st
   await ctx.lines.kv.put(ownerKey(customerId, msisdn), enc.encode(JSON.stringify({ customerId, msisdn })));
 }
 
-/** The customer's lines, oldest first: open ones and closed ones (for the history). */
-export async function linesOf(ctx: CareContext, customerId: string): Promise<LineRecord[]> {
+const oldestFirst = (a: LineRecord, b: LineRecord) =>
+  a.openedAtMs - b.openedAtMs || a.msisdn.localeCompare(b.msisdn);
+
+/** Every line indexed under the customer, theirs now or not. */
+async function indexedLines(ctx: CareContext, customerId: string): Promise<LineRecord[]> {
   const keys = await ctx.lines.keys(`own.${customerId}.*`);
   const lines = await Promise.all(keys.map((k) => ctx.lines.get(k.slice(k.lastIndexOf('.') + 1))));
-  return lines
-    .flatMap((l) => (l && l.value.customerId === customerId ? [l.value] : []))
-    .sort((a, b) => a.openedAtMs - b.openedAtMs || a.msisdn.localeCompare(b.msisdn));
+  return lines.flatMap((l) => (l ? [l.value] : []));
+}
+
+/**
+ * The customer's lines, oldest first: open ones and closed ones (for the history). And those they
+ * gave away (过户), as the line's last change of hands records it: a "where did my number go" line in their history, never one to act on.
+ */
+export async function customerLines(
+  ctx: CareContext,
+  customerId: string,
+): Promise<{ lines: LineRecord[]; former: LineRecord[] }> {
+  const all = await indexedLines(ctx, customerId);
+  return {
+    lines: all.filter((l) => l.customerId === customerId).sort(oldestFirst),
+    former: all
+      .filter((l) => l.customerId !== customerId && l.transfer?.fromCustomerId === customerId)
+      .sort(oldestFirst),
+  };
+}
+
+/** A line the customer transferred away, as their list shows it. */
+export function formerLineView(l: LineRecord, reveal: boolean) {
+  return {
+    msisdn: reveal ? l.msisdn : maskPhone(l.msisdn),
+    status: 'transferred' as const,
+    openedAtMs: l.openedAtMs,
+    transferredAtMs: l.transfer?.atMs ?? 0,
+  };
 }
 
 /** A line as listed for a customer: the number masked unless `reveal`, the plan by name. */

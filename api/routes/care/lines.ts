@@ -5,7 +5,7 @@ import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import { CustomerId, loadCustomer, loadLine } from './customer-view.ts';
-import { indexLine, lineView, linesOf } from './line-index.ts';
+import { customerLines, formerLineView, indexLine, lineView } from './line-index.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -55,8 +55,12 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
       // the customer sees their own numbers; staff see them masked, as the profile's mobile,
       // and get them whole from the audited reveal (POST /customers/:id/reveal)
       const reveal = session.role === 'customer';
-      const lines = await linesOf(ctx, customer.value.customerId);
-      return { lines: lines.map((l) => lineView(ctx, l, reveal)), masked: !reveal };
+      const { lines, former } = await customerLines(ctx, customer.value.customerId);
+      return {
+        lines: lines.map((l) => lineView(ctx, l, reveal)),
+        former: former.map((l) => formerLineView(l, reveal)),
+        masked: !reveal,
+      };
     },
   );
   r.post(

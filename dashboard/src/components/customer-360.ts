@@ -13,7 +13,7 @@ import './bill-list.ts';
 import './customer-level.ts';
 import './line-list.ts';
 import './identity-review.ts';
-import type { CustomerLine } from './line-list.ts';
+import type { CustomerLine, FormerLine } from './line-list.ts';
 import './care-actions.ts';
 import './state-panel.ts';
 
@@ -43,6 +43,7 @@ export class Customer360 extends LitElement {
     timeline: { state: true },
     revealedLine: { state: true },
     lines: { state: true },
+    former: { state: true },
     chosenLine: { state: true },
     role: {},
     username: {},
@@ -91,6 +92,8 @@ export class Customer360 extends LitElement {
   declare revealedLine: string;
   /** 名下号码: undefined while loading, null when they could not be read. */
   declare lines: CustomerLine[] | null | undefined;
+  /** Lines the customer transferred away (过户): shown in their history, never acted on. */
+  declare former: FormerLine[];
   /** The line the agent picked from the list. */
   declare chosenLine: string;
   /** Who is signed in: a supervisor decides a pending identity change here. */
@@ -114,6 +117,7 @@ export class Customer360 extends LitElement {
     this.timeline = null;
     this.revealedLine = '';
     this.lines = undefined;
+    this.former = [];
     this.chosenLine = '';
     this.role = '';
     this.username = '';
@@ -158,8 +162,7 @@ export class Customer360 extends LitElement {
       m ? get().catch(() => none) : Promise.resolve(none);
     const [lines, bal, sum, usage, orders, audit, notes, complaints, tickets] = await Promise.all([
       api
-        .get<{ lines: CustomerLine[] }>(`/api/v1/customers/${id}/lines`)
-        .then((r) => r.lines)
+        .get<{ lines: CustomerLine[]; former?: FormerLine[] }>(`/api/v1/customers/${id}/lines`)
         .catch(() => null),
       ofLine(() => api.get<Balance>(`/api/v1/subscribers/${m}/balance`), null),
       ofLine(() => api.get<UsageSummary>(`/api/v1/subscribers/${m}/usage/summary`), null),
@@ -185,7 +188,8 @@ export class Customer360 extends LitElement {
       ofLine(() => api.get<{ items: Complaint[] }>(`/api/v1/noc/complaints?msisdn=${m}`), { items: [] }),
       ofLine(() => api.get<{ items: Ticket[] }>(`/api/v1/noc/tickets?q=${m}`), { items: [] }),
     ]);
-    this.lines = lines;
+    this.lines = lines?.lines ?? null;
+    this.former = lines?.former ?? [];
     this.balance = bal;
     this.summary = sum ?? { fromMs: 0, toMs: 0, chargeFen: 0, days: [] };
     this.usage = usage ?? { totals: { count: 0, chargeFen: 0 }, rows: [] };
@@ -318,6 +322,7 @@ export class Customer360 extends LitElement {
           <h2>${t('care.line')}</h2>
           <sbss-line-list
             .lines=${this.lines}
+            .former=${this.former}
             .selected=${this.msisdn}
             .known=${[this.line, ...this.knownNumbers]}
             @line-select=${(e: CustomEvent<string>) => this.choose(e.detail)}

@@ -23,12 +23,25 @@ export interface CustomerLine {
   simLast4?: string;
 }
 
+/** A line the customer transferred away (过户), as the lines answer lists it under `former`. */
+export interface FormerLine {
+  msisdn: string;
+  status: 'transferred';
+  openedAtMs: number;
+  transferredAtMs: number;
+}
+
 /**
  * 名下号码: a customer's lines, the one the 360 shows marked. A line whose number is known can
  * be chosen (`line-select`, detail = the number); a masked one waits for the audited reveal.
  */
 export class LineList extends LitElement {
-  static override properties = { lines: { attribute: false }, selected: {}, known: { attribute: false } };
+  static override properties = {
+    lines: { attribute: false },
+    former: { attribute: false },
+    selected: {},
+    known: { attribute: false },
+  };
   static override styles = [
     base,
     pickList,
@@ -68,12 +81,15 @@ export class LineList extends LitElement {
   ];
   /** undefined while loading, null when it could not be read. */
   declare lines: CustomerLine[] | null | undefined;
+  /** Lines given away (过户): listed, never chosen (they are someone else's now). */
+  declare former: FormerLine[];
   declare selected: string;
   declare known: string[];
 
   constructor() {
     super();
     this.lines = undefined;
+    this.former = [];
     this.selected = '';
     this.known = [];
     new I18nController(this);
@@ -117,10 +133,25 @@ export class LineList extends LitElement {
       ${l.simLast4 ? html`<span class="muted">${t('lines.sim', { last4: l.simLast4 })}</span>` : null}`;
   }
 
+  private formerList() {
+    if (!this.former.length) return null;
+    return html`<ul class="pick" data-testid="former-lines">
+      ${this.former.map(
+        (f) =>
+          html`<li class="masked closed">
+            <span class="num">${f.msisdn}</span>
+            <span>${t('lines.transferred', { date: date(f.transferredAtMs) })}</span>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
   override render() {
     if (this.lines === undefined) return null;
     if (this.lines === null) return html`<p class="muted">${t('lines.error')}</p>`;
-    if (this.lines.length === 0) return html`<p class="muted">${t('lines.none')}</p>`;
+    if (this.lines.length === 0)
+      return html`<p class="muted">${t('lines.none')}</p>
+        ${this.formerList()}`;
     const rows = this.lines.map((l) => ({ l, whole: wholeNumber(l.msisdn, this.known) }));
     return html`<h3>${t('lines.title', { n: String(this.lines.length) })}</h3>
       <ul class="pick" data-testid="lines">
@@ -139,7 +170,8 @@ export class LineList extends LitElement {
               </li>`,
         )}
       </ul>
-      ${this.selected && rows.some((r) => !r.whole) ? html`<p class="muted">${t('lines.masked')}</p>` : null}`;
+      ${this.selected && rows.some((r) => !r.whole) ? html`<p class="muted">${t('lines.masked')}</p>` : null}
+      ${this.formerList()}`;
   }
 }
 customElements.define('sbss-line-list', LineList);
