@@ -301,6 +301,11 @@ export const orderMessages = [
   ['xfer.confirm', '将 {msisdn} 过户给 {name}？', 'Transfer {msisdn} to {name}?'],
   ['xfer.done', '{msisdn} 已过户给 {name}', '{msisdn} now belongs to {name}'],
   [
+    'xfer.revoked',
+    '；原机主在此号码上的网上营业厅登录（{n} 个）已注销',
+    "; the old owner's business-hall logins on this number ({n}) are closed",
+  ],
+  [
     'xfer.err.CONTRACT_TERM',
     '号码在合约期内，合约期满后才能过户',
     'The line is inside its contract term; it can change hands when the term ends',

@@ -351,7 +351,10 @@ describe('customer cases in Chromium', () => {
     await panel.getByText('原机主的联系电话就是此号码，请填写其新的联系电话').waitFor({ timeout: 10_000 });
     await panel.getByLabel('原机主新联系电话').fill('13700000042');
     await submit.click();
-    await panel.getByText(/^\+8613800000042 已过户给 /).waitFor({ timeout: 10_000 });
+    const done = panel.getByText(/^\+8613800000042 已过户给 /);
+    await done.waitFor({ timeout: 10_000 });
+    // the demo customer's hall login was on this number: it ends with the transfer
+    expect(await done.textContent()).toContain('网上营业厅登录（1 个）已注销');
     // 李四's 名下号码 now says where the number went, and offers nothing to act on
     const former = agent.locator('sbss-line-list').getByTestId('former-lines');
     await former.waitFor({ timeout: 10_000 });

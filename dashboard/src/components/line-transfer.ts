@@ -109,8 +109,8 @@ export class LineTransfer extends LitElement {
     this.result = '';
     this.errors = noErrors;
     try {
-      await this.key.attempt((requestId) =>
-        api.post(`/api/v1/lines/${enc(this.msisdn)}/transfer`, {
+      const r = await this.key.attempt((requestId) =>
+        api.post<{ accountsRevoked?: number }>(`/api/v1/lines/${enc(this.msisdn)}/transfer`, {
           toCustomerId: to.customerId,
           channel: 'counter',
           requestId,
@@ -118,7 +118,11 @@ export class LineTransfer extends LitElement {
           ...(ownerNewMobile ? { ownerNewMobile } : {}),
         }),
       );
-      this.result = t('xfer.done', { msisdn: this.msisdn, name: to.name });
+      // the old owner's business-hall logins on this number end with it: say so
+      const revoked = r.accountsRevoked ?? 0;
+      this.result =
+        t('xfer.done', { msisdn: this.msisdn, name: to.name }) +
+        (revoked ? t('xfer.revoked', { n: String(revoked) }) : '');
       this.idsChecked = false;
       this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
     } catch (err) {
