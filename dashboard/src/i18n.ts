@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { screenMessages, type ScreenKey } from './messages.ts';
 import { orderMessages, type OrderKey } from './messages-orders.ts';
+import { lineMessages, type LineKey } from './messages-lines.ts';
 import { chargingMessages, type ChargingKey } from './messages-charging.ts';
 import { timelineMessages, type TimelineKey } from './messages-timeline.ts';
 import { ticketMessages, type TicketKey } from './messages-tickets.ts';
@@ -56,7 +57,7 @@ const zh = {
   'role.admin': '管理员',
   'role.customer': '用户',
 } as const;
-export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | ChargingKey | TimelineKey | TicketKey;
+export type MsgKey = keyof typeof zh | ScreenKey | OrderKey | LineKey | ChargingKey | TimelineKey | TicketKey;
 
 const en: Record<keyof typeof zh, string> = {
   'app.title': 'StreamBSS real-time operations',
@@ -110,6 +111,7 @@ const en: Record<keyof typeof zh, string> = {
 const rows: readonly (readonly [string, string, string])[] = [
   ...screenMessages,
   ...orderMessages,
+  ...lineMessages,
   ...chargingMessages,
   ...timelineMessages,
   ...ticketMessages,
