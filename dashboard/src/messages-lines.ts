@@ -142,11 +142,7 @@ export const lineMessages = [
   ['ao.buy', '订购', 'Buy'],
   ['ao.buyNamed', '订购{name}', 'Buy {name}'],
   ['ao.confirm', '订购「{name}」，费用 ¥{fee}，本期有效？', 'Buy {name} for ¥{fee}, valid this period?'],
-  [
-    'ao.done',
-    '订购已受理：「{name}」，有效期至 {until}，办理结果短信通知',
-    'Order accepted: {name}, valid until {until}; the result comes by SMS',
-  ],
+  ['ao.done', '已订购「{name}」，本期有效至 {until}', 'Bought {name}, valid this period until {until}'],
   ['ao.none', '暂无可订购的叠加包', 'No add-on packs on sale'],
   ['bal.nextPlan', '下期套餐：{plan}', 'Next period: {plan}'],
   ['lines.nextPlan', '→ {plan}（{when}）', '→ {plan} ({when})'],

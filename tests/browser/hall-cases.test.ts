@@ -184,7 +184,7 @@ describe('customer cases in Chromium', () => {
     page.once('dialog', (d) => void d.accept());
     await packs.getByRole('button', { name: '订购流量加油包1GB' }).click();
     await actions
-      .getByText(/^订购已受理：「流量加油包1GB」，有效期至 \d{4}-\d{2}-\d{2}，办理结果短信通知$/)
+      .getByText(/^已订购「流量加油包1GB」，本期有效至 \d{4}-\d{2}-\d{2}$/)
       .waitFor({ timeout: 10_000 });
     await expect
       .poll(async () => (await dataTotal()).total - before.total, { timeout: 15_000, interval: 500 })
