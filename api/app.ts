@@ -15,6 +15,7 @@ import { makeErrorHandler, MethodNotAllowedError, NotFoundError } from './errors
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
 import { registerRoutes } from './routes/index.ts';
 import { startNocLive } from './routes/noc/index.ts';
+import { ownerSince } from './routes/owner-since.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
 import { defaultDashboardDir, serveDashboard } from './dashboard.ts';
 import {
@@ -148,7 +149,7 @@ export async function createApi(deps: ApiDeps): Promise<Api> {
     push: (snapshot) => io.to(NOC_ROOM).emit(LIVE_EVENT, snapshot),
   });
   io.on('connection', (socket) => joinRooms(socket, feed));
-  const nocLive = startNocLive({ io, nc: deps.nats.nc, log });
+  const nocLive = startNocLive({ io, nc: deps.nats.nc, log, ownerSince: ownerSince(deps.nats.nc) });
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true);
   });

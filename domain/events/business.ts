@@ -88,6 +88,8 @@ export const TicketEvent = Closed(
     ),
     ticketId: Id,
     ticketType: Type.Union(['network', 'customer_fault', 'installation'].map((v) => Type.Literal(v))),
+    /** When the ticket was opened: a customer who got the line later (过户) follows only what concerns them. */
+    openedAtMs: Type.Optional(EpochMs),
     priority: Type.Union(['P1', 'P2', 'P3', 'P4'].map((v) => Type.Literal(v))),
     status: ShortText,
     region: Type.Optional(Region),

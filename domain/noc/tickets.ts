@@ -200,6 +200,7 @@ export function toTicketEvent(
     type,
     ticketId: t.id,
     ticketType: t.ticketType,
+    openedAtMs: t.creationDateMs,
     priority: t.priority,
     status: t.status,
     region: t.region,

@@ -1,4 +1,5 @@
 import { Kvm } from '@nats-io/kv';
+import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
 import { intlCall, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
@@ -252,5 +253,46 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
       { action: 'line.transferred_in', customer_id: buyer },
       { action: 'line.transferred_out', customer_id: owner },
     ]);
+  });
+
+  it("the new owner's live ticket pushes leave out the previous owner's reports", async () => {
+    const heir = await login('sunba', NEW_PASSWORD);
+    expect(heir.status).toBe(200);
+    const since = (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(POSTPAID)}`)).json()
+      .transfer.atMs as number;
+    const seen: string[] = [];
+    const sock = ioClient(await env.api.listen(), {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { cookie: heir.cookie },
+    });
+    sock.on('noc:tickets', (m: { tickets: { ticketId: string }[] }) =>
+      seen.push(...m.tickets.map((t) => t.ticketId)),
+    );
+    await waitFor(async () => (sock.connected ? true : null));
+    const ticket = (ticketId: string, openedAtMs: number, ticketType: string, status: string) => ({
+      eventId: `${ticketId}.v2`,
+      atMs: Date.now(),
+      type: 'ticket.updated',
+      ticketId,
+      ticketType,
+      openedAtMs,
+      priority: 'P3',
+      status,
+      region: 'SH',
+      relatedIds: [`tel:${POSTPAID.slice(1)}`],
+      channel: 'system',
+    });
+    // published together, so they reach the coalescer in one push interval
+    for (const ev of [
+      ticket('TT-OLD-FAULT', since - 60_000, 'customer_fault', 'resolved'),
+      ticket('TT-OLD-OUTAGE', since - 60_000, 'network', 'on_site'),
+      ticket('TT-NEW-FAULT', since + 1, 'customer_fault', 'accepted'),
+    ])
+      env.nats.nats.nc.publish('bss.ticket.updated', enc.encode(JSON.stringify(ev)));
+    await waitFor(async () => (seen.includes('TT-NEW-FAULT') ? true : null));
+    sock.close();
+    // the outage still open concerns them; the previous owner's fault report does not
+    expect(seen.sort()).toEqual(['TT-NEW-FAULT', 'TT-OLD-OUTAGE']);
   });
 });

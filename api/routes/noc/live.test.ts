@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent } from '../../../domain/index.ts';
 import { demoRoster } from '../../../domain/noc/index.ts';
-import { nocRoomsFor, TicketCoalescer } from './live.ts';
+import { nocRoomsFor, ownerFollows, TicketCoalescer } from './live.ts';
 
 const ev = (ticketId: string, atMs: number, status: string, technicianId?: string): TicketEvent => ({
   eventId: `${ticketId}.${atMs}`,
@@ -49,5 +49,25 @@ describe('NOC live rooms', () => {
       ),
     ).toEqual(['noc:customer:+8613800000042']);
     expect(nocRoomsFor({ ...base, username: 'agent', role: 'agent' }, roster)).toEqual([]);
+  });
+
+  it("follows, for a line's owner since a transfer, only the tickets that concern them", () => {
+    const since = 1_000;
+    const at = (openedAtMs: number | undefined, status: string, ticketType: TicketEvent['ticketType']) => ({
+      ...ev('TT-9', 2_000, status),
+      ticketType,
+      ...(openedAtMs === undefined ? {} : { openedAtMs }),
+    });
+    // a line never transferred: everything
+    expect(ownerFollows(at(10, 'resolved', 'customer_fault'), 0)).toBe(true);
+    // the previous owner's fault report is not the new owner's business, open or not
+    expect(ownerFollows(at(999, 'on_site', 'customer_fault'), since)).toBe(false);
+    expect(ownerFollows(at(999, 'resolved', 'network'), since)).toBe(false);
+    // an outage still open concerns whoever has the line now
+    expect(ownerFollows(at(999, 'on_site', 'network'), since)).toBe(true);
+    // opened since the transfer: theirs
+    expect(ownerFollows(at(1_000, 'resolved', 'customer_fault'), since)).toBe(true);
+    // an event that does not say when its ticket was opened counts as old
+    expect(ownerFollows(at(undefined, 'resolved', 'customer_fault'), since)).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { validators, type TicketEvent } from '../../../domain/index.ts';
-import { demoRoster, type Technician } from '../../../domain/noc/index.ts';
+import { demoRoster, OPEN_STATUSES, type Technician } from '../../../domain/noc/index.ts';
 import { msisdnOfTelId } from '../../../processors/noc/index.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { Session } from '../../auth/index.ts';
 import { ticketEventView, type NumberPolicy } from './ticket-view.ts';
+import type { OwnerSince } from '../owner-since.ts';
 
 /** socket.io event carrying coalesced ticket changes: `{ atMs, tickets: TicketEvent[] }`. */
 export const NOC_TICKETS_EVENT = 'noc:tickets';
@@ -53,6 +54,17 @@ export function roomPolicy(room: string): NumberPolicy {
   return { kind: 'masked' };
 }
 
+/**
+ * Whether a line's owner since `sinceMs` (过户; 0 = always theirs) follows this ticket change, as
+ * the REST reads decide (`canSeeTicket`): a ticket opened before they had the line was the
+ * previous owner's, except an outage still open, which concerns whoever has the line now. An
+ * event that does not say when its ticket was opened (written before it did) counts as old.
+ */
+export function ownerFollows(ev: TicketEvent, sinceMs: number): boolean {
+  if (sinceMs <= 0 || (ev.openedAtMs ?? 0) >= sinceMs) return true;
+  return ev.ticketType === 'network' && (OPEN_STATUSES as readonly string[]).includes(ev.status);
+}
+
 /** Rooms a socket joins for its session: NOC staff all (and their region if asked), a technician their queue, a customer their tickets. */
 export function nocRoomsFor(s: Session, roster: readonly Technician[], region?: string): string[] {
   if (s.role === 'noc' || s.role === 'supervisor' || s.role === 'admin')
@@ -76,6 +88,8 @@ export function startNocLive(o: {
   log: Logger;
   roster?: readonly Technician[];
   pushesPerSec?: number;
+  /** When a line changed hands: a customer room follows only its current owner's tickets. */
+  ownerSince?: OwnerSince;
 }): { stop(): void } {
   const roster = o.roster ?? demoRoster();
   const coalescer = new TicketCoalescer();
@@ -97,13 +111,33 @@ export function startNocLive(o: {
       }
     },
   });
+  const emit = (room: string, tickets: TicketEvent[]) => {
+    const p = roomPolicy(room);
+    if (tickets.length > 0)
+      o.io
+        .to(room)
+        .emit(NOC_TICKETS_EVENT, { atMs: Date.now(), tickets: tickets.map((t) => ticketEventView(p, t)) });
+  };
+  const forOwner = async (room: string, msisdn: string, tickets: TicketEvent[]) => {
+    // nobody of that line is watching: no lookup, nothing to send
+    if (!o.io.sockets.adapter.rooms.get(room)?.size) return;
+    try {
+      const since = o.ownerSince ? await o.ownerSince(msisdn) : 0;
+      emit(
+        room,
+        tickets.filter((t) => ownerFollows(t, since)),
+      );
+    } catch (err) {
+      // unsure whose line it is: better a missed push (the page re-reads) than a stranger's ticket
+      o.log.warn({ err, room }, 'noc live: owner of a line unknown, customer push skipped');
+    }
+  };
   const timer = setInterval(
     () => {
       for (const [room, tickets] of coalescer.take()) {
         const p = roomPolicy(room);
-        o.io
-          .to(room)
-          .emit(NOC_TICKETS_EVENT, { atMs: Date.now(), tickets: tickets.map((t) => ticketEventView(p, t)) });
+        if (p.kind === 'own') void forOwner(room, p.msisdn, tickets);
+        else emit(room, tickets);
       }
     },
     1000 / (o.pushesPerSec ?? 5),
