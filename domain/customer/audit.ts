@@ -13,9 +13,17 @@ export const CareAuditEvent = Closed(
     actor: Closed({ userId: ShortText, role: ShortText }),
     action: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z_.]+$' }),
     entity: Type.Union(
-      ['customer', 'account', 'order', 'contract', 'reservation', 'inventory', 'notification', 'payment'].map(
-        (v) => Type.Literal(v),
-      ),
+      [
+        'customer',
+        'account',
+        'order',
+        'contract',
+        'reservation',
+        'inventory',
+        'notification',
+        'payment',
+        'complaint',
+      ].map((v) => Type.Literal(v)),
     ),
     entityId: Id,
     customerId: Type.Optional(Id),

@@ -41,6 +41,12 @@ describe('customer cases in Chromium', () => {
     await board.getByRole('button', { name: id }).click({ timeout: 15_000 });
     const detail = board.locator('sbss-complaint-detail');
     expect(await detail.getByTestId('complaint-text').textContent()).toBe('这个时间我没有用手机');
+    // the customer's number is masked until the agent says why they need it (to call back)
+    const number = detail.getByTestId('complaint-number');
+    expect(await number.textContent()).toBe('+86138****0042');
+    await detail.getByLabel('查看号码的原因（记入审计）').fill('回访客户核实扣费');
+    await detail.getByRole('button', { name: '查看完整号码' }).click();
+    await expect.poll(() => number.getAttribute('href'), { timeout: 10_000 }).toBe('tel:+8613800000042');
     // the disputed record with its rating, in words, to answer the customer
     const charges = detail.getByTestId('disputed-charges');
     await expect.poll(() => charges.locator('li').count(), { timeout: 10_000 }).toBe(1);

@@ -239,6 +239,30 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
       category: 'billing',
       customerMsisdn: DEMO_CUSTOMER_MSISDN,
     });
+    // the customer sees their own number; staff see it masked until the audited reveal
+    expect((await get('agent', `/api/v1/noc/complaints/${c.id}`)).json().customerMsisdn).toBe(
+      '+86138****0042',
+    );
+    expect((await get('customer', `/api/v1/noc/complaints/${c.id}`)).json().customerMsisdn).toBe(
+      DEMO_CUSTOMER_MSISDN,
+    );
+    const reveal = (user: string, payload: object) =>
+      post(user, `/api/v1/noc/complaints/${c.id}/reveal`, payload);
+    expect((await reveal('agent', {})).json().error.field).toBe('/reason');
+    expect((await reveal('customer', { reason: '回访客户' })).statusCode).toBe(403);
+    expect((await reveal('agent', { reason: '回访客户核实扣费' })).json()).toEqual({
+      id: c.id,
+      msisdn: DEMO_CUSTOMER_MSISDN,
+    });
+    const audit = await until(async () => {
+      const rs = await chEnv.ch.client.query({
+        query: `SELECT actor, entity_id, reason FROM streambss.care_audit FINAL WHERE action = 'complaint.number_revealed'`,
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<Record<string, string>>();
+      return rows.length > 0 ? rows : null;
+    });
+    expect(audit).toEqual([{ actor: 'agent', entity_id: c.id, reason: '回访客户核实扣费' }]);
     const charges = (await get('agent', `/api/v1/noc/complaints/${c.id}/charges`)).json();
     expect(charges).toEqual([expect.objectContaining({ cdrId: 'cdr-1', chargeFen: 15 })]);
     const act = (user: string, payload: object) =>
@@ -316,10 +340,11 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
     expect(first.statusCode).toBe(201);
     expect(again.statusCode).toBe(201);
     expect(again.json().id).toBe(first.json().id);
-    const mine = (await get('agent', '/api/v1/noc/complaints?limit=500'))
-      .json()
-      .items.filter((c: Complaint) => c.customerMsisdn === body.msisdn);
-    expect(mine).toHaveLength(1);
+    // agents find a caller's complaints by the number they give, and see it masked
+    const mine = (
+      await get('agent', `/api/v1/noc/complaints?limit=500&msisdn=${encodeURIComponent(body.msisdn)}`)
+    ).json().items as Complaint[];
+    expect(mine.map((c) => c.customerMsisdn)).toEqual(['+86138****0177']);
     const other = await post('agent', '/api/v1/noc/complaints', { ...body, text: '另一个问题' });
     expect(other.statusCode).toBe(409);
     expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });

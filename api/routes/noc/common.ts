@@ -7,6 +7,7 @@ import {
   type Complaint,
 } from '../../../domain/noc/index.ts';
 import type { OwnerSince } from '../owner-since.ts';
+import type { Recorder } from '../care/recorder.ts';
 import { telId, type NocService } from '../../../processors/noc/index.ts';
 import type { ClickHouse } from '../../../infra/clickhouse/index.ts';
 import type { Clock, IdGenerator } from '../../../domain/index.ts';
@@ -26,6 +27,8 @@ export interface NocApiContext {
   catalog: CompiledCatalog;
   /** When a line last changed hands (过户): a customer's reads start there. */
   ownerSince?: OwnerSince;
+  /** The audit trail (care_audit): who revealed which number, and why. */
+  recorder: Recorder;
 }
 
 /** Staff who see every network ticket. */

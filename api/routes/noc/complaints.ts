@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId, type ComplaintEvent } from '../../../domain/index.ts';
 import {
   applyComplaintAction,
-  Complaint,
   ComplaintCategory,
   ComplaintStatus,
   registerComplaint,
@@ -18,6 +17,9 @@ import { rowExplanationText, STORED_RATED_COLUMNS } from '../../../processors/ra
 import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164, ErrorBody, RequestId } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, tenureOf, toCsv, type NocApiContext } from './common.ts';
+import { complaintView, ComplaintOut, numberPolicy } from './ticket-view.ts';
+import { SESSION_COOKIE } from '../../auth/index.ts';
+import { actorOf } from '../care/recorder.ts';
 
 const IdParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
@@ -72,11 +74,14 @@ const DisputedCharge = Type.Object({
 const Suggestion = Type.Object({ category: ComplaintCategory, matched: Type.Array(Type.String()) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const roles = ['agent', 'supervisor', 'admin', 'noc', 'customer'] as const;
+const staff = ['agent', 'supervisor', 'admin', 'noc'] as const;
 
 /** Complaints (投诉处理): register with a suggested category, correct it, propose a solution, close with the customer's confirmation. */
 export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const store = ctx.svc.d.store;
+  /** A complaint as the caller may see it: staff see the customer's number masked. */
+  const out = (request: FastifyRequest, c: ComplaintT) => complaintView(numberPolicy(session(request)), c);
   const publish = async (c: ComplaintT, type: ComplaintEvent['type']) => {
     const ev = toComplaintEvent(c, type);
     await ctx.svc.d.publisher.publish({
@@ -126,7 +131,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         tags: ['complaints'],
         summary: 'Register a complaint (channel recorded, category suggested unless given)',
         body: RegisterBody,
-        response: { 201: Complaint, ...errors },
+        response: { 201: ComplaintOut, ...errors },
       },
       config: { roles },
     },
@@ -157,10 +162,10 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
             `requestId ${b.requestId ?? ''} already registered complaint ${c.id} with other details`,
             '/requestId',
           );
-        return reply.code(201).send(prior);
+        return reply.code(201).send(out(request, prior));
       }
       await publish(c, 'complaint.opened');
-      return reply.code(201).send(c);
+      return reply.code(201).send(out(request, c));
     },
   );
 
@@ -171,13 +176,13 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         tags: ['complaints'],
         summary: 'Complaints with filters (customers: their own)',
         querystring: ListQuery,
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Complaint) }), ...errors },
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ComplaintOut) }), ...errors },
       },
       config: { roles },
     },
     async (request) => {
       const all = await list(request, request.query);
-      return { total: all.length, items: all.slice(0, request.query.limit) };
+      return { total: all.length, items: all.slice(0, request.query.limit).map((c) => out(request, c)) };
     },
   );
 
@@ -221,9 +226,9 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
     {
       schema: {
         tags: ['complaints'],
-        summary: 'One complaint with its history',
+        summary: 'One complaint with its history (staff: the number masked; see /reveal)',
         params: IdParams,
-        response: { 200: Complaint, ...errors },
+        response: { 200: ComplaintOut, ...errors },
       },
       config: { roles },
     },
@@ -231,7 +236,41 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       const c = (await store.get(nocKeys.complaint(request.params.id), checkComplaint))?.value;
       if (!c || !canSeeComplaint(session(request), c, await tenureOf(ctx, session(request))))
         throw new NotFoundError(`no complaint ${request.params.id}`);
-      return c;
+      return out(request, c);
+    },
+  );
+
+  r.post(
+    '/api/v1/noc/complaints/:id/reveal',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary:
+          "The complainant's number, whole, to call them back; every reveal is audited with its reason",
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 5, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ id: Type.String(), msisdn: E164 }), ...errors },
+      },
+      config: {
+        roles: staff,
+        // reveals are rare and sensitive: 30 a minute per login session, as the customer reveal
+        rateLimit: {
+          max: 30,
+          timeWindow: 60_000,
+          keyGenerator: (req) => `reveal|${req.cookies[SESSION_COOKIE] ?? req.ip}`,
+        },
+      },
+    },
+    async (request) => {
+      const c = (await store.get(nocKeys.complaint(request.params.id), checkComplaint))?.value;
+      if (!c) throw new NotFoundError(`no complaint ${request.params.id}`);
+      await ctx.recorder.audit(actorOf(session(request)), 'complaint.number_revealed', 'complaint', c.id, {
+        reason: request.body.reason,
+      });
+      return { id: c.id, msisdn: c.customerMsisdn };
     },
   );
 
@@ -277,7 +316,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
         description: 'Staff do every step; a customer may only close (confirm) their own complaint.',
         params: IdParams,
         body: ActionBody,
-        response: { 200: Complaint, ...errors },
+        response: { 200: ComplaintOut, ...errors },
       },
       config: { roles },
     },
@@ -316,7 +355,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       }
       if (!result) throw new NotFoundError(`no complaint ${request.params.id}`);
       await publish(result, result.status === 'closed' ? 'complaint.closed' : 'complaint.updated');
-      return result;
+      return out(request, result);
     },
   );
 }

@@ -6,6 +6,7 @@ import { createNocService } from '../../../processors/noc/index.ts';
 import type { NocApiContext } from './common.ts';
 import type { OwnerSince } from '../owner-since.ts';
 import { complaintRoutes } from './complaints.ts';
+import { Recorder } from '../care/recorder.ts';
 import { impactRoutes, cellsOf } from './impact.ts';
 import { resourceRoutes } from './resources.ts';
 import { ticketRoutes } from './tickets.ts';
@@ -31,6 +32,7 @@ export function nocRoutes(
       log: deps.log,
       roster,
       catalog: deps.catalog,
+      recorder: new Recorder(deps.nats.js, deps.clock, deps.ids),
       ...(deps.ownerSince ? { ownerSince: deps.ownerSince } : {}),
     };
     ticketRoutes(child, ctx);

@@ -3,7 +3,7 @@ import type { TicketEvent } from '../../../domain/index.ts';
 import { newTicket } from '../../../domain/noc/index.ts';
 import type { Session } from '../../auth/index.ts';
 import { nocRooms, roomPolicy } from './live.ts';
-import { numberPolicy, ticketEventView, ticketView } from './ticket-view.ts';
+import { complaintView, numberPolicy, ticketEventView, ticketView } from './ticket-view.ts';
 
 const OWN = '+8613800000042';
 const OTHER = '+8613900000007';
@@ -63,5 +63,15 @@ describe('numbers on tickets', () => {
     expect(ticketEventView(roomPolicy(nocRooms.customer(OWN)), ev).relatedIds[1]).toBe('tel:8613800000042');
     expect(ticketEventView(roomPolicy(nocRooms.customer(OTHER)), ev).relatedIds[1]).toBe('tel:86138****0042');
     expect(ticketEventView(roomPolicy(nocRooms.technician('T-GD-GZ-01')), ev)).toBe(ev);
+  });
+
+  it("shows staff a complaint's number masked, and the complainant their own", () => {
+    const complaint = { id: 'CP-1', customerMsisdn: OWN, text: '话费不对' };
+    for (const role of ['noc', 'supervisor', 'admin', 'agent'] as const)
+      expect(complaintView(numberPolicy(session(role)), complaint)).toEqual({
+        ...complaint,
+        customerMsisdn: '+86138****0042',
+      });
+    expect(complaintView(numberPolicy(session('customer', OWN)), complaint).customerMsisdn).toBe(OWN);
   });
 });

@@ -1,16 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { maskPhone } from '../../../domain/customer/index.ts';
-import { RelatedEntity, Ticket } from '../../../domain/noc/index.ts';
+import { Complaint, RelatedEntity, Ticket } from '../../../domain/noc/index.ts';
 import type { TicketEvent } from '../../../domain/index.ts';
 import { msisdnOfTelId, telId } from '../../../processors/noc/index.ts';
 import type { Session } from '../../auth/index.ts';
 
 /**
- * Whose numbers a ticket shows whole. A customer's fault report carries their number, and a
+ * Whose numbers a ticket or a complaint shows whole. A customer's fault report carries their number, and a
  * network ticket lists the numbers of every customer whose report was linked to it. The assigned
  * technician sees them whole (they call the customer); a customer sees only their own (a network
  * ticket they reported to is shared with strangers); NOC staff and agents see them masked, as in
- * the customer 360 (whole only through the audited reveal). Pure.
+ * the customer 360 (whole only through the audited reveal). A complaint follows the same rule:
+ * staff who call the customer back ask for the number through its audited reveal. Pure.
  */
 export type NumberPolicy = { kind: 'whole' } | { kind: 'own'; msisdn: string } | { kind: 'masked' };
 
@@ -62,5 +63,18 @@ export const TicketOut = Type.Object(
       maxItems: 100,
     }),
   },
+  { additionalProperties: false },
+);
+
+/** The complaint as this viewer may see it. */
+export function complaintView<C extends { customerMsisdn: string }>(p: NumberPolicy, c: C): C {
+  return { ...c, customerMsisdn: shown(p, c.customerMsisdn) };
+}
+
+const { customerMsisdn: _complaintNumber, ...complaintKept } = Complaint.properties;
+
+/** A complaint as the API answers it (complaintView): the customer's number may be masked. */
+export const ComplaintOut = Type.Object(
+  { ...complaintKept, customerMsisdn: Shown },
   { additionalProperties: false },
 );

@@ -33,7 +33,11 @@ function sentence(text: string): string {
  * updated complaint after each step.
  */
 export class ComplaintDetail extends LitElement {
-  static override properties = { complaint: { attribute: false }, charges: { state: true } };
+  static override properties = {
+    complaint: { attribute: false },
+    charges: { state: true },
+    revealed: { state: true },
+  };
   static override styles = [
     base,
     forms,
@@ -58,12 +62,15 @@ export class ComplaintDetail extends LitElement {
   declare complaint: Complaint | null;
   /** undefined while loading, null when they could not be read. */
   declare charges: DisputedCharge[] | null | undefined;
+  /** The complainant's number as the audited reveal gave it, for this complaint only. */
+  declare revealed: { id: string; msisdn: string } | null;
   private readonly action = new ActionState(this);
 
   constructor() {
     super();
     this.complaint = null;
     this.charges = undefined;
+    this.revealed = null;
     new I18nController(this);
   }
 
@@ -71,6 +78,7 @@ export class ComplaintDetail extends LitElement {
     const before = changed.get('complaint') as Complaint | null | undefined;
     if (changed.has('complaint') && this.complaint && before?.id !== this.complaint.id) {
       this.charges = undefined;
+      this.revealed = null;
       void this.loadCharges(this.complaint.id);
     }
   }
@@ -107,6 +115,51 @@ export class ComplaintDetail extends LitElement {
     );
   }
 
+  /** Staff see the number masked; calling the customer back asks for it, with a reason on record. */
+  private reveal(e: SubmitEvent): void {
+    e.preventDefault();
+    const c = this.complaint;
+    const reason = String(new FormData(e.target as HTMLFormElement).get('reason') ?? '').trim();
+    if (!c) return;
+    void this.action.run(async () => {
+      const r = await api.post<{ id: string; msisdn: string }>(`/api/v1/noc/complaints/${enc(c.id)}/reveal`, {
+        reason,
+      });
+      this.revealed = r;
+      return t('cp.revealed', { id: c.id });
+    });
+  }
+
+  private numberView(p: Complaint) {
+    const whole = this.revealed?.id === p.id ? this.revealed.msisdn : null;
+    const masked = !whole && p.customerMsisdn.includes('*');
+    return html`<div class="row">
+      <span
+        >${t('cp.number')}
+        ${
+          whole
+            ? html`<a href="tel:${whole}" data-testid="complaint-number">${whole}</a>`
+            : html`<span data-testid="complaint-number">${p.customerMsisdn}</span>`
+        }</span
+      >
+      ${
+        masked
+          ? html`<form class="row" @submit=${this.reveal} aria-label=${t('cp.reveal')}>
+              <label
+                >${t('cp.revealReason')}<input
+                  name="reason"
+                  required
+                  minlength="5"
+                  maxlength="500"
+                  autocomplete="off"
+              /></label>
+              <button type="submit" ?disabled=${this.action.busy}>${t('cp.reveal')}</button>
+            </form>`
+          : null
+      }
+    </div>`;
+  }
+
   private recategorise(): void {
     const category = this.renderRoot.querySelector<HTMLSelectElement>('select[name=category]')?.value;
     if (category && category !== this.complaint?.category)
@@ -129,7 +182,8 @@ export class ComplaintDetail extends LitElement {
     const p = this.complaint;
     if (!p) return null;
     const open = p.status !== 'closed';
-    return html`<h3>${p.id} · ${p.customerMsisdn} · ${t(`cstatus.${p.status}` as MsgKey)}</h3>
+    return html`<h3>${p.id} · ${t(`cstatus.${p.status}` as MsgKey)}</h3>
+      ${this.numberView(p)}
       <p data-testid="complaint-text">${p.text}</p>
       ${this.chargesView()}
       <div class="row">
