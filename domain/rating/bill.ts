@@ -5,7 +5,13 @@ import { planOf, rollTo, type Effects } from './period.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
 export type BillLineCode =
-  'monthly_fee' | 'discount' | 'voice_overage' | 'sms_overage' | 'data_overage' | 'add_on';
+  | 'monthly_fee'
+  | 'keep_number_fee'
+  | 'discount'
+  | 'voice_overage'
+  | 'sms_overage'
+  | 'data_overage'
+  | 'add_on';
 
 export interface BillLine {
   code: BillLineCode;
@@ -40,6 +46,7 @@ export interface BillResult {
 
 const NAMES: Record<BillLineCode, { 'zh-CN': string; en: string }> = {
   monthly_fee: { 'zh-CN': '套餐月费', en: 'Monthly fee' },
+  keep_number_fee: { 'zh-CN': '停机保号费', en: 'Number-keeping fee (suspended)' },
   discount: { 'zh-CN': '优惠减免', en: 'Discount' },
   voice_overage: { 'zh-CN': '语音超出费', en: 'Voice overage' },
   sms_overage: { 'zh-CN': '短信超出费', en: 'SMS overage' },
@@ -48,7 +55,8 @@ const NAMES: Record<BillLineCode, { 'zh-CN': string; en: string }> = {
 };
 
 export function billLines(c: PeriodCharges): BillLine[] {
-  const lines: BillLine[] = [{ code: 'monthly_fee', name: NAMES.monthly_fee, amountFen: c.feeFen }];
+  const fee = c.keepNumber ? 'keep_number_fee' : 'monthly_fee';
+  const lines: BillLine[] = [{ code: fee, name: NAMES[fee], amountFen: c.feeFen }];
   if (c.discountFen > 0) lines.push({ code: 'discount', name: NAMES.discount, amountFen: -c.discountFen });
   if (c.voiceFen > 0) lines.push({ code: 'voice_overage', name: NAMES.voice_overage, amountFen: c.voiceFen });
   if (c.smsFen > 0) lines.push({ code: 'sms_overage', name: NAMES.sms_overage, amountFen: c.smsFen });

@@ -12,7 +12,8 @@ export type RatingErrorCode =
   | 'PAID_AHEAD'
   | 'NO_PERIOD'
   | 'INSUFFICIENT_BALANCE'
-  | 'CREDIT_LIMIT';
+  | 'CREDIT_LIMIT'
+  | 'LINE_LOST';
 
 /**
  * A CDR, payment or bill request the rules cannot apply to. Never retryable: the same input on the

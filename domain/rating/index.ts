@@ -42,3 +42,9 @@ export {
 export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';
 export { notice } from './thresholds.ts';
 export { applyLineLoss, lineLossKey, type LineLoss } from './line-loss.ts';
+export {
+  applyLineSuspension,
+  KEEP_NUMBER_FEE_FEN,
+  lineSuspensionKey,
+  type LineSuspension,
+} from './suspension.ts';

@@ -10,6 +10,7 @@ import {
 } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
 import { checkBalance, notice } from './thresholds.ts';
+import { KEEP_NUMBER_FEE_FEN } from './keep-number.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
 /** End (exclusive) of a period starting at `startMs`: next local month start, or start + N days. */
@@ -163,6 +164,7 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
         s.periodIndex + 1,
         startMs,
       );
+      if (s.barReason === 'suspended') s = keepNumberPeriod(s);
       const net = s.charges.feeFen - s.charges.discountFen;
       const before = s.balanceFen;
       s = { ...s, balanceFen: before - net };
@@ -172,6 +174,22 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
       s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
   }
   fx.state = s;
+}
+
+/**
+ * A period that starts while the line is suspended (停机保号): the keep-number fee instead of the
+ * plan's, no allowances (the line is barred anyway). 复机 turns it into a plan period.
+ */
+function keepNumberPeriod(s: SubscriberState): SubscriberState {
+  return {
+    ...s,
+    allowances: {
+      voice: { totalUnits: 0, usedUnits: 0 },
+      sms: { totalUnits: 0, usedUnits: 0 },
+      data: { totalUnits: 0, usedUnits: 0 },
+    },
+    charges: { ...s.charges, feeFen: KEEP_NUMBER_FEE_FEN, discountFen: 0, keepNumber: true },
+  };
 }
 
 export interface Provisioning {

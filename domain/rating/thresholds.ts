@@ -109,8 +109,9 @@ export function liftBarIfCleared(
   cause: string,
   out: RatingNotification[],
 ): SubscriberState {
-  // a line reported lost stays barred whatever is paid, until the customer restores it
-  if (!s.barred || s.barReason === 'lost') return s;
+  // a line reported lost (or suspended) stays barred whatever is paid, until the customer
+  // restores it (解挂, 复机)
+  if (!s.barred || s.barReason === 'lost' || s.barReason === 'suspended') return s;
   const cleared = moneyAllows(s);
   if (!cleared) return s;
   out.push(

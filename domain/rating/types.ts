@@ -28,6 +28,8 @@ export const PeriodCharges = Closed({
   dataFen: NonNeg,
   /** Add-on packs bought in the period (absent in states saved before add-ons existed: 0). */
   addOnFen: Type.Optional(NonNeg),
+  /** The period started while the line was suspended (停机保号): feeFen is the keep-number fee. */
+  keepNumber: Type.Optional(Type.Boolean()),
 });
 export type PeriodCharges = Static<typeof PeriodCharges>;
 
@@ -66,11 +68,15 @@ export const SubscriberState = Closed(
     /** Postpaid periods that ended but have not been billed yet (oldest first). */
     closedPeriods: Type.Array(ClosedPeriod, { maxItems: 24 }),
     barred: Type.Boolean(),
-    /** 'lost': the customer reported the SIM lost (挂失); only their restoring it (解挂) lifts it. */
+    /**
+     * 'lost': the customer reported the SIM lost (挂失); only their restoring it (解挂) lifts it.
+     * 'suspended': 停机保号; only 复机 lifts it.
+     */
     barReason: Type.Union([
       Type.Literal('balance'),
       Type.Literal('credit_limit'),
       Type.Literal('lost'),
+      Type.Literal('suspended'),
       Type.Null(),
     ]),
     /** A plan change (套餐变更) waiting for the next period start: that period runs on this plan. */

@@ -104,6 +104,15 @@ describe('charging notice texts', () => {
     );
   });
 
+  it('tells a suspended line what keeping the number costs, and that it is back on its plan when resumed', () => {
+    expect(noticeText(n({ kind: 'line_barred', params: { reason: 'suspended' } }), 'zh-CN')).toBe(
+      '您的号码已办理停机保号，号码为您保留，停机期间每月收取保号费 5.00 元。需要使用时可随时申请复机。',
+    );
+    expect(noticeText(n({ kind: 'line_unbarred', params: { reason: 'suspended' } }), 'en')).toBe(
+      'Your line is resumed and works again, on your plan.',
+    );
+  });
+
   it('gives one notification one outbox id matching the care id pattern', () => {
     expect(noticeId(n({}))).toBe(noticeId(n({ atMs: 1 })));
     expect(noticeId(n({}))).not.toBe(noticeId(n({ key: 'allowance_100:x' })));

@@ -1,5 +1,9 @@
 import { stableId } from '../../domain/index.ts';
-import type { NotificationKind, RatingNotification } from '../../domain/rating/index.ts';
+import {
+  KEEP_NUMBER_FEE_FEN,
+  type NotificationKind,
+  type RatingNotification,
+} from '../../domain/rating/index.ts';
 
 /**
  * What a customer is told when charging crosses a threshold (提醒短信), in zh-CN and en. Pure:
@@ -69,18 +73,26 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
       return l === 'zh-CN'
         ? '您的号码已挂失停机。找回或补卡后，请本人携带证件到营业厅办理解挂。'
         : 'Your line is barred as reported lost. To restore it, come to a shop with your ID.';
+    if (n.params.reason === 'suspended')
+      return l === 'zh-CN'
+        ? `您的号码已办理停机保号，号码为您保留，停机期间每月收取保号费 ${yuan(KEEP_NUMBER_FEE_FEN)} 元。需要使用时可随时申请复机。`
+        : `Your line is suspended and your number kept for you, at ${yuan(KEEP_NUMBER_FEE_FEN)} yuan a month. Ask to resume it any time.`;
     return l === 'zh-CN'
       ? `您的号码已停机（${n.params.reason === 'credit_limit' ? '超出信用额度' : '余额不足'}），缴费后自动恢复。`
       : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`;
   },
   line_unbarred: (n, l) =>
-    n.params.reason === 'lost'
+    n.params.reason === 'suspended'
       ? l === 'zh-CN'
-        ? '您的号码已解挂，恢复使用。'
-        : 'Your line is restored and works again.'
-      : l === 'zh-CN'
-        ? '您的号码已恢复使用。'
-        : 'Your line works again.',
+        ? '您的号码已复机，恢复使用，套餐同时恢复。'
+        : 'Your line is resumed and works again, on your plan.'
+      : n.params.reason === 'lost'
+        ? l === 'zh-CN'
+          ? '您的号码已解挂，恢复使用。'
+          : 'Your line is restored and works again.'
+        : l === 'zh-CN'
+          ? '您的号码已恢复使用。'
+          : 'Your line works again.',
   plan_change_scheduled: (n, l) => {
     const from = n.params.effectiveFromMs;
     const zhWhen = typeof from === 'number' && from > 0 ? `${date(from)} 起` : '下次续费起';

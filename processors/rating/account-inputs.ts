@@ -4,10 +4,12 @@ import {
   applyAddOn,
   applyAdjustment,
   applyLineLoss,
+  applyLineSuspension,
   applyPayment,
   applyPlanChange,
   notice,
   lineLossKey,
+  lineSuspensionKey,
   planChangeKey,
   type LedgerEntry,
   type RatingError,
@@ -19,6 +21,7 @@ import {
   validateAddOn,
   validateAdjustment,
   validateLineLoss,
+  validateLineSuspension,
   validatePayment,
   validatePlanChange,
 } from './contracts.ts';
@@ -26,7 +29,7 @@ import {
 /**
  * The inputs on a charging partition other than CDR batches, one spec per subject suffix:
  * payments (`.pay`), adjustments (`.adj`), plan changes (`.plan`), add-on packs (`.addon`) and
- * loss reports (`.loss`, 挂失/解挂).
+ * loss reports (`.loss`, 挂失/解挂) and suspensions (`.suspend`, 停机保号/复机).
  * Each is validated, keyed (the same key twice changes nothing), fingerprinted (the same key with
  * other content is a conflict) and applied to the line's state in stream order.
  */
@@ -99,6 +102,12 @@ const specs: Record<string, AnyAccountSpec> = {
     key: (x) => lineLossKey(x.lossId),
     fingerprint: (x) => String(x.lost),
     apply: (_catalog, state, x) => applyLineLoss(state, x),
+  }),
+  suspend: erase({
+    validate: validateLineSuspension,
+    key: (x) => lineSuspensionKey(x.suspensionId),
+    fingerprint: (x) => String(x.suspended),
+    apply: (catalog, state, x) => applyLineSuspension(catalog, state, x),
   }),
 };
 

@@ -76,6 +76,14 @@ export const AccountLineLoss = Type.Object(
 export type AccountLineLoss = Static<typeof AccountLineLoss>;
 export const validateLineLoss = compile(AccountLineLoss);
 
+/** 停机保号 (`suspended: true`) or 复机 (`false`) of a postpaid line, on `chg.<n>.suspend`. */
+export const AccountLineSuspension = Type.Object(
+  { suspensionId: Id, msisdn: E164, suspended: Type.Boolean(), atMs: EpochMs },
+  { additionalProperties: false, $id: 'AccountLineSuspension' },
+);
+export type AccountLineSuspension = Static<typeof AccountLineSuspension>;
+export const validateLineSuspension = compile(AccountLineSuspension);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

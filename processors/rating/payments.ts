@@ -1,6 +1,12 @@
 import { encodeBatch, partitionOf } from '../../domain/index.ts';
 import { subjects, type PipelinedPublisher } from '../../infra/nats/index.ts';
-import type { AccountAddOn, AccountLineLoss, AccountPayment, AccountPlanChange } from './contracts.ts';
+import type {
+  AccountAddOn,
+  AccountLineLoss,
+  AccountLineSuspension,
+  AccountPayment,
+  AccountPlanChange,
+} from './contracts.ts';
 
 /**
  * Sends one input to its subscriber's charging partition, which applies it in order with the
@@ -37,3 +43,10 @@ export const sendAddOn = (publisher: PipelinedPublisher, partitions: number, a: 
 /** A loss report (挂失) or a restoration (解挂), keyed by its id. */
 export const sendLineLoss = (publisher: PipelinedPublisher, partitions: number, x: AccountLineLoss) =>
   sendToPartition(publisher, partitions, subjects.lineLoss, `loss-${x.lossId}`, x);
+
+/** 停机保号 or 复机, keyed by its id. */
+export const sendLineSuspension = (
+  publisher: PipelinedPublisher,
+  partitions: number,
+  x: AccountLineSuspension,
+) => sendToPartition(publisher, partitions, subjects.lineSuspension, `suspend-${x.suspensionId}`, x);
