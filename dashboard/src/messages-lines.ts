@@ -174,6 +174,44 @@ export const lineMessages = [
     'Accepted: {plan} {when}; we will confirm by SMS',
   ],
   ['pc.choose', '请选择新套餐', 'Choose the new plan'],
+  // 停机保号 / 复机
+  ['act.suspend', '停机保号', 'Suspend, keep number'],
+  [
+    'susp.rule',
+    '停机保号：号码为您保留、暂停使用，停机期间每月只收保号费 ¥{fee}，不收套餐月费。可随时复机；在停机期间的月份复机，当月按套餐收取月费。仅限后付费号码，需先结清费用。',
+    'Suspend the line and keep the number: while suspended you pay ¥{fee} a month instead of the plan fee. Resume any time; resuming in a suspended month charges that month on your plan. Postpaid lines only, with charges settled.',
+  ],
+  ['susp.submit', '办理停机保号', 'Suspend the line'],
+  [
+    'susp.confirm',
+    '为 {msisdn} 办理停机保号？号码将立即停机，直到复机。',
+    'Suspend {msisdn}? It stops at once, until resumed.',
+  ],
+  ['susp.done', '已办理停机保号，号码已停机并为您保留', 'Suspended; the number is kept for you'],
+  [
+    'susp.state',
+    '已于 {at} 停机保号（{by}），每月保号费 ¥{fee}',
+    'Suspended since {at} ({by}); ¥{fee} a month keeps the number',
+  ],
+  ['susp.resume', '复机', 'Resume the line'],
+  ['susp.resumeConfirm', '为 {msisdn} 复机？套餐同时恢复。', 'Resume {msisdn}? Its plan resumes with it.'],
+  ['susp.resumed', '已复机，号码恢复使用', 'Resumed; the line works again'],
+  [
+    'susp.err.ARREARS',
+    '请先结清费用（含本月月费）再办理停机保号',
+    'Settle the charges (this month’s fee included) before suspending',
+  ],
+  [
+    'susp.err.PREPAID',
+    '预付费号码有余额即保留号码，无需办理停机保号',
+    'A prepaid line keeps its number while it has balance: no suspension needed',
+  ],
+  [
+    'susp.err.LINE_LOST',
+    '号码已挂失，请先解挂或补换卡',
+    'The line is reported lost: restore it or replace the SIM first',
+  ],
+  ['susp.err.LINE_NOT_ACTIVE', '号码不在使用中', 'The line is not in service'],
   [
     'pc.unknownLine',
     '计费系统暂未开通此号码，稍后再试',

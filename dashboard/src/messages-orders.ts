@@ -206,6 +206,7 @@ export const orderMessages = [
   ['lines.closedAt', '{date} 销户', 'closed {date}'],
   ['lines.devices', '待还设备 {n} 台', '{n} device(s) to return'],
   ['lines.lost', '{date} 起挂失停机', 'Reported lost since {date}'],
+  ['lines.suspended', '{date} 起停机保号', 'Suspended (number kept) since {date}'],
   ['lines.transferred', '{date} 已过户给他人', 'Transferred to another owner on {date}'],
   ['lines.sim', '卡尾号 {last4}', 'card …{last4}'],
   // 证件信息变更: asked for at the counter, decided by a supervisor (four eyes)

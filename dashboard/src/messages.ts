@@ -192,6 +192,17 @@ export const screenMessages = [
   ['bal.postpaid', '后付费', 'Postpaid'],
   ['bal.validUntil', '有效期至：', 'Valid until: '],
   ['bal.barred', '已停机：请续费或充值', 'Barred: renew or top up'],
+  [
+    'bal.barred.credit_limit',
+    '已停机：欠费达信用额度，缴费后恢复',
+    'Barred at the credit limit: paying restores it',
+  ],
+  [
+    'bal.barred.lost',
+    '已挂失停机：请本人携带证件到营业厅解挂',
+    'Barred as lost: restore it at a shop with your ID',
+  ],
+  ['bal.barred.suspended', '停机保号中：复机后恢复使用', 'Suspended, number kept: resume to use it'],
   ['bal.left', '剩余 {v}', '{v} left'],
   ['usage.chart', '每日用量', 'Usage by day'],
   ['usage.none', '本期暂无用量。', 'No usage in this period.'],

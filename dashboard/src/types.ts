@@ -96,6 +96,8 @@ export interface Balance {
   periodStartMs: number;
   periodEndMs: number;
   barred: boolean;
+  /** Why: balance, credit_limit, lost (挂失), suspended (停机保号); null when not barred. */
+  barReason?: string | null;
   allowances: { voiceSec?: Allowance; sms?: Allowance; dataBytes?: Allowance };
 }
 

@@ -82,3 +82,9 @@ export {
   type TransferRefusal,
   type TransferRefusalCode,
 } from './transfer.ts';
+export {
+  suspensionRefusal,
+  type SuspensionInput,
+  type SuspensionRefusal,
+  type SuspensionRefusalCode,
+} from './suspension.ts';

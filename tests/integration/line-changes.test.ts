@@ -282,7 +282,7 @@ describe('line changes through the API and the charging engine: plan change (套
       format: 'JSONEachRow',
     });
     expect(await rs.json()).toEqual([{ n: 0 }]);
-    const dead = await env.nats.nats.jsm.streams.info('DLQ').catch(() => null);
+    const dead = await env.nats.nats.jsm.streams.info('DLQ', { subjects_filter: 'dlq.rating.>' });
     expect(dead?.state.subjects?.['dlq.rating.credit_limit'] ?? 0).toBe(0);
   });
 
@@ -336,5 +336,75 @@ describe('line changes through the API and the charging engine: plan change (套
         })
       ).statusCode,
     ).toBe(409);
+  });
+
+  it('停机保号 stops a settled postpaid line and keeps the number; 复机 brings it back; the customer is told both ways', async () => {
+    const ask = (rest: string, requestId: string) =>
+      call('agent', 'POST', url(POSTPAID, rest), { channel: 'counter', requestId });
+    // what is owed (this month's fee) is settled first
+    const owing = await ask('/suspension', 'suspend-req-0001');
+    expect(owing.statusCode).toBe(422);
+    expect(owing.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/msisdn' });
+    expect(owing.json().error.message).toContain('ARREARS');
+    const owed = -(await balance(POSTPAID)).balanceFen;
+    const paid = await call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/renewals`, {
+      requestId: 'suspend-settle-0001',
+      amountFen: owed,
+      method: 'cash',
+      channel: 'counter',
+    });
+    expect(paid.statusCode).toBe(201);
+    await waitFor(async () => ((await balance(POSTPAID)).balanceFen >= 0 ? true : null));
+    // a prepaid line keeps its number without it
+    const prepaid = await call('agent', 'POST', url(EXPIRED, '/suspension'), {
+      channel: 'counter',
+      requestId: 'suspend-req-0009',
+    });
+    expect(prepaid.json().error.message).toContain('PREPAID');
+
+    const done = await ask('/suspension', 'suspend-req-0001');
+    expect(done.statusCode).toBe(202);
+    expect(done.json()).toMatchObject({
+      suspension: { by: 'agent', channel: 'counter' },
+      keepNumberFeeFen: 500,
+    });
+    expect((await ask('/suspension', 'suspend-req-0001')).statusCode).toBe(200);
+    const stopped = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.barReason === 'suspended' ? b : null;
+    });
+    expect(stopped.barred).toBe(true);
+    const told = await waitFor(async () => {
+      const n = (await notices('charging.line_barred')).filter((x) => x.text.includes('停机保号'));
+      return n.length ? n : null;
+    });
+    expect(told[0]!.text).toContain('保号费 5.00 元');
+    const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
+      msisdn: string;
+      suspendedSinceMs?: number;
+    }[];
+    expect(listed.find((l) => l.msisdn.endsWith('0301'))?.suspendedSinceMs).toBe(
+      done.json().suspension.sinceMs,
+    );
+    // a suspended line is not reported lost on top: it is barred already
+    const loss = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0009',
+    });
+    expect(loss.statusCode).toBe(409);
+
+    const resumed = await ask('/suspension/resume', 'resume-req-0001');
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ resumed: true, suspendedSinceMs: done.json().suspension.sinceMs });
+    await waitFor(async () => ((await balance(POSTPAID)).barred === false ? true : null));
+    const back = await waitFor(async () => {
+      const n = (await notices('charging.line_unbarred')).filter((x) => x.text.includes('复机'));
+      return n.length ? n : null;
+    });
+    expect(back[0]!.text).toBe('您的号码已复机，恢复使用，套餐同时恢复。');
+    expect((await ask('/suspension/resume', 'resume-req-0002')).statusCode).toBe(409);
+    // resumed in the month it was suspended: no fee beyond the month's, nothing dead-lettered
+    const dead = await env.nats.nats.jsm.streams.info('DLQ', { subjects_filter: 'dlq.rating.>' });
+    expect(Object.keys(dead?.state.subjects ?? {}).filter((k) => k.startsWith('dlq.rating'))).toEqual([]);
   });
 });

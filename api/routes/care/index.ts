@@ -18,6 +18,7 @@ import { planChangeRoutes } from './plan-change.ts';
 import { addOnRoutes } from './add-ons.ts';
 import { lineLossRoutes } from './line-loss.ts';
 import { simSwapRoutes } from './sim-swap.ts';
+import { lineSuspensionRoutes } from './line-suspension.ts';
 import { chargingOutcomeRoutes } from './charging-outcome.ts';
 import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
@@ -57,6 +58,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     addOnRoutes(child, ctx);
     lineLossRoutes(child, ctx);
     simSwapRoutes(child, ctx);
+    lineSuspensionRoutes(child, ctx);
     chargingOutcomeRoutes(child, ctx);
     transferRoutes(child, ctx);
     usageReportRoutes(child, ctx);

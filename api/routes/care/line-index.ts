@@ -83,6 +83,7 @@ export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
     ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),
     devicesOutstanding: l.devicesOutstanding.length,
     ...(l.loss ? { lostSinceMs: l.loss.reportedAtMs } : {}),
+    ...(l.suspension ? { suspendedSinceMs: l.suspension.sinceMs } : {}),
     ...(l.sim ? { simLast4: l.sim.iccid.slice(-4) } : {}),
   };
 }

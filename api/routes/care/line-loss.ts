@@ -48,6 +48,8 @@ export function lineLossRoutes(app: FastifyInstance, ctx: CareContext): void {
       const line = await loadLine(ctx, session, msisdn);
       if (line.value.status !== 'active')
         throw new ApiError('INVALID_STATE', `the line is ${line.value.status}`, '/msisdn');
+      if (line.value.suspension)
+        throw new ApiError('INVALID_STATE', 'the line is suspended (停机保号): resume it first', '/msisdn');
       const existing = line.value.loss;
       if (existing) {
         // already reported (or this very request again): make sure charging has it

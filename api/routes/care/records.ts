@@ -102,6 +102,8 @@ export const LineRecord = Type.Object({
       reason: Type.Optional(Str(200)),
     }),
   ),
+  /** 停机保号: the line is stopped and its number kept, from when, by whom, until 复机. */
+  suspension: Type.Optional(Type.Object({ suspensionId: Id, sinceMs: Ms, by: Str(64), channel: Channel })),
   /** The SIM card in service (补换卡 replaces it); absent on lines from before it was recorded. */
   sim: Type.Optional(SimCard),
   /** The last change of hands (过户): from whom, when and by which request (its idempotency key). */

@@ -1,10 +1,14 @@
 import { LitElement, css, html } from 'lit';
-import { I18nController, lang, t } from '../i18n.ts';
+import { I18nController, lang, lookup, t } from '../i18n.ts';
 import { bytes, duration, yuan } from '../format.ts';
 import { lastDay } from '../time.ts';
 import { base } from '../styles.ts';
 import type { Balance } from '../types.ts';
 import './gauge-meter.ts';
+
+/** Why the line is barred, and what lifts it: paying lifts a money bar, not 挂失 or 停机保号. */
+const barredText = (reason: string | null | undefined) =>
+  (reason && lookup(`bal.barred.${reason}`)) || t('bal.barred');
 
 /** Plan, validity, money balance and the allowances left as gauges. */
 export class BalanceCard extends LitElement {
@@ -59,7 +63,7 @@ export class BalanceCard extends LitElement {
               </div>`
             : null
         }
-        ${b.barred ? html`<div class="barred" role="alert">${t('bal.barred')}</div>` : null}
+        ${b.barred ? html`<div class="barred" role="alert">${barredText(b.barReason)}</div>` : null}
       </div>
       ${
         a.dataBytes

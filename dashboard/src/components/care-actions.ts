@@ -74,6 +74,7 @@ export class CareActions extends LitElement {
       'plan',
       'addon',
       'loss',
+      'suspend',
       'sim',
       'transfer',
       'profile',
@@ -351,6 +352,7 @@ export class CareActions extends LitElement {
       case 'plan':
       case 'addon':
       case 'loss':
+      case 'suspend':
       case 'sim':
         return this.line
           ? LINE_PANELS[this.open](this.line, this.channel)

@@ -19,6 +19,8 @@ export interface CustomerLine {
   devicesOutstanding: number;
   /** Reported lost (挂失) since then: barred until restored or the card replaced. */
   lostSinceMs?: number;
+  /** Suspended since then (停机保号): barred, the number kept, until resumed. */
+  suspendedSinceMs?: number;
   /** The last four digits of the card in service, when the line records it. */
   simLast4?: string;
 }
@@ -127,6 +129,13 @@ export class LineList extends LitElement {
         l.lostSinceMs !== undefined
           ? html`<span class="lost" data-testid="line-lost"
               >${t('lines.lost', { date: date(l.lostSinceMs) })}</span
+            >`
+          : null
+      }
+      ${
+        l.suspendedSinceMs !== undefined
+          ? html`<span class="lost" data-testid="line-suspended"
+              >${t('lines.suspended', { date: date(l.suspendedSinceMs) })}</span
             >`
           : null
       }

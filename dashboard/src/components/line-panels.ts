@@ -2,6 +2,7 @@ import { html } from 'lit';
 import './plan-change.ts';
 import './add-ons.ts';
 import './line-loss.ts';
+import './line-suspension.ts';
 import './sim-swap.ts';
 import './line-transfer.ts';
 
@@ -11,6 +12,7 @@ export type CareAction =
   | 'plan'
   | 'addon'
   | 'loss'
+  | 'suspend'
   | 'sim'
   | 'transfer'
   | 'profile'
@@ -22,11 +24,13 @@ export type CareAction =
 
 type Channel = 'counter' | 'web';
 
-/** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂, 补换卡. */
+/** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂, 停机保号, 补换卡. */
 export const LINE_PANELS = {
   plan: (m: string, c: Channel) => html`<sbss-plan-change .msisdn=${m} .channel=${c}></sbss-plan-change>`,
   addon: (m: string, c: Channel) => html`<sbss-add-ons .msisdn=${m} .channel=${c}></sbss-add-ons>`,
   loss: (m: string, c: Channel) => html`<sbss-line-loss .msisdn=${m} .channel=${c}></sbss-line-loss>`,
+  suspend: (m: string, c: Channel) =>
+    html`<sbss-line-suspension .msisdn=${m} .channel=${c}></sbss-line-suspension>`,
   // at the counter only: the new card is handed over there
   sim: (m: string) => html`<sbss-sim-swap .msisdn=${m}></sbss-sim-swap>`,
 };

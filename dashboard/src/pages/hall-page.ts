@@ -35,6 +35,7 @@ const HALL_ACTIONS: CareAction[] = [
   'fault',
   'complaint',
   'loss',
+  'suspend',
   'password',
   'profile',
 ];

@@ -1,0 +1,115 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { stableId } from '../../../domain/index.ts';
+import { suspensionRefusal } from '../../../domain/orders/index.ts';
+import { KEEP_NUMBER_FEE_FEN } from '../../../domain/rating/index.ts';
+import { PipelinedPublisher } from '../../../infra/nats/index.ts';
+import { sendLineSuspension } from '../../../processors/rating/index.ts';
+import { ApiError } from '../../errors.ts';
+import { E164 } from '../../schemas.ts';
+import { chargingStateOf } from './balance.ts';
+import { refusalError, staffAndCustomer, who, type CareContext } from './context.ts';
+import { loadLine } from './customer-view.ts';
+import { actorOf } from './recorder.ts';
+import { Channel, type LineRecord } from './records.ts';
+import { msisdnKey } from './store.ts';
+
+const Params = Type.Object({ msisdn: E164 }, { additionalProperties: false });
+const Body = Type.Object(
+  { channel: Channel, requestId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) },
+  { additionalProperties: false },
+);
+
+/**
+ * 停机保号 / 复机: the owner (in the hall, or through an agent) stops a postpaid line and keeps
+ * the number, then resumes it whenever they like. Charging bars the line at once; every month
+ * that starts while it is suspended costs the keep-number fee instead of the plan's; resuming
+ * in such a month takes the rest of that month's fee and gives the plan's allowances back (see
+ * domain/rating/suspension.ts). Charging tells the customer both ways by SMS.
+ */
+export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const publisher = new PipelinedPublisher(ctx.deps.nats.js, 16);
+  const send = (suspensionId: string, msisdn: string, suspended: boolean, atMs: number) =>
+    sendLineSuspension(publisher, ctx.deps.config.CDR_PARTITIONS, { suspensionId, msisdn, suspended, atMs });
+
+  r.post(
+    '/api/v1/lines/:msisdn/suspension',
+    {
+      schema: {
+        tags: ['care'],
+        summary: `Suspend a postpaid line and keep the number (停机保号): ${KEEP_NUMBER_FEE_FEN} fen a month until resumed`,
+        params: Params,
+        body: Body,
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request, reply) => {
+      const session = who(request);
+      const { msisdn } = request.params;
+      const b = request.body;
+      const line = await loadLine(ctx, session, msisdn);
+      const existing = line.value.suspension;
+      if (existing) {
+        // already suspended (or this very request again): make sure charging has it
+        await send(existing.suspensionId, msisdn, true, existing.sinceMs);
+        return reply.code(200).send({ suspension: existing, keepNumberFeeFen: KEEP_NUMBER_FEE_FEN });
+      }
+      const plan = ctx.catalog.plans.get(line.value.planId);
+      if (!plan)
+        throw new ApiError('INVALID_STATE', `plan ${line.value.planId} is not in the catalog`, '/msisdn');
+      const refusal = suspensionRefusal({
+        lineStatus: line.value.status,
+        lost: line.value.loss !== undefined,
+        payment: plan.payment,
+        balanceFen: (await chargingStateOf(ctx, msisdn))?.balanceFen ?? null,
+      });
+      if (refusal) throw refusalError(refusal);
+      const suspension: NonNullable<LineRecord['suspension']> = {
+        suspensionId: stableId('suspend', msisdn, b.requestId),
+        sinceMs: ctx.deps.clock.nowMs(),
+        by: session.username,
+        channel: b.channel,
+      };
+      // compare-and-set: a line that changed since it was checked answers 409, nothing sent
+      await ctx.lines.update(msisdnKey(msisdn), { ...line.value, suspension }, line.revision);
+      await send(suspension.suspensionId, msisdn, true, suspension.sinceMs);
+      await ctx.recorder.audit(actorOf(session), 'line.suspended', 'order', suspension.suspensionId, {
+        customerId: line.value.customerId,
+        changes: [{ field: 'suspension', before: null, after: 'suspended' }],
+      });
+      return reply.code(202).send({ suspension, keepNumberFeeFen: KEEP_NUMBER_FEE_FEN });
+    },
+  );
+
+  r.post(
+    '/api/v1/lines/:msisdn/suspension/resume',
+    {
+      schema: {
+        tags: ['care'],
+        summary: 'Resume a suspended line (复机): the plan again, from now',
+        params: Params,
+        body: Body,
+      },
+      config: { roles: staffAndCustomer },
+    },
+    async (request) => {
+      const session = who(request);
+      const { msisdn } = request.params;
+      const line = await loadLine(ctx, session, msisdn);
+      const was = line.value.suspension;
+      if (!was) throw new ApiError('INVALID_STATE', 'the line is not suspended', '/msisdn');
+      const resumeId = stableId('resume', msisdn, request.body.requestId);
+      // charging first: if the record's write then fails, the retry (same id) changes nothing there
+      await send(resumeId, msisdn, false, ctx.deps.clock.nowMs());
+      const { suspension: _ended, ...rest } = line.value;
+      await ctx.lines.update(msisdnKey(msisdn), rest, line.revision);
+      await ctx.recorder.audit(actorOf(session), 'line.resumed', 'order', resumeId, {
+        customerId: line.value.customerId,
+        changes: [{ field: 'suspension', before: 'suspended', after: null }],
+      });
+      return { resumed: true, suspensionId: was.suspensionId, suspendedSinceMs: was.sinceMs };
+    },
+  );
+}

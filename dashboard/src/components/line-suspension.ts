@@ -1,0 +1,126 @@
+import { LitElement, css, html } from 'lit';
+import { api, enc, RequestKey } from '../api-client.ts';
+import { ActionState } from '../controllers/action-state.ts';
+import { failureText, refusalCode } from '../field-errors.ts';
+import { yuan } from '../format.ts';
+import { I18nController, lookup, t } from '../i18n.ts';
+import { dateTime } from '../time.ts';
+import { base, forms } from '../styles.ts';
+import './state-panel.ts';
+
+interface Suspension {
+  suspensionId: string;
+  sinceMs: number;
+  by: string;
+}
+
+/** ¥5 a month keeps a suspended number (domain/rating/keep-number.ts). */
+const KEEP_NUMBER_FEE_FEN = 500;
+
+/** A refusal of 停机保号 in the screen's words (arrears, prepaid, lost), else the API's. */
+const word = (err: unknown) => {
+  const code = refusalCode(err);
+  return (code && lookup(`susp.err.${code}`)) || failureText(err);
+};
+
+/**
+ * 停机保号 / 复机: the owner (in the hall, or through an agent at the counter) stops a postpaid
+ * line and keeps the number for a small monthly fee, and resumes it when they like. Charging
+ * bars the line at once and tells the customer by SMS both ways. Fires `changed`.
+ */
+export class LineSuspension extends LitElement {
+  static override properties = {
+    msisdn: {},
+    channel: {},
+    suspension: { state: true },
+    loaded: { state: true },
+  };
+  static override styles = [
+    base,
+    forms,
+    css`
+      .stopped {
+        color: #fde68a;
+      }
+    `,
+  ];
+  declare msisdn: string;
+  declare channel: 'counter' | 'web';
+  declare suspension: Suspension | null;
+  declare loaded: boolean;
+  private readonly action = new ActionState(this);
+  private readonly key = new RequestKey();
+
+  constructor() {
+    super();
+    this.msisdn = '';
+    this.channel = 'counter';
+    this.suspension = null;
+    this.loaded = false;
+    new I18nController(this);
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('msisdn') && this.msisdn) void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const line = await api
+      .get<{ suspension?: Suspension }>(`/api/v1/lines/${enc(this.msisdn)}`)
+      .catch(() => null);
+    this.suspension = line?.suspension ?? null;
+    this.loaded = true;
+  }
+
+  private run(path: string, confirmText: string, done: string): void {
+    if (!confirm(confirmText)) return;
+    void this.action.run(async () => {
+      await this.key.attempt((requestId) =>
+        api.post(`/api/v1/lines/${enc(this.msisdn)}${path}`, { channel: this.channel, requestId }),
+      );
+      await this.load();
+      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
+      return done;
+    }, word);
+  }
+
+  override render() {
+    if (!this.loaded)
+      return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
+    const s = this.suspension;
+    const fee = yuan(KEEP_NUMBER_FEE_FEN);
+    return html`<section aria-label=${t('act.suspend')}>
+      ${
+        s
+          ? html`<p class="stopped" data-testid="suspension-state">
+                ${t('susp.state', { at: dateTime(s.sinceMs), by: s.by, fee })}
+              </p>
+              <button
+                type="button"
+                class="primary"
+                ?disabled=${this.action.busy}
+                @click=${() =>
+                  this.run(
+                    '/suspension/resume',
+                    t('susp.resumeConfirm', { msisdn: this.msisdn }),
+                    t('susp.resumed'),
+                  )}
+              >
+                ${t('susp.resume')}
+              </button>`
+          : html`<p class="muted">${t('susp.rule', { fee })}</p>
+              <button
+                type="button"
+                class="primary"
+                ?disabled=${this.action.busy}
+                @click=${() =>
+                  this.run('/suspension', t('susp.confirm', { msisdn: this.msisdn }), t('susp.done'))}
+              >
+                ${t('susp.submit')}
+              </button>`
+      }
+      ${this.action.lines()}
+    </section>`;
+  }
+}
+customElements.define('sbss-line-suspension', LineSuspension);
