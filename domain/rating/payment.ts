@@ -75,7 +75,9 @@ export function applyPayment(
     planVersion: v0.version,
   });
   let renewed = false;
-  if (payment.purpose === 'renewal' && plan.payment === 'prepaid') {
+  // a line converting to postpaid (预转后) buys no prepaid period: the payment stays as credit
+  const converting = s.nextPlanId !== undefined && catalog.plans.get(s.nextPlanId)?.payment === 'postpaid';
+  if (payment.purpose === 'renewal' && plan.payment === 'prepaid' && !converting) {
     const expired = payment.atMs >= s.periodEndMs;
     // Start of the period being bought: now, or after the current and already-queued periods.
     // A pending plan change: the period bought runs on the new plan (and so do those queued

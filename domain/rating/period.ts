@@ -9,7 +9,7 @@ import {
   type Validity,
 } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
-import { checkBalance, notice } from './thresholds.ts';
+import { checkBalance, liftBarIfCleared, notice } from './thresholds.ts';
 import { KEEP_NUMBER_FEE_FEN } from './keep-number.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
@@ -124,7 +124,8 @@ export function switchPlan(
       planNameEn: to.name.en,
     }),
   );
-  return { ...rest, planId: to.id, previousPlan: { planId: s.planId, untilMs: atMs } };
+  // 预转后: a prepaid line whose pending plan is postpaid becomes a postpaid line here
+  return { ...rest, planId: to.id, payment: to.payment, previousPlan: { planId: s.planId, untilMs: atMs } };
 }
 
 /** The plan a period starting at the next boundary runs on: the pending one when a change waits. */
@@ -143,7 +144,9 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
   while (atMs >= s.periodEndMs) {
     const startMs = s.periodEndMs;
     const current = planOf(catalog, s.planId);
-    if (current.payment === 'prepaid' && s.paidPeriodsAhead <= 0) break;
+    // an expired prepaid line waits for its renewal, unless it is converting to postpaid (预转后)
+    const converting = s.nextPlanId !== undefined && catalog.plans.get(s.nextPlanId)?.payment === 'postpaid';
+    if (current.payment === 'prepaid' && s.paidPeriodsAhead <= 0 && !converting) break;
     const plan = nextPlanOf(catalog, s);
     const v = versionAt(plan, startMs) ?? plan.versions[0];
     if (!v) break;
@@ -158,8 +161,10 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
         planId: closing.planId,
         charges: closing.charges,
       };
+      // a prepaid period (the last before 预转后) was paid in advance: it is not billed
+      const billable = current.payment === 'postpaid';
       s = withNewPeriod(
-        { ...s, closedPeriods: [...s.closedPeriods, closed].slice(-24) },
+        { ...s, closedPeriods: billable ? [...s.closedPeriods, closed].slice(-24) : s.closedPeriods },
         v,
         s.periodIndex + 1,
         startMs,
@@ -170,6 +175,8 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
       s = { ...s, balanceFen: before - net };
       fx.ledger.push(feeEntry(s, v, startMs, net, startMs));
       s = checkBalance(s, before, startMs, `fee:${s.msisdn}:${startMs}`, fx.notifications, v, 'fee');
+      // a prepaid line barred for its balance is, as a postpaid one, barred only at its credit limit
+      if (!billable) s = liftBarIfCleared(s, startMs, `conversion:${s.msisdn}:${startMs}`, fx.notifications);
     } else
       s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
   }

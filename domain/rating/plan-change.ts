@@ -59,8 +59,9 @@ export function planTermsAt(catalog: CompiledCatalog, state: SubscriberState, no
  * Schedules or withdraws a plan change. Rules (docs/charging.md §7):
  * - the new plan starts with the next period, with that period's fee and allowances; the current
  *   period keeps its plan, allowances and prices;
- * - prepaid stays prepaid and postpaid stays postpaid (converting the payment type moves credit,
- *   bills and validity, and is not a plan change): `PAYMENT_TYPE_CHANGE`;
+ * - a prepaid line may move to a postpaid plan (预转后): at its period end, or at once when it has
+ *   expired; its credit stays as credit on the postpaid account, its last prepaid period is not
+ *   billed. A postpaid line stays postpaid (后转预 is not offered): `PAYMENT_TYPE_CHANGE`;
  * - no change (and no withdrawal) while prepaid periods are paid ahead, because those periods
  *   were bought at a plan's price: `PAID_AHEAD`;
  * - asking for the plan the line is on with nothing pending: `SAME_PLAN`.
@@ -82,10 +83,13 @@ export function applyPlanChange(
   const s = fx.state;
   const current = planOf(catalog, s.planId);
   const target = planOf(catalog, change.planId);
-  if (target.payment !== current.payment)
+  // 预转后 is offered (the prepaid credit stays as credit on the postpaid account); 后转预 is not:
+  // a postpaid line's periods are billed after they end, a prepaid one's bought before they start
+  const converting = current.payment === 'prepaid' && target.payment === 'postpaid';
+  if (target.payment !== current.payment && !converting)
     throw new RatingError(
       'PAYMENT_TYPE_CHANGE',
-      `${target.id} is ${target.payment} and the line is ${current.payment}: a plan change keeps the payment type`,
+      `${target.id} is ${target.payment} and the line is ${current.payment}: a postpaid line stays postpaid`,
       '/planId',
     );
   if (s.paidPeriodsAhead > 0)
@@ -108,6 +112,28 @@ export function applyPlanChange(
   const startsMs = startOfNextPlan(s, current.payment, change.atMs);
   // The plan must be priceable when it starts: at the period end, or at the renewal of an expired line.
   versionOf(target, startsMs ?? change.atMs);
+  if (converting && startsMs === null) {
+    // an expired prepaid line has no period to wait for: its postpaid terms start now, told in
+    // one notice (the switch's own plan_changed would say it twice)
+    const now: Effects = { state: s, ledger: [], notifications: [] };
+    rollTo(catalog, { ...s, nextPlanId: target.id, periodEndMs: change.atMs }, change.atMs, now);
+    const told = notice(key, 'plan_change_scheduled', s.msisdn, change.atMs, {
+      ...names,
+      fromPlanId: s.planId,
+      effectiveFromMs: change.atMs,
+      converted: 1,
+    });
+    return {
+      newState: now.state,
+      ledger: [...fx.ledger, ...now.ledger],
+      notifications: [
+        ...fx.notifications,
+        told,
+        ...now.notifications.filter((n) => n.kind !== 'plan_changed'),
+      ],
+      outcome: 'scheduled',
+    };
+  }
   fx.notifications.push(
     notice(key, 'plan_change_scheduled', s.msisdn, change.atMs, {
       ...names,

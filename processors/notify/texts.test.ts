@@ -104,6 +104,17 @@ describe('charging notice texts', () => {
     );
   });
 
+  it('tells a line converted to postpaid at once that it is, not that its period stays', () => {
+    const converted = n({
+      kind: 'plan_change_scheduled',
+      params: { planNameZh: '畅享套餐128元', planNameEn: 'Changxiang 128', effectiveFromMs: 1, converted: 1 },
+    });
+    expect(noticeText(converted, 'zh-CN')).not.toContain('本期套餐不变');
+    expect(noticeText(converted, 'en')).toBe(
+      'Your line is now postpaid on Changxiang 128, from today: its balance stays as credit and a bill follows each month.',
+    );
+  });
+
   it('tells a suspended line what keeping the number costs, and that it is back on its plan when resumed', () => {
     expect(noticeText(n({ kind: 'line_barred', params: { reason: 'suspended' } }), 'zh-CN')).toBe(
       '您的号码已办理停机保号，号码为您保留，停机期间每月收取保号费 5.00 元。需要使用时可随时申请复机。',

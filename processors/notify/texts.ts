@@ -39,7 +39,10 @@ const REFUSAL: Record<string, { 'zh-CN': string; en: string }> = {
     en: 'it would pass your credit limit; pay your bill first',
   },
   PAID_AHEAD: { 'zh-CN': '已预缴后续周期，生效后方可变更', en: 'periods are paid ahead on the current plan' },
-  PAYMENT_TYPE_CHANGE: { 'zh-CN': '付费方式不同', en: 'the new plan has another payment type' },
+  PAYMENT_TYPE_CHANGE: {
+    'zh-CN': '后付费号码不能改为预付费套餐',
+    en: 'a postpaid line cannot move to a prepaid plan',
+  },
   SAME_PLAN: { 'zh-CN': '已是该套餐', en: 'the line is already on that plan' },
 };
 
@@ -94,6 +97,10 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
           ? '您的号码已恢复使用。'
           : 'Your line works again.',
   plan_change_scheduled: (n, l) => {
+    if (n.params.converted === 1)
+      return l === 'zh-CN'
+        ? `您的号码已转为后付费套餐「${planName(n, l)}」，即日生效：余额留作账户预存款，此后每月出账。`
+        : `Your line is now postpaid on ${planName(n, l)}, from today: its balance stays as credit and a bill follows each month.`;
     const from = n.params.effectiveFromMs;
     const zhWhen = typeof from === 'number' && from > 0 ? `${date(from)} 起` : '下次续费起';
     const enWhen = typeof from === 'number' && from > 0 ? `from ${date(from)}` : 'from your next renewal';
