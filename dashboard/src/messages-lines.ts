@@ -155,6 +155,12 @@ export const lineMessages = [
   ['pc.state', '说明', 'Note'],
   ['pc.isCurrent', '当前套餐', 'Current plan'],
   ['pc.isPending', '下期套餐', 'Next period'],
+  ['pc.conversion', '预转后：转为后付费', 'Becomes postpaid'],
+  [
+    'pc.conversionConfirm',
+    '付费方式将由预付费转为后付费：余额留作账户预存款，此后每月出账缴费，欠费达信用额度时停机。',
+    'The line becomes postpaid: its balance stays as credit, a bill follows each month, and it is barred at its credit limit.',
+  ],
   [
     'pc.rule',
     '套餐变更次月生效：本期的套餐内容和资费不变，新套餐从{when}开始计费。',

@@ -39,6 +39,20 @@ describe('planChangeChoices', () => {
     expect(cs[0]?.refusal?.text['zh-CN']).toContain('付费方式不同');
   });
 
+  it('offers a prepaid line the postpaid plans as a conversion (预转后), and its own type as a change', () => {
+    const c = byId({ currentPlanId: 'card' });
+    expect(c.mid).toMatchObject({ action: 'change', conversion: true, refusal: null });
+    expect(c.big?.conversion).toBe(true);
+    expect(c.card).toMatchObject({ role: 'current', conversion: false });
+    // and never the other way
+    expect(byId({}).card).toMatchObject({
+      action: null,
+      conversion: false,
+      refusal: { code: 'PAYMENT_TYPE' },
+    });
+    expect(byId({}).big?.conversion).toBe(false);
+  });
+
   it('with a change pending: the current plan withdraws it, the pending one is not asked twice', () => {
     const c = byId({ pendingPlanId: 'big' });
     expect(c.mid).toMatchObject({ role: 'current', action: 'withdraw', refusal: null });

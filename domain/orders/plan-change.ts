@@ -38,6 +38,8 @@ export interface PlanChoice extends PlanSummary {
   role: 'current' | 'pending' | 'option';
   /** What asking for this plan does: change to it, or withdraw the pending change (the current plan). */
   action: 'change' | 'withdraw' | null;
+  /** A prepaid line moving to a postpaid plan (预转后): its credit stays, bills follow each month. */
+  conversion: boolean;
   refusal: PlanChangeRefusal | null;
 }
 
@@ -80,13 +82,11 @@ export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
           '已申请变更为该套餐，下期生效',
           'already asked for: it starts next period',
         );
-      else if (!why && role === 'option' && current && p.payment !== current.payment)
+      else if (!why && role === 'option' && current?.payment === 'postpaid' && p.payment === 'prepaid')
         why = refusal(
           'PAYMENT_TYPE',
-          p.payment === 'prepaid'
-            ? '预付费套餐：付费方式不同，不能通过套餐变更办理'
-            : '后付费套餐：付费方式不同，不能通过套餐变更办理',
-          `a ${p.payment} plan: a plan change keeps the payment type`,
+          '预付费套餐：付费方式不同，后付费号码不能改为预付费',
+          'a prepaid plan: a postpaid line stays postpaid',
         );
       else if (!why && role === 'option' && inTerm && current && p.monthlyFeeFen < current.monthlyFeeFen) {
         const day = shanghaiIso(i.contractEndMs ?? 0).slice(0, 10);
@@ -96,6 +96,7 @@ export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
           `the contract runs until ${day}: no cheaper plan before then`,
         );
       }
-      return { ...p, role, action: why ? null : action, refusal: why };
+      const conversion = role === 'option' && current?.payment === 'prepaid' && p.payment === 'postpaid';
+      return { ...p, role, action: why ? null : action, conversion, refusal: why };
     });
 }

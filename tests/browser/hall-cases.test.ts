@@ -115,7 +115,7 @@ describe('customer cases in Chromium', () => {
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(2);
     expect(await panel.locator('tr.current td').last().textContent()).toContain('当前套餐');
     // another payment type cannot be chosen here, and the row says why
-    expect(await panel.getByTestId('plan-choices').innerText()).toContain('付费方式不同');
+    expect(await panel.getByTestId('plan-choices').innerText()).toContain('后付费号码不能改为预付费');
     const open = panel.locator('input[name=planId]:not([disabled])').first();
     const planId = await open.getAttribute('value');
     await open.check();

@@ -13,6 +13,8 @@ const DAY = 86_400_000;
 const POSTPAID = '+8613600000301';
 /** Prepaid, activated 31 days ago: its 30-day period is over (expired, waiting for a renewal). */
 const EXPIRED = '+8613600000302';
+/** Prepaid, expired too, barred with 3.00 owed: it converts to postpaid (预转后). */
+const CONVERTING = '+8613600000303';
 const enc = new TextEncoder();
 const url = (msisdn: string, rest = '/plan-change') => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
 
@@ -50,6 +52,12 @@ describe('line changes through the API and the charging engine: plan change (套
           activatedAtMs: NOW - 31 * DAY,
           openingBalanceFen: -fee.balanceFen,
         },
+        {
+          msisdn: CONVERTING,
+          planId: 'dazhongka-8',
+          activatedAtMs: NOW - 31 * DAY,
+          openingBalanceFen: -fee.balanceFen - 300,
+        },
       ],
       notices: true,
       payments: true,
@@ -60,6 +68,7 @@ describe('line changes through the API and the charging engine: plan change (套
     for (const [msisdn, planId, openedAtMs] of [
       [POSTPAID, 'changxiang-128', NOW - 3_600_000],
       [EXPIRED, 'dazhongka-8', NOW - 31 * DAY],
+      [CONVERTING, 'dazhongka-8', NOW - 31 * DAY],
     ] as const) {
       // the owner index (own.<customerId>.<number>) lists the line under the customer
       await lines.put(
@@ -205,6 +214,45 @@ describe('line changes through the API and the charging engine: plan change (套
     const review = (await call('agent', 'GET', url(EXPIRED))).json();
     expect(review).toMatchObject({ planId: 'liuliangwang-39', pending: null });
     await waitFor(async () => ((await notices('charging.plan_changed')).length === 1 ? true : null));
+  });
+
+  it('预转后: an expired prepaid line moves to a postpaid plan at once, its debt carried, its bar lifted', async () => {
+    const review = (await call('agent', 'GET', url(CONVERTING))).json();
+    const byId = Object.fromEntries(
+      (review.choices as (Choice & { conversion: boolean })[]).map((c) => [c.planId, c]),
+    );
+    expect(byId['changxiang-128']).toMatchObject({ action: 'change', conversion: true, refusal: null });
+    expect(byId['liuliangwang-39']).toMatchObject({ action: 'change', conversion: false });
+    const before = await balance(CONVERTING);
+    expect(before).toMatchObject({ payment: 'prepaid', balanceFen: -300 });
+    const change = await call('agent', 'POST', url(CONVERTING), {
+      planId: 'changxiang-128',
+      channel: 'counter',
+      requestId: 'convert-req-0001',
+    });
+    expect(change.statusCode).toBe(202);
+    // no renewal to wait for: from now
+    expect(change.json().planChange.effectiveFromMs).toBeGreaterThanOrEqual(NOW);
+    const after = await waitFor(async () => {
+      const b = await balance(CONVERTING);
+      return b.payment === 'postpaid' ? b : null;
+    });
+    expect(after).toMatchObject({ planId: 'changxiang-128', barred: false, balanceFen: -300 - 12_800 });
+    expect(after.creditLimitFen).toBeGreaterThan(13_100);
+    expect((await call('agent', 'GET', url(CONVERTING))).json()).toMatchObject({
+      planId: 'changxiang-128',
+      pending: null,
+    });
+    const told = await waitFor(async () => {
+      const n = (await notices('charging.plan_change_scheduled')).filter((x) => x.text.includes('后付费'));
+      return n.length ? n : null;
+    });
+    expect(told.map((n) => n.text)).toEqual([
+      '您的号码已转为后付费套餐「畅享套餐128元」，即日生效：余额留作账户预存款，此后每月出账。',
+    ]);
+    // a postpaid line does not go back
+    const back = (await call('agent', 'GET', url(CONVERTING))).json().choices as Choice[];
+    expect(back.find((c) => c.planId === 'dazhongka-8')?.refusal?.code).toBe('PAYMENT_TYPE');
   });
 
   it('sells an add-on pack once per request: its units on this period, its fee on the ledger, the customer told', async () => {

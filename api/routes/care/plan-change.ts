@@ -136,7 +136,9 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
         action: choice.action,
         planId: b.planId,
         fromPlanId: v.planId,
-        effectiveFromMs: choice.action === 'change' ? v.effectiveFromMs : null,
+        // an expired prepaid line converting to postpaid (预转后) has no renewal to wait for
+        effectiveFromMs:
+          choice.action === 'change' ? (v.effectiveFromMs ?? (choice.conversion ? v.now : null)) : null,
         requestedAtMs: v.now,
         requestedBy: session.username,
         channel: b.channel,

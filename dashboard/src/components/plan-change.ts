@@ -21,6 +21,8 @@ interface Choice {
   smsCount: number;
   role: 'current' | 'pending' | 'option';
   action: 'change' | 'withdraw' | null;
+  /** A prepaid line moving to this postpaid plan (预转后). */
+  conversion?: boolean;
   refusal: { code: string; text: Named } | null;
 }
 
@@ -180,8 +182,12 @@ export class PlanChange extends LitElement {
       return;
     }
     const plan = this.nameOf(this.chosen);
-    const starts = when(r.effectiveFromMs);
-    if (!confirm(t('pc.confirm', { plan, when: starts }))) return;
+    const conversion = r.choices.find((c) => c.planId === this.chosen)?.conversion === true;
+    // an expired prepaid line converting to postpaid has no renewal to wait for: it starts now
+    const starts = when(r.effectiveFromMs ?? (conversion ? Date.now() : null));
+    const asked =
+      t('pc.confirm', { plan, when: starts }) + (conversion ? `\n${t('pc.conversionConfirm')}` : '');
+    if (!confirm(asked)) return;
     const form = e.target as HTMLFormElement;
     const reason = String(new FormData(form).get('reason') ?? '').trim();
     this.send(
@@ -213,7 +219,8 @@ export class PlanChange extends LitElement {
   private note(c: Choice) {
     if (c.role === 'current') return t('pc.isCurrent');
     if (c.role === 'pending') return t('pc.isPending');
-    return c.refusal ? local(c.refusal.text) : '';
+    if (c.refusal) return local(c.refusal.text);
+    return c.conversion ? t('pc.conversion') : '';
   }
 
   override render() {
