@@ -4,6 +4,7 @@ export {
   installUserRateLimits,
   budgetOf,
   defaultUserRateLimits,
+  revealRateLimit,
   type UserRateLimits,
 } from './rate-limits.ts';
 export { installFiniteNumberGuard, nonFinitePath } from './finite-numbers.ts';

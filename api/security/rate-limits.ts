@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../errors.ts';
+import { SESSION_COOKIE } from '../auth/index.ts';
 
 /** Per-user request budgets for the routes people abuse to harvest data. */
 export interface UserRateLimits {
@@ -19,6 +20,16 @@ const LOOKUP = [
   /^\/api\/v1\/cdrs\/:id\/explanation$/,
   /^\/api\/v1\/noc\/(tickets|complaints)$/,
 ];
+
+/**
+ * The budget of an audited reveal of personal data (a customer's record, a complainant's number):
+ * reveals are rare and sensitive, so 30 a minute per login session.
+ */
+export const revealRateLimit = {
+  max: 30,
+  timeWindow: 60_000,
+  keyGenerator: (req: FastifyRequest) => `reveal|${req.cookies[SESSION_COOKIE] ?? req.ip}`,
+};
 
 /** Which budget a route spends, if any (only reads: writes carry their own checks). */
 export function budgetOf(method: string, url: string): 'export' | 'lookup' | null {

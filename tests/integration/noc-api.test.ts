@@ -263,6 +263,10 @@ describe('NOC API (real nats-server and embedded ClickHouse)', () => {
       return rows.length > 0 ? rows : null;
     });
     expect(audit).toEqual([{ actor: 'agent', entity_id: c.id, reason: '回访客户核实扣费' }]);
+    // reveals are rare: 30 a minute per session (two spent above), then 429
+    for (let i = 0; i < 28; i++)
+      expect((await reveal('agent', { reason: '批量查看测试' })).statusCode).toBe(200);
+    expect((await reveal('agent', { reason: '批量查看测试' })).statusCode).toBe(429);
     const charges = (await get('agent', `/api/v1/noc/complaints/${c.id}/charges`)).json();
     expect(charges).toEqual([expect.objectContaining({ cdrId: 'cdr-1', chargeFen: 15 })]);
     const act = (user: string, payload: object) =>

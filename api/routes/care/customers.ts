@@ -9,7 +9,7 @@ import {
 } from '../../../domain/customer/index.ts';
 import { ApiError, NotFoundError, ValidationError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
-import { SESSION_COOKIE } from '../../auth/index.ts';
+import { revealRateLimit } from '../../security/index.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import {
   CustomerId,
@@ -235,12 +235,7 @@ export function customerRoutes(app: FastifyInstance, ctx: CareContext): void {
       },
       config: {
         roles: staff,
-        // reveals are rare and sensitive: 30 a minute per login session
-        rateLimit: {
-          max: 30,
-          timeWindow: 60_000,
-          keyGenerator: (req) => `reveal|${req.cookies[SESSION_COOKIE] ?? req.ip}`,
-        },
+        rateLimit: revealRateLimit,
       },
     },
     async (request) => {

@@ -18,7 +18,7 @@ import { ApiError, ForbiddenError, NotFoundError, ValidationError } from '../../
 import { E164, ErrorBody, RequestId } from '../../schemas.ts';
 import { canSeeComplaint, iso, ruleError, session, tenureOf, toCsv, type NocApiContext } from './common.ts';
 import { complaintView, ComplaintOut, numberPolicy } from './ticket-view.ts';
-import { SESSION_COOKIE } from '../../auth/index.ts';
+import { revealRateLimit } from '../../security/index.ts';
 import { actorOf } from '../care/recorder.ts';
 
 const IdParams = Type.Object({
@@ -256,12 +256,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: NocApiContext): void 
       },
       config: {
         roles: staff,
-        // reveals are rare and sensitive: 30 a minute per login session, as the customer reveal
-        rateLimit: {
-          max: 30,
-          timeWindow: 60_000,
-          keyGenerator: (req) => `reveal|${req.cookies[SESSION_COOKIE] ?? req.ip}`,
-        },
+        rateLimit: revealRateLimit,
       },
     },
     async (request) => {
