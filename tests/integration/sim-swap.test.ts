@@ -10,6 +10,9 @@ const OTHER = '+8613600000402';
 const OLD_CARD = '8986011000000000401';
 const NEW_CARD = '89860112345678904012';
 const OTHERS_CARD = '8986011000000000402';
+/** A line whose swap request is sent twice at the same instant. */
+const TWIN = '+8613600000403';
+const TWIN_CARD = '8986011000000000403';
 const enc = new TextEncoder();
 const url = (msisdn: string, rest: string) => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
 
@@ -44,6 +47,7 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
       lines: [
         { msisdn: LINE, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
         { msisdn: OTHER, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
+        { msisdn: TWIN, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
       ],
       notices: true,
     });
@@ -54,6 +58,7 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
     for (const [msisdn, iccid] of [
       [LINE, OLD_CARD],
       [OTHER, OTHERS_CARD],
+      [TWIN, TWIN_CARD],
     ] as const) {
       await put(`own.${customerId}.${msisdn.slice(1)}`, { customerId, msisdn });
       await put(msisdn.slice(1), {
@@ -152,6 +157,22 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
     const toOther = await swap({ cause: 'damaged', requestId: 'swap-req-0003' }, 'agent', OTHER);
     expect(toOther.json().error).toMatchObject({ field: '/iccid' });
     expect(toOther.json().error.message).toContain('ICCID_IN_USE');
+  });
+
+  it('a request sent twice at the same instant takes one card and tells the customer once', async () => {
+    const before = await stock();
+    const twin = { iccid: '89860112345678904033', cause: 'damaged', requestId: 'swap-req-0033' };
+    const [a, b] = await Promise.all([swap(twin, 'agent', TWIN), swap(twin, 'agent', TWIN)]);
+    expect(
+      [a.statusCode, b.statusCode].every((c) => c === 200 || c === 201),
+      `${a.body} ${b.body}`,
+    ).toBe(true);
+    expect(await stock()).toBe(before - 1);
+    expect((await call('agent', 'GET', url(TWIN, ''))).json().sim.iccid).toBe(twin.iccid);
+    const sms = (await notices('sim_swapped')).filter(
+      (n) => n.channel === 'sms' && n.text.includes('尾号 4033'),
+    );
+    expect(sms).toHaveLength(1);
   });
 
   it('says so when the shop has no card left', async () => {

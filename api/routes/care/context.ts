@@ -65,6 +65,8 @@ export interface CareContext {
     c: CustomerRecord,
     template: TemplateId,
     params: Record<string, string>,
+    /** The event told of: the same key again sends nothing more (Outbox.notify's onceKey). */
+    onceKey?: string,
   ): Promise<NotificationRecord[]>;
 }
 
@@ -111,7 +113,7 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
     recorder,
     outbox,
     payments: deps.paymentGateway ?? simulatedPaymentGateway(),
-    notice: async (c, template, params) => {
+    notice: async (c, template, params, onceKey) => {
       const out = [
         await outbox.notify({
           customerId: c.customerId,
@@ -120,6 +122,7 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
           locale: c.locale,
           template,
           params,
+          ...(onceKey ? { onceKey } : {}),
         }),
       ];
       if (c.email)
@@ -131,6 +134,7 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
             locale: c.locale,
             template,
             params,
+            ...(onceKey ? { onceKey } : {}),
           }),
         );
       return out;

@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator } from '../../../domain/index.ts';
+import { stableId, type Clock, type IdGenerator } from '../../../domain/index.ts';
 import { afterDeliveryAttempt } from '../../../domain/customer/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Recorder } from './recorder.ts';
@@ -41,6 +41,12 @@ export interface NoticeRequest {
   locale: 'zh-CN' | 'en';
   template: TemplateId;
   params: Record<string, string>;
+  /**
+   * The business event the notice tells of (a swap id, a transfer id): the same key again (a
+   * twin of the request, sent at the same instant) queues nothing more and answers the notice
+   * already queued.
+   */
+  onceKey?: string;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -63,7 +69,9 @@ export class Outbox {
   async notify(n: NoticeRequest): Promise<NotificationRecord> {
     const now = this.clock.nowMs();
     const rec: NotificationRecord = {
-      notificationId: this.ids.next('ntf'),
+      notificationId: n.onceKey
+        ? stableId('ntf', n.customerId, n.channel, n.template, n.onceKey)
+        : this.ids.next('ntf'),
       customerId: n.customerId,
       channel: n.channel,
       to: n.to,
@@ -77,7 +85,11 @@ export class Outbox {
     };
     const key = Outbox.key(n.customerId, rec.notificationId);
     const rev = await this.repo.create(key, rec);
-    if (rev === null) throw new ApiError('INTERNAL', 'notification id collision');
+    if (rev === null) {
+      const told = n.onceKey ? await this.repo.get(key) : null;
+      if (told) return told.value;
+      throw new ApiError('INTERNAL', 'notification id collision');
+    }
     await this.event(rec, 'notification.queued', n.params);
     return this.deliver(key, rec, rev);
   }

@@ -137,11 +137,16 @@ export function simSwapRoutes(app: FastifyInstance, ctx: CareContext): void {
       });
       const customer = await ctx.customers.get(customerKey(customerId));
       if (customer)
-        await ctx.notice(customer.value, 'sim_swapped', {
-          msisdn,
-          last4: b.iccid.slice(-4),
-          time: shanghaiIso(now).slice(0, 16).replace('T', ' '),
-        });
+        await ctx.notice(
+          customer.value,
+          'sim_swapped',
+          {
+            msisdn,
+            last4: b.iccid.slice(-4),
+            time: shanghaiIso(now).slice(0, 16).replace('T', ' '),
+          },
+          swapId,
+        );
       return reply.code(201).send({ swapId, sim: card, restored: wasLost });
     },
   );

@@ -118,8 +118,8 @@ export function transferRoutes(app: FastifyInstance, ctx: CareContext): void {
           eventId: `${transfer.transferId}.revoke.${username}`,
         });
       const time = shanghaiIso(now).slice(0, 16).replace('T', ' ');
-      await ctx.notice(fromNow, 'line_transferred_out', { msisdn, time });
-      await ctx.notice(to.value, 'line_transferred_in', { msisdn, time });
+      await ctx.notice(fromNow, 'line_transferred_out', { msisdn, time }, transferId);
+      await ctx.notice(to.value, 'line_transferred_in', { msisdn, time }, transferId);
       return reply
         .code(201)
         .send({ transfer, customerId: to.value.customerId, accountsRevoked: revoked.length });
