@@ -1,9 +1,8 @@
-import { LitElement, css, html } from 'lit';
-import { api, enc, RequestKey } from '../api-client.ts';
-import { ActionState } from '../controllers/action-state.ts';
-import { I18nController, t } from '../i18n.ts';
+import { css, html } from 'lit';
+import { t } from '../i18n.ts';
 import { dateTime } from '../time.ts';
 import { base, forms } from '../styles.ts';
+import { LineActionPanel } from './line-action-panel.ts';
 import './state-panel.ts';
 
 interface Loss {
@@ -17,13 +16,11 @@ interface Loss {
  * barred at once; at the counter, once the agent has checked the owner's ID, 解挂 restores it.
  * Charging tells the customer both ways by SMS. Fires `changed`.
  */
-export class LineLoss extends LitElement {
+export class LineLoss extends LineActionPanel<{ loss?: Loss; sim?: { iccid: string } }> {
   static override properties = {
-    msisdn: {},
-    channel: {},
+    ...LineActionPanel.properties,
     loss: { state: true },
     simLast4: { state: true },
-    loaded: { state: true },
     idChecked: { state: true },
   };
   static override styles = [
@@ -38,49 +35,27 @@ export class LineLoss extends LitElement {
       }
     `,
   ];
-  declare msisdn: string;
-  declare channel: 'counter' | 'web';
   declare loss: Loss | null;
   /** The last four digits of the card in service, when the line records it. */
   declare simLast4: string;
-  declare loaded: boolean;
   declare idChecked: boolean;
-  private readonly action = new ActionState(this);
-  private readonly key = new RequestKey();
 
   constructor() {
     super();
-    this.msisdn = '';
-    this.channel = 'counter';
     this.loss = null;
     this.simLast4 = '';
-    this.loaded = false;
     this.idChecked = false;
-    new I18nController(this);
   }
 
-  override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('msisdn') && this.msisdn) void this.load();
-  }
-
-  private async load(): Promise<void> {
-    const line = await api
-      .get<{ loss?: Loss; sim?: { iccid: string } }>(`/api/v1/lines/${enc(this.msisdn)}`)
-      .catch(() => null);
+  protected took(line: { loss?: Loss; sim?: { iccid: string } } | null): void {
     this.loss = line?.loss ?? null;
     this.simLast4 = line?.sim?.iccid.slice(-4) ?? '';
-    this.loaded = true;
   }
 
   private run(path: string, body: Record<string, unknown>, done: string): void {
-    void this.action.run(async () => {
-      await this.key.attempt((requestId) =>
-        api.post(`/api/v1/lines/${enc(this.msisdn)}${path}`, { ...body, channel: this.channel, requestId }),
-      );
-      await this.load();
-      this.idChecked = false;
-      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-      return done;
+    // the ID is checked again for the next action; kept when this one failed
+    void this.send(path, body, done).then((ok) => {
+      if (ok) this.idChecked = false;
     });
   }
 

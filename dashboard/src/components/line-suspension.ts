@@ -1,11 +1,10 @@
-import { LitElement, css, html } from 'lit';
-import { api, enc, RequestKey } from '../api-client.ts';
-import { ActionState } from '../controllers/action-state.ts';
+import { css, html } from 'lit';
 import { failureText, refusalCode } from '../field-errors.ts';
 import { yuan } from '../format.ts';
-import { I18nController, lookup, t } from '../i18n.ts';
+import { lookup, t } from '../i18n.ts';
 import { dateTime } from '../time.ts';
 import { base, forms } from '../styles.ts';
+import { LineActionPanel } from './line-action-panel.ts';
 import './state-panel.ts';
 
 interface Suspension {
@@ -28,13 +27,8 @@ const word = (err: unknown) => {
  * line and keeps the number for a small monthly fee, and resumes it when they like. Charging
  * bars the line at once and tells the customer by SMS both ways. Fires `changed`.
  */
-export class LineSuspension extends LitElement {
-  static override properties = {
-    msisdn: {},
-    channel: {},
-    suspension: { state: true },
-    loaded: { state: true },
-  };
+export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }> {
+  static override properties = { ...LineActionPanel.properties, suspension: { state: true } };
   static override styles = [
     base,
     forms,
@@ -44,44 +38,19 @@ export class LineSuspension extends LitElement {
       }
     `,
   ];
-  declare msisdn: string;
-  declare channel: 'counter' | 'web';
   declare suspension: Suspension | null;
-  declare loaded: boolean;
-  private readonly action = new ActionState(this);
-  private readonly key = new RequestKey();
 
   constructor() {
     super();
-    this.msisdn = '';
-    this.channel = 'counter';
     this.suspension = null;
-    this.loaded = false;
-    new I18nController(this);
   }
 
-  override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('msisdn') && this.msisdn) void this.load();
-  }
-
-  private async load(): Promise<void> {
-    const line = await api
-      .get<{ suspension?: Suspension }>(`/api/v1/lines/${enc(this.msisdn)}`)
-      .catch(() => null);
+  protected took(line: { suspension?: Suspension } | null): void {
     this.suspension = line?.suspension ?? null;
-    this.loaded = true;
   }
 
   private run(path: string, confirmText: string, done: string): void {
-    if (!confirm(confirmText)) return;
-    void this.action.run(async () => {
-      await this.key.attempt((requestId) =>
-        api.post(`/api/v1/lines/${enc(this.msisdn)}${path}`, { channel: this.channel, requestId }),
-      );
-      await this.load();
-      this.dispatchEvent(new CustomEvent('changed', { bubbles: true, composed: true }));
-      return done;
-    }, word);
+    if (confirm(confirmText)) void this.send(path, {}, done, word);
   }
 
   override render() {
