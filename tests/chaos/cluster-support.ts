@@ -191,12 +191,16 @@ export async function checkCharging(
       if (!isDeepStrictEqual(states.get(msisdn), entry.state)) balancesNotEqualReference++;
   }
   const debits = ledger.filter((l) => l.kind === 'usage').reduce((a, l) => a + l.amountFen, 0);
+  const lostIds = [...ids].filter((id) => !charged.has(id));
   return {
+    /** A few of the CDRs never charged, and whether the rating dead-lettered anything: where to look. */
+    lostExamples: lostIds.slice(0, 5),
+    deadLettered: (await nats.jsm.streams.info('DLQ').catch(() => null))?.state.messages ?? -1,
     /** Published CDRs missing from the CDR stream (lost by NATS or ingest). */
     lostInCdrStream: [...ids].filter((id) => !cdrInputIds.has(id)).length,
     /** The same CDR in more than one CDR-stream message (ingest redelivery; rating must dedup). */
     cdrStreamRepeats: cdrInputs - cdrInputIds.size,
-    lost: [...ids].filter((id) => !charged.has(id)).length,
+    lost: lostIds.length,
     chargedTwice: [...charged.values()].filter((n) => n > 1).length,
     debitsEqualRated: debits === sumRatedFen,
     balancesNotEqualLedger: [...states].filter(([m, st]) => st.balanceFen !== (ledgerSum.get(m) ?? 0)).length,

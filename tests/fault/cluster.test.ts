@@ -192,13 +192,14 @@ describe('NATS cluster chaos: nodes killed and paused while ingest and rating ru
     expect(f.replicas).toBe(3);
     expect((f.kills as number) + (f.pauses as number)).toBeGreaterThanOrEqual(3);
     expect(f.drained, why).toBe(true);
-    expect(f.lostInCdrStream).toBe(0);
-    expect(f.lost).toBe(0);
-    expect(f.chargedTwice).toBe(0);
-    expect(f.debitsEqualRated).toBe(true);
-    expect(f.balancesNotEqualLedger).toBe(0);
-    expect(f.balancesNotEqualReference).toBe(0);
-    expect(f.nodesAgree).toBe(true);
-    expect(f.ok).toBe(true);
+    // every check carries the figures and the log: a run that loses something is diagnosable
+    expect(f.lostInCdrStream, why).toBe(0);
+    expect(f.lost, why).toBe(0);
+    expect(f.chargedTwice, why).toBe(0);
+    expect(f.debitsEqualRated, why).toBe(true);
+    expect(f.balancesNotEqualLedger, why).toBe(0);
+    expect(f.balancesNotEqualReference, why).toBe(0);
+    expect(f.nodesAgree, why).toBe(true);
+    expect(f.ok, why).toBe(true);
   }, 300_000);
 });
