@@ -14,6 +14,7 @@ import type { CompiledCatalog } from '../domain/catalog/index.ts';
 import { makeErrorHandler, MethodNotAllowedError, NotFoundError } from './errors.ts';
 import { AuthStore, authRoutes, installAuthHook, SESSION_COOKIE } from './auth/index.ts';
 import { registerRoutes } from './routes/index.ts';
+import type { MessageGateway } from './routes/care/outbox.ts';
 import { startNocLive } from './routes/noc/index.ts';
 import { ownerSince } from './routes/owner-since.ts';
 import { attachSocket, joinRooms, LIVE_EVENT, NOC_ROOM, startLiveFeed } from './live/index.ts';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   loginRateLimit?: { max: number; windowMs: number };
   /** Per-user budgets for lookups and CSV exports; default 300 lookups and 20 exports a minute per route. */
   userRateLimits?: UserRateLimits;
+  /** Where SMS and e-mail go; default a simulated gateway (care/outbox.ts). */
+  messageGateway?: MessageGateway;
 }
 
 export interface Api {

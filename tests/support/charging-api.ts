@@ -1,3 +1,4 @@
+import type { MessageGateway } from '../../api/routes/care/outbox.ts';
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
 import { randomIds, systemClock } from '../../domain/index.ts';
 import type { Provisioning } from '../../domain/rating/index.ts';
@@ -66,6 +67,8 @@ export async function startChargingApi(o: {
   beforeRoles?: (nats: ChargingApiEnv['nats']) => Promise<void>;
   notices?: boolean;
   payments?: boolean;
+  /** Where the API's SMS and e-mail go (default: the simulated gateway). */
+  messageGateway?: MessageGateway;
 }): Promise<ChargingApiEnv> {
   const nats = await startTestNats();
   const chEnv = await openTestClickHouse();
@@ -97,6 +100,7 @@ export async function startChargingApi(o: {
     clock: systemClock,
     ids: randomIds,
     dashboardDir: '/nonexistent',
+    ...(o.messageGateway ? { messageGateway: o.messageGateway } : {}),
   });
   const cookies = new Map<string, string>();
   for (const u of ['agent', 'supervisor', 'admin', 'customer']) {

@@ -47,9 +47,17 @@ export interface NoticeRequest {
    * already queued.
    */
   onceKey?: string;
+  /**
+   * Params that must never be stored or logged (a one-time code): rendered into the message as
+   * sent, kept as ****** in the stored text, left out of the notification event. Such a notice
+   * is not retried: the customer asks for a new code.
+   */
+  secret?: Record<string, string>;
 }
 
 const MAX_ATTEMPTS = 5;
+const masked = (secret: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.keys(secret ?? {}).map((k) => [k, '******']));
 
 /** Notifications outbox: queued → sent | failed → retried → sent | failed; per-customer keys. */
 export class Outbox {
@@ -77,7 +85,8 @@ export class Outbox {
       to: n.to,
       template: n.template,
       locale: n.locale,
-      text: render(n.template, n.locale, n.params).slice(0, 1000),
+      text: render(n.template, n.locale, { ...n.params, ...masked(n.secret) }).slice(0, 1000),
+      ...(n.secret ? { secret: true } : {}),
       state: 'queued',
       attempts: 0,
       history: [{ state: 'queued', atMs: now }],
@@ -91,7 +100,12 @@ export class Outbox {
       throw new ApiError('INTERNAL', 'notification id collision');
     }
     await this.event(rec, 'notification.queued', n.params);
-    return this.deliver(key, rec, rev);
+    return this.deliver(
+      key,
+      rec,
+      rev,
+      n.secret ? render(n.template, n.locale, { ...n.params, ...n.secret }) : rec.text,
+    );
   }
 
   /** Retries a failed notice (state retried, then sent or failed). */
@@ -102,6 +116,11 @@ export class Outbox {
       throw new ApiError(
         'INVALID_STATE',
         `only a failed notification can be retried (it is ${cur.value.state})`,
+      );
+    if (cur.value.secret)
+      throw new ApiError(
+        'INVALID_STATE',
+        'a notice with a one-time code is not sent again: ask for a new code',
       );
     if (cur.value.attempts >= MAX_ATTEMPTS)
       throw new ApiError('INVALID_STATE', `gave up after ${MAX_ATTEMPTS} attempts`);
@@ -114,8 +133,13 @@ export class Outbox {
     return this.deliver(key, retried, rev);
   }
 
-  private async deliver(key: string, rec: NotificationRecord, rev: number): Promise<NotificationRecord> {
-    const reason = await this.gateway.send(rec.channel, rec.to, rec.text).catch(() => 'gateway_error');
+  private async deliver(
+    key: string,
+    rec: NotificationRecord,
+    rev: number,
+    text = rec.text,
+  ): Promise<NotificationRecord> {
+    const reason = await this.gateway.send(rec.channel, rec.to, text).catch(() => 'gateway_error');
     const next = afterDeliveryAttempt(rec, reason || null, this.clock.nowMs());
     await this.repo.update(key, next, rev);
     await this.event(next, reason ? 'notification.failed' : 'notification.sent', {}, reason ?? undefined);

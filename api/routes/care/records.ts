@@ -104,6 +104,20 @@ export const LineRecord = Type.Object({
   ),
   /** 停机保号: the line is stopped and its number kept, from when, by whom, until 复机. */
   suspension: Type.Optional(Type.Object({ suspensionId: Id, sinceMs: Ms, by: Str(64), channel: Channel })),
+  /**
+   * 携号转网: the authorization code given (only its hash: the code went to the owner by SMS),
+   * until when it is good, wrong codes tried against it; and the port once done.
+   */
+  portOut: Type.Optional(
+    Type.Object({
+      codeHash: Str(64),
+      issuedAtMs: Ms,
+      expiresAtMs: Ms,
+      requestId: Str(64),
+      failedAttempts: Type.Integer({ minimum: 0 }),
+      ported: Type.Optional(Type.Object({ atMs: Ms, recipient: Str(64), requestId: Str(64) })),
+    }),
+  ),
   /** The SIM card in service (补换卡 replaces it); absent on lines from before it was recorded. */
   sim: Type.Optional(SimCard),
   /** The last change of hands (过户): from whom, when and by which request (its idempotency key). */
@@ -175,7 +189,10 @@ export const NotificationRecord = Type.Object({
   to: Str(254),
   template: Str(64),
   locale: Locale,
+  /** As sent, except a one-time code in it (a secret param), kept here as ******. */
   text: Str(1000),
+  /** It carried a one-time code: never sent again (the customer asks for a new code). */
+  secret: Type.Optional(Type.Boolean()),
   state: Type.Union(['queued', 'sent', 'failed', 'retried'].map((v) => Type.Literal(v))),
   attempts: Type.Integer({ minimum: 0 }),
   reason: Type.Optional(Str(500)),
