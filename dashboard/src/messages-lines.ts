@@ -180,6 +180,22 @@ export const lineMessages = [
     'Accepted: {plan} {when}; we will confirm by SMS',
   ],
   ['pc.choose', '请选择新套餐', 'Choose the new plan'],
+  // 携号转网
+  ['act.port', '携号转网', 'Port number out'],
+  [
+    'port.rule',
+    '携号转网：号码可带到其他运营商。获取授权码后，到新运营商办理时出示；授权码只发到本机短信，30 天内有效，请勿告诉他人。',
+    'Take the number to another operator: ask for a code here and give it to the new operator. The code goes by SMS to this phone only, is good for 30 days, and must not be shared.',
+  ],
+  ['port.eligible', '符合携号转网条件', 'The number can port out'],
+  ['port.blocked', '暂不能办理，需先处理：', 'Not yet: first settle the following'],
+  ['port.ask', '获取授权码', 'Send me a code'],
+  ['port.askAgain', '重新获取授权码（原授权码作废）', 'Send a new code (the old one stops working)'],
+  ['port.confirm', '向 {msisdn} 发送携号转网授权码？', 'Send a number portability code to {msisdn}?'],
+  ['port.sent', '授权码已通过短信发送至 {msisdn}', 'The code went by SMS to {msisdn}'],
+  ['port.inForce', '授权码已发送，{until} 前有效', 'A code was sent; it is good until {until}'],
+  ['port.ported', '号码已于 {at} 携出至{to}', 'Ported out to {to} at {at}'],
+  ['port.error', '携转资格查询失败，请稍后再试', 'Could not check the number; try again shortly'],
   // 停机保号 / 复机
   ['act.suspend', '停机保号', 'Suspend, keep number'],
   [

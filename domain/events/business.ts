@@ -40,6 +40,7 @@ export const OrderEvent = Closed(
         'add_on',
         'sim_swap',
         'transfer',
+        'port_out',
         'unsubscribe',
         'device',
       ].map((v) => Type.Literal(v)),

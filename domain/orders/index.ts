@@ -88,3 +88,12 @@ export {
   type SuspensionRefusal,
   type SuspensionRefusalCode,
 } from './suspension.ts';
+export {
+  portOutBlocks,
+  portCodeExpiresAtMs,
+  PORT_OUT_MIN_DAYS,
+  PORT_CODE_VALID_DAYS,
+  type PortOutBlock,
+  type PortOutBlockCode,
+  type PortOutInput,
+} from './port-out.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { a11y, call, login, systemInChromium } from './support.ts';
+import { a11y, call, login, shot, systemInChromium } from './support.ts';
 
 /**
  * A customer's cases across the counter and the business hall, in Chromium: a disputed charge
@@ -365,6 +365,22 @@ describe('customer cases in Chromium', () => {
     await panel.getByRole('button', { name: '复机' }).click();
     await panel.getByText('已复机，号码恢复使用').waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await balance()).barReason, { timeout: 15_000, interval: 500 }).toBeNull();
+    await page.context().close();
+  });
+
+  it('携号转网 in the hall: a line too new to port says why, all at once, and offers no code', async () => {
+    const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
+    const actions = page.locator('sbss-care-actions');
+    await actions.getByRole('button', { name: '携号转网' }).click();
+    const panel = actions.locator('sbss-port-out');
+    const blocks = panel.getByTestId('port-blocks');
+    await blocks.waitFor({ timeout: 10_000 });
+    expect(await blocks.innerText()).toMatch(/入网满 120 天后可办理（\d{4}-\d{2}-\d{2} 起）/);
+    expect(await panel.getByRole('button', { name: '获取授权码' }).isDisabled()).toBe(true);
+    await shot(page, 'hall-port-out');
+    // in English too
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await blocks.innerText()).toMatch(/after 120 days in service/);
     await page.context().close();
   });
 

@@ -19,6 +19,7 @@ import { addOnRoutes } from './add-ons.ts';
 import { lineLossRoutes } from './line-loss.ts';
 import { simSwapRoutes } from './sim-swap.ts';
 import { lineSuspensionRoutes } from './line-suspension.ts';
+import { portOutRoutes } from './port-out.ts';
 import { chargingOutcomeRoutes } from './charging-outcome.ts';
 import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
@@ -59,6 +60,7 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     lineLossRoutes(child, ctx);
     simSwapRoutes(child, ctx);
     lineSuspensionRoutes(child, ctx);
+    portOutRoutes(child, ctx);
     chargingOutcomeRoutes(child, ctx);
     transferRoutes(child, ctx);
     usageReportRoutes(child, ctx);

@@ -58,6 +58,15 @@ export const templates = {
       '您名下的号码 {msisdn} 已于 {time} 过户给他人，此后的费用与服务不再由您承担。如非本人办理，请立即致电10010。',
     en: 'Line {msisdn} was transferred to another owner at {time}; its charges and service are no longer yours. If this was not you, call 10010 now.',
   },
+  port_out_code: {
+    'zh-CN':
+      '您的携号转网授权码为 {code}，{expires} 前有效。请勿告诉他人，工作人员不会向您索要。如非本人申请，请立即致电10010。',
+    en: 'Your number portability code is {code}, valid until {expires}. Never share it: we will never ask for it. If you did not ask for it, call 10010 now.',
+  },
+  port_out_done: {
+    'zh-CN': '您的号码 {msisdn} 已于 {time} 携出至{recipient}，在本网的服务已终止。感谢您一直以来的支持。',
+    en: 'Your number {msisdn} moved to {recipient} at {time}; our service on it has ended. Thank you for staying with us.',
+  },
   line_transferred_in: {
     'zh-CN': '号码 {msisdn} 已于 {time} 过户到您名下，欢迎使用。',
     en: 'Line {msisdn} is yours since {time}. Welcome!',

@@ -75,6 +75,7 @@ export class CareActions extends LitElement {
       'addon',
       'loss',
       'suspend',
+      'port',
       'sim',
       'transfer',
       'profile',
@@ -353,6 +354,7 @@ export class CareActions extends LitElement {
       case 'addon':
       case 'loss':
       case 'suspend':
+      case 'port':
       case 'sim':
         return this.line
           ? LINE_PANELS[this.open](this.line, this.channel)

@@ -5,8 +5,8 @@ import { failureText } from '../field-errors.ts';
 import { I18nController } from '../i18n.ts';
 
 /**
- * What the panels acting on one line's record share (挂失/解挂, 停机保号/复机): the line read
- * when the number is set (`GET /api/v1/lines/:msisdn`, handed to `took`), one action at a time
+ * What the panels acting on one line's record share (挂失/解挂, 停机保号/复机, 携号转网): the line
+ * read when the number is set (`GET /api/v1/lines/:msisdn[readPath]`, handed to `took`), one action at a time
  * sent with an idempotency key that survives a retry of an unanswered request, the record read
  * again after it, and `changed` fired for the page around.
  */
@@ -17,6 +17,8 @@ export abstract class LineActionPanel<L> extends LitElement {
   declare loaded: boolean;
   protected readonly action = new ActionState(this);
   private readonly key = new RequestKey();
+  /** What is read under the line (`/port-out`: its review), or the line record itself. */
+  protected readonly readPath: string = '';
 
   constructor() {
     super();
@@ -34,7 +36,7 @@ export abstract class LineActionPanel<L> extends LitElement {
   }
 
   protected async load(): Promise<void> {
-    this.took(await api.get<L>(`/api/v1/lines/${enc(this.msisdn)}`).catch(() => null));
+    this.took(await api.get<L>(`/api/v1/lines/${enc(this.msisdn)}${this.readPath}`).catch(() => null));
     this.loaded = true;
   }
 

@@ -3,6 +3,7 @@ import './plan-change.ts';
 import './add-ons.ts';
 import './line-loss.ts';
 import './line-suspension.ts';
+import './port-out.ts';
 import './sim-swap.ts';
 import './line-transfer.ts';
 
@@ -13,6 +14,7 @@ export type CareAction =
   | 'addon'
   | 'loss'
   | 'suspend'
+  | 'port'
   | 'sim'
   | 'transfer'
   | 'profile'
@@ -31,6 +33,7 @@ export const LINE_PANELS = {
   loss: (m: string, c: Channel) => html`<sbss-line-loss .msisdn=${m} .channel=${c}></sbss-line-loss>`,
   suspend: (m: string, c: Channel) =>
     html`<sbss-line-suspension .msisdn=${m} .channel=${c}></sbss-line-suspension>`,
+  port: (m: string, c: Channel) => html`<sbss-port-out .msisdn=${m} .channel=${c}></sbss-port-out>`,
   // at the counter only: the new card is handed over there
   sim: (m: string) => html`<sbss-sim-swap .msisdn=${m}></sbss-sim-swap>`,
 };

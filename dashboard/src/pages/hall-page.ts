@@ -36,6 +36,7 @@ const HALL_ACTIONS: CareAction[] = [
   'complaint',
   'loss',
   'suspend',
+  'port',
   'password',
   'profile',
 ];

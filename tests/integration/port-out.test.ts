@@ -1,0 +1,166 @@
+import { Kvm } from '@nats-io/kv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCustomerBody } from '../support/care.ts';
+import { startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { waitFor } from '../support/env.ts';
+
+const NOW = Date.now();
+const DAY = 86_400_000;
+/** In service for 400 days: it can port out once settled. */
+const SETTLED = '+8613600000601';
+/** Ten days old: too new to port out. */
+const NEW_LINE = '+8613600000602';
+const enc = new TextEncoder();
+const url = (msisdn: string, rest = '') => `/api/v1/lines/${encodeURIComponent(msisdn)}/port-out${rest}`;
+
+describe('携号转网: a number ports out with the owner’s authorization code (real servers)', () => {
+  let env: ChargingApiEnv;
+  const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
+  const sent: { channel: string; to: string; text: string }[] = [];
+  let customerId = '';
+  const notices = async (template: string) =>
+    (
+      (await call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json().notifications as {
+        notificationId: string;
+        template: string;
+        text: string;
+        to: string;
+        secret?: boolean;
+      }[]
+    ).filter((n) => n.template === template);
+
+  beforeAll(async () => {
+    env = await startChargingApi({
+      lines: [
+        { msisdn: SETTLED, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
+        { msisdn: NEW_LINE, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
+      ],
+      payments: true,
+      messageGateway: {
+        send: async (channel, to, text) => {
+          sent.push({ channel, to, text });
+          return null;
+        },
+      },
+    });
+    customerId = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '周九' }))).json()
+      .customer.customerId;
+    const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
+    for (const [msisdn, openedAtMs] of [
+      [SETTLED, NOW - 400 * DAY],
+      [NEW_LINE, NOW - 10 * DAY],
+    ] as const) {
+      await kv.put(
+        `own.${customerId}.${msisdn.slice(1)}`,
+        enc.encode(JSON.stringify({ customerId, msisdn })),
+      );
+      await kv.put(
+        msisdn.slice(1),
+        enc.encode(
+          JSON.stringify({
+            msisdn,
+            customerId,
+            status: 'active',
+            planId: 'changxiang-128',
+            openedAtMs,
+            contractEndMs: null,
+            devicesOutstanding: [],
+          }),
+        ),
+      );
+    }
+  });
+  afterAll(async () => env?.close());
+
+  it('says everything that stands in the way, and gives no code then', async () => {
+    const review = (await call('agent', 'GET', url(NEW_LINE))).json();
+    expect(review.eligible).toBe(false);
+    expect(review.blocks.map((b: { code: string }) => b.code)).toEqual(['TOO_NEW', 'ARREARS']);
+    const refused = await call('agent', 'POST', url(NEW_LINE, '/authorization'), {
+      channel: 'counter',
+      requestId: 'port-req-0002',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/msisdn' });
+    expect(refused.json().error.message).toContain('TOO_NEW,ARREARS');
+    expect(sent.filter((m) => m.text.includes('授权码'))).toEqual([]);
+  });
+
+  it('sends the code to the line only, keeps only its hash, and ports the number out with it once', async () => {
+    const owed = -(
+      await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(SETTLED)}/balance`)
+    ).json().balanceFen;
+    expect(
+      (
+        await call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(SETTLED)}/renewals`, {
+          requestId: 'port-settle-0001',
+          amountFen: owed,
+          method: 'cash',
+          channel: 'counter',
+        })
+      ).statusCode,
+    ).toBe(201);
+    await waitFor(async () => ((await call('agent', 'GET', url(SETTLED))).json().eligible ? true : null));
+
+    const ask = { channel: 'counter', requestId: 'port-req-0001' };
+    const issued = await call('agent', 'POST', url(SETTLED, '/authorization'), ask);
+    expect(issued.statusCode).toBe(201);
+    expect(issued.json().expiresAtMs - issued.json().issuedAtMs).toBe(30 * DAY);
+    expect((await call('agent', 'POST', url(SETTLED, '/authorization'), ask)).statusCode).toBe(200);
+    // one SMS, to the line itself, with the code; what staff can read has no code in it
+    const sms = sent.filter((m) => m.text.includes('携号转网授权码'));
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.to).toBe(SETTLED);
+    const code = /授权码为 (\d{6})/.exec(sms[0]!.text)![1]!;
+    const stored = await notices('port_out_code');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ secret: true, to: '+86136****0601' });
+    expect(stored[0]!.text).toContain('授权码为 ******');
+    // the line record keeps a hash, never the code
+    const record = await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(SETTLED)}`);
+    expect(record.body).not.toContain(code);
+    const retry = await call(
+      'agent',
+      'POST',
+      `/api/v1/customers/${customerId}/notifications/${stored[0]!.notificationId}/retry`,
+    );
+    expect(retry.statusCode).toBe(409);
+    expect((await call('agent', 'GET', url(SETTLED))).json().authorization).toMatchObject({
+      expiresAtMs: issued.json().expiresAtMs,
+    });
+
+    const port = (authorizationCode: string, requestId = 'mnp-0001', user = 'admin') =>
+      call(user, 'POST', '/api/v1/port-out/completions', {
+        msisdn: SETTLED,
+        authorizationCode,
+        recipient: '中国移动',
+        requestId,
+      });
+    expect((await port(code, 'mnp-0001', 'agent')).statusCode).toBe(403);
+    const wrong = await port(code === '000000' ? '000001' : '000000');
+    expect(wrong.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/authorizationCode' });
+    expect(wrong.json().error.message).toContain('AUTH_CODE_WRONG');
+    const done = await port(code);
+    expect(done.statusCode).toBe(200);
+    expect(done.json().ported).toMatchObject({ recipient: '中国移动' });
+    expect((await port(code)).json()).toEqual(done.json());
+    expect((await port(code, 'mnp-0002')).statusCode).toBe(409);
+    const line = (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(SETTLED)}`)).json();
+    expect(line).toMatchObject({ status: 'closed', closedAtMs: done.json().ported.atMs });
+    const told = await notices('port_out_done');
+    // by SMS and e-mail (this customer gave an address), once each
+    expect(told.map((n) => n.text)).toEqual([
+      expect.stringContaining('携出至中国移动'),
+      expect.stringContaining('携出至中国移动'),
+    ]);
+    const audit = await waitFor(async () => {
+      const rs = await env.chEnv.ch.client.query({
+        query: `SELECT action FROM streambss.care_audit FINAL WHERE action LIKE 'line.port%' ORDER BY at`,
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<{ action: string }>();
+      return rows.length >= 2 ? rows : null;
+    });
+    expect(audit.map((a) => a.action)).toEqual(['line.port_code_issued', 'line.ported_out']);
+  });
+});
