@@ -156,7 +156,7 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
         throw new ApiError('INVALID_STATE', 'the number has ported out already', '/msisdn');
       }
       const now = ctx.deps.clock.nowMs();
-      if (!authorization(p, now) || !p)
+      if (!p || !authorization(p, now))
         throw new ApiError(
           'NOT_ELIGIBLE',
           'no authorization code in force for this number (AUTH_CODE_NONE)',
