@@ -1,9 +1,14 @@
-import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextLocalMonthStartMs } from '../../domain/catalog/index.ts';
 import { newSubscriber } from '../../domain/rating/index.ts';
 import { newCustomerBody } from '../support/care.ts';
-import { catalog, PARTITIONS, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import {
+  catalog,
+  PARTITIONS,
+  recordCareLine,
+  startChargingApi,
+  type ChargingApiEnv,
+} from '../support/charging-api.ts';
 import { PipelinedPublisher } from '../../infra/nats/index.ts';
 import { sendAddOn } from '../../processors/rating/index.ts';
 import { waitFor } from '../support/env.ts';
@@ -15,7 +20,6 @@ const POSTPAID = '+8613600000301';
 const EXPIRED = '+8613600000302';
 /** Prepaid, expired too, barred with 3.00 owed: it converts to postpaid (预转后). */
 const CONVERTING = '+8613600000303';
-const enc = new TextEncoder();
 const url = (msisdn: string, rest = '/plan-change') => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
 
 interface Choice {
@@ -64,32 +68,12 @@ describe('line changes through the API and the charging engine: plan change (套
     });
     customerId = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '王五' }))).json()
       .customer.customerId;
-    const lines = await new Kvm(env.nats.nats.nc).open('care_lines');
     for (const [msisdn, planId, openedAtMs] of [
       [POSTPAID, 'changxiang-128', NOW - 3_600_000],
       [EXPIRED, 'dazhongka-8', NOW - 31 * DAY],
       [CONVERTING, 'dazhongka-8', NOW - 31 * DAY],
-    ] as const) {
-      // the owner index (own.<customerId>.<number>) lists the line under the customer
-      await lines.put(
-        `own.${customerId}.${msisdn.slice(1)}`,
-        enc.encode(JSON.stringify({ customerId, msisdn })),
-      );
-      await lines.put(
-        msisdn.slice(1),
-        enc.encode(
-          JSON.stringify({
-            msisdn,
-            customerId,
-            status: 'active',
-            planId,
-            openedAtMs,
-            contractEndMs: null,
-            devicesOutstanding: [],
-          }),
-        ),
-      );
-    }
+    ] as const)
+      await recordCareLine(env, { msisdn, customerId, planId, openedAtMs });
   });
   afterAll(async () => env?.close());
 

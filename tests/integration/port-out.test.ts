@@ -1,7 +1,6 @@
-import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
@@ -10,7 +9,6 @@ const DAY = 86_400_000;
 const SETTLED = '+8613600000601';
 /** Ten days old: too new to port out. */
 const NEW_LINE = '+8613600000602';
-const enc = new TextEncoder();
 const url = (msisdn: string, rest = '') => `/api/v1/lines/${encodeURIComponent(msisdn)}/port-out${rest}`;
 
 describe('携号转网: a number ports out with the owner’s authorization code (real servers)', () => {
@@ -45,30 +43,11 @@ describe('携号转网: a number ports out with the owner’s authorization code
     });
     customerId = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '周九' }))).json()
       .customer.customerId;
-    const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
     for (const [msisdn, openedAtMs] of [
       [SETTLED, NOW - 400 * DAY],
       [NEW_LINE, NOW - 10 * DAY],
-    ] as const) {
-      await kv.put(
-        `own.${customerId}.${msisdn.slice(1)}`,
-        enc.encode(JSON.stringify({ customerId, msisdn })),
-      );
-      await kv.put(
-        msisdn.slice(1),
-        enc.encode(
-          JSON.stringify({
-            msisdn,
-            customerId,
-            status: 'active',
-            planId: 'changxiang-128',
-            openedAtMs,
-            contractEndMs: null,
-            devicesOutstanding: [],
-          }),
-        ),
-      );
-    }
+    ] as const)
+      await recordCareLine(env, { msisdn, customerId, planId: 'changxiang-128', openedAtMs });
   });
   afterAll(async () => env?.close());
 

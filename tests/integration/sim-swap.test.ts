@@ -1,7 +1,7 @@
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
@@ -60,17 +60,11 @@ describe('补换卡: SIM replacement at the counter (real servers)', () => {
       [OTHER, OTHERS_CARD],
       [TWIN, TWIN_CARD],
     ] as const) {
-      await put(`own.${customerId}.${msisdn.slice(1)}`, { customerId, msisdn });
-      await put(msisdn.slice(1), {
-        msisdn,
-        customerId,
-        status: 'active',
-        planId: 'changxiang-128',
-        openedAtMs: NOW - 3_600_000,
-        contractEndMs: null,
-        devicesOutstanding: [],
-        sim: { iccid, sinceMs: NOW - 3_600_000 },
-      });
+      await recordCareLine(
+        env,
+        { msisdn, customerId, planId: 'changxiang-128', openedAtMs: NOW - 3_600_000 },
+        { sim: { iccid, sinceMs: NOW - 3_600_000 } },
+      );
       await put(`sim.${iccid}`, { iccid, msisdn, atMs: NOW - 3_600_000 });
     }
     for (const [model, kind, available] of [

@@ -1,8 +1,7 @@
-import { Kvm } from '@nats-io/kv';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { intlCall, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { intlCall, recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
 import { encodeBatch, systemClock } from '../../domain/index.ts';
 import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import { AuthStore, hashPassword } from '../../api/auth/index.ts';
@@ -72,22 +71,15 @@ describe('过户: a line changes hands at the counter (real servers)', () => {
     ]);
     buyer = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '孙八' }))).json()
       .customer.customerId;
-    const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
-    const put = (key: string, v: unknown) => kv.put(key, enc.encode(JSON.stringify(v)));
     for (const [msisdn, contractEndMs] of [
       [POSTPAID, null],
       [CONTRACT, NOW + 200 * 86_400_000],
     ] as const) {
-      await put(`own.${owner}.${msisdn.slice(1)}`, { customerId: owner, msisdn });
-      await put(msisdn.slice(1), {
-        msisdn,
-        customerId: owner,
-        status: 'active',
-        planId: 'changxiang-128',
-        openedAtMs: NOW - 3_600_000,
-        contractEndMs,
-        devicesOutstanding: [],
-      });
+      await recordCareLine(
+        env,
+        { msisdn, customerId: owner, planId: 'changxiang-128', openedAtMs: NOW - 3_600_000 },
+        { contractEndMs },
+      );
     }
   });
   afterAll(async () => env?.close());

@@ -1,3 +1,4 @@
+import { Kvm } from '@nats-io/kv';
 import type { MessageGateway } from '../../api/routes/care/outbox.ts';
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
 import { randomIds, systemClock } from '../../domain/index.ts';
@@ -131,4 +132,29 @@ export async function startChargingApi(o: {
       await nats.close();
     },
   };
+}
+
+/**
+ * Puts a line on record in care as the customer's (the line record and the owner index entry
+ * `own.<customerId>.<number>`), as activation or `POST /lines/:msisdn/owner` would: active, on
+ * `planId`, no contract, no devices, unless `extra` says otherwise.
+ */
+export async function recordCareLine(
+  env: ChargingApiEnv,
+  line: { msisdn: string; customerId: string; planId: string; openedAtMs: number },
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
+  const put = (key: string, v: unknown) => kv.put(key, new TextEncoder().encode(JSON.stringify(v)));
+  await put(`own.${line.customerId}.${line.msisdn.slice(1)}`, {
+    customerId: line.customerId,
+    msisdn: line.msisdn,
+  });
+  await put(line.msisdn.slice(1), {
+    ...line,
+    status: 'active',
+    contractEndMs: null,
+    devicesOutstanding: [],
+    ...extra,
+  });
 }
