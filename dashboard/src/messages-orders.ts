@@ -204,6 +204,7 @@ export const orderMessages = [
   ['lines.closed', '已销户', 'closed'],
   ['lines.opened', '{date} 开通', 'opened {date}'],
   ['lines.closedAt', '{date} 销户', 'closed {date}'],
+  ['lines.portedAt', '{date} 携出至{to}', 'ported out to {to} {date}'],
   ['lines.devices', '待还设备 {n} 台', '{n} device(s) to return'],
   ['lines.lost', '{date} 起挂失停机', 'Reported lost since {date}'],
   ['lines.suspended', '{date} 起停机保号', 'Suspended (number kept) since {date}'],

@@ -126,6 +126,14 @@ describe('携号转网: a number ports out with the owner’s authorization code
     expect((await port(code, 'mnp-0002')).statusCode).toBe(409);
     const line = (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(SETTLED)}`)).json();
     expect(line).toMatchObject({ status: 'closed', closedAtMs: done.json().ported.atMs });
+    // the owner's list keeps the number, closed, saying where it went
+    const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
+      status: string;
+      portedTo?: string;
+    }[];
+    expect(listed.filter((l) => l.portedTo)).toEqual([
+      expect.objectContaining({ status: 'closed', portedTo: '中国移动' }),
+    ]);
     const told = await notices('port_out_done');
     // by SMS and e-mail (this customer gave an address), once each
     expect(told.map((n) => n.text)).toEqual([

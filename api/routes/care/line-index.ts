@@ -84,6 +84,7 @@ export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
     devicesOutstanding: l.devicesOutstanding.length,
     ...(l.loss ? { lostSinceMs: l.loss.reportedAtMs } : {}),
     ...(l.suspension ? { suspendedSinceMs: l.suspension.sinceMs } : {}),
+    ...(l.portOut?.ported ? { portedTo: l.portOut.ported.recipient } : {}),
     ...(l.sim ? { simLast4: l.sim.iccid.slice(-4) } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface CustomerLine {
   lostSinceMs?: number;
   /** Suspended since then (停机保号): barred, the number kept, until resumed. */
   suspendedSinceMs?: number;
+  /** The operator the number ported out to (携号转网), for a closed line. */
+  portedTo?: string;
   /** The last four digits of the card in service, when the line records it. */
   simLast4?: string;
 }
@@ -120,7 +122,9 @@ export class LineList extends LitElement {
       <span class="muted"
         >${
           l.closedAtMs !== undefined
-            ? t('lines.closedAt', { date: date(l.closedAtMs) })
+            ? l.portedTo
+              ? t('lines.portedAt', { date: date(l.closedAtMs), to: l.portedTo })
+              : t('lines.closedAt', { date: date(l.closedAtMs) })
             : t('lines.opened', { date: date(l.openedAtMs) })
         }</span
       >
