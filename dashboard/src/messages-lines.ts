@@ -190,6 +190,7 @@ export const lineMessages = [
   ['port.eligible', '符合携号转网条件', 'The number can port out'],
   ['port.blocked', '暂不能办理，需先处理：', 'Not yet: first settle the following'],
   ['port.ask', '获取授权码', 'Send me a code'],
+  ['port.askCounter', '发送授权码至本机号码', 'Send the code to this line'],
   ['port.askAgain', '重新获取授权码（原授权码作废）', 'Send a new code (the old one stops working)'],
   ['port.confirm', '向 {msisdn} 发送携号转网授权码？', 'Send a number portability code to {msisdn}?'],
   ['port.sent', '授权码已通过短信发送至 {msisdn}', 'The code went by SMS to {msisdn}'],

@@ -181,6 +181,23 @@ describe('supervisor and admin screens in Chromium', () => {
     };
     await toggle(`将${name}设为休假`, `${name}已设为休假`, true);
     await toggle(`${name}恢复在岗`, `${name}已恢复在岗`, false);
+    // a row's button stays with its technician when the rows come back in another order (a
+    // re-read, a sort by load): a click lands on whom it was aimed at
+    const kept = await roster.evaluate(async (el) => {
+      const host = el as HTMLElement & { technicians: unknown[]; updateComplete: Promise<unknown> };
+      const table = host.shadowRoot!.querySelector('sbss-data-table') as HTMLElement & {
+        updateComplete: Promise<unknown>;
+      };
+      const button = table.shadowRoot!.querySelector('tbody button')!;
+      const before = button.getAttribute('aria-label');
+      const [first, second, ...rest] = host.technicians;
+      host.technicians = [second, first, ...rest];
+      await host.updateComplete;
+      await table.updateComplete;
+      return { before, after: button.getAttribute('aria-label'), connected: button.isConnected };
+    });
+    expect(kept.after).toBe(kept.before);
+    expect(kept.connected).toBe(true);
     await sup.context().close();
 
     const noc = await login(ui.browser, ui.env.url, 'noc');

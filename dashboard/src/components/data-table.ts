@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { I18nController, t } from '../i18n.ts';
 import { base } from '../styles.ts';
 
@@ -209,6 +210,15 @@ export class DataTable<R = unknown> extends LitElement {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  /**
+   * Rows keyed by `rowKey` when given: a row's DOM (its buttons) stays with its record when the
+   * rows are re-sorted or re-read, so a click lands on the record it was aimed at.
+   */
+  private rows$(rows: R[]) {
+    const key = this.rowKey;
+    return key ? repeat(rows, key, (r) => this.row(r)) : rows.map((r) => this.row(r));
+  }
+
   private row(r: R) {
     return html`<tr data-key=${this.rowKey ? this.rowKey(r) : ''}>
       ${this.columns.map(
@@ -234,9 +244,9 @@ export class DataTable<R = unknown> extends LitElement {
       const visible = all.slice(first, first + 24);
       const after = Math.max(0, all.length - first - visible.length);
       body = html`${first ? html`<tr style="height:${first * ROW_PX}px" aria-hidden="true"></tr>` : null}
-      ${visible.map((r) => this.row(r))}
+      ${this.rows$(visible)}
       ${after ? html`<tr style="height:${after * ROW_PX}px" aria-hidden="true"></tr>` : null}`;
-    } else body = all.slice(page * this.pageSize, (page + 1) * this.pageSize).map((r) => this.row(r));
+    } else body = this.rows$(all.slice(page * this.pageSize, (page + 1) * this.pageSize));
     return html`<div class="bar">
         <span class="muted">${t('table.rows', { n: String(all.length) })}</span>
         <button @click=${() => this.exportCsv()}>${t('table.csv')}</button>

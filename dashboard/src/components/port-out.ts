@@ -78,7 +78,7 @@ export class PortOut extends LineActionPanel<Review> {
         ?disabled=${this.action.busy || !r.eligible}
         @click=${() => this.ask()}
       >
-        ${a ? t('port.askAgain') : t('port.ask')}
+        ${a ? t('port.askAgain') : t(this.channel === 'counter' ? 'port.askCounter' : 'port.ask')}
       </button>
       ${this.action.lines()}
     </section>`;

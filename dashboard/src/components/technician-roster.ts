@@ -81,6 +81,7 @@ export class TechnicianRoster extends LitElement {
     return html`<sbss-data-table
         .rows=${this.technicians}
         .columns=${this.columns()}
+        .rowKey=${(r: Technician) => r.id}
         page-size="8"
         filename="technicians.csv"
       ></sbss-data-table>
