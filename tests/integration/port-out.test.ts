@@ -98,6 +98,13 @@ describe('携号转网: a number ports out with the owner’s authorization code
     // the line record keeps a hash, never the code
     const record = await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(SETTLED)}`);
     expect(record.body).not.toContain(code);
+    // nor the hash: six digits are undone in a second by trying them all
+    expect(record.json().portOut).toEqual({
+      issuedAtMs: issued.json().issuedAtMs,
+      expiresAtMs: issued.json().expiresAtMs,
+      requestId: 'port-req-0001',
+      failedAttempts: 0,
+    });
     const retry = await call(
       'agent',
       'POST',

@@ -56,6 +56,18 @@ export async function customerLines(
   };
 }
 
+/**
+ * A line record as the API answers it: everything but the hash of a portability code (six
+ * digits: a hash is undone in a second by trying them all).
+ */
+export function lineOut(l: LineRecord): Omit<LineRecord, 'portOut'> & {
+  portOut?: Omit<NonNullable<LineRecord['portOut']>, 'codeHash'>;
+} {
+  if (!l.portOut) return l;
+  const { codeHash: _secret, ...portOut } = l.portOut;
+  return { ...l, portOut };
+}
+
 /** A line the customer transferred away, as their list shows it. */
 export function formerLineView(l: LineRecord, reveal: boolean) {
   return {

@@ -5,7 +5,7 @@ import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
 import { CustomerId, loadCustomer, loadLine } from './customer-view.ts';
-import { customerLines, formerLineView, indexLine, lineView } from './line-index.ts';
+import { customerLines, formerLineView, indexLine, lineOut, lineView } from './line-index.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -35,7 +35,7 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
     },
     async (request) => {
       const line = await loadLine(ctx, who(request), request.params.msisdn);
-      return { ...line.value, revision: line.revision };
+      return { ...lineOut(line.value), revision: line.revision };
     },
   );
   r.get(
@@ -116,7 +116,7 @@ export function lineRoutes(app: FastifyInstance, ctx: CareContext): void {
             changes: [{ field: 'line', before: null, after: msisdn }],
           },
         );
-      return reply.code(created ? 201 : 200).send(line.value);
+      return reply.code(created ? 201 : 200).send(lineOut(line.value));
     },
   );
 }

@@ -11,6 +11,7 @@ import { actorOf } from './recorder.ts';
 import { Channel } from './records.ts';
 import { msisdnKey, Repo } from './store.ts';
 import { balanceReader } from './balance.ts';
+import { lineOut } from './line-index.ts';
 
 const Reason = Type.Object({
   code: Type.String(),
@@ -226,7 +227,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: CareContext): void 
           changes: [{ field: 'devicesOutstanding', before: request.body.model, after: null }],
         },
       );
-      return line.value;
+      return lineOut(line.value);
     },
   );
 }
