@@ -95,9 +95,13 @@ export interface CompiledCatalog {
   /** Add-on packs on sale, by id, in catalog order. */
   addOns: Map<string, AddOn>;
   dueDays: number;
+  /** The monthly fee of a suspended line (停机保号), fen. */
+  keepNumberFeeFen: number;
 }
 
 export const DEFAULT_LOW_BALANCE_FEN = 500;
+/** 停机保号's monthly fee when the catalog does not set `billing.keepNumberFeeFen`: ¥5. */
+export const DEFAULT_KEEP_NUMBER_FEE_FEN = 500;
 
 /** Digit trie over the E.164 digits after '+'. Node 0 is '+'. */
 export interface PrefixTrie {
@@ -275,6 +279,7 @@ export function compileCatalog(catalog: CatalogFile): CompiledCatalog {
     plans,
     addOns: new Map((catalog.addOns ?? []).map((a) => [a.id, a])),
     dueDays: catalog.billing.dueDays,
+    keepNumberFeeFen: catalog.billing.keepNumberFeeFen ?? DEFAULT_KEEP_NUMBER_FEE_FEN,
   };
 }
 

@@ -5,6 +5,7 @@ export {
   versionAt,
   spanAt,
   DEFAULT_LOW_BALANCE_FEN,
+  DEFAULT_KEEP_NUMBER_FEE_FEN,
   type CompiledCatalog,
   type CompiledPlan,
   type CompiledPlanVersion,

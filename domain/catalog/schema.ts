@@ -174,7 +174,11 @@ export const CatalogFile = Closed({
   destinationClasses: Type.Array(DestinationClass, { minItems: 1, maxItems: 200 }),
   prefixes: Type.Array(PrefixRule, { minItems: 1, maxItems: 5000 }),
   rateTables: Type.Record(Key, RateTable),
-  billing: Closed({ dueDays: Type.Integer({ minimum: 0, maximum: 90 }) }),
+  billing: Closed({
+    dueDays: Type.Integer({ minimum: 0, maximum: 90 }),
+    /** The monthly fee of a suspended line (停机保号, 保号费) in fen; absent: 500 (¥5). */
+    keepNumberFeeFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+  }),
   plans: Type.Array(Plan, { minItems: 1, maxItems: 500 }),
   /** Add-on packs on sale (absent: none). */
   addOns: Type.Optional(Type.Array(AddOn, { maxItems: 100 })),

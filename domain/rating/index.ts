@@ -42,9 +42,4 @@ export {
 export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';
 export { notice } from './thresholds.ts';
 export { applyLineLoss, lineLossKey, type LineLoss } from './line-loss.ts';
-export {
-  applyLineSuspension,
-  KEEP_NUMBER_FEE_FEN,
-  lineSuspensionKey,
-  type LineSuspension,
-} from './suspension.ts';
+export { applyLineSuspension, lineSuspensionKey, type LineSuspension } from './suspension.ts';

@@ -10,7 +10,6 @@ import {
 } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
 import { checkBalance, liftBarIfCleared, notice } from './thresholds.ts';
-import { KEEP_NUMBER_FEE_FEN } from './keep-number.ts';
 import type { LedgerEntry, PeriodCharges, RatingNotification, SubscriberState } from './types.ts';
 
 /** End (exclusive) of a period starting at `startMs`: next local month start, or start + N days. */
@@ -169,7 +168,7 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
         s.periodIndex + 1,
         startMs,
       );
-      if (s.barReason === 'suspended') s = keepNumberPeriod(s);
+      if (s.barReason === 'suspended') s = keepNumberPeriod(s, catalog.keepNumberFeeFen);
       const net = s.charges.feeFen - s.charges.discountFen;
       const before = s.balanceFen;
       s = { ...s, balanceFen: before - net };
@@ -187,7 +186,7 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
  * A period that starts while the line is suspended (停机保号): the keep-number fee instead of the
  * plan's, no allowances (the line is barred anyway). 复机 turns it into a plan period.
  */
-function keepNumberPeriod(s: SubscriberState): SubscriberState {
+function keepNumberPeriod(s: SubscriberState, feeFen: number): SubscriberState {
   return {
     ...s,
     allowances: {
@@ -195,7 +194,7 @@ function keepNumberPeriod(s: SubscriberState): SubscriberState {
       sms: { totalUnits: 0, usedUnits: 0 },
       data: { totalUnits: 0, usedUnits: 0 },
     },
-    charges: { ...s.charges, feeFen: KEEP_NUMBER_FEE_FEN, discountFen: 0, keepNumber: true },
+    charges: { ...s.charges, feeFen, discountFen: 0, keepNumber: true },
   };
 }
 

@@ -4,12 +4,22 @@ import { closeBill } from './bill.ts';
 import { applyLineLoss } from './line-loss.ts';
 import { applyPayment } from './payment.ts';
 import { rate } from './rate.ts';
-import { applyLineSuspension, KEEP_NUMBER_FEE_FEN, type LineSuspension } from './suspension.ts';
-import { defaultCatalog, deepFreeze, MSISDN, subscriber, voice } from './test-fixtures.ts';
+import { applyLineSuspension, type LineSuspension } from './suspension.ts';
+import {
+  defaultCatalog,
+  defaultCatalogJson,
+  deepFreeze,
+  MSISDN,
+  subscriber,
+  voice,
+} from './test-fixtures.ts';
+import { loadCatalog } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
 
 const cat = defaultCatalog();
 const PLAN_FEE = 12_800; // changxiang-128, postpaid
+/** The demo catalog sets no billing.keepNumberFeeFen: the default ¥5. */
+const KEEP_NUMBER_FEE_FEN = 500;
 const ask = (suspended: boolean, atMs: number, id = suspended ? 'sus-1' : 'res-1'): LineSuspension => ({
   suspensionId: id,
   msisdn: MSISDN,
@@ -133,5 +143,16 @@ describe('applyLineSuspension (停机保号 / 复机)', () => {
     expect(
       errorOf(() => applyLineSuspension(cat, lost.newState, ask(true, shanghaiMs(2025, 3, 10)))),
     ).toMatchObject({ code: 'LINE_LOST', field: '/msisdn' });
+  });
+
+  it('takes the keep-number fee the catalog sets, and says it in the SMS params', () => {
+    const json = defaultCatalogJson() as { billing: Record<string, unknown> };
+    const loaded = loadCatalog({ ...json, billing: { ...json.billing, keepNumberFeeFen: 800 } });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors[0]));
+    const s0 = subscriber(loaded.catalog, 'changxiang-128');
+    const off = applyLineSuspension(loaded.catalog, s0, ask(true, shanghaiMs(2025, 3, 10)));
+    expect(off.notifications[0]?.params).toMatchObject({ reason: 'suspended', feeFen: 800 });
+    const april = rate(loaded.catalog, off.newState, voice(shanghaiMs(2025, 4, 2, 10), 60));
+    expect(april.ledger.find((e) => e.kind === 'fee')?.amountFen).toBe(800);
   });
 });

@@ -4,8 +4,6 @@ import { feeEntry, planOf, rollTo, versionOf, type Effects } from './period.ts';
 import { checkBalance, moneyAllows, notice } from './thresholds.ts';
 import type { LedgerEntry, RatingNotification, SubscriberState } from './types.ts';
 
-export { KEEP_NUMBER_FEE_FEN } from './keep-number.ts';
-
 /** 停机保号 (`suspended: true`: the number is kept while the line is stopped) or 复机 (`false`). */
 export interface LineSuspension {
   suspensionId: string;
@@ -48,7 +46,9 @@ export function applyLineSuspension(
   if (s.barReason === 'lost')
     throw new RatingError('LINE_LOST', 'the line is reported lost: restore it first', '/msisdn');
   if (x.suspended) {
-    fx.notifications.push(notice(key, 'line_barred', s.msisdn, x.atMs, { reason: 'suspended' }));
+    fx.notifications.push(
+      notice(key, 'line_barred', s.msisdn, x.atMs, { reason: 'suspended', feeFen: catalog.keepNumberFeeFen }),
+    );
     return { newState: { ...s, barred: true, barReason: 'suspended' }, ...rest(fx) };
   }
   if (s.charges.keepNumber && x.atMs >= s.periodStartMs && x.atMs < s.periodEndMs) {

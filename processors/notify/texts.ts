@@ -1,9 +1,6 @@
+import { DEFAULT_KEEP_NUMBER_FEE_FEN } from '../../domain/catalog/index.ts';
 import { stableId } from '../../domain/index.ts';
-import {
-  KEEP_NUMBER_FEE_FEN,
-  type NotificationKind,
-  type RatingNotification,
-} from '../../domain/rating/index.ts';
+import { type NotificationKind, type RatingNotification } from '../../domain/rating/index.ts';
 
 /**
  * What a customer is told when charging crosses a threshold (提醒短信), in zh-CN and en. Pure:
@@ -78,8 +75,8 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
         : 'Your line is barred as reported lost. To restore it, come to a shop with your ID.';
     if (n.params.reason === 'suspended')
       return l === 'zh-CN'
-        ? `您的号码已办理停机保号，号码为您保留，停机期间每月收取保号费 ${yuan(KEEP_NUMBER_FEE_FEN)} 元。需要使用时可随时申请复机。`
-        : `Your line is suspended and your number kept for you, at ${yuan(KEEP_NUMBER_FEE_FEN)} yuan a month. Ask to resume it any time.`;
+        ? `您的号码已办理停机保号，号码为您保留，停机期间每月收取保号费 ${yuan(n.params.feeFen ?? DEFAULT_KEEP_NUMBER_FEE_FEN)} 元。需要使用时可随时申请复机。`
+        : `Your line is suspended and your number kept for you, at ${yuan(n.params.feeFen ?? DEFAULT_KEEP_NUMBER_FEE_FEN)} yuan a month. Ask to resume it any time.`;
     return l === 'zh-CN'
       ? `您的号码已停机（${n.params.reason === 'credit_limit' ? '超出信用额度' : '余额不足'}），缴费后自动恢复。`
       : `Your line is barred (${n.params.reason === 'credit_limit' ? 'credit limit reached' : 'no balance'}); paying restores it.`;

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
 import { suspensionRefusal } from '../../../domain/orders/index.ts';
-import { KEEP_NUMBER_FEE_FEN } from '../../../domain/rating/index.ts';
 import { PipelinedPublisher } from '../../../infra/nats/index.ts';
 import { sendLineSuspension } from '../../../processors/rating/index.ts';
 import { ApiError } from '../../errors.ts';
@@ -39,7 +38,8 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
     {
       schema: {
         tags: ['care'],
-        summary: `Suspend a postpaid line and keep the number (停机保号): ${KEEP_NUMBER_FEE_FEN} fen a month until resumed`,
+        summary:
+          'Suspend a postpaid line and keep the number (停机保号): the catalog’s keep-number fee a month until resumed',
         params: Params,
         body: Body,
       },
@@ -54,7 +54,7 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
       if (existing) {
         // already suspended (or this very request again): make sure charging has it
         await send(existing.suspensionId, msisdn, true, existing.sinceMs);
-        return reply.code(200).send({ suspension: existing, keepNumberFeeFen: KEEP_NUMBER_FEE_FEN });
+        return reply.code(200).send({ suspension: existing, keepNumberFeeFen: ctx.catalog.keepNumberFeeFen });
       }
       const plan = ctx.catalog.plans.get(line.value.planId);
       if (!plan)
@@ -79,7 +79,7 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
         customerId: line.value.customerId,
         changes: [{ field: 'suspension', before: null, after: 'suspended' }],
       });
-      return reply.code(202).send({ suspension, keepNumberFeeFen: KEEP_NUMBER_FEE_FEN });
+      return reply.code(202).send({ suspension, keepNumberFeeFen: ctx.catalog.keepNumberFeeFen });
     },
   );
 

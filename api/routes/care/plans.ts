@@ -17,7 +17,10 @@ export function planRoutes(app: FastifyInstance, ctx: CareContext): void {
   r.get(
     '/api/v1/plans',
     {
-      schema: { tags: ['care'], summary: 'Plans on sale now, cheapest first' },
+      schema: {
+        tags: ['care'],
+        summary: 'Plans on sale now, cheapest first, and the monthly fee of a suspended line (停机保号)',
+      },
       config: { roles: staffAndCustomer },
     },
     async () => ({
@@ -26,6 +29,7 @@ export function planRoutes(app: FastifyInstance, ctx: CareContext): void {
         dataMb: 0,
         sms: 0,
       }).map(({ fits: _f, shortfall: _s, ...p }) => p),
+      keepNumberFeeFen: ctx.catalog.keepNumberFeeFen,
     }),
   );
   r.post(

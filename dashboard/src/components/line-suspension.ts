@@ -1,4 +1,5 @@
 import { css, html } from 'lit';
+import { api } from '../api-client.ts';
 import { failureText, refusalCode } from '../field-errors.ts';
 import { yuan } from '../format.ts';
 import { lookup, t } from '../i18n.ts';
@@ -13,9 +14,6 @@ interface Suspension {
   by: string;
 }
 
-/** ¥5 a month keeps a suspended number (domain/rating/keep-number.ts). */
-const KEEP_NUMBER_FEE_FEN = 500;
-
 /** A refusal of 停机保号 in the screen's words (arrears, prepaid, lost), else the API's. */
 const word = (err: unknown) => {
   const code = refusalCode(err);
@@ -28,7 +26,11 @@ const word = (err: unknown) => {
  * bars the line at once and tells the customer by SMS both ways. Fires `changed`.
  */
 export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }> {
-  static override properties = { ...LineActionPanel.properties, suspension: { state: true } };
+  static override properties = {
+    ...LineActionPanel.properties,
+    suspension: { state: true },
+    feeFen: { state: true },
+  };
   static override styles = [
     base,
     forms,
@@ -39,10 +41,21 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
     `,
   ];
   declare suspension: Suspension | null;
+  /** The catalog's monthly fee of a suspended line (GET /api/v1/plans), null until read. */
+  declare feeFen: number | null;
 
   constructor() {
     super();
     this.suspension = null;
+    this.feeFen = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void api
+      .get<{ keepNumberFeeFen: number }>('/api/v1/plans')
+      .then((r) => (this.feeFen = r.keepNumberFeeFen))
+      .catch(() => undefined);
   }
 
   protected took(line: { suspension?: Suspension } | null): void {
@@ -57,7 +70,7 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
     if (!this.loaded)
       return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
     const s = this.suspension;
-    const fee = yuan(KEEP_NUMBER_FEE_FEN);
+    const fee = this.feeFen === null ? '…' : yuan(this.feeFen);
     return html`<section aria-label=${t('act.suspend')}>
       ${
         s
