@@ -42,6 +42,16 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
       balanceFen: (await chargingStateOf(ctx, line.msisdn))?.balanceFen ?? null,
       nowMs,
     });
+  /** Refuses (422 naming /msisdn) with every reason at once, their codes in brackets. */
+  const assertEligible = async (line: LineRecord, nowMs: number) => {
+    const blocks = await blocksOf(line, nowMs);
+    if (blocks.length)
+      throw new ApiError(
+        'NOT_ELIGIBLE',
+        `${blocks.map((x) => x.text.en).join('; ')} (${blocks.map((x) => x.code).join(',')})`,
+        '/msisdn',
+      );
+  };
   const authorization = (p: LineRecord['portOut'], nowMs: number) =>
     p && !p.ported && p.failedAttempts < MAX_WRONG_CODES && p.expiresAtMs > nowMs
       ? { issuedAtMs: p.issuedAtMs, expiresAtMs: p.expiresAtMs }
@@ -91,13 +101,7 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
         // the same request again (its answer was lost): the code went once, it goes once
         return reply.code(200).send({ issuedAtMs: prior.issuedAtMs, expiresAtMs: prior.expiresAtMs });
       const now = ctx.deps.clock.nowMs();
-      const blocks = await blocksOf(line.value, now);
-      if (blocks.length)
-        throw new ApiError(
-          'NOT_ELIGIBLE',
-          `${blocks.map((x) => x.text.en).join('; ')} (${blocks.map((x) => x.code).join(',')})`,
-          '/msisdn',
-        );
+      await assertEligible(line.value, now);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const portOut: NonNullable<LineRecord['portOut']> = {
         codeHash: hashOf(msisdn, code),
@@ -174,13 +178,7 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
           '/authorizationCode',
         );
       }
-      const blocks = await blocksOf(line.value, now);
-      if (blocks.length)
-        throw new ApiError(
-          'NOT_ELIGIBLE',
-          `${blocks.map((x) => x.text.en).join('; ')} (${blocks.map((x) => x.code).join(',')})`,
-          '/msisdn',
-        );
+      await assertEligible(line.value, now);
       const ported = { atMs: now, recipient: b.recipient, requestId: b.requestId };
       await ctx.lines.update(
         msisdnKey(b.msisdn),
