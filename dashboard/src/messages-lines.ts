@@ -240,6 +240,25 @@ export const lineMessages = [
     '计费系统暂未开通此号码，稍后再试',
     'Charging does not know this line yet; try again shortly',
   ],
+  // the balance card: what the line has, and what lifts a bar
+  ['bal.balance', '余额', 'Balance'],
+  ['bal.plan', '套餐：', 'Plan: '],
+  ['bal.prepaid', '预付费', 'Prepaid'],
+  ['bal.postpaid', '后付费', 'Postpaid'],
+  ['bal.validUntil', '有效期至：', 'Valid until: '],
+  ['bal.barred', '已停机：请续费或充值', 'Barred: renew or top up'],
+  [
+    'bal.barred.credit_limit',
+    '已停机：欠费达信用额度，缴费后恢复',
+    'Barred at the credit limit: paying restores it',
+  ],
+  [
+    'bal.barred.lost',
+    '已挂失停机：请本人携带证件到营业厅解挂',
+    'Barred as lost: restore it at a shop with your ID',
+  ],
+  ['bal.barred.suspended', '停机保号中：复机后恢复使用', 'Suspended, number kept: resume to use it'],
+  ['bal.left', '剩余 {v}', '{v} left'],
 ] as const;
 
 export type LineKey = (typeof lineMessages)[number][0];

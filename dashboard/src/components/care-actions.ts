@@ -7,7 +7,7 @@ import { checkPassword, passwordRuleText } from '../../../domain/customer/passwo
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
 import './unsubscribe-panel.ts';
-import { LINE_PANELS, transferPanel, type CareAction } from './line-panels.ts';
+import { COUNTER_ACTIONS, LINE_PANELS, transferPanel, type CareAction } from './line-panels.ts';
 import './preopen-form.ts';
 import './state-panel.ts';
 
@@ -69,21 +69,7 @@ export class CareActions extends LitElement {
     this.customer = null;
     this.msisdn = '';
     this.channel = 'counter';
-    this.actions = [
-      'renew',
-      'plan',
-      'addon',
-      'loss',
-      'suspend',
-      'port',
-      'sim',
-      'transfer',
-      'profile',
-      'complaint',
-      'fault',
-      'unsubscribe',
-      'preopen',
-    ];
+    this.actions = [...COUNTER_ACTIONS];
     this.open = null;
     this.busy = false;
     this.result = '';

@@ -24,6 +24,23 @@ export type CareAction =
   | 'preopen'
   | 'password';
 
+/** What the counter offers on a customer's line, in the order of its tabs. */
+export const COUNTER_ACTIONS: readonly CareAction[] = [
+  'renew',
+  'plan',
+  'addon',
+  'loss',
+  'suspend',
+  'port',
+  'sim',
+  'transfer',
+  'profile',
+  'complaint',
+  'fault',
+  'unsubscribe',
+  'preopen',
+];
+
 type Channel = 'counter' | 'web';
 
 /** Actions with a panel of their own on the line acted on: 套餐变更, 叠加包, 挂失/解挂, 停机保号, 补换卡. */

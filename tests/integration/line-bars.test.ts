@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCustomerBody } from '../support/care.ts';
+import { recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { waitFor } from '../support/env.ts';
+
+const NOW = Date.now();
+const POSTPAID = '+8613600000311';
+/** Prepaid, in its period: it keeps its number without 停机保号. */
+const PREPAID = '+8613600000312';
+const url = (msisdn: string, rest: string) => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
+
+describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, through the API and the charging engine (real servers)', () => {
+  let env: ChargingApiEnv;
+  const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
+  let customerId = '';
+  const balance = async (msisdn: string) =>
+    (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`)).json();
+  const notices = async (template: string) =>
+    (
+      (await call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json().notifications as {
+        template: string;
+        text: string;
+        state: string;
+      }[]
+    ).filter((n) => n.template === template);
+
+  beforeAll(async () => {
+    env = await startChargingApi({
+      lines: [
+        { msisdn: POSTPAID, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
+        { msisdn: PREPAID, planId: 'dazhongka-8', activatedAtMs: NOW - 3_600_000, openingBalanceFen: 2000 },
+      ],
+      notices: true,
+      payments: true,
+    });
+    customerId = (await call('agent', 'POST', '/api/v1/customers', newCustomerBody({ name: '吴十' }))).json()
+      .customer.customerId;
+    for (const [msisdn, planId] of [
+      [POSTPAID, 'changxiang-128'],
+      [PREPAID, 'dazhongka-8'],
+    ] as const)
+      await recordCareLine(env, { msisdn, customerId, planId, openedAtMs: NOW - 3_600_000 });
+  });
+  afterAll(async () => env?.close());
+
+  it('挂失 bars the line at once; only 解挂 at the counter, with the ID checked, lifts it; the customer is told both ways', async () => {
+    const report = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0001',
+      reason: '手机丢失',
+    });
+    expect(report.statusCode).toBe(202);
+    const barred = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.barred ? b : null;
+    });
+    expect(barred.barReason).toBe('lost');
+    const told = await waitFor(async () => {
+      const n = await notices('charging.line_barred');
+      return n.length ? n : null;
+    });
+    expect(told[0]!.text).toContain('挂失停机');
+    const again = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0002',
+    });
+    expect(again.statusCode).toBe(200);
+
+    expect((await call('customer', 'POST', url(POSTPAID, '/loss/restore'), {})).statusCode).toBe(403);
+    const unchecked = await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+      channel: 'counter',
+      requestId: 'unloss-req-0001',
+    });
+    expect(unchecked.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: '/idChecked' });
+    const restore = await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+      channel: 'counter',
+      requestId: 'unloss-req-0001',
+      idChecked: true,
+    });
+    expect(restore.statusCode).toBe(200);
+    await waitFor(async () => ((await balance(POSTPAID)).barred === false ? true : null));
+    const back = await waitFor(async () => {
+      const n = await notices('charging.line_unbarred');
+      return n.length ? n : null;
+    });
+    expect(back[0]!.text).toBe('您的号码已解挂，恢复使用。');
+    expect(
+      (
+        await call('agent', 'POST', url(POSTPAID, '/loss/restore'), {
+          channel: 'counter',
+          requestId: 'unloss-req-0002',
+          idChecked: true,
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('停机保号 stops a settled postpaid line and keeps the number; 复机 brings it back; the customer is told both ways', async () => {
+    const ask = (rest: string, requestId: string) =>
+      call('agent', 'POST', url(POSTPAID, rest), { channel: 'counter', requestId });
+    // what is owed (this month's fee) is settled first
+    const owing = await ask('/suspension', 'suspend-req-0001');
+    expect(owing.statusCode).toBe(422);
+    expect(owing.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/msisdn' });
+    expect(owing.json().error.message).toContain('ARREARS');
+    const owed = -(await balance(POSTPAID)).balanceFen;
+    const paid = await call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(POSTPAID)}/renewals`, {
+      requestId: 'suspend-settle-0001',
+      amountFen: owed,
+      method: 'cash',
+      channel: 'counter',
+    });
+    expect(paid.statusCode).toBe(201);
+    await waitFor(async () => ((await balance(POSTPAID)).balanceFen >= 0 ? true : null));
+    // a prepaid line keeps its number without it
+    const prepaid = await call('agent', 'POST', url(PREPAID, '/suspension'), {
+      channel: 'counter',
+      requestId: 'suspend-req-0009',
+    });
+    expect(prepaid.json().error.message).toContain('PREPAID');
+
+    const done = await ask('/suspension', 'suspend-req-0001');
+    expect(done.statusCode).toBe(202);
+    expect(done.json()).toMatchObject({
+      suspension: { by: 'agent', channel: 'counter' },
+      keepNumberFeeFen: 500,
+    });
+    expect((await ask('/suspension', 'suspend-req-0001')).statusCode).toBe(200);
+    const stopped = await waitFor(async () => {
+      const b = await balance(POSTPAID);
+      return b.barReason === 'suspended' ? b : null;
+    });
+    expect(stopped.barred).toBe(true);
+    const told = await waitFor(async () => {
+      const n = (await notices('charging.line_barred')).filter((x) => x.text.includes('停机保号'));
+      return n.length ? n : null;
+    });
+    expect(told[0]!.text).toContain('保号费 5.00 元');
+    const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
+      msisdn: string;
+      suspendedSinceMs?: number;
+    }[];
+    expect(listed.find((l) => l.msisdn.endsWith('0311'))?.suspendedSinceMs).toBe(
+      done.json().suspension.sinceMs,
+    );
+    // a suspended line is not reported lost on top: it is barred already
+    const loss = await call('agent', 'POST', url(POSTPAID, '/loss'), {
+      channel: 'phone',
+      requestId: 'loss-req-0009',
+    });
+    expect(loss.statusCode).toBe(409);
+
+    const resumed = await ask('/suspension/resume', 'resume-req-0001');
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ resumed: true, suspendedSinceMs: done.json().suspension.sinceMs });
+    await waitFor(async () => ((await balance(POSTPAID)).barred === false ? true : null));
+    const back = await waitFor(async () => {
+      const n = (await notices('charging.line_unbarred')).filter((x) => x.text.includes('复机'));
+      return n.length ? n : null;
+    });
+    expect(back[0]!.text).toBe('您的号码已复机，恢复使用，套餐同时恢复。');
+    expect((await ask('/suspension/resume', 'resume-req-0002')).statusCode).toBe(409);
+    // resumed in the month it was suspended: no fee beyond the month's, nothing dead-lettered
+    const dead = await env.nats.nats.jsm.streams.info('DLQ', { subjects_filter: 'dlq.rating.>' });
+    expect(Object.keys(dead?.state.subjects ?? {}).filter((k) => k.startsWith('dlq.rating'))).toEqual([]);
+  });
+});
