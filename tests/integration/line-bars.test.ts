@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import {
+  balanceOf,
+  noticesOf,
+  recordCareLine,
+  startChargingApi,
+  type ChargingApiEnv,
+} from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
@@ -13,16 +19,8 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
   let env: ChargingApiEnv;
   const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
   let customerId = '';
-  const balance = async (msisdn: string) =>
-    (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`)).json();
-  const notices = async (template: string) =>
-    (
-      (await call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json().notifications as {
-        template: string;
-        text: string;
-        state: string;
-      }[]
-    ).filter((n) => n.template === template);
+  const balance = (msisdn: string) => balanceOf(env, msisdn);
+  const notices = (template: string) => noticesOf(env, customerId, template);
 
   beforeAll(async () => {
     env = await startChargingApi({

@@ -3,7 +3,9 @@ import { nextLocalMonthStartMs } from '../../domain/catalog/index.ts';
 import { newSubscriber } from '../../domain/rating/index.ts';
 import { newCustomerBody } from '../support/care.ts';
 import {
+  balanceOf,
   catalog,
+  noticesOf,
   PARTITIONS,
   recordCareLine,
   startChargingApi,
@@ -33,16 +35,8 @@ describe('line changes through the API and the charging engine: plan change (套
   let env: ChargingApiEnv;
   const call: ChargingApiEnv['call'] = (...a) => env.call(...a);
   let customerId = '';
-  const balance = async (msisdn: string) =>
-    (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`)).json();
-  const notices = async (template: string) =>
-    (
-      (await call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json().notifications as {
-        template: string;
-        text: string;
-        state: string;
-      }[]
-    ).filter((n) => n.template === template);
+  const balance = (msisdn: string) => balanceOf(env, msisdn);
+  const notices = (template: string) => noticesOf(env, customerId, template);
 
   beforeAll(async () => {
     const fee = newSubscriber(catalog, { msisdn: EXPIRED, planId: 'dazhongka-8', activatedAtMs: NOW }).state;

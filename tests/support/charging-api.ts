@@ -158,3 +158,18 @@ export async function recordCareLine(
     ...extra,
   });
 }
+
+/** The line's money and plan as charging holds it (`GET /subscribers/:msisdn/balance`, as an agent). */
+export const balanceOf = async (env: ChargingApiEnv, msisdn: string) =>
+  (await env.call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`)).json();
+
+/** The customer's notices of one template, newest first, as an agent reads them. */
+export const noticesOf = async (env: ChargingApiEnv, customerId: string, template: string) =>
+  (
+    (await env.call('agent', 'GET', `/api/v1/customers/${customerId}/notifications`)).json()
+      .notifications as {
+      template: string;
+      text: string;
+      state: string;
+    }[]
+  ).filter((n) => n.template === template);
