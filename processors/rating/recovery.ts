@@ -5,21 +5,32 @@ import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
 import type { ReplayFilter } from './worker.ts';
 
 /**
- * Whether `stream` holds any message on `subject` (wildcards allowed) at or after `fromSeq`: one
- * message-get request. A fetch on an empty range waits out its expiry (1 s) before it can tell,
- * and recovering a partition read three such ranges when it had nothing to replay.
+ * The stream sequence of the first message on `subject` (wildcards allowed) at or after
+ * `fromSeq`, or null when there is none: one message-get request. A fetch on an empty range
+ * waits out its expiry (1 s) before it can tell, and recovering a partition read three such
+ * ranges when it had nothing to replay.
  */
+export async function firstSeqFrom(
+  js: JetStreamClient,
+  stream: string,
+  subject: string,
+  fromSeq: number,
+): Promise<number | null> {
+  const jsm = await js.jetstreamManager(false);
+  // `next_by_subj` (the first message on the subject at or after `seq`) is in the server's API
+  // since 2.9 but not in the client's MsgRequest type.
+  const query = { seq: Math.max(1, fromSeq), next_by_subj: subject } as unknown as MsgRequest;
+  return (await jsm.streams.getMessage(stream, query))?.seq ?? null;
+}
+
+/** Whether `stream` holds any message on `subject` at or after `fromSeq` (see `firstSeqFrom`). */
 export async function hasMessageFrom(
   js: JetStreamClient,
   stream: string,
   subject: string,
   fromSeq: number,
 ): Promise<boolean> {
-  const jsm = await js.jetstreamManager(false);
-  // `next_by_subj` (the first message on the subject at or after `seq`) is in the server's API
-  // since 2.9 but not in the client's MsgRequest type.
-  const query = { seq: Math.max(1, fromSeq), next_by_subj: subject } as unknown as MsgRequest;
-  return (await jsm.streams.getMessage(stream, query)) !== null;
+  return (await firstSeqFrom(js, stream, subject, fromSeq)) !== null;
 }
 
 /**
@@ -41,6 +52,8 @@ export async function readRange(
     opt_start_seq: Math.max(1, fromSeq),
   });
   let read = 0;
+  let next = Math.max(1, fromSeq);
+  let empty = 0;
   for (;;) {
     const batch = await oc.fetch({ max_messages: 500, expires: 1000 });
     let got = 0;
@@ -55,10 +68,25 @@ export async function readRange(
       got++;
       read++;
       last = m;
+      next = m.seq + 1;
       // At the end of the range: stop now instead of waiting out the fetch's expiry (1 s).
       if (m.info.pending === 0 || m.seq >= toSeq) break;
     }
-    if (past || got === 0 || (last && (last.info.pending === 0 || last.seq >= toSeq))) break;
+    if (past || (last && (last.info.pending === 0 || last.seq >= toSeq))) break;
+    if (got > 0) {
+      empty = 0;
+      continue;
+    }
+    // An empty fetch is the end only if the stream says so: during an election a fetch can come
+    // back empty with messages left, and a recovery that stopped there would miss outputs.
+    const more = await firstSeqFrom(js, stream, subject, next);
+    if (more === null || more > toSeq) break;
+    if (++empty >= 30) {
+      await oc.delete().catch(() => undefined);
+      throw new Error(
+        `STREAM_READ_STALLED: ${stream} ${subject} has ${more} but 30 reads from ${next} came back empty`,
+      );
+    }
   }
   await oc.delete().catch(() => undefined);
   return read;

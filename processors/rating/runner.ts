@@ -32,6 +32,7 @@ import { ProvisioningCache } from './provisioning.ts';
 import { leaseKey, openLeases, PartitionLease } from './lease.ts';
 import type { CatalogWatch } from './catalog-watch.ts';
 import { PartitionWorker, type Applied, type InputMessage } from './worker.ts';
+import { InputGapError, InputOrder } from './input-order.ts';
 import { fanOut, sleep } from '../../infra/time/index.ts';
 
 export const ratingConsumers = (partitions: number): ConsumerSpec[] =>
@@ -146,7 +147,8 @@ async function runPartition(
       deps.onRecovered?.(p);
       await consumePartition(deps, stores, session, local, lease);
     } catch (err) {
-      if (err instanceof LeaseLostError) log.warn({ partition: p }, err.message);
+      if (err instanceof LeaseLostError || err instanceof InputGapError)
+        log.warn({ partition: p }, err.message);
       else log.error({ err, partition: p }, 'rating partition failed; recovering from checkpoint');
       await sleep(500, signal);
     } finally {
@@ -283,6 +285,7 @@ async function consumePartition(
   lease: PartitionLease,
 ): Promise<void> {
   const spec = ratingConsumers(deps.partitions)[s.worker.partition]!;
+  const order = new InputOrder(deps.nats.js, s.worker.partition);
   let failure: unknown = null;
   const ms = deps.checkpointMs ?? 5000;
   // Batches and idle-time checkpoints take turns: the worker has one writer at a time.
@@ -338,6 +341,8 @@ async function consumePartition(
             assertHeld(lease, s.worker.partition);
             for (const m of msgs) {
               if (m.seq <= s.worker.appliedThrough) continue; // applied before a restart or during recovery
+              // Never past an input that was delivered elsewhere: it would come back as "applied".
+              await order.assertNext(m, s.worker.appliedThrough);
               await emit(deps, s, await s.worker.apply({ seq: m.seq, subject: m.subject, data: m.data }));
               // Let the connection read between inputs: rating resolves in microtasks, and a loop
               // that never yields leaves publish acks and KV replies unread until they time out.

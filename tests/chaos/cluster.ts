@@ -9,7 +9,7 @@
  *
  *   npm run chaos -- --scenario cluster            (see tests/chaos/index.ts for the options)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBatch, encodeBatch } from '../../domain/index.ts';
@@ -317,6 +317,10 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
     const exitCodes: Record<string, number | null> = {};
     for (const r of roles) exitCodes[r.name] = await r.stop();
     o.log(`drained=${isDrained} in ${drainMs} ms; exits ${JSON.stringify(exitCodes)}`);
+    // How often a rating partition rebuilt itself because a delivery never reached it.
+    const inputGaps = roles
+      .map((r) => readFileSync(join(dir, `${r.name}.log`), 'utf8').split('(an input gap)').length - 1)
+      .reduce((a, n) => a + n, 0);
 
     // KV_leases is the rating processes' coordination state: renewed every few seconds and expired
     // by TTL on each replica on its own, so its counts differ between nodes by design.
@@ -375,6 +379,7 @@ export async function run(partial: Partial<ClusterChaosOptions> = {}): Promise<R
       drainWaitedOn,
       consumerState,
       exitCodes,
+      inputGaps,
       ...charging,
       clickhouse,
       nodesAgree: agreement.agree,
