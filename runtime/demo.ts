@@ -45,7 +45,7 @@ export function watchBarredLines(nc: NatsConnection): { isBarred(e164: string): 
       for (const n of readOutputParts(msg.data)?.notifications ?? []) {
         const { kind, msisdn } = n as { kind?: unknown; msisdn?: unknown };
         if (typeof msisdn !== 'string') continue;
-        if (kind === 'line_barred') barred.add(msisdn);
+        if (kind === 'line_barred' || kind === 'line_closed') barred.add(msisdn);
         if (kind === 'line_unbarred') barred.delete(msisdn);
       }
     },

@@ -258,6 +258,7 @@ export const lineMessages = [
     'Barred as lost: restore it at a shop with your ID',
   ],
   ['bal.barred.suspended', '停机保号中：复机后恢复使用', 'Suspended, number kept: resume to use it'],
+  ['bal.barred.closed', '已销户：号码不再计费', 'Closed: the number is no longer charged'],
   ['bal.left', '剩余 {v}', '{v} left'],
 ] as const;
 

@@ -37,6 +37,8 @@ const MAX_PERIODS = 400;
 /** Starts of the periods that have ended by `atMs`: those the state kept, then those it would roll through. */
 export function endedPeriodStarts(catalog: CompiledCatalog, s: SubscriberState, atMs: number): number[] {
   const starts = new Set(s.closedPeriods.map((p) => p.startMs));
+  // a closed line's last period is among those it kept: none follows it
+  if (s.closedAtMs !== undefined) return [...starts].sort((a, b) => a - b);
   const plan = catalog.plans.get(s.planId);
   let start = s.periodStartMs;
   let end = s.periodEndMs;

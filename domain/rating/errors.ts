@@ -13,7 +13,8 @@ export type RatingErrorCode =
   | 'NO_PERIOD'
   | 'INSUFFICIENT_BALANCE'
   | 'CREDIT_LIMIT'
-  | 'LINE_LOST';
+  | 'LINE_LOST'
+  | 'LINE_CLOSED';
 
 /**
  * A CDR, payment or bill request the rules cannot apply to. Never retryable: the same input on the

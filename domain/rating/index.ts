@@ -43,3 +43,4 @@ export { applyAddOn, type AddOnPurchase, type AddOnResult } from './add-on.ts';
 export { notice } from './thresholds.ts';
 export { applyLineLoss, lineLossKey, type LineLoss } from './line-loss.ts';
 export { applyLineSuspension, lineSuspensionKey, type LineSuspension } from './suspension.ts';
+export { applyLineClosure, assertLineOpen, lineClosureKey, type LineClosure } from './closure.ts';

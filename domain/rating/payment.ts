@@ -77,7 +77,9 @@ export function applyPayment(
   let renewed = false;
   // a line converting to postpaid (预转后) buys no prepaid period: the payment stays as credit
   const converting = s.nextPlanId !== undefined && catalog.plans.get(s.nextPlanId)?.payment === 'postpaid';
-  if (payment.purpose === 'renewal' && plan.payment === 'prepaid' && !converting) {
+  // a closed line takes money (a final bill paid) but buys nothing
+  const closed = s.closedAtMs !== undefined;
+  if (payment.purpose === 'renewal' && plan.payment === 'prepaid' && !converting && !closed) {
     const expired = payment.atMs >= s.periodEndMs;
     // Start of the period being bought: now, or after the current and already-queued periods.
     // A pending plan change: the period bought runs on the new plan (and so do those queued

@@ -50,7 +50,13 @@ export function versionOf(plan: CompiledPlan, atMs: number): CompiledPlanVersion
   return v;
 }
 
-const zeroCharges = (): PeriodCharges => ({ feeFen: 0, discountFen: 0, voiceFen: 0, smsFen: 0, dataFen: 0 });
+export const zeroCharges = (): PeriodCharges => ({
+  feeFen: 0,
+  discountFen: 0,
+  voiceFen: 0,
+  smsFen: 0,
+  dataFen: 0,
+});
 
 /** The state with a fresh period: allowances from the version in force at its start, charges = fee. */
 export function withNewPeriod(
@@ -140,7 +146,8 @@ export function nextPlanOf(catalog: CompiledCatalog, s: SubscriberState): Compil
  */
 export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: number, fx: Effects): void {
   let s = state;
-  while (atMs >= s.periodEndMs) {
+  // a closed line (销户, 携出) starts no more periods and takes no more fees
+  while (atMs >= s.periodEndMs && s.closedAtMs === undefined) {
     const startMs = s.periodEndMs;
     const current = planOf(catalog, s.planId);
     // an expired prepaid line waits for its renewal, unless it is converting to postpaid (预转后)

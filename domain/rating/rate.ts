@@ -7,6 +7,7 @@ import {
   type CompiledPlanVersion,
 } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
+import { assertLineOpen } from './closure.ts';
 import { planOf, rollTo, versionOf, type Effects } from './period.ts';
 import { applyIncrements, roundHalfUpDiv, shareByTime, splitByWindow } from './split.ts';
 import { checkAllowance, checkBalance } from './thresholds.ts';
@@ -65,6 +66,7 @@ export function rate(
       `CDR of ${cdr.msisdn} given to the state of ${state.msisdn}`,
       '/msisdn',
     );
+  assertLineOpen(state, `${cdr.type} usage of ${new Date(cdr.startMs).toISOString()}`);
   const fx: Effects = { state, ledger: [], notifications: [] };
   rollTo(catalog, state, cdr.startMs, fx);
   let s = fx.state;

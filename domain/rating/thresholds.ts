@@ -110,8 +110,9 @@ export function liftBarIfCleared(
   out: RatingNotification[],
 ): SubscriberState {
   // a line reported lost (or suspended) stays barred whatever is paid, until the customer
-  // restores it (解挂, 复机)
-  if (!s.barred || s.barReason === 'lost' || s.barReason === 'suspended') return s;
+  // restores it (解挂, 复机); a closed line for good
+  if (!s.barred || s.barReason === 'lost' || s.barReason === 'suspended' || s.barReason === 'closed')
+    return s;
   const cleared = moneyAllows(s);
   if (!cleared) return s;
   out.push(

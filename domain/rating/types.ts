@@ -71,14 +71,18 @@ export const SubscriberState = Closed(
     /**
      * 'lost': the customer reported the SIM lost (挂失); only their restoring it (解挂) lifts it.
      * 'suspended': 停机保号; only 复机 lifts it.
+     * 'closed': the line was closed (销户 or 携号转网 out); nothing lifts it.
      */
     barReason: Type.Union([
       Type.Literal('balance'),
       Type.Literal('credit_limit'),
       Type.Literal('lost'),
       Type.Literal('suspended'),
+      Type.Literal('closed'),
       Type.Null(),
     ]),
+    /** When the line was closed (销户 or 携号转网 out): no period, fee or usage after it. */
+    closedAtMs: Type.Optional(NonNeg),
     /** A plan change (套餐变更) waiting for the next period start: that period runs on this plan. */
     nextPlanId: Type.Optional(Key),
     /** The plan before the last change and the instant it ended: usage from before then that arrives late is rated on it. */
@@ -132,6 +136,7 @@ export const NotificationKind = Type.Union(
     'add_on_added',
     'plan_change_refused',
     'add_on_refused',
+    'line_closed',
   ].map((k) => Type.Literal(k)),
 );
 export type NotificationKind =
@@ -149,7 +154,8 @@ export type NotificationKind =
   | 'plan_changed'
   | 'add_on_added'
   | 'plan_change_refused'
-  | 'add_on_refused';
+  | 'add_on_refused'
+  | 'line_closed';
 
 /**
  * Something the subscriber (or the network, for bar/unbar) must be told. `key` is deterministic so

@@ -16,7 +16,7 @@ const DAY_NS = 86_400 * SEC_NS;
 /**
  * Subjects. Everything that changes a balance is partitioned by subscriber on the CDR stream:
  * `chg.<n>.cdr` (usage batches), `chg.<n>.pay` / `chg.<n>.adj` (payments, adjustments) and
- * `chg.<n>.plan` (plan changes), `chg.<n>.addon` (add-on packs), `chg.<n>.loss` (挂失/解挂), `chg.<n>.suspend` (停机保号/复机) with
+ * `chg.<n>.plan` (plan changes), `chg.<n>.addon` (add-on packs), `chg.<n>.loss` (挂失/解挂), `chg.<n>.suspend` (停机保号/复机), `chg.<n>.close` (销户, 携出) with
  * n = partitionOf(msisdn). One consumer per partition (filter `chg.<n>.>`) sees both in one order:
  * it is the single ordered writer of those subscribers' balances.
  */
@@ -29,6 +29,7 @@ export const subjects = {
   addOn: (partition: number) => `chg.${partition}.addon`,
   lineLoss: (partition: number) => `chg.${partition}.loss`,
   lineSuspension: (partition: number) => `chg.${partition}.suspend`,
+  lineClosure: (partition: number) => `chg.${partition}.close`,
   charging: (partition: number) => `chg.${partition}.>`,
   rated: (partition: number) => `rated.p.${partition}`,
   device: (step: string) => `device.${step}`,

@@ -4,11 +4,14 @@ import {
   applyAddOn,
   applyAdjustment,
   applyLineLoss,
+  applyLineClosure,
   applyLineSuspension,
   applyPayment,
+  assertLineOpen,
   applyPlanChange,
   notice,
   lineLossKey,
+  lineClosureKey,
   lineSuspensionKey,
   planChangeKey,
   type LedgerEntry,
@@ -21,6 +24,7 @@ import {
   validateAddOn,
   validateAdjustment,
   validateLineLoss,
+  validateLineClosure,
   validateLineSuspension,
   validatePayment,
   validatePlanChange,
@@ -29,7 +33,8 @@ import {
 /**
  * The inputs on a charging partition other than CDR batches, one spec per subject suffix:
  * payments (`.pay`), adjustments (`.adj`), plan changes (`.plan`), add-on packs (`.addon`) and
- * loss reports (`.loss`, 挂失/解挂) and suspensions (`.suspend`, 停机保号/复机).
+ * loss reports (`.loss`, 挂失/解挂), suspensions (`.suspend`, 停机保号/复机) and closures (`.close`,
+ * 销户/携出). A closed line takes only money (payments, adjustments): anything else is refused.
  * Each is validated, keyed (the same key twice changes nothing), fingerprinted (the same key with
  * other content is a conflict) and applied to the line's state in stream order.
  */
@@ -56,6 +61,14 @@ const erase = <T extends { msisdn: string }>(s: AccountSpec<T>) => s as unknown 
 const PLAN_CHANGE_REFUSALS = new Set<RatingErrorCode>(['PAYMENT_TYPE_CHANGE', 'PAID_AHEAD', 'SAME_PLAN']);
 const ADD_ON_REFUSALS = new Set<RatingErrorCode>(['NO_PERIOD', 'INSUFFICIENT_BALANCE', 'CREDIT_LIMIT']);
 
+/** The apply of an input a closed line refuses (dead letter `line_closed`). */
+const openOnly =
+  <T extends { msisdn: string }>(what: string, apply: AccountSpec<T>['apply']): AccountSpec<T>['apply'] =>
+  (catalog, state, x) => {
+    assertLineOpen(state, what);
+    return apply(catalog, state, x);
+  };
+
 const specs: Record<string, AnyAccountSpec> = {
   pay: erase({
     validate: validatePayment,
@@ -73,7 +86,7 @@ const specs: Record<string, AnyAccountSpec> = {
     validate: validatePlanChange,
     key: (c) => planChangeKey(c.changeId),
     fingerprint: (c) => c.planId,
-    apply: (catalog, state, c) => applyPlanChange(catalog, state, c),
+    apply: openOnly('a plan change', (catalog, state, c) => applyPlanChange(catalog, state, c)),
     refused: (c, err) =>
       PLAN_CHANGE_REFUSALS.has(err.code)
         ? notice(planChangeKey(c.changeId), 'plan_change_refused', c.msisdn, c.atMs, {
@@ -86,7 +99,7 @@ const specs: Record<string, AnyAccountSpec> = {
     validate: validateAddOn,
     key: (a) => `addon:${a.purchaseId}`,
     fingerprint: (a) => `${a.addOnId}|${a.feeFen}`,
-    apply: (catalog, state, a) => applyAddOn(catalog, state, a),
+    apply: openOnly('an add-on pack', (catalog, state, a) => applyAddOn(catalog, state, a)),
     refused: (a, err) =>
       ADD_ON_REFUSALS.has(err.code)
         ? notice(`addon:${a.purchaseId}`, 'add_on_refused', a.msisdn, a.atMs, {
@@ -101,13 +114,19 @@ const specs: Record<string, AnyAccountSpec> = {
     validate: validateLineLoss,
     key: (x) => lineLossKey(x.lossId),
     fingerprint: (x) => String(x.lost),
-    apply: (_catalog, state, x) => applyLineLoss(state, x),
+    apply: openOnly('a loss report', (_catalog, state, x) => applyLineLoss(state, x)),
   }),
   suspend: erase({
     validate: validateLineSuspension,
     key: (x) => lineSuspensionKey(x.suspensionId),
     fingerprint: (x) => String(x.suspended),
-    apply: (catalog, state, x) => applyLineSuspension(catalog, state, x),
+    apply: openOnly('a suspension', (catalog, state, x) => applyLineSuspension(catalog, state, x)),
+  }),
+  close: erase({
+    validate: validateLineClosure,
+    key: (x) => lineClosureKey(x.msisdn),
+    fingerprint: (x) => `${x.reason}|${x.closureId}`,
+    apply: (catalog, state, x) => applyLineClosure(catalog, state, x),
   }),
 };
 

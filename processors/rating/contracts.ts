@@ -84,6 +84,19 @@ export const AccountLineSuspension = Type.Object(
 export type AccountLineSuspension = Static<typeof AccountLineSuspension>;
 export const validateLineSuspension = compile(AccountLineSuspension);
 
+/** A line closed for good (销户 or 携号转网 out), on `chg.<n>.close`. */
+export const AccountLineClosure = Type.Object(
+  {
+    closureId: Id,
+    msisdn: E164,
+    reason: Type.Union([Type.Literal('unsubscribe'), Type.Literal('port_out')]),
+    atMs: EpochMs,
+  },
+  { additionalProperties: false, $id: 'AccountLineClosure' },
+);
+export type AccountLineClosure = Static<typeof AccountLineClosure>;
+export const validateLineClosure = compile(AccountLineClosure);
+
 /**
  * What the rating processor publishes for each input message, on `rated.p.<n>`: the rated
  * records (`items`, so the envelope reads like any batch), the ledger entries and the

@@ -1,7 +1,14 @@
 export { runRating, ratingConsumers, type RatingDeps } from './runner.ts';
 export { packRated, RATED_ITEM_FIELDS } from './rated-items.ts';
 export { PartitionWorker, type Applied, type InputMessage, type ReplayFilter } from './worker.ts';
-export { sendAddOn, sendLineLoss, sendLineSuspension, sendPayment, sendPlanChange } from './payments.ts';
+export {
+  sendAddOn,
+  sendLineClosure,
+  sendLineLoss,
+  sendLineSuspension,
+  sendPayment,
+  sendPlanChange,
+} from './payments.ts';
 export {
   AccountPayment,
   AccountPlanChange,

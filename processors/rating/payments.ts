@@ -4,6 +4,7 @@ import type {
   AccountAddOn,
   AccountLineLoss,
   AccountLineSuspension,
+  AccountLineClosure,
   AccountPayment,
   AccountPlanChange,
 } from './contracts.ts';
@@ -50,3 +51,7 @@ export const sendLineSuspension = (
   partitions: number,
   x: AccountLineSuspension,
 ) => sendToPartition(publisher, partitions, subjects.lineSuspension, `suspend-${x.suspensionId}`, x);
+
+/** A line closed for good (销户, 携出), keyed by its number: a line closes once. */
+export const sendLineClosure = (publisher: PipelinedPublisher, partitions: number, x: AccountLineClosure) =>
+  sendToPartition(publisher, partitions, subjects.lineClosure, `close-${x.msisdn}`, x);

@@ -126,3 +126,48 @@ describe('PartitionWorker: add-on packs on chg.<n>.addon', () => {
     ]);
   });
 });
+
+describe('PartitionWorker: closures on chg.<n>.close', () => {
+  const closeMsg = (seq: number, closureId = 'uns-1'): InputMessage => ({
+    seq,
+    subject: 'chg.0.close',
+    data: encodeBatch(`close-${MSISDN}`, [
+      { closureId, msisdn: MSISDN, reason: 'unsubscribe', atMs: shanghaiMs(2025, 3, 20) },
+    ]),
+  });
+
+  it('closes once; afterwards usage, plan changes and packs are dead letters naming the closure, money is taken', async () => {
+    const w = worker();
+    const closed = await w.apply(closeMsg(1));
+    expect(closed.deadLetters).toEqual([]);
+    expect(closed.output.notifications.map((n) => n.kind)).toEqual(['line_closed']);
+    expect((await w.apply(closeMsg(2, 'uns-2'))).duplicates).toBe(1);
+
+    const usage = await w.apply(cdrMsg(3, shanghaiMs(2025, 3, 25, 10)));
+    const change = await w.apply(planMsg(4, 'shangwu-288'));
+    expect([...usage.deadLetters, ...change.deadLetters].map((d) => [d.info.code, d.info.field])).toEqual([
+      ['line_closed', '/msisdn'],
+      ['line_closed', '/msisdn'],
+    ]);
+    expect(usage.output.items).toEqual([]);
+    expect(usage.deadLetters[0]?.info.reason).toMatch(/closed at 2025-03-19T16:00:00.000Z/);
+
+    const pay = await w.apply({
+      seq: 5,
+      subject: 'chg.0.pay',
+      data: encodeBatch('pay-final', [
+        {
+          paymentId: 'final',
+          msisdn: MSISDN,
+          amountFen: 1000,
+          purpose: 'bill',
+          atMs: shanghaiMs(2025, 4, 2),
+        },
+      ]),
+    });
+    expect(pay.deadLetters).toEqual([]);
+    expect(pay.output.ledger).toContainEqual(
+      expect.objectContaining({ key: 'payment:final', amountFen: 1000 }),
+    );
+  });
+});

@@ -182,6 +182,14 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     );
     const done = (await env.call('agent', 'POST', `/api/v1/unsubscribe/${u.orderId}/execute`)).json();
     expect(done).toMatchObject({ state: 'completed', finalBalanceFen: 0 });
+    // charging is told, on the line's partition, before the line is closed: no fee or usage from now
+    const partitions = loadConfig({}).CDR_PARTITIONS;
+    const closure = await env.nats.jsm.streams.getMessage('CDR', {
+      last_by_subj: `chg.${partitionOf(line, partitions)}.close`,
+    });
+    expect(JSON.parse(new TextDecoder().decode(closure?.data)).items).toEqual([
+      { closureId: u.orderId, msisdn: line, reason: 'unsubscribe', atMs: done.updatedAtMs },
+    ]);
     const closedAgain = (
       await env.call('agent', 'POST', '/api/v1/unsubscribe', {
         msisdn: line,

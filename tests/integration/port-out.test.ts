@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerBody } from '../support/care.ts';
-import { recordCareLine, startChargingApi, type ChargingApiEnv } from '../support/charging-api.ts';
+import { encodeBatch } from '../../domain/index.ts';
+import { PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
+import {
+  balanceOf,
+  intlCall,
+  recordCareLine,
+  startChargingApi,
+  type ChargingApiEnv,
+} from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
 
 const NOW = Date.now();
@@ -133,6 +141,27 @@ describe('携号转网: a number ports out with the owner’s authorization code
     expect((await port(code, 'mnp-0002')).statusCode).toBe(409);
     const line = (await call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(SETTLED)}`)).json();
     expect(line).toMatchObject({ status: 'closed', closedAtMs: done.json().ported.atMs });
+    // charging closed it too: barred for good, no more fees, and usage the network still reports
+    // after the port is a dead letter naming the closure, not a charge
+    const closedAt = done.json().ported.atMs as number;
+    const charging = await waitFor(async () => {
+      const b = await balanceOf(env, SETTLED);
+      return b.barReason === 'closed' ? b : null;
+    });
+    expect(charging).toMatchObject({ barred: true });
+    await new PipelinedPublisher(env.nats.nats.js).publishAll([
+      {
+        subject: subjects.rawCdr('MSC-SH-01'),
+        data: encodeBatch('after-port-1', [intlCall(1, SETTLED, closedAt + 60_000)]),
+        msgId: 'after-port-1',
+      },
+    ]);
+    const dead = await waitFor(async () => {
+      const info = await env.nats.nats.jsm.streams.info('DLQ', { subjects_filter: 'dlq.rating.>' });
+      return info.state.subjects?.['dlq.rating.line_closed'] ?? null;
+    });
+    expect(dead).toBe(1);
+    expect((await balanceOf(env, SETTLED)).balanceFen).toBe(charging.balanceFen);
     // the owner's list keeps the number, closed, saying where it went
     const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
       status: string;

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { portCodeExpiresAtMs, portOutBlocks } from '../../../domain/orders/index.ts';
+import { PipelinedPublisher } from '../../../infra/nats/index.ts';
+import { sendLineClosure } from '../../../processors/rating/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
@@ -32,6 +34,14 @@ const minute = (ms: number) => shanghaiIso(ms).slice(0, 16).replace('T', ' ');
  */
 export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const publisher = new PipelinedPublisher(ctx.deps.nats.js, 4);
+  const close = (msisdn: string, requestId: string, atMs: number) =>
+    sendLineClosure(publisher, ctx.deps.config.CDR_PARTITIONS, {
+      closureId: requestId,
+      msisdn,
+      reason: 'port_out',
+      atMs,
+    });
   const blocksOf = async (line: LineRecord, nowMs: number) =>
     portOutBlocks({
       lineStatus: line.status,
@@ -156,7 +166,10 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
       const line = await ctx.lines.must(msisdnKey(b.msisdn));
       const p = line.value.portOut;
       if (p?.ported) {
-        if (p.ported.requestId === b.requestId) return { msisdn: b.msisdn, ported: p.ported };
+        if (p.ported.requestId === b.requestId) {
+          await close(b.msisdn, b.requestId, p.ported.atMs); // the same again: make sure charging has it
+          return { msisdn: b.msisdn, ported: p.ported };
+        }
         throw new ApiError('INVALID_STATE', 'the number has ported out already', '/msisdn');
       }
       const now = ctx.deps.clock.nowMs();
@@ -180,6 +193,8 @@ export function portOutRoutes(app: FastifyInstance, ctx: CareContext): void {
       }
       await assertEligible(line.value, now);
       const ported = { atMs: now, recipient: b.recipient, requestId: b.requestId };
+      // charging first: no fee and no usage from now; a retry sends the same closure id
+      await close(b.msisdn, b.requestId, now);
       await ctx.lines.update(
         msisdnKey(b.msisdn),
         { ...line.value, status: 'closed', closedAtMs: now, portOut: { ...p, ported } },

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { compile, formatYuan } from '../../../domain/index.ts';
 import { reviewUnsubscribe } from '../../../domain/orders/index.ts';
+import { PipelinedPublisher } from '../../../infra/nats/index.ts';
+import { sendLineClosure } from '../../../processors/rating/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { staff, staffAndCustomer, who, type CareContext } from './context.ts';
@@ -42,6 +44,7 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: CareContext): void 
   const repo = new Repo(ctx.orders.kv, compile(UnsubscribeRecord), 'unsubscribe order');
   const balance = balanceReader(ctx);
   const { clock, ids } = ctx.deps;
+  const publisher = new PipelinedPublisher(ctx.deps.nats.js, 4);
 
   const step = async (
     rec: UnsubscribeRecord,
@@ -171,6 +174,14 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: CareContext): void 
         throw new ApiError('NOT_ELIGIBLE', `the application is ${u.value.state}; review it first`);
       const now = clock.nowMs();
       const finalBalanceFen = (await balance(u.value.msisdn))?.balanceFen ?? 0;
+      // charging first (no fee, no usage from now): a retry after a failed write below sends the
+      // same closure id, which changes nothing there
+      await sendLineClosure(publisher, ctx.deps.config.CDR_PARTITIONS, {
+        closureId: u.value.orderId,
+        msisdn: u.value.msisdn,
+        reason: 'unsubscribe',
+        atMs: now,
+      });
       await ctx.lines.mutate(msisdnKey(u.value.msisdn), (cur) => {
         if (!cur) throw new ApiError('NOT_FOUND', 'no such line');
         return { ...cur, status: 'closed', closedAtMs: now };

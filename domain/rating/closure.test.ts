@@ -1,0 +1,131 @@
+import { describe, it, expect } from 'vitest';
+import { shanghaiMs } from '../catalog/index.ts';
+import { billsForMonth } from '../billing/period.ts';
+import { applyLineClosure, assertLineOpen, type LineClosure } from './closure.ts';
+import { applyPayment } from './payment.ts';
+import { rate } from './rate.ts';
+import { defaultCatalog, deepFreeze, MSISDN, subscriber, voice } from './test-fixtures.ts';
+import type { RatingError } from './errors.ts';
+
+const cat = defaultCatalog();
+const PLAN_FEE = 12_800; // changxiang-128, postpaid
+const close = (atMs: number, reason: LineClosure['reason'] = 'unsubscribe'): LineClosure => ({
+  closureId: 'uns-1',
+  msisdn: MSISDN,
+  reason,
+  atMs,
+});
+const errorOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e as RatingError;
+  }
+  return null;
+};
+
+describe('applyLineClosure (销户 / 携号转网 out)', () => {
+  it('postpaid: the month under way becomes the final bill; no fee, no period and no usage after', () => {
+    const s0 = subscriber(cat, 'changxiang-128');
+    const used = rate(cat, s0, voice(shanghaiMs(2025, 3, 5, 10), 600, '+442071234567')).newState;
+    const closedAt = shanghaiMs(2025, 3, 20, 15);
+    const c = applyLineClosure(cat, deepFreeze(used), close(closedAt));
+    expect(c.newState).toMatchObject({ barred: true, barReason: 'closed', closedAtMs: closedAt });
+    expect(c.newState.allowances.data).toEqual({ totalUnits: 0, usedUnits: 0 });
+    expect(c.ledger).toEqual([]); // nothing refunded, nothing taken: the balance stays as it is
+    expect(c.newState.balanceFen).toBe(used.balanceFen);
+    expect(c.notifications.map((n) => [n.key, n.kind, n.params.reason])).toEqual([
+      [`line_closure:${MSISDN}`, 'line_closed', 'unsubscribe'],
+    ]);
+
+    // months later: no fee was taken, and usage the network still reports is refused, naming why
+    const later = shanghaiMs(2025, 6, 2, 10);
+    expect(errorOf(() => rate(cat, c.newState, voice(later, 60)))).toMatchObject({
+      code: 'LINE_CLOSED',
+      field: '/msisdn',
+    });
+    const paid = applyPayment(cat, c.newState, {
+      paymentId: 'final',
+      msisdn: MSISDN,
+      amountFen: 5000,
+      purpose: 'bill',
+      atMs: later,
+    });
+    expect(paid.ledger.map((e) => [e.kind, e.amountFen])).toEqual([['payment', 5000]]);
+    expect(paid.newState).toMatchObject({ barred: true, barReason: 'closed' });
+
+    // March's billing run issues the final bill (fee + the international call), cut at the closure
+    const march = billsForMonth(cat, paid.newState, '2025-03', shanghaiMs(2025, 4, 1, 2));
+    expect(march.notBilled).toEqual([]);
+    expect(march.bills).toHaveLength(1);
+    expect(march.bills[0]).toMatchObject({ periodStartMs: shanghaiMs(2025, 3, 1), periodEndMs: closedAt });
+    expect(march.bills[0]!.lines[0]).toMatchObject({ code: 'monthly_fee', amountFen: PLAN_FEE });
+    expect(march.bills[0]!.lines.some((l) => l.code === 'voice_overage')).toBe(true);
+    // and April nothing at all
+    expect(billsForMonth(cat, paid.newState, '2025-04', shanghaiMs(2025, 5, 1, 2))).toEqual({
+      bills: [],
+      notBilled: [],
+    });
+  });
+
+  it('a closure at a month boundary starts (and charges) no new month', () => {
+    const s0 = subscriber(cat, 'changxiang-128');
+    const c = applyLineClosure(cat, s0, close(shanghaiMs(2025, 4, 1)));
+    expect(c.ledger).toEqual([]);
+    expect(c.newState.closedPeriods.map((p) => [p.startMs, p.endMs])).toEqual([
+      [shanghaiMs(2025, 3, 1), shanghaiMs(2025, 4, 1)],
+    ]);
+  });
+
+  it('prepaid: periods paid ahead that never started are refunded to the balance', () => {
+    const s0 = subscriber(cat, 'dazhongka-8', { openingBalanceFen: 5000 });
+    const ahead = applyPayment(cat, s0, {
+      paymentId: 'renew-1',
+      msisdn: MSISDN,
+      amountFen: 1000,
+      purpose: 'renewal',
+      atMs: shanghaiMs(2025, 3, 10),
+    }).newState;
+    expect(ahead.paidPeriodsAhead).toBe(1);
+    const c = applyLineClosure(cat, ahead, close(shanghaiMs(2025, 3, 12), 'port_out'));
+    expect(c.ledger).toHaveLength(1);
+    expect(c.ledger[0]).toMatchObject({ kind: 'fee', direction: 'credit', amountFen: 800 });
+    expect(c.ledger[0]!.key).toMatch(/^closure_refund:/);
+    expect(c.newState).toMatchObject({
+      balanceFen: ahead.balanceFen + 800,
+      paidPeriodsAhead: 0,
+      barReason: 'closed',
+    });
+    // a renewal paid afterwards buys nothing: the money stays as credit to refund
+    const paid = applyPayment(cat, c.newState, {
+      paymentId: 'renew-2',
+      msisdn: MSISDN,
+      amountFen: 800,
+      purpose: 'renewal',
+      atMs: shanghaiMs(2025, 5, 1),
+    });
+    expect(paid.renewed).toBe(false);
+    expect(paid.newState.balanceFen).toBe(c.newState.balanceFen + 800);
+  });
+
+  it('closing twice changes nothing; nothing but money is taken afterwards', () => {
+    const s0 = subscriber(cat, 'changxiang-128');
+    const c = applyLineClosure(cat, s0, close(shanghaiMs(2025, 3, 20))).newState;
+    expect(applyLineClosure(cat, c, { ...close(shanghaiMs(2025, 3, 25)), closureId: 'other' })).toEqual({
+      newState: c,
+      ledger: [],
+      notifications: [],
+    });
+    expect(errorOf(() => assertLineOpen(c, 'a plan change'))).toMatchObject({ code: 'LINE_CLOSED' });
+    expect(errorOf(() => assertLineOpen(s0, 'a plan change'))).toBeNull();
+  });
+
+  it('refuses a closure for another line', () => {
+    const s0 = subscriber(cat, 'changxiang-128');
+    expect(errorOf(() => applyLineClosure(cat, s0, { ...close(1), msisdn: '+8613900000000' }))).toMatchObject(
+      {
+        code: 'WRONG_SUBSCRIBER',
+      },
+    );
+  });
+});
