@@ -18,7 +18,7 @@ import {
   runRating,
 } from '../processors/rating/index.ts';
 import { nocConsumers, runNocProcessor } from '../processors/noc/index.ts';
-import { runChargingNotices } from '../processors/notify/index.ts';
+import { runChargingNotices, runNoticeRetries } from '../processors/notify/index.ts';
 import { loadCatalogFile } from './catalog.ts';
 import { planIdsOf, provisionSimulatedLines, watchBarredLines } from './demo.ts';
 import { runSinks, sinkBatching, sinks } from '../processors/sink/index.ts';
@@ -181,6 +181,7 @@ export async function runSystem(
     }
     if (roles.includes('processor')) track('noc', runNocProcessor(base, ac.signal));
     if (roles.includes('processor')) track('notify', runChargingNotices(base, ac.signal));
+    if (roles.includes('processor')) track('notify-retries', runNoticeRetries(base, ac.signal));
     if (roles.includes('sink') && ch)
       track('sink', runSinks({ ...base, ch, ...sinkBatching(config) }, ac.signal));
     if (roles.includes('sink') && ch)

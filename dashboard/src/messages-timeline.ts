@@ -1,4 +1,4 @@
-/** Texts of the customer timeline (orders and audit entries) as [key, zh-CN, en]. */
+/** Texts of the customer timeline (orders, audit entries, notices) as [key, zh-CN, en]. */
 export const timelineMessages = [
   ['okind.new_line', '新装', 'New line'],
   ['okind.pre_open', '上网预开户', 'Internet pre-opening'],
@@ -61,6 +61,24 @@ export const timelineMessages = [
   ['auditf.payment', '缴费', 'Payment'],
   ['auditf.unsubscribe', '退订', 'Unsubscribe'],
   ['auditf.notification', '通知', 'Notice'],
+  ['notice.sms', '短信', 'SMS'],
+  ['notice.email', '邮件', 'E-mail'],
+  ['notice.queued', '待发送', 'queued'],
+  ['notice.sent', '已发送', 'sent'],
+  ['notice.failed', '发送失败', 'failed'],
+  ['notice.retried', '重发中', 'sending again'],
+  ['notice.retry', '重发', 'Send again'],
+  ['notice.why.temporary_failure', '网关临时故障', 'temporary gateway failure'],
+  ['notice.why.mailbox_unreachable', '邮箱不可达', 'mailbox unreachable'],
+  ['notice.why.number_unreachable', '号码不可达', 'number unreachable'],
+  ['notice.why.gateway_unavailable', '短信网关不可用', 'gateway unavailable'],
+  ['notice.why.gateway_error', '网关出错', 'gateway error'],
+  [
+    'notice.why.code_not_kept',
+    '含一次性验证码，未能发出：请重新获取',
+    'held a one-time code that was never sent: ask for a new one',
+  ],
+  ['notice.autoRetry', '将于 {time} 自动重发', 'sent again automatically at {time}'],
 ] as const;
 
 export type TimelineKey = (typeof timelineMessages)[number][0];

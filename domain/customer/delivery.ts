@@ -27,3 +27,44 @@ export function afterDeliveryAttempt<T extends DeliveryState>(
   else delete next.reason;
   return next;
 }
+
+/** Attempts a notice gets in all, by itself and by hand together. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+/** Gateway reasons another attempt will not change (a wrong number or address): only by hand. */
+export const PERMANENT_DELIVERY_FAILURES: ReadonlySet<string> = new Set([
+  'number_unreachable',
+  'mailbox_unreachable',
+]);
+
+export interface RetryPolicy {
+  /** Wait after the first failed attempt; doubled after each further one (default 1 min). */
+  baseMs: number;
+  /**
+   * How long a notice may stay queued or in sending before it is taken for one a crash stopped
+   * between its write and its send (default 1 min).
+   */
+  stuckMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 60_000, stuckMs: 60_000 };
+
+/**
+ * When a notice should be tried again without anyone asking, or null when it should not:
+ *  - queued or being sent again, and not finished: `stuckMs` after that began (a crash stopped it);
+ *  - failed for a passing reason (a gateway outage, a temporary error): 1, 2, 4, 8 × `baseMs`
+ *    after the last attempt, up to MAX_DELIVERY_ATTEMPTS in all;
+ *  - never when it was sent, failed for good (a wrong number), carried a one-time code (the code
+ *    is not kept: the customer asks for a new one), or used its attempts.
+ */
+export function nextAttemptAtMs(
+  rec: DeliveryState & { secret?: boolean },
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): number | null {
+  const last = rec.history.at(-1);
+  if (!last || rec.state === 'sent') return null;
+  if (rec.state === 'queued' || rec.state === 'retried') return last.atMs + policy.stuckMs;
+  if (rec.secret || rec.attempts >= MAX_DELIVERY_ATTEMPTS) return null;
+  if (rec.reason && PERMANENT_DELIVERY_FAILURES.has(rec.reason)) return null;
+  return last.atMs + policy.baseMs * 2 ** Math.max(0, rec.attempts - 1);
+}

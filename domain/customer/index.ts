@@ -11,4 +11,12 @@ export { maskIdNumber, maskPhone, maskEmail, maskAddress, type Address } from '.
 export { diffProfile, needsApproval, approvalFields, type FieldChange } from './diff.ts';
 export { levelOf, levels, YEAR_MS, type LevelId, type LevelResult } from './level.ts';
 export { CareAuditEvent } from './audit.ts';
-export { afterDeliveryAttempt, type DeliveryState } from './delivery.ts';
+export {
+  afterDeliveryAttempt,
+  nextAttemptAtMs,
+  DEFAULT_RETRY_POLICY,
+  MAX_DELIVERY_ATTEMPTS,
+  PERMANENT_DELIVERY_FAILURES,
+  type DeliveryState,
+  type RetryPolicy,
+} from './delivery.ts';

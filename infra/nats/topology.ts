@@ -148,6 +148,14 @@ export const careBuckets = [
   { name: 'inventory', history: 5, description: 'device stock per region and model' },
   { name: 'contracts', history: 5, description: 'contract records and archived PDFs' },
   { name: 'notifications', history: 5, description: 'notification outbox' },
+  // Notices to try again (`<customerId>.<notificationId>` → due time): the retry sweeper lists
+  // only these, never the whole outbox. An entry lives minutes; the TTL clears leftovers.
+  {
+    name: 'notification_due',
+    history: 1,
+    description: 'notices waiting for an automatic retry',
+    ttlSec: 86_400,
+  },
 ] as const;
 
 /**

@@ -1,4 +1,4 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { compile, type Clock } from '../../domain/index.ts';
 import { afterDeliveryAttempt } from '../../domain/customer/index.ts';
@@ -13,6 +13,13 @@ import {
   type Nats,
 } from '../../infra/nats/index.ts';
 import { NOTICES_HEADER, readOutputParts } from '../rating/index.ts';
+import {
+  waitForCareBuckets,
+  publishNoticeEvent,
+  recordDue,
+  withNextAttempt,
+  type StoredNotice,
+} from './outbox-store.ts';
 import { noticeId, noticeText } from './texts.ts';
 
 /**
@@ -56,27 +63,26 @@ const validNotice = compile(RatingNotification);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-interface OutboxRecord {
-  notificationId: string;
-  customerId: string;
-  channel: 'sms';
-  to: string;
-  template: string;
-  locale: 'zh-CN' | 'en';
-  text: string;
-  state: 'queued' | 'sent' | 'failed';
-  attempts: number;
-  reason?: string;
-  history: { state: string; atMs: number; reason?: string }[];
-  createdAtMs: number;
-}
+type OutboxRecord = StoredNotice;
 
 type Outcome = 'sent' | 'failed' | 'duplicate' | 'no_customer' | 'stale' | 'not_for_customer';
 
 export async function runChargingNotices(deps: ChargingNoticeDeps, signal: AbortSignal): Promise<void> {
   await ensureConsumer(deps.nats, deps.log);
-  const stores = await openCareStores(deps, signal);
-  if (!stores) return;
+  const buckets = await waitForCareBuckets(
+    deps.nats,
+    deps.log,
+    ['care_lines', 'customers', 'notifications', 'notification_due'] as const,
+    signal,
+    'charging notices',
+  );
+  if (!buckets) return;
+  const stores = {
+    lines: buckets.care_lines,
+    customers: buckets.customers,
+    outbox: buckets.notifications,
+    due: buckets.notification_due,
+  };
   await runConsumer({
     js: deps.nats.js,
     stream: CHARGING_NOTICES_CONSUMER.stream,
@@ -105,35 +111,6 @@ export async function runChargingNotices(deps: ChargingNoticeDeps, signal: Abort
       }
     },
   });
-}
-
-/**
- * Binds the care buckets, waiting until care has created them (it owns their settings): lines
- * (owner of a number), customers (locale) and the outbox.
- */
-async function openCareStores(
-  deps: ChargingNoticeDeps,
-  signal: AbortSignal,
-): Promise<{ lines: KV; customers: KV; outbox: KV } | null> {
-  const names = ['care_lines', 'customers', 'notifications'] as const;
-  for (let waited = 0; !signal.aborted; waited++) {
-    const found = await Promise.all(
-      names.map((b) =>
-        deps.nats.jsm.streams.info(`KV_${b}`).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (found.every(Boolean)) {
-      const kvm = new Kvm(deps.nats.nc);
-      const [lines, customers, outbox] = await Promise.all(names.map((b) => kvm.open(b)));
-      return { lines: lines!, customers: customers!, outbox: outbox! };
-    }
-    if (waited === 0) deps.log.info('charging notices wait for the care buckets');
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return null;
 }
 
 /** The body of a RATED message, or null when the stream no longer holds it. */
@@ -178,7 +155,7 @@ const json = <T>(v: Uint8Array): T | null => {
 /** Queues (once) and sends one charging notification to the line's customer. */
 export async function deliverNotice(
   deps: ChargingNoticeDeps,
-  kv: { lines: KV; customers: KV; outbox: KV },
+  kv: { lines: KV; customers: KV; outbox: KV; due: KV },
   n: RatingNotification,
 ): Promise<Outcome> {
   const now = deps.clock.nowMs();
@@ -195,7 +172,7 @@ export async function deliverNotice(
   if (!text) return 'not_for_customer';
   const id = noticeId(n);
   const key = `${owner.customerId}.${id}`;
-  const rec: OutboxRecord = {
+  const rec: OutboxRecord = withNextAttempt({
     notificationId: id,
     customerId: owner.customerId,
     channel: 'sms',
@@ -207,12 +184,14 @@ export async function deliverNotice(
     attempts: 0,
     history: [{ state: 'queued', atMs: now }],
     createdAtMs: now,
-  };
+  });
   let rev: number;
   let cur = rec;
   try {
+    // the due entry first: a crash before the send leaves the notice to the retry sweeper
+    await recordDue(kv.due, rec);
     rev = await kv.outbox.create(key, enc.encode(JSON.stringify(rec)));
-    await publishEvent(deps, rec, 'notification.queued');
+    await publishNoticeEvent(deps.nats, deps.clock, rec, 'notification.queued');
   } catch {
     // already queued: finish it only if a crash stopped it before the send
     const e = await kv.outbox.get(key);
@@ -224,35 +203,19 @@ export async function deliverNotice(
   const reason = await (deps.gateway ?? simulatedSms)
     .send('sms', cur.to, cur.text)
     .catch(() => 'gateway_error');
-  const next = afterDeliveryAttempt(cur, reason || null, deps.clock.nowMs());
+  const next = withNextAttempt(afterDeliveryAttempt(cur, reason || null, deps.clock.nowMs()));
   try {
     await kv.outbox.update(key, enc.encode(JSON.stringify(next)), rev);
   } catch {
     return 'duplicate'; // another worker finished it first
   }
-  await publishEvent(deps, next, reason ? 'notification.failed' : 'notification.sent', reason ?? undefined);
+  await recordDue(kv.due, next);
+  await publishNoticeEvent(
+    deps.nats,
+    deps.clock,
+    next,
+    reason ? 'notification.failed' : 'notification.sent',
+    reason ?? undefined,
+  );
   return reason ? 'failed' : 'sent';
-}
-
-function publishEvent(
-  deps: ChargingNoticeDeps,
-  r: OutboxRecord,
-  type: 'notification.queued' | 'notification.sent' | 'notification.failed',
-  reason?: string,
-): Promise<unknown> {
-  const ev = {
-    eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
-    atMs: deps.clock.nowMs(),
-    type,
-    notificationId: r.notificationId,
-    channel: r.channel,
-    to: r.to,
-    template: r.template,
-    locale: r.locale,
-    params: {},
-    ...(reason ? { reason } : {}),
-  };
-  return deps.nats.js.publish(`bss.notification.${type.split('.')[1]}`, enc.encode(JSON.stringify(ev)), {
-    msgID: ev.eventId,
-  });
 }

@@ -7,3 +7,11 @@ export {
   type NoticeGateway,
 } from './charging-notices.ts';
 export { CUSTOMER_NOTICE_KINDS, noticeId, noticeText } from './texts.ts';
+export {
+  waitForCareBuckets,
+  publishNoticeEvent,
+  recordDue,
+  withNextAttempt,
+  type StoredNotice,
+} from './outbox-store.ts';
+export { runNoticeRetries, sweepDueNotices, type NoticeRetryDeps, type SweepCounts } from './retries.ts';

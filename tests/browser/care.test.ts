@@ -303,6 +303,8 @@ describe('care and business hall screens in Chromium', () => {
     const timeline = agent.locator('sbss-timeline-list');
     const failed = timeline.locator('li').filter({ hasText: /邮件 · .*\(发送失败：网关临时故障\)/ });
     await failed.waitFor({ timeout: 15_000 });
+    // a passing failure: the outbox says when it will try again by itself
+    expect(await failed.innerText()).toMatch(/将于 \d\d-\d\d \d\d:\d\d 自动重发/);
     await failed.getByRole('button', { name: '重发' }).click();
     // the same notice, delivered now: no failure left to retry
     await expect
@@ -316,6 +318,7 @@ describe('care and business hall screens in Chromium', () => {
       )
       .toBeGreaterThan(0);
     expect(await timeline.getByRole('button', { name: '重发' }).count()).toBe(0);
+    expect(await timeline.locator('li').filter({ hasText: '自动重发' }).count()).toBe(0);
     await expect
       .poll(() => timeline.locator('ol').innerText(), { timeout: 10_000 })
       .toMatch(/操作记录\s+通知 · 已发送 · agent/);

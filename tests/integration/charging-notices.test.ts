@@ -117,7 +117,12 @@ describe('threshold notices reach the customer through the care outbox (real ser
       params: { balanceFen: 1 },
     };
     const kvm = new Kvm(env.nats.nats.nc);
-    const kv = { lines, customers: await kvm.open('customers'), outbox: await kvm.open('notifications') };
+    const kv = {
+      lines,
+      customers: await kvm.open('customers'),
+      outbox: await kvm.open('notifications'),
+      due: await kvm.open('notification_due'),
+    };
     const deps = { nats: env.nats.nats, clock: systemClock, log, metrics: createMetrics() };
     expect(await deliverNotice(deps, kv, again)).toBe('duplicate');
     const after = (await call('agent', 'GET', url)).json().notifications as { template: string }[];

@@ -39,6 +39,8 @@ export async function startCareEnv() {
     ids: randomIds,
     dashboardDir: '/nonexistent-dashboard',
     loginRateLimit: { max: 100, windowMs: 60_000 },
+    // the simulated gateway as a handle: `messages.down` makes every send fail (an outage)
+    messageGateway: messages,
   });
   const cookies = new Map<string, string>();
   async function login(username: string, password = `${username}-demo-2026`): Promise<string> {

@@ -90,6 +90,7 @@ export async function openCareContext(deps: CareDeps): Promise<CareContext> {
   const notifications = new Repo(b.notifications, validators.notification, 'notification');
   const outbox = new Outbox(
     notifications,
+    b.notification_due,
     deps.messageGateway ?? simulatedGateway(),
     recorder,
     deps.clock,

@@ -1,5 +1,7 @@
 import { stableId, type Clock, type IdGenerator } from '../../../domain/index.ts';
-import { afterDeliveryAttempt } from '../../../domain/customer/index.ts';
+import type { KV } from '@nats-io/kv';
+import { afterDeliveryAttempt, MAX_DELIVERY_ATTEMPTS } from '../../../domain/customer/index.ts';
+import { recordDue, withNextAttempt } from '../../../processors/notify/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Recorder } from './recorder.ts';
 import type { NotificationRecord } from './records.ts';
@@ -55,7 +57,6 @@ export interface NoticeRequest {
   secret?: Record<string, string>;
 }
 
-const MAX_ATTEMPTS = 5;
 const masked = (secret: Record<string, string> | undefined) =>
   Object.fromEntries(Object.keys(secret ?? {}).map((k) => [k, '******']));
 
@@ -63,6 +64,8 @@ const masked = (secret: Record<string, string> | undefined) =>
 export class Outbox {
   constructor(
     private readonly repo: Repo<NotificationRecord>,
+    /** The due index the retry sweeper reads (processors/notify/retries.ts). */
+    private readonly due: KV,
     private readonly gateway: MessageGateway,
     private readonly recorder: Recorder,
     private readonly clock: Clock,
@@ -76,7 +79,7 @@ export class Outbox {
   /** Queues a notice and tries to deliver it at once; never throws for a delivery failure. */
   async notify(n: NoticeRequest): Promise<NotificationRecord> {
     const now = this.clock.nowMs();
-    const rec: NotificationRecord = {
+    const rec: NotificationRecord = withNextAttempt({
       notificationId: n.onceKey
         ? stableId('ntf', n.customerId, n.channel, n.template, n.onceKey)
         : this.ids.next('ntf'),
@@ -91,8 +94,10 @@ export class Outbox {
       attempts: 0,
       history: [{ state: 'queued', atMs: now }],
       createdAtMs: now,
-    };
+    });
     const key = Outbox.key(n.customerId, rec.notificationId);
+    // the due entry first: a crash before the send leaves the notice to the retry sweeper
+    await recordDue(this.due, rec);
     const rev = await this.repo.create(key, rec);
     if (rev === null) {
       const told = n.onceKey ? await this.repo.get(key) : null;
@@ -122,14 +127,15 @@ export class Outbox {
         'INVALID_STATE',
         'a notice with a one-time code is not sent again: ask for a new code',
       );
-    if (cur.value.attempts >= MAX_ATTEMPTS)
-      throw new ApiError('INVALID_STATE', `gave up after ${MAX_ATTEMPTS} attempts`);
-    const retried: NotificationRecord = {
+    if (cur.value.attempts >= MAX_DELIVERY_ATTEMPTS)
+      throw new ApiError('INVALID_STATE', `gave up after ${MAX_DELIVERY_ATTEMPTS} attempts`);
+    const retried: NotificationRecord = withNextAttempt({
       ...cur.value,
       state: 'retried',
       history: [...cur.value.history, { state: 'retried', atMs: this.clock.nowMs() }].slice(-50),
-    };
+    });
     const rev = await this.repo.update(key, retried, cur.revision);
+    await recordDue(this.due, retried);
     return this.deliver(key, retried, rev);
   }
 
@@ -140,8 +146,9 @@ export class Outbox {
     text = rec.text,
   ): Promise<NotificationRecord> {
     const reason = await this.gateway.send(rec.channel, rec.to, text).catch(() => 'gateway_error');
-    const next = afterDeliveryAttempt(rec, reason || null, this.clock.nowMs());
+    const next = withNextAttempt(afterDeliveryAttempt(rec, reason || null, this.clock.nowMs()));
     await this.repo.update(key, next, rev);
+    await recordDue(this.due, next);
     await this.event(next, reason ? 'notification.failed' : 'notification.sent', {}, reason ?? undefined);
     return next;
   }

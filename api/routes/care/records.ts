@@ -196,6 +196,8 @@ export const NotificationRecord = Type.Object({
   state: Type.Union(['queued', 'sent', 'failed', 'retried'].map((v) => Type.Literal(v))),
   attempts: Type.Integer({ minimum: 0 }),
   reason: Type.Optional(Str(500)),
+  /** When the outbox tries it again by itself (a passing failure, or a send a crash stopped). */
+  nextAttemptAtMs: Type.Optional(Ms),
   history: Type.Array(Type.Object({ state: Str(16), atMs: Ms, reason: Type.Optional(Str(500)) }), {
     maxItems: 50,
   }),

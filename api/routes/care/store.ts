@@ -13,7 +13,11 @@ export async function openCareBuckets(nc: NatsConnection): Promise<Record<CareBu
   const kvm = new Kvm(nc);
   const out = {} as Record<CareBucket, KV>;
   for (const b of careBuckets)
-    out[b.name] = await kvm.create(b.name, { history: b.history, description: b.description });
+    out[b.name] = await kvm.create(b.name, {
+      history: b.history,
+      description: b.description,
+      ...('ttlSec' in b ? { ttl: b.ttlSec * 1000 } : {}),
+    });
   return out;
 }
 

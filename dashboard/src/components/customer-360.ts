@@ -3,6 +3,7 @@ import { api, enc } from '../api-client.ts';
 import { I18nController, localText, lookup, t, type MsgKey } from '../i18n.ts';
 import { auditActionText, orderText } from '../care-labels.ts';
 import { base } from '../styles.ts';
+import { shortDateTime } from '../time.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
 import type { TimelineItem } from './timeline-list.ts';
 import './balance-card.ts';
@@ -182,6 +183,7 @@ export class Customer360 extends LitElement {
             state: string;
             channel: string;
             reason?: string;
+            nextAttemptAtMs?: number;
           }[];
         }>(`/api/v1/customers/${id}/notifications`)
         .catch(() => ({ notifications: [] })),
@@ -211,7 +213,7 @@ export class Customer360 extends LitElement {
         text: () =>
           `${t(`notice.${n.channel}` as MsgKey)} · ${n.text} (${t(`notice.${n.state}` as MsgKey)}${
             n.state === 'failed' && n.reason ? `：${lookup(`notice.why.${n.reason}`) ?? n.reason}` : ''
-          })`,
+          })${n.nextAttemptAtMs ? ` · ${t('notice.autoRetry', { time: shortDateTime(n.nextAttemptAtMs) })}` : ''}`,
         // a failed notice can be sent again (the outbox gives up after five attempts)
         ...(n.state === 'failed'
           ? {

@@ -1,0 +1,107 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import {
+  DEFAULT_RETRY_POLICY,
+  nextAttemptAtMs,
+  type DeliveryState,
+  type RetryPolicy,
+} from '../../domain/customer/index.ts';
+import type { Clock } from '../../domain/index.ts';
+import type { Logger } from '../../infra/log/index.ts';
+import type { Nats } from '../../infra/nats/index.ts';
+
+/**
+ * A notice as the outbox (bucket `notifications`, key `<customerId>.<notificationId>`) keeps it:
+ * the fields care's notices and charging's share.
+ */
+export interface StoredNotice extends DeliveryState {
+  notificationId: string;
+  customerId: string;
+  channel: 'sms' | 'email';
+  to: string;
+  template: string;
+  locale: 'zh-CN' | 'en';
+  text: string;
+  /** It carried a one-time code, which is not kept: never sent again by itself. */
+  secret?: boolean;
+  /** When it will be tried again without anyone asking (absent: it will not be). */
+  nextAttemptAtMs?: number;
+  createdAtMs: number;
+}
+
+/** The record with its next automatic attempt set, or cleared when there is none. */
+export function withNextAttempt<T extends StoredNotice>(
+  rec: T,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): T {
+  const at = nextAttemptAtMs(rec, policy);
+  const { nextAttemptAtMs: _old, ...rest } = rec;
+  return (at === null ? rest : { ...rest, nextAttemptAtMs: at }) as T;
+}
+
+const enc = new TextEncoder();
+
+/**
+ * Keeps the due index (bucket `notification_due`, same key as the outbox) in step with a record:
+ * an entry while the notice waits for an automatic attempt, none once it was sent or given up.
+ */
+export async function recordDue(due: KV, rec: StoredNotice): Promise<void> {
+  const key = `${rec.customerId}.${rec.notificationId}`;
+  if (rec.nextAttemptAtMs === undefined) await due.purge(key);
+  else await due.put(key, enc.encode(JSON.stringify({ dueAtMs: rec.nextAttemptAtMs })));
+}
+
+/** Publishes `bss.notification.<queued|sent|failed>` for a record (the id makes a repeat a no-op). */
+export function publishNoticeEvent(
+  nats: Nats,
+  clock: Clock,
+  r: StoredNotice,
+  type: 'notification.queued' | 'notification.sent' | 'notification.failed',
+  reason?: string,
+): Promise<unknown> {
+  const ev = {
+    eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
+    atMs: clock.nowMs(),
+    type,
+    notificationId: r.notificationId,
+    channel: r.channel,
+    to: r.to,
+    template: r.template,
+    locale: r.locale,
+    params: {},
+    ...(reason ? { reason } : {}),
+  };
+  return nats.js.publish(`bss.notification.${type.split('.')[1]}`, enc.encode(JSON.stringify(ev)), {
+    msgID: ev.eventId,
+  });
+}
+
+/**
+ * Binds KV buckets care owns, waiting until care has created them (it owns their settings).
+ * Null when stopped first.
+ */
+export async function waitForCareBuckets<const N extends readonly string[]>(
+  nats: Nats,
+  log: Logger,
+  names: N,
+  signal: AbortSignal,
+  who: string,
+): Promise<{ [K in N[number]]: KV } | null> {
+  for (let waited = 0; !signal.aborted; waited++) {
+    const found = await Promise.all(
+      names.map((b) =>
+        nats.jsm.streams.info(`KV_${b}`).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (found.every(Boolean)) {
+      const kvm = new Kvm(nats.nc);
+      const kvs = await Promise.all(names.map((b) => kvm.open(b)));
+      return Object.fromEntries(names.map((b, i) => [b, kvs[i]!])) as { [K in N[number]]: KV };
+    }
+    if (waited === 0) log.info({ buckets: names }, `${who} waits for the care buckets`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return null;
+}
