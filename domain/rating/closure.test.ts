@@ -4,8 +4,7 @@ import { billsForMonth } from '../billing/period.ts';
 import { applyLineClosure, assertLineOpen, type LineClosure } from './closure.ts';
 import { applyPayment } from './payment.ts';
 import { rate } from './rate.ts';
-import { defaultCatalog, deepFreeze, MSISDN, subscriber, voice } from './test-fixtures.ts';
-import type { RatingError } from './errors.ts';
+import { defaultCatalog, deepFreeze, MSISDN, subscriber, voice, errorOf } from './test-fixtures.ts';
 
 const cat = defaultCatalog();
 const PLAN_FEE = 12_800; // changxiang-128, postpaid
@@ -15,14 +14,6 @@ const close = (atMs: number, reason: LineClosure['reason'] = 'unsubscribe'): Lin
   reason,
   atMs,
 });
-const errorOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e as RatingError;
-  }
-  return null;
-};
 
 describe('applyLineClosure (销户 / 携号转网 out)', () => {
   it('postpaid: the month under way becomes the final bill; no fee, no period and no usage after', () => {

@@ -4,7 +4,7 @@ import { closeBill } from './bill.ts';
 import { applyPayment } from './payment.ts';
 import { applyPlanChange, type PlanChange } from './plan-change.ts';
 import { rate } from './rate.ts';
-import { deepFreeze, defaultCatalog, MSISDN, subscriber, voice } from './test-fixtures.ts';
+import { deepFreeze, defaultCatalog, MSISDN, subscriber, voice, errorOf } from './test-fixtures.ts';
 import type { SubscriberState } from './types.ts';
 
 const cat = defaultCatalog();
@@ -14,14 +14,6 @@ const change = (planId: string, atMs = shanghaiMs(2025, 3, 10), changeId = 'chg-
   planId,
   atMs,
 });
-const errorOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e as { code: string; field?: string };
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('applyPlanChange (套餐变更, 次月生效)', () => {
   it('keeps the current period on the old plan and starts the next one on the new plan', () => {

@@ -12,9 +12,9 @@ import {
   MSISDN,
   subscriber,
   voice,
+  errorOf,
 } from './test-fixtures.ts';
 import { loadCatalog } from '../catalog/index.ts';
-import { RatingError } from './errors.ts';
 
 const cat = defaultCatalog();
 const PLAN_FEE = 12_800; // changxiang-128, postpaid
@@ -26,14 +26,6 @@ const ask = (suspended: boolean, atMs: number, id = suspended ? 'sus-1' : 'res-1
   suspended,
   atMs,
 });
-const errorOf = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e as RatingError;
-  }
-  return null;
-};
 
 describe('applyLineSuspension (停机保号 / 复机)', () => {
   it('bars at once, keeps the period under way, and takes only the keep-number fee in months that start suspended', () => {

@@ -5,6 +5,7 @@ import { loadCatalog, shanghaiMs, type CompiledCatalog } from '../catalog/index.
 import type { DataCdr, SmsCdr, VoiceCdr } from '../events/cdr.ts';
 import { newSubscriber } from './period.ts';
 import type { SubscriberState } from './types.ts';
+import type { RatingError } from './errors.ts';
 
 /** A fresh deep copy of catalog/default.json (tests may mutate it). */
 export function defaultCatalogJson(): unknown {
@@ -119,4 +120,14 @@ export function deepFreeze<T>(v: T): T {
     Object.freeze(v);
   }
   return v;
+}
+
+/** The RatingError `f` throws, or null when it throws none (for `toMatchObject({ code, field })`). */
+export function errorOf(f: () => unknown): RatingError | null {
+  try {
+    f();
+  } catch (e) {
+    return e as RatingError;
+  }
+  return null;
 }

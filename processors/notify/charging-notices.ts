@@ -1,7 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { compile, type Clock } from '../../domain/index.ts';
-import { afterDeliveryAttempt } from '../../domain/customer/index.ts';
 import { RatingNotification } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
@@ -14,12 +13,16 @@ import {
 } from '../../infra/nats/index.ts';
 import { NOTICES_HEADER, readOutputParts } from '../rating/index.ts';
 import {
-  waitForCareBuckets,
+  attemptDelivery,
   publishNoticeEvent,
   recordDue,
+  waitForCareBuckets,
   withNextAttempt,
+  type NoticeGateway,
   type StoredNotice,
 } from './outbox-store.ts';
+
+export type { NoticeGateway };
 import { noticeId, noticeText } from './texts.ts';
 
 /**
@@ -38,11 +41,6 @@ export const CHARGING_NOTICES_CONSUMER: ConsumerSpec = {
   maxAckPending: 1000,
   ackWaitSec: 60,
 };
-
-/** The SMS gateway (same contract as care's): resolves with a failure reason, or null when accepted. */
-export interface NoticeGateway {
-  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
-}
 
 /** Accepts everything except numbers ending in 0000 (unreachable), like care's simulated gateway. */
 export const simulatedSms: NoticeGateway = {
@@ -200,22 +198,6 @@ export async function deliverNotice(
     rev = e.revision;
     cur = existing;
   }
-  const reason = await (deps.gateway ?? simulatedSms)
-    .send('sms', cur.to, cur.text)
-    .catch(() => 'gateway_error');
-  const next = withNextAttempt(afterDeliveryAttempt(cur, reason || null, deps.clock.nowMs()));
-  try {
-    await kv.outbox.update(key, enc.encode(JSON.stringify(next)), rev);
-  } catch {
-    return 'duplicate'; // another worker finished it first
-  }
-  await recordDue(kv.due, next);
-  await publishNoticeEvent(
-    deps.nats,
-    deps.clock,
-    next,
-    reason ? 'notification.failed' : 'notification.sent',
-    reason ?? undefined,
-  );
-  return reason ? 'failed' : 'sent';
+  const outcome = await attemptDelivery({ ...deps, gateway: deps.gateway ?? simulatedSms }, kv, cur, rev);
+  return outcome ?? 'duplicate'; // null: another worker finished it first
 }

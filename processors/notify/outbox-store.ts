@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
+  afterDeliveryAttempt,
   DEFAULT_RETRY_POLICY,
   nextAttemptAtMs,
   type DeliveryState,
@@ -104,4 +105,45 @@ export async function waitForCareBuckets<const N extends readonly string[]>(
     await new Promise((r) => setTimeout(r, 1000));
   }
   return null;
+}
+
+/** The SMS / e-mail gateway: resolves with a failure reason, or null when accepted. */
+export interface NoticeGateway {
+  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
+}
+
+/** The record written if nobody changed it since `revision`: its new revision, or null. */
+export async function casUpdate(
+  kv: KV,
+  key: string,
+  rec: StoredNotice,
+  revision: number,
+): Promise<number | null> {
+  return kv.update(key, enc.encode(JSON.stringify(rec)), revision).catch(() => null);
+}
+
+/**
+ * One delivery attempt of a record held at `revision`: sent through the gateway, the outcome
+ * written (compare-and-set), the due index set for the next attempt, the event published.
+ * Null when someone else wrote the record meanwhile (their outcome stands).
+ */
+export async function attemptDelivery(
+  deps: { nats: Nats; clock: Clock; gateway: NoticeGateway; policy?: RetryPolicy },
+  kv: { outbox: KV; due: KV },
+  rec: StoredNotice,
+  revision: number,
+): Promise<'sent' | 'failed' | null> {
+  const reason = await deps.gateway.send(rec.channel, rec.to, rec.text).catch(() => 'gateway_error');
+  const next = withNextAttempt(afterDeliveryAttempt(rec, reason || null, deps.clock.nowMs()), deps.policy);
+  if ((await casUpdate(kv.outbox, `${rec.customerId}.${rec.notificationId}`, next, revision)) === null)
+    return null;
+  await recordDue(kv.due, next);
+  await publishNoticeEvent(
+    deps.nats,
+    deps.clock,
+    next,
+    reason ? 'notification.failed' : 'notification.sent',
+    reason ?? undefined,
+  );
+  return reason ? 'failed' : 'sent';
 }

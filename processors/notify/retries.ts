@@ -4,12 +4,15 @@ import type { Clock } from '../../domain/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
 import type { Nats } from '../../infra/nats/index.ts';
-import { simulatedSms, type NoticeGateway } from './charging-notices.ts';
+import { simulatedSms } from './charging-notices.ts';
 import {
+  attemptDelivery,
+  casUpdate,
   publishNoticeEvent,
   recordDue,
   waitForCareBuckets,
   withNextAttempt,
+  type NoticeGateway,
   type StoredNotice,
 } from './outbox-store.ts';
 
@@ -34,7 +37,6 @@ export interface SweepCounts {
   dropped: number;
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 const parse = <T>(v: Uint8Array): T | null => {
   try {
@@ -114,29 +116,17 @@ export async function sweepDueNotices(
       continue;
     }
     await recordDue(kv.due, claimed);
-    const reason = await (deps.gateway ?? simulatedSms)
-      .send(rec.channel, rec.to, rec.text)
-      .catch(() => 'gateway_error');
-    const next = withNextAttempt(afterDeliveryAttempt(claimed, reason || null, deps.clock.nowMs()), policy);
-    if ((await casUpdate(kv.outbox, key, next, rev)) === null) continue;
-    await recordDue(kv.due, next);
-    await publishNoticeEvent(
-      deps.nats,
-      deps.clock,
-      next,
-      reason ? 'notification.failed' : 'notification.sent',
-      reason ?? undefined,
+    const outcome = await attemptDelivery(
+      { ...deps, gateway: deps.gateway ?? simulatedSms, policy },
+      kv,
+      claimed,
+      rev,
     );
-    deps.metrics.processed.inc({ processor: `notify-retry-${reason ? 'failed' : 'sent'}` });
-    if (reason) counts.failed++;
-    else counts.sent++;
+    if (!outcome) continue;
+    deps.metrics.processed.inc({ processor: `notify-retry-${outcome}` });
+    counts[outcome]++;
   }
   return counts;
-}
-
-/** The record written if nobody changed it since `revision`: its new revision, or null. */
-async function casUpdate(kv: KV, key: string, rec: StoredNotice, revision: number): Promise<number | null> {
-  return kv.update(key, enc.encode(JSON.stringify(rec)), revision).catch(() => null);
 }
 
 async function keysOf(kv: KV): Promise<string[]> {
