@@ -293,7 +293,17 @@ export const screenMessages = [
   ['unsub.deviceReturned', '已登记归还 {model}', '{model} marked returned'],
   ['unsub.execute', '执行退订', 'Close the line'],
   ['unsub.confirm', '确认关闭号码 {msisdn}？关闭后不可恢复。', 'Close line {msisdn}? This cannot be undone.'],
-  ['unsub.closed', '号码已关闭，最终余额 ¥{balance}', 'Line closed; final balance ¥{balance}'],
+  [
+    'unsub.closed',
+    '号码已关闭，余额 ¥{balance} 将退还客户',
+    'Line closed; ¥{balance} is paid back to the customer',
+  ],
+  [
+    'unsub.closedOwing',
+    '号码已关闭，尚欠 ¥{owed}，随最终账单缴清',
+    'Line closed; ¥{owed} still owed, due with the final bill',
+  ],
+  ['unsub.closedSquare', '号码已关闭，账户已结清', 'Line closed; the account is settled'],
   [
     'unsub.noRecord',
     '营业系统中没有该号码的记录，无法受理退订',

@@ -23,10 +23,16 @@ describe('applyLineClosure (销户 / 携号转网 out)', () => {
     const c = applyLineClosure(cat, deepFreeze(used), close(closedAt));
     expect(c.newState).toMatchObject({ barred: true, barReason: 'closed', closedAtMs: closedAt });
     expect(c.newState.allowances.data).toEqual({ totalUnits: 0, usedUnits: 0 });
-    expect(c.ledger).toEqual([]); // nothing refunded, nothing taken: the balance stays as it is
+    // what is owed stays for the final bill: nothing refunded, nothing taken
+    expect(used.balanceFen).toBeLessThan(0);
+    expect(c.ledger).toEqual([]);
     expect(c.newState.balanceFen).toBe(used.balanceFen);
-    expect(c.notifications.map((n) => [n.key, n.kind, n.params.reason])).toEqual([
-      [`line_closure:${MSISDN}`, 'line_closed', 'unsubscribe'],
+    expect(c.notifications.map((n) => [n.key, n.kind, n.params])).toEqual([
+      [
+        `line_closure:${MSISDN}`,
+        'line_closed',
+        { reason: 'unsubscribe', closureId: 'uns-1', refundFen: 0, owedFen: -used.balanceFen },
+      ],
     ]);
 
     // months later: no fee was taken, and usage the network still reports is refused, naming why
@@ -68,6 +74,23 @@ describe('applyLineClosure (销户 / 携号转网 out)', () => {
     ]);
   });
 
+  it('postpaid credit left (a deposit, an overpayment) is paid back at the closure', () => {
+    const s0 = subscriber(cat, 'changxiang-128', { openingBalanceFen: 20_000 });
+    const left = s0.balanceFen; // the deposit less the first month's (discounted) fee
+    expect(left).toBeGreaterThan(0);
+    const c = applyLineClosure(cat, s0, close(shanghaiMs(2025, 3, 20)));
+    expect(c.ledger).toEqual([
+      expect.objectContaining({
+        key: `closure_settlement:${MSISDN}`,
+        direction: 'debit',
+        amountFen: left,
+        balanceAfterFen: 0,
+      }),
+    ]);
+    expect(c.notifications[0]?.params).toMatchObject({ refundFen: left, owedFen: 0 });
+    expect(c.newState.balanceFen).toBe(0);
+  });
+
   it('prepaid: periods paid ahead that never started are refunded to the balance', () => {
     const s0 = subscriber(cat, 'dazhongka-8', { openingBalanceFen: 5000 });
     const ahead = applyPayment(cat, s0, {
@@ -79,15 +102,14 @@ describe('applyLineClosure (销户 / 携号转网 out)', () => {
     }).newState;
     expect(ahead.paidPeriodsAhead).toBe(1);
     const c = applyLineClosure(cat, ahead, close(shanghaiMs(2025, 3, 12), 'port_out'));
-    expect(c.ledger).toHaveLength(1);
-    expect(c.ledger[0]).toMatchObject({ kind: 'fee', direction: 'credit', amountFen: 800 });
-    expect(c.ledger[0]!.key).toMatch(/^closure_refund:/);
-    expect(c.newState).toMatchObject({
-      balanceFen: ahead.balanceFen + 800,
-      paidPeriodsAhead: 0,
-      barReason: 'closed',
-    });
-    // a renewal paid afterwards buys nothing: the money stays as credit to refund
+    // the unstarted period back (800), then everything on the account paid back to the customer
+    expect(c.ledger.map((e) => [e.key.split(':')[0], e.kind, e.direction, e.amountFen])).toEqual([
+      ['closure_refund', 'fee', 'credit', 800],
+      ['closure_settlement', 'adjustment', 'debit', ahead.balanceFen + 800],
+    ]);
+    expect(c.newState).toMatchObject({ balanceFen: 0, paidPeriodsAhead: 0, barReason: 'closed' });
+    expect(c.notifications[0]?.params).toMatchObject({ refundFen: ahead.balanceFen + 800, owedFen: 0 });
+    // a payment afterwards buys nothing, and is paid back too: a closed line keeps no money
     const paid = applyPayment(cat, c.newState, {
       paymentId: 'renew-2',
       msisdn: MSISDN,
@@ -96,7 +118,11 @@ describe('applyLineClosure (销户 / 携号转网 out)', () => {
       atMs: shanghaiMs(2025, 5, 1),
     });
     expect(paid.renewed).toBe(false);
-    expect(paid.newState.balanceFen).toBe(c.newState.balanceFen + 800);
+    expect(paid.ledger.map((e) => [e.key, e.direction, e.amountFen])).toEqual([
+      ['payment:renew-2', 'credit', 800],
+      ['closure_settlement:payment:renew-2', 'debit', 800],
+    ]);
+    expect(paid.newState.balanceFen).toBe(0);
   });
 
   it('closing twice changes nothing; nothing but money is taken afterwards', () => {

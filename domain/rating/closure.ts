@@ -24,7 +24,10 @@ export const lineClosureKey = (msisdn: string) => `line_closure:${msisdn}`;
  *    `closure_refund:<msisdn>:<periodStart>`, kind `fee`, credit): the money stays on the balance;
  *  - no allowance is left, the line is barred for good (`barReason: 'closed'`, notice
  *    `line_closed`, which the simulators obey as a bar), and no later period starts.
- * The balance stays as it is: care settles it (a refund, or the final bill paid). Closing a line
+ * Then the account is settled: credit left on it (prepaid money, a postpaid deposit or
+ * overpayment, the refunds above) is paid back to the customer, ledger
+ * `closure_settlement:<msisdn>` (kind `adjustment`, debit) down to 0; what is owed stays on the
+ * balance for the final bill. The notice carries both (`refundFen`, `owedFen`). Closing a line
  * already closed changes nothing.
  */
 export function applyLineClosure(
@@ -77,6 +80,12 @@ export function applyLineClosure(
       startMs = periodEndMs(v.validity, startMs);
     }
   }
+  // settlement: credit left on the account goes back to the customer; what is owed stays
+  const refundFen = Math.max(0, s.balanceFen);
+  if (refundFen > 0) {
+    s = { ...s, balanceFen: 0 };
+    fx.ledger.push(settlementEntry(s, `closure_settlement:${s.msisdn}`, refundFen, x.atMs));
+  }
   const { nextPlanId: _pending, ...rest } = s;
   const empty = { totalUnits: 0, usedUnits: 0 };
   s = {
@@ -95,6 +104,8 @@ export function applyLineClosure(
     notice(lineClosureKey(s.msisdn), 'line_closed', s.msisdn, x.atMs, {
       reason: x.reason,
       closureId: x.closureId,
+      refundFen,
+      owedFen: Math.max(0, -s.balanceFen),
     }),
   );
   return { newState: s, ledger: fx.ledger, notifications: fx.notifications };
@@ -108,4 +119,24 @@ export function assertLineOpen(s: SubscriberState, what: string): void {
       `${what} on a line closed at ${new Date(s.closedAtMs).toISOString()}: not charged`,
       '/msisdn',
     );
+}
+
+/** Money paid back to the customer of a closed line: a debit that takes the balance to 0. */
+export function settlementEntry(
+  s: SubscriberState,
+  key: string,
+  amountFen: number,
+  atMs: number,
+): LedgerEntry {
+  return {
+    key,
+    msisdn: s.msisdn,
+    kind: 'adjustment',
+    direction: 'debit',
+    amountFen,
+    balanceAfterFen: s.balanceFen,
+    atMs,
+    planId: s.planId,
+    planVersion: s.periodPlanVersion,
+  };
 }

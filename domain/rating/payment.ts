@@ -1,5 +1,6 @@
 import { DAY_MS, type CompiledCatalog } from '../catalog/index.ts';
 import { RatingError } from './errors.ts';
+import { settlementEntry } from './closure.ts';
 import {
   feeEntry,
   feeFor,
@@ -117,6 +118,12 @@ export function applyPayment(
       );
   }
   s = liftBarIfCleared(s, payment.atMs, cause, fx.notifications);
+  if (closed && s.balanceFen > 0) {
+    // a closed line keeps no money: what the payment leaves over (after the final bill) goes back
+    const refundFen = s.balanceFen;
+    s = { ...s, balanceFen: 0 };
+    fx.ledger.push(settlementEntry(s, `closure_settlement:${cause}`, refundFen, payment.atMs));
+  }
   return { newState: s, ledger: fx.ledger, notifications: fx.notifications, renewed };
 }
 

@@ -160,7 +160,8 @@ export async function deliverNotice(
   if (now - n.atMs > (deps.maxAgeMs ?? 2 * 86_400_000)) return 'stale';
   const line = await kv.lines.get(n.msisdn.replace(/^\+/, ''));
   const owner = line?.operation === 'PUT' ? json<{ customerId?: string; status?: string }>(line.value) : null;
-  if (!owner?.customerId || owner.status === 'closed') return 'no_customer';
+  // a closed line's owner is told only of its closing settlement (the money left or owed)
+  if (!owner?.customerId || (owner.status === 'closed' && n.kind !== 'line_closed')) return 'no_customer';
   const cust = await kv.customers.get(`c.${owner.customerId}`);
   const locale =
     (cust?.operation === 'PUT' ? json<{ locale?: string }>(cust.value)?.locale : undefined) === 'en'

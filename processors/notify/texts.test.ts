@@ -36,6 +36,14 @@ describe('charging notice texts', () => {
       '超出信用额度',
     );
     expect(noticeText(n({ kind: 'period_renewed' }), 'zh-CN')).toBeNull();
+    // a closed line: the money left or owed, or nothing when the account is square
+    const closed = (params: Record<string, number | string>) =>
+      n({ kind: 'line_closed', msisdn: '+8613800000042', params: { reason: 'unsubscribe', ...params } });
+    expect(noticeText(closed({ refundFen: 3550, owedFen: 0 }), 'zh-CN')).toBe(
+      '号码 +8613800000042 已销户，账户余额 35.50 元将退还给您。',
+    );
+    expect(noticeText(closed({ refundFen: 0, owedFen: 12800 }), 'en')).toContain('128.00 yuan still owed');
+    expect(noticeText(closed({ refundFen: 0, owedFen: 0 }), 'zh-CN')).toBeNull();
     expect(CUSTOMER_NOTICE_KINDS).toEqual(
       expect.arrayContaining(['allowance_80', 'allowance_100', 'low_balance', 'line_barred']),
     );

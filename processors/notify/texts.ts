@@ -43,7 +43,8 @@ const REFUSAL: Record<string, { 'zh-CN': string; en: string }> = {
   SAME_PLAN: { 'zh-CN': '已是该套餐', en: 'the line is already on that plan' },
 };
 
-const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string>> = {
+/** A kind's text; null when this notification has nothing to tell the customer. */
+const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale) => string | null>> = {
   allowance_80: (n, l) => {
     const s = SERVICE[n.service ?? ''] ?? { 'zh-CN': '套餐', en: 'plan' };
     return l === 'zh-CN'
@@ -128,6 +129,20 @@ const texts: Partial<Record<NotificationKind, (n: RatingNotification, l: Locale)
       ? `您的套餐变更未受理：${why['zh-CN']}，套餐不变。`
       : `Your plan change was not made: ${why.en}. Your plan stays as it is.`;
   },
+  // the closure itself is told by care (销户, 携出); charging tells only the money left
+  line_closed: (n, l) => {
+    const refund = Number(n.params.refundFen ?? 0);
+    const owed = Number(n.params.owedFen ?? 0);
+    if (refund > 0)
+      return l === 'zh-CN'
+        ? `号码 ${n.msisdn} 已销户，账户余额 ${yuan(refund)} 元将退还给您。`
+        : `Line ${n.msisdn} is closed; its balance of ${yuan(refund)} yuan will be paid back to you.`;
+    if (owed > 0)
+      return l === 'zh-CN'
+        ? `号码 ${n.msisdn} 已销户，尚有未结费用 ${yuan(owed)} 元，请在最终账单出账后缴清。`
+        : `Line ${n.msisdn} is closed with ${yuan(owed)} yuan still owed; please pay its final bill when it comes.`;
+    return null;
+  },
   plan_changed: (n, l) =>
     l === 'zh-CN'
       ? `您的套餐已于 ${date(n.atMs)} 变更为「${planName(n, l)}」，新周期的套餐内容已生效。`
@@ -139,8 +154,8 @@ export const CUSTOMER_NOTICE_KINDS = Object.keys(texts) as NotificationKind[];
 
 /** The customer-facing text of a charging notification, or null when this kind is not sent. */
 export function noticeText(n: RatingNotification, locale: Locale): string | null {
-  const t = texts[n.kind];
-  return t ? t(n, locale).slice(0, 1000) : null;
+  const t = texts[n.kind]?.(n, locale);
+  return t ? t.slice(0, 1000) : null;
 }
 
 /** Outbox id of a charging notification: stable, so the same notification is queued once. */

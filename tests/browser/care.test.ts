@@ -362,7 +362,7 @@ describe('care and business hall screens in Chromium', () => {
       void d.accept();
     });
     await actions.getByRole('button', { name: '执行退订' }).click();
-    await actions.getByText(/号码已关闭，最终余额 ¥/).waitFor();
+    await actions.getByText(/号码已关闭，(余额 ¥[\d.]+ 将退还客户|账户已结清)/).waitFor();
     expect(await actions.getByTestId('unsub-state').textContent()).toMatch(/已完成/);
     const timeline = agent.locator('sbss-timeline-list ol');
     await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toMatch(/在网号码登记到客户名下/);

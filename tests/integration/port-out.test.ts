@@ -81,7 +81,7 @@ describe('携号转网: a number ports out with the owner’s authorization code
       (
         await call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(SETTLED)}/renewals`, {
           requestId: 'port-settle-0001',
-          amountFen: owed,
+          amountFen: owed + 5000, // ¥50 more than owed: credit the closure pays back
           method: 'cash',
           channel: 'counter',
         })
@@ -148,7 +148,18 @@ describe('携号转网: a number ports out with the owner’s authorization code
       const b = await balanceOf(env, SETTLED);
       return b.barReason === 'closed' ? b : null;
     });
-    expect(charging).toMatchObject({ barred: true });
+    // the account is settled at the closure: the ¥50 credit is paid back, nothing is left
+    expect(charging).toMatchObject({ barred: true, balanceFen: 0 });
+    const settled = await waitFor(async () => {
+      const rs = await env.chEnv.ch.client.query({
+        query: `SELECT direction, amount_fen FROM streambss.ledger FINAL WHERE key = {k:String}`,
+        query_params: { k: `closure_settlement:${SETTLED}` },
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<{ direction: string; amount_fen: number }>();
+      return rows.length ? rows : null;
+    });
+    expect(settled).toEqual([{ direction: 'debit', amount_fen: 5000 }]);
     await new PipelinedPublisher(env.nats.nats.js).publishAll([
       {
         subject: subjects.rawCdr('MSC-SH-01'),

@@ -45,8 +45,8 @@ export const templates = {
     en: 'Your identity change request was {decision}.',
   },
   unsubscribe_done: {
-    'zh-CN': '号码 {msisdn} 已销户，最终账单余额 {balance} 元。',
-    en: 'Line {msisdn} is closed; final balance {balance} yuan.',
+    'zh-CN': '号码 {msisdn} 已销户，感谢您一直以来的支持。如有余额退还或未结费用，将另行短信告知。',
+    en: 'Line {msisdn} is closed. Thank you for staying with us. If money is to be paid back or is still owed, an SMS follows.',
   },
   sim_swapped: {
     'zh-CN':

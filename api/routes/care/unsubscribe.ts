@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { compile, formatYuan } from '../../../domain/index.ts';
+import { compile } from '../../../domain/index.ts';
 import { reviewUnsubscribe } from '../../../domain/orders/index.ts';
 import { PipelinedPublisher } from '../../../infra/nats/index.ts';
 import { sendLineClosure } from '../../../processors/rating/index.ts';
@@ -194,10 +194,8 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: CareContext): void 
       );
       const c = await ctx.customers.get(customerKey(u.value.customerId));
       if (c)
-        await ctx.notice(c.value, 'unsubscribe_done', {
-          msisdn: u.value.msisdn,
-          balance: formatYuan(finalBalanceFen),
-        });
+        // the money is told by charging once it has settled the account (processors/notify)
+        await ctx.notice(c.value, 'unsubscribe_done', { msisdn: u.value.msisdn });
       return out;
     },
   );

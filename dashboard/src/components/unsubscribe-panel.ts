@@ -28,7 +28,8 @@ const OPEN_LOOKED_AT = 5;
 /**
  * 退订 at the counter, start to end: the application (or the one already open for this line),
  * the eligibility review with its reasons, rented devices handed back, and the execution that
- * closes the line and reports the final balance. Fires `changed` after each step.
+ * closes the line and reports the settlement (credit paid back, or what is still owed). Fires
+ * `changed` after each step.
  */
 export class UnsubscribePanel extends LitElement {
   static override properties = {
@@ -150,7 +151,11 @@ export class UnsubscribePanel extends LitElement {
     void this.step(async () => {
       this.app = await api.post<Application>(`/api/v1/unsubscribe/${enc(id)}/execute`);
       this.line = await api.get<Line>(`/api/v1/lines/${enc(this.msisdn)}`).catch(() => this.line);
-      return t('unsub.closed', { balance: yuan(this.app.finalBalanceFen ?? 0) });
+      // charging settles the account at the closure: credit goes back, what is owed stays for the bill
+      const left = this.app.finalBalanceFen ?? 0;
+      if (left > 0) return t('unsub.closed', { balance: yuan(left) });
+      if (left < 0) return t('unsub.closedOwing', { owed: yuan(-left) });
+      return t('unsub.closedSquare');
     });
   }
 
