@@ -1,5 +1,7 @@
 import type { KV } from '@nats-io/kv';
+import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { maskPhone } from '../../../domain/customer/index.ts';
+import { ApiError } from '../../errors.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { CareContext } from './context.ts';
 import { validators, type LineRecord } from './records.ts';
@@ -134,4 +136,21 @@ export async function backfillLineIndex(kv: KV, log: Logger): Promise<number> {
   await kv.put(BACKFILLED, enc.encode(JSON.stringify({ lines: n })));
   if (n) log.info({ lines: n }, 'line index: indexed the lines recorded before it existed');
   return n;
+}
+
+/**
+ * Refuses a number that already has a line on record, open or closed, for a new line. A closed
+ * number is not given out again: there is no number recycling (its charging account is closed
+ * for good, and a new owner would inherit it).
+ */
+export async function assertNumberFree(ctx: CareContext, msisdn: string): Promise<void> {
+  const l = (await ctx.lines.get(msisdnKey(msisdn)))?.value;
+  if (!l) return;
+  throw new ApiError(
+    'DUPLICATE',
+    l.status === 'closed'
+      ? `${msisdn} was closed${l.closedAtMs ? ` on ${shanghaiIso(l.closedAtMs).slice(0, 10)}` : ''}; a closed number is not given out again`
+      : `${msisdn} is already a line (${l.status})`,
+    '/msisdn',
+  );
 }

@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
-import { indexLine } from './line-index.ts';
+import { assertNumberFree, indexLine } from './line-index.ts';
 import { balanceReader, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
@@ -121,9 +121,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
       const session = who(request);
       const customer = await loadCustomer(ctx, session, b.customerId);
       const plan = planOf(ctx, b.planId);
-      const existing = await ctx.lines.get(msisdnKey(b.msisdn));
-      if (existing && existing.value.status !== 'closed')
-        throw new ApiError('DUPLICATE', `line is already ${existing.value.status}`, '/msisdn');
+      await assertNumberFree(ctx, b.msisdn);
       const orderId = stableId('pre', b.customerId, b.msisdn, b.planId);
       const paymentId = stableId('pay', orderId, b.attempt);
       const outcome = await pay(ctx, {

@@ -1,0 +1,64 @@
+/**
+ * Numbers for new lines: a number that is a line already, open or closed, is refused before an
+ * order or a payment is taken (there is no number recycling: a closed number's charging account
+ * is closed for good, and a new owner would inherit it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm } from '@nats-io/kv';
+import { newMsisdn, registerCustomer, startCareEnv, type CareEnv } from '../support/care.ts';
+
+describe('care: which numbers a new line can take (real NATS + ClickHouse)', () => {
+  let env: CareEnv;
+  beforeAll(async () => {
+    env = await startCareEnv();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('refuses a new line on a number that is a line already, open or closed, naming the field', async () => {
+    const c = await registerCustomer(env);
+    const lines = await new Kvm(env.nats.nc).open('care_lines');
+    const [open, closed] = [newMsisdn(), newMsisdn()];
+    for (const [msisdn, status] of [
+      [open, 'active'],
+      [closed, 'closed'],
+    ] as const)
+      await lines.put(
+        msisdn.slice(1),
+        JSON.stringify({
+          msisdn,
+          customerId: 'cus-someone-else',
+          status,
+          planId: 'changxiang-128',
+          openedAtMs: Date.now() - 86_400_000,
+          ...(status === 'closed' ? { closedAtMs: Date.now() - 3_600_000 } : {}),
+          contractEndMs: null,
+          devicesOutstanding: [],
+        }),
+      );
+    const order = (msisdn: string) =>
+      env.call('agent', 'POST', '/api/v1/orders', { customerId: c.customerId, msisdn, channel: 'counter' });
+    const taken = await order(open);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
+    const recycled = await order(closed);
+    expect(recycled.statusCode).toBe(409);
+    expect(recycled.json().error.message).toContain('a closed number is not given out again');
+    // pre-opening refuses it the same way, before any payment is taken
+    const pre = await env.call('agent', 'POST', '/api/v1/preopen', {
+      customerId: c.customerId,
+      msisdn: closed,
+      planId: 'liuliangwang-39',
+      method: 'alipay',
+      payerAccount: 'buyer5678',
+      amountFen: 3900,
+      customerDataConfirmed: true,
+      attempt: 1,
+      channel: 'counter',
+    });
+    expect(pre.statusCode).toBe(409);
+    expect(pre.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
+    expect((await order(newMsisdn())).statusCode).toBe(201);
+  });
+});
