@@ -1,6 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CompiledCatalog } from '../domain/catalog/index.ts';
+import type { Nats } from '../infra/nats/index.ts';
 import {
+  allStates,
   NOTICES_HEADER,
   openChargingStores,
   provisionLines,
@@ -34,11 +36,16 @@ export async function provisionSimulatedLines(
 
 /**
  * Follows barring notices from charging so the simulator obeys them (a barred line makes no
- * chargeable usage until a top-up or renewal lifts the bar).
+ * chargeable usage until a top-up or renewal lifts the bar; a closed line never again). At start
+ * it reads which lines charging last saved as barred, so a restart does not send usage for lines
+ * barred or closed before it; a notice seen while that read runs wins over the saved state.
  */
-export function watchBarredLines(nc: NatsConnection): { isBarred(e164: string): boolean; stop(): void } {
+export async function watchBarredLines(
+  nats: Pick<Nats, 'nc' | 'js'>,
+): Promise<{ isBarred(e164: string): boolean; stop(): void }> {
   const barred = new Set<string>();
-  const sub = nc.subscribe('rated.p.*', {
+  const told = new Set<string>();
+  const sub = nats.nc.subscribe('rated.p.*', {
     callback: (err, msg) => {
       // Most outputs carry no notification: skip those without parsing them.
       if (err || msg.headers?.get(NOTICES_HEADER) === '0') return;
@@ -47,8 +54,11 @@ export function watchBarredLines(nc: NatsConnection): { isBarred(e164: string): 
         if (typeof msisdn !== 'string') continue;
         if (kind === 'line_barred' || kind === 'line_closed') barred.add(msisdn);
         if (kind === 'line_unbarred') barred.delete(msisdn);
+        told.add(msisdn);
       }
     },
   });
+  for (const st of await allStates(nats.js).catch(() => []))
+    if (st.barred && !told.has(st.msisdn)) barred.add(st.msisdn);
   return { isBarred: (e164) => barred.has(e164), stop: () => sub.unsubscribe() };
 }

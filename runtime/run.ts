@@ -220,7 +220,7 @@ export async function runSystem(
         simStartMs - 86_400_000,
       );
       if (created) log.info({ created }, 'simulated lines provisioned');
-      const barred = watchBarredLines(nats.nc);
+      const barred = await watchBarredLines(nats);
       cleanups.push(() => barred.stop());
       track(
         'sim',

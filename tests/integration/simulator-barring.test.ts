@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers } from '@nats-io/transport-node';
-import { applyTopology } from '../../infra/nats/index.ts';
-import { NOTICES_HEADER } from '../../processors/rating/index.ts';
+import { systemClock } from '../../domain/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
+import { createMetrics } from '../../infra/metrics/index.ts';
+import { applyTopology, PipelinedPublisher } from '../../infra/nats/index.ts';
+import {
+  allStates,
+  NOTICES_HEADER,
+  openChargingStores,
+  provisionLines,
+  ratingConsumers,
+  runRating,
+  sendLineClosure,
+} from '../../processors/rating/index.ts';
+import { loadCatalogFile } from '../../runtime/catalog.ts';
 import { watchBarredLines } from '../../runtime/demo.ts';
 import { startTestNats, waitFor } from '../support/env.ts';
 
@@ -27,12 +39,12 @@ describe('simulated lines obey barring (real nats-server)', () => {
   let env: Awaited<ReturnType<typeof startTestNats>>;
   beforeAll(async () => {
     env = await startTestNats();
-    await applyTopology(env.nats.nc, env.nats.jsm, []);
+    await applyTopology(env.nats.nc, env.nats.jsm, ratingConsumers(1));
   });
   afterAll(async () => env?.close());
 
   it('bars and unbars on notices, reads outputs without the count header, skips those that say 0', async () => {
-    const watch = watchBarredLines(env.nats.nc);
+    const watch = await watchBarredLines(env.nats);
     try {
       await env.nats.nc.flush();
       env.nats.nc.publish(...output('o1', 'line_barred', '1'));
@@ -49,6 +61,46 @@ describe('simulated lines obey barring (real nats-server)', () => {
       await env.nats.nc.flush();
       await new Promise((r) => setTimeout(r, 100));
       expect(watch.isBarred(LINE)).toBe(true);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('starts from what charging saved: a line closed before a restart makes no usage after it', async () => {
+    const CLOSED = '+8613900000456';
+    await provisionLines((await openChargingStores(env.nats.nc)).subscribers, [
+      { msisdn: CLOSED, planId: 'changxiang-128', activatedAtMs: Date.now() - 86_400_000 },
+    ]);
+    const ac = new AbortController();
+    const rating = runRating(
+      {
+        nats: env.nats,
+        partitions: 1,
+        catalog: loadCatalogFile('catalog/default.json'),
+        clock: systemClock,
+        log: createLogger('silent'),
+        metrics: createMetrics(),
+        checkpointMs: 100,
+      },
+      ac.signal,
+    );
+    try {
+      await sendLineClosure(new PipelinedPublisher(env.nats.js), 1, {
+        closureId: 'uns-sim-1',
+        msisdn: CLOSED,
+        reason: 'unsubscribe',
+        atMs: Date.now(),
+      });
+      await waitFor(async () => (await allStates(env.nats.js)).find((st) => st.msisdn === CLOSED)?.barred);
+    } finally {
+      ac.abort();
+      await rating;
+    }
+    // a simulator started now, with no notice to hear, already leaves the line alone
+    const watch = await watchBarredLines(env.nats);
+    try {
+      expect(watch.isBarred(CLOSED)).toBe(true);
+      expect(watch.isBarred('+8613900000789')).toBe(false);
     } finally {
       watch.stop();
     }
