@@ -36,11 +36,16 @@ describe('care: orders and reservations sent twice (real NATS + ClickHouse)', ()
     const other = await env.call('agent', 'POST', '/api/v1/orders', { ...body, msisdn: newMsisdn() });
     expect(other.statusCode).toBe(409);
     expect(other.json().error).toMatchObject({ code: 'DUPLICATE', field: '/requestId' });
-    // Without a key every request is a new order, as before.
+    // Without a key every request is a new order, as before, each on its own number: the number
+    // is held by the first order that takes it, so a keyless double click opens no second order.
     const { requestId: _, ...plain } = body;
-    const a = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
-    const b = (await env.call('agent', 'POST', '/api/v1/orders', plain)).json();
+    const second = newMsisdn();
+    const a = (await env.call('agent', 'POST', '/api/v1/orders', { ...plain, msisdn: second })).json();
+    const b = (await env.call('agent', 'POST', '/api/v1/orders', { ...plain, msisdn: newMsisdn() })).json();
     expect(a.orderId).not.toBe(b.orderId);
+    const twice = await env.call('agent', 'POST', '/api/v1/orders', { ...plain, msisdn: second });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.message).toContain(a.orderId);
     const list = await waitFor(async () => {
       const r = (await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/orders`)).json();
       return r.orders.length >= 3 ? r : null;

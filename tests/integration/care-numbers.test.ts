@@ -61,4 +61,30 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     expect(pre.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
     expect((await order(newMsisdn())).statusCode).toBe(201);
   });
+
+  it('holds a number for the first order that takes it, until that order is withdrawn', async () => {
+    const [a, b] = [await registerCustomer(env), await registerCustomer(env)];
+    const msisdn = newMsisdn();
+    const order = (customerId: string, requestId: string) =>
+      env.call('agent', 'POST', '/api/v1/orders', { customerId, msisdn, channel: 'counter', requestId });
+    // two counters at once: one gets the number, the other is told who holds it
+    const both = await Promise.all([order(a.customerId, 'num-hold-a1'), order(b.customerId, 'num-hold-b1')]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const won = both.find((r) => r.statusCode === 201)!.json();
+    const lost = both.find((r) => r.statusCode === 409)!.json();
+    expect(lost.error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
+    expect(lost.error.message).toContain(won.orderId);
+    // the holder's retried request still answers with its order
+    const winner = won.customerId === a.customerId ? a : b;
+    const retried = await order(winner.customerId, winner === a ? 'num-hold-a1' : 'num-hold-b1');
+    expect(retried.json().orderId).toBe(won.orderId);
+    // withdrawn, the order frees the number for the other customer
+    const cancelled = await env.call('agent', 'POST', `/api/v1/orders/${won.orderId}/cancel`, {
+      revision: retried.json().revision,
+      reason: '客户改选其他号码',
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const loser = winner === a ? b : a;
+    expect((await order(loser.customerId, 'num-hold-2')).statusCode).toBe(201);
+  });
 });

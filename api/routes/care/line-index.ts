@@ -154,3 +154,49 @@ export async function assertNumberFree(ctx: CareContext, msisdn: string): Promis
     '/msisdn',
   );
 }
+
+const numberClaimKey = (msisdn: string) => `num.${msisdnKey(msisdn)}`;
+
+/**
+ * Holds a free number for a new-line order (号码预占): the first order to claim it has it, and
+ * another order for it is refused until the holder is cancelled. Claiming again for the same
+ * order (a retried request) is fine. The claim outlives the order's activation harmlessly (the
+ * line is then on record); cancelling the order frees it (`releaseNumber`).
+ */
+export async function claimNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
+  await assertNumberFree(ctx, msisdn);
+  const kv = ctx.orders.kv;
+  const claim = enc.encode(JSON.stringify({ orderId, atMs: ctx.deps.clock.nowMs() }));
+  const created = await kv.create(numberClaimKey(msisdn), claim).then(
+    () => true,
+    () => false,
+  );
+  if (created) return;
+  const e = await kv.get(numberClaimKey(msisdn));
+  const holder =
+    e?.operation === 'PUT' ? (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId : null;
+  if (holder === orderId) return;
+  if (!holder) {
+    // a claim released meanwhile (its delete marker): take it if nobody else does first
+    if (
+      await kv.update(numberClaimKey(msisdn), claim, e?.revision ?? 0).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+  }
+  throw new ApiError(
+    'DUPLICATE',
+    `${msisdn} is being taken by order ${holder ?? 'another order'}`,
+    '/msisdn',
+  );
+}
+
+/** Frees a number held by this order (a cancelled order); another order's claim is left alone. */
+export async function releaseNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
+  const e = await ctx.orders.kv.get(numberClaimKey(msisdn));
+  if (e?.operation !== 'PUT') return;
+  const holder = (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId;
+  if (holder === orderId) await ctx.orders.kv.delete(numberClaimKey(msisdn), { previousSeq: e.revision });
+}

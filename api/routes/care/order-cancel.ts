@@ -8,6 +8,7 @@ import { orderKey, orderRepo, orderView, workOrderKey, type OrderRecord } from '
 import { actorOf, type Actor } from './recorder.ts';
 import { cancelReservation, reservationKey } from './reservation-stock.ts';
 import type { Versioned } from './store.ts';
+import { releaseNumber } from './line-index.ts';
 
 const Params = Type.Object(
   { orderId: Type.String({ pattern: '^ord-[A-Za-z0-9_-]{1,40}$' }) },
@@ -117,6 +118,7 @@ async function release(
   atMs: number,
   token: () => string,
 ): Promise<number | null> {
+  await releaseNumber(ctx, o.msisdn, o.orderId);
   const wo = o.workOrder;
   // the technician's list no longer shows it; its result is refused (it is not 'assigned')
   if (wo?.status === 'cancelled') await ctx.orders.kv.delete(`tech.${wo.technicianId}.${wo.workOrderId}`);

@@ -20,7 +20,7 @@ import { planOf } from './plans.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type ReservationRecord } from './records.ts';
 import { reservationKey } from './reservations.ts';
-import { assertNumberFree } from './line-index.ts';
+import { claimNumber } from './line-index.ts';
 
 const OrderId = Type.String({ pattern: '^ord-[A-Za-z0-9_-]{1,40}$' });
 const Params = Type.Object({ orderId: OrderId }, { additionalProperties: false });
@@ -93,7 +93,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         const rev = await saveStep(ctx, repo, prior, next, 'customer_info', actorOf(session));
         return reply.code(201).send(orderView(next, rev));
       }
-      await assertNumberFree(ctx, b.msisdn);
+      await claimNumber(ctx, b.msisdn, orderId);
       const pure = newAcceptanceOrder(orderId, b.customerId, now);
       const draft: OrderRecord = {
         ...pure,
