@@ -160,6 +160,21 @@ describe('携号转网: a number ports out with the owner’s authorization code
       return rows.length ? rows : null;
     });
     expect(settled).toEqual([{ direction: 'debit', amount_fen: 5000 }]);
+    // a closed line renews nothing: with nothing owed, no money is taken
+    const renew = (msisdn: string, amountFen: number, requestId: string) =>
+      call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/renewals`, {
+        requestId,
+        amountFen,
+        method: 'cash',
+        channel: 'counter',
+      });
+    expect(
+      (await call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(SETTLED)}/renewal`)).json(),
+    ).toMatchObject({ balanceFen: 0, closedAtMs: closedAt });
+    const nothingOwed = await renew(SETTLED, 1000, 'closed-renew-0001');
+    expect(nothingOwed.statusCode).toBe(409);
+    expect(nothingOwed.json().error).toMatchObject({ code: 'INVALID_STATE', field: '/msisdn' });
+
     await new PipelinedPublisher(env.nats.nats.js).publishAll([
       {
         subject: subjects.rawCdr('MSC-SH-01'),
@@ -196,5 +211,27 @@ describe('携号转网: a number ports out with the owner’s authorization code
       return rows.length >= 2 ? rows : null;
     });
     expect(audit.map((a) => a.action)).toEqual(['line.port_code_issued', 'line.ported_out']);
+  });
+
+  it('a closed line that still owes takes its final bill, and not a fen more', async () => {
+    const owed = -(await balanceOf(env, NEW_LINE)).balanceFen;
+    expect(owed).toBeGreaterThan(0);
+    // closed at the counter meanwhile (as an executed unsubscribe leaves it in care)
+    await recordCareLine(
+      env,
+      { msisdn: NEW_LINE, customerId, planId: 'changxiang-128', openedAtMs: NOW - 10 * DAY },
+      { status: 'closed', closedAtMs: NOW },
+    );
+    const pay = (amountFen: number, requestId: string) =>
+      call('agent', 'POST', `/api/v1/subscribers/${encodeURIComponent(NEW_LINE)}/renewals`, {
+        requestId,
+        amountFen,
+        method: 'cash',
+        channel: 'counter',
+      });
+    const tooMuch = await pay(owed + 1, 'closed-bill-0001');
+    expect(tooMuch.statusCode).toBe(400);
+    expect(tooMuch.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: '/amountFen' });
+    expect((await pay(owed, 'closed-bill-0002')).statusCode).toBe(201);
   });
 });

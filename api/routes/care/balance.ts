@@ -25,6 +25,8 @@ export interface BalanceView {
   paidPeriodsAhead: number;
   planId: string;
   barred: boolean;
+  /** Set once charging has closed the line (销户, 携出). */
+  closedAtMs?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export function balanceReader(ctx: CareContext): (msisdn: string) => Promise<Bal
       paidPeriodsAhead: s.paidPeriodsAhead,
       planId: s.planId,
       barred: s.barred,
+      ...(s.closedAtMs !== undefined ? { closedAtMs: s.closedAtMs } : {}),
     };
   };
 }

@@ -12,7 +12,7 @@ import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
 import { assertNumberFree, indexLine } from './line-index.ts';
-import { balanceReader, isProvisioned, provisionForCharging } from './balance.ts';
+import { balanceReader, chargingStateOf, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
   Type.Literal('alipay'),
@@ -87,6 +87,26 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { clock } = ctx.deps;
   const balance = balanceReader(ctx);
+  /**
+   * A closed line renews nothing: it takes only what it still owes (its final bill). Money beyond
+   * that would be paid straight back by charging, so it is refused here, naming the amount.
+   */
+  const assertPayableIfClosed = async (msisdn: string, amountFen: number) => {
+    if ((await ctx.lines.get(msisdnKey(msisdn)))?.value.status !== 'closed') return;
+    // as charging holds it (or will start it, for a line never rated): a closed line rolls no further
+    const owedFen = Math.max(0, -((await chargingStateOf(ctx, msisdn))?.balanceFen ?? 0));
+    if (owedFen === 0)
+      throw new ApiError(
+        'INVALID_STATE',
+        `${msisdn} is closed and owes nothing: there is nothing to pay`,
+        '/msisdn',
+      );
+    if (amountFen > owedFen)
+      throw new ValidationError(
+        '/amountFen',
+        `${msisdn} is closed: it takes only what it owes, ${formatYuan(owedFen)} yuan at most`,
+      );
+  };
 
   r.post(
     '/api/v1/preopen',
@@ -186,6 +206,8 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         paidPeriodsAhead: b.paidPeriodsAhead,
         balanceFen: b.balanceFen,
         planId: b.planId,
+        // a closed line renews nothing; it takes only what it owes
+        ...(b.closedAtMs !== undefined ? { closedAtMs: b.closedAtMs } : {}),
       };
     },
   );
@@ -223,6 +245,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
       // No money is taken for a number charging does not know: it could never be applied.
       if (!(await isProvisioned(ctx, msisdn)) && !(await balance(msisdn)))
         throw new NotFoundError(`no line ${msisdn} to renew`);
+      await assertPayableIfClosed(msisdn, b.amountFen);
       const paymentId = stableId('pay', 'renewal', msisdn, b.requestId);
       const outcome = await pay(ctx, {
         paymentId,
