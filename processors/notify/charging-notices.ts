@@ -150,6 +150,22 @@ const json = <T>(v: Uint8Array): T | null => {
   }
 };
 
+/**
+ * Where a notice goes: an SMS to the line, except the settlement of a line closed by an
+ * unsubscribe, whose SIM no longer works: to the customer's e-mail, else their contact mobile
+ * when it is another number (a ported-out number still reaches its owner at the new operator).
+ */
+function addressOf(
+  n: RatingNotification,
+  profile: { mobile?: string; email?: string } | null,
+): { channel: 'sms' | 'email'; to: string } {
+  if (n.kind === 'line_closed' && n.params.reason === 'unsubscribe') {
+    if (profile?.email) return { channel: 'email', to: profile.email };
+    if (profile?.mobile && profile.mobile !== n.msisdn) return { channel: 'sms', to: profile.mobile };
+  }
+  return { channel: 'sms', to: n.msisdn };
+}
+
 /** Queues (once) and sends one charging notification to the line's customer. */
 export async function deliverNotice(
   deps: ChargingNoticeDeps,
@@ -163,10 +179,9 @@ export async function deliverNotice(
   // a closed line's owner is told only of its closing settlement (the money left or owed)
   if (!owner?.customerId || (owner.status === 'closed' && n.kind !== 'line_closed')) return 'no_customer';
   const cust = await kv.customers.get(`c.${owner.customerId}`);
-  const locale =
-    (cust?.operation === 'PUT' ? json<{ locale?: string }>(cust.value)?.locale : undefined) === 'en'
-      ? 'en'
-      : 'zh-CN';
+  const profile =
+    cust?.operation === 'PUT' ? json<{ locale?: string; mobile?: string; email?: string }>(cust.value) : null;
+  const locale = profile?.locale === 'en' ? 'en' : 'zh-CN';
   const text = noticeText(n, locale);
   if (!text) return 'not_for_customer';
   const id = noticeId(n);
@@ -174,8 +189,7 @@ export async function deliverNotice(
   const rec: OutboxRecord = withNextAttempt({
     notificationId: id,
     customerId: owner.customerId,
-    channel: 'sms',
-    to: n.msisdn,
+    ...addressOf(n, profile),
     template: `charging.${n.kind}`,
     locale,
     text,

@@ -127,5 +127,29 @@ describe('threshold notices reach the customer through the care outbox (real ser
     expect(await deliverNotice(deps, kv, again)).toBe('duplicate');
     const after = (await call('agent', 'GET', url)).json().notifications as { template: string }[];
     expect(after.filter((n) => n.template === 'charging.low_balance')).toHaveLength(1);
+
+    // the line closed by an unsubscribe: its SIM is dead, so the money left goes by e-mail
+    const closedLine = JSON.parse(new TextDecoder().decode((await lines.get(PREPAID.slice(1)))!.value));
+    await lines.put(PREPAID.slice(1), enc.encode(JSON.stringify({ ...closedLine, status: 'closed' })));
+    const settled: RatingNotification = {
+      key: `line_closure:${PREPAID}`,
+      kind: 'line_closed',
+      msisdn: PREPAID,
+      atMs: Date.now(),
+      params: { reason: 'unsubscribe', closureId: 'uns-1', refundFen: 1234, owedFen: 0 },
+    };
+    expect(await deliverNotice(deps, kv, settled)).toBe('sent');
+    // other notices of a closed line's owner are not sent any more
+    expect(await deliverNotice(deps, kv, { ...again, key: 'low_balance:after-close' })).toBe('no_customer');
+    const refund = (
+      (await call('agent', 'GET', url)).json().notifications as {
+        template: string;
+        channel: string;
+        text: string;
+      }[]
+    ).filter((n) => n.template === 'charging.line_closed');
+    expect(refund.map((n) => [n.channel, n.text])).toEqual([
+      ['email', `号码 ${PREPAID} 已销户，账户余额 12.34 元将退还给您。`],
+    ]);
   });
 });
