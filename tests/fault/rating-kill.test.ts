@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../domain/index.ts';
+import { decodeBatch, encodeBatch, systemClock } from '../../domain/index.ts';
 import { applyTopology, PipelinedPublisher, subjects } from '../../infra/nats/index.ts';
 import type { LedgerEntry, SubscriberState } from '../../domain/rating/index.ts';
 import {
@@ -14,6 +14,7 @@ import {
   sendPayment,
   sendAddOn,
   sendPlanChange,
+  sendLineClosure,
 } from '../../processors/rating/index.ts';
 import { readRange } from '../../processors/rating/recovery.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
@@ -66,6 +67,34 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
     });
     const pub = new PipelinedPublisher(env.nats.js, 64);
     const subs = population(SEED, LINES, planIdsOf(catalog));
+    // 销户 of a few lines halfway: the network makes no usage for them afterwards (their later
+    // CDRs are left out), and their accounts are settled exactly once however often rating dies.
+    // Lines asked for a plan change, or a pack after the closure, are not among them.
+    const CLOSE_AT = Math.floor(batches.length / 2);
+    const askedLater = new Set<string>();
+    for (let i = 0; i < batches.length; i++) {
+      if (i % 40 === 11) askedLater.add(subs[(i * 7) % LINES]!.e164);
+      if (i % 45 === 17 && i >= CLOSE_AT) askedLater.add(subs[(i * 11) % LINES]!.e164);
+    }
+    const closing = subs
+      .map((x) => x.e164)
+      .filter((m) => !askedLater.has(m))
+      .slice(0, 5);
+    let closeAtMs = START;
+    for (const [i, b] of batches.entries()) {
+      const d = decodeBatch(b.data);
+      if (!d.ok) continue;
+      const items = d.batch.items as { msisdn: string; startMs: number }[];
+      if (i <= CLOSE_AT) for (const c of items) closeAtMs = Math.max(closeAtMs, c.startMs + 1);
+      else
+        batches[i] = {
+          ...b,
+          data: encodeBatch(
+            d.batch.batchId,
+            items.filter((c) => !closing.includes(c.msisdn)),
+          ),
+        };
+    }
     /** Lines asked to change plan (套餐变更) mid-stream, and to which plan (same payment type). */
     const changed = new Map<string, string>();
     let published = 0;
@@ -114,6 +143,14 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
           });
           addOns++;
         }
+        if (i === CLOSE_AT)
+          for (const [k, msisdn] of closing.entries())
+            await sendLineClosure(pub, PARTITIONS, {
+              closureId: `uns-kill-${k}`,
+              msisdn,
+              reason: 'unsubscribe',
+              atMs: closeAtMs,
+            });
         published++;
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 25));
       }
@@ -175,6 +212,12 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
     expect(changed.size).toBeGreaterThanOrEqual(5);
     for (const [msisdn, planId] of changed)
       expect(states.get(msisdn)?.nextPlanId ?? states.get(msisdn)?.planId, msisdn).toBe(planId);
+    // every closed line is closed, holds no credit, and was settled at most once (keys are unique)
+    expect(closing).toHaveLength(5);
+    for (const msisdn of closing)
+      expect(states.get(msisdn), msisdn).toMatchObject({ barReason: 'closed', closedAtMs: closeAtMs });
+    expect(closing.every((m) => states.get(m)!.balanceFen <= 0)).toBe(true);
+    expect(ledger.filter((l) => l.key.startsWith('closure_settlement:')).length).toBeGreaterThan(0);
     for (const [msisdn, st] of states) {
       const sum = ledger
         .filter((l) => l.msisdn === msisdn)
