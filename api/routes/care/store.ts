@@ -138,8 +138,10 @@ export class Repo<T> {
   }
 
   async keys(filter: string): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of await this.kv.keys(filter)) out.push(k);
-    return out.sort();
+    // keys() names a key twice when it is written while listing (a notice being sent as the
+    // customer's history is read showed twice): keep each once
+    const out = new Set<string>();
+    for await (const k of await this.kv.keys(filter)) out.add(k);
+    return [...out].sort();
   }
 }

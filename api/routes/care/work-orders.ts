@@ -52,7 +52,10 @@ export function workOrderRoutes(app: FastifyInstance, ctx: CareContext): void {
       const tech = session.role === 'technician' ? session.username : request.query.technicianId;
       if (!tech) throw new ValidationError('/technicianId', 'required for staff');
       const out = [];
-      for await (const k of await ctx.orders.kv.keys(`tech.${tech}.>`)) {
+      // a key written while listing is named twice: visit each once
+      const keys = new Set<string>();
+      for await (const k of await ctx.orders.kv.keys(`tech.${tech}.>`)) keys.add(k);
+      for (const k of keys) {
         const orderId = orderIdOf((await ctx.orders.kv.get(k))?.value);
         const o = orderId ? await repo.get(orderKey(orderId)) : null;
         const wo = o?.value.workOrder;
