@@ -55,6 +55,16 @@ async function read<T>(
 
 export const sessionKey = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Index entries from a number to the hall accounts and sessions bound to it, in the same buckets
+ * (`NUM.<digits>.<username>` in `users`, `NUM.<digits>.<session key>` in `sessions`, expiring with
+ * the sessions by the bucket's TTL). Usernames are lower case, so the prefix never names a user.
+ */
+const numberIndexKey = (msisdn: string, id: string) => `NUM.${msisdn.replace(/^\+/, '')}.${id}`;
+const numberIndexFilter = (msisdn: string) => `NUM.${msisdn.replace(/^\+/, '')}.>`;
+/** Set once the accounts and sessions from before the index are indexed. */
+const INDEXED = 'META.number-index-v1';
+
 /** Users and sessions in NATS KV; live sessions cached in memory while a KV watch keeps them honest. */
 export class AuthStore {
   private readonly cache: WatchedCache<Session>;
@@ -76,7 +86,26 @@ export class AuthStore {
     cacheOptions: WatchedCacheOptions = defaultWatchedCache,
   ): Promise<AuthStore> {
     const kvm = new Kvm(nc);
-    return new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock, cacheOptions);
+    const store = new AuthStore(await kvm.open('users'), await kvm.open('sessions'), clock, cacheOptions);
+    await store.backfillNumberIndex();
+    return store;
+  }
+
+  /**
+   * Indexes the accounts and sessions written before the number index existed, once per
+   * deployment (a marker says it is done): one scan of both buckets, then never again.
+   */
+  private async backfillNumberIndex(): Promise<void> {
+    if (await this.users.get(INDEXED)) return;
+    for await (const k of await this.users.keys()) {
+      const u = await read(this.users, k, validUser);
+      if (u?.customerMsisdn) await this.users.put(numberIndexKey(u.customerMsisdn, k), enc.encode('{}'));
+    }
+    for await (const k of await this.sessions.keys()) {
+      const v = await read(this.sessions, k, validSession);
+      if (v?.customerMsisdn) await this.sessions.put(numberIndexKey(v.customerMsisdn, k), enc.encode('{}'));
+    }
+    await this.users.put(INDEXED, enc.encode(JSON.stringify({ atMs: this.clock.nowMs() })));
   }
 
   /** Stops the session watch (the cache then stays empty). */
@@ -92,6 +121,10 @@ export class AuthStore {
   /** Creates the user only if the name is free; returns false when it already existed. */
   async createUser(u: UserRecord): Promise<boolean> {
     try {
+      // the index entry first: a crash between the two leaves an entry to nobody, never an
+      // account a change of owner could not find
+      if (u.customerMsisdn)
+        await this.users.put(numberIndexKey(u.customerMsisdn, u.username), enc.encode('{}'));
       await this.users.create(u.username, enc.encode(JSON.stringify(u)));
       return true;
     } catch (err) {
@@ -109,7 +142,9 @@ export class AuthStore {
       ...(u.customerMsisdn ? { customerMsisdn: u.customerMsisdn } : {}),
       expiresAtMs: this.clock.nowMs() + ttlSec * 1000,
     };
-    await this.sessions.put(sessionKey(token), enc.encode(JSON.stringify(session)));
+    const key = sessionKey(token);
+    if (u.customerMsisdn) await this.sessions.put(numberIndexKey(u.customerMsisdn, key), enc.encode('{}'));
+    await this.sessions.put(key, enc.encode(JSON.stringify(session)));
     return { token, session };
   }
 
@@ -130,22 +165,28 @@ export class AuthStore {
   /**
    * Ends every business-hall account bound to `msisdn`, and every open session on that number:
    * the number changed hands (过户), so its old owner's logins must not read the new owner's usage.
-   * A scan of both buckets: fine for a rare counter transaction. Returns the usernames removed.
+   * Reads only the number's index entries, not the buckets. Returns the usernames removed.
    */
   async revokeNumber(msisdn: string): Promise<string[]> {
     const gone: string[] = [];
-    for await (const k of await this.users.keys()) {
-      const u = await read(this.users, k, validUser);
-      if (u?.role !== 'customer' || u.customerMsisdn !== msisdn) continue;
+    for (const k of await keysOf(this.users, numberIndexFilter(msisdn))) {
+      const username = k.slice(numberIndexFilter(msisdn).length - 1);
+      const u = await read(this.users, username, validUser);
+      if (u?.role === 'customer' && u.customerMsisdn === msisdn) {
+        await this.users.purge(username);
+        gone.push(username);
+      }
       await this.users.purge(k);
-      gone.push(k);
     }
-    for await (const k of await this.sessions.keys()) {
-      const s = await read(this.sessions, k, validSession);
-      if (s?.customerMsisdn !== msisdn) continue;
-      this.cache.changed(k);
+    for (const k of await keysOf(this.sessions, numberIndexFilter(msisdn))) {
+      const key = k.slice(numberIndexFilter(msisdn).length - 1);
+      const s = await read(this.sessions, key, validSession);
+      if (s?.customerMsisdn === msisdn) {
+        this.cache.changed(key);
+        await this.sessions.purge(key);
+        this.cache.changed(key);
+      }
       await this.sessions.purge(k);
-      this.cache.changed(k);
     }
     return gone;
   }
@@ -157,4 +198,10 @@ export class AuthStore {
     await this.sessions.purge(key);
     this.cache.changed(key);
   }
+}
+
+async function keysOf(kv: KV, filter: string): Promise<string[]> {
+  const out = new Set<string>();
+  for await (const k of await kv.keys(filter)) out.add(k);
+  return [...out];
 }
