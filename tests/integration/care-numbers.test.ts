@@ -87,4 +87,25 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     const loser = winner === a ? b : a;
     expect((await order(loser.customerId, 'num-hold-2')).statusCode).toBe(201);
   });
+
+  it('takes over the hold of an order withdrawn without freeing its number (a crash in between)', async () => {
+    const [a, b] = [await registerCustomer(env), await registerCustomer(env)];
+    const msisdn = newMsisdn();
+    const first = (
+      await env.call('agent', 'POST', '/api/v1/orders', {
+        customerId: a.customerId,
+        msisdn,
+        channel: 'counter',
+      })
+    ).json();
+    const orders = await new Kvm(env.nats.nc).open('care_orders');
+    const rec = JSON.parse(new TextDecoder().decode((await orders.get(`ord.${first.orderId}`))!.value));
+    await orders.put(`ord.${first.orderId}`, JSON.stringify({ ...rec, status: 'cancelled' }));
+    const second = await env.call('agent', 'POST', '/api/v1/orders', {
+      customerId: b.customerId,
+      msisdn,
+      channel: 'counter',
+    });
+    expect(second.statusCode, second.body).toBe(201);
+  });
 });

@@ -7,6 +7,7 @@ import type { CareContext } from './context.ts';
 import { validators, type LineRecord } from './records.ts';
 import { linePlanAt } from './line-plan.ts';
 import { msisdnKey } from './store.ts';
+import { orderKey, orderRepo } from './order-store.ts';
 
 /**
  * The customer's lines (一证多号: one customer, several numbers): an index beside the line
@@ -161,7 +162,8 @@ const numberClaimKey = (msisdn: string) => `num.${msisdnKey(msisdn)}`;
  * Holds a free number for a new-line order (号码预占): the first order to claim it has it, and
  * another order for it is refused until the holder is cancelled. Claiming again for the same
  * order (a retried request) is fine. The claim outlives the order's activation harmlessly (the
- * line is then on record); cancelling the order frees it (`releaseNumber`).
+ * line is then on record); cancelling the order frees it (`releaseNumber`), and a claim whose order
+ * was cancelled without freeing it is taken over.
  */
 export async function claimNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
   await assertNumberFree(ctx, msisdn);
@@ -176,8 +178,10 @@ export async function claimNumber(ctx: CareContext, msisdn: string, orderId: str
   const holder =
     e?.operation === 'PUT' ? (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId : null;
   if (holder === orderId) return;
-  if (!holder) {
-    // a claim released meanwhile (its delete marker): take it if nobody else does first
+  // a claim released meanwhile (its delete marker), or left by an order withdrawn without
+  // releasing it (a crash in between): take it if nobody else does first
+  const stale = !holder || (await orderRepo(ctx).get(orderKey(holder)))?.value.status === 'cancelled';
+  if (stale) {
     if (
       await kv.update(numberClaimKey(msisdn), claim, e?.revision ?? 0).then(
         () => true,
