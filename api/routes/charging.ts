@@ -59,6 +59,7 @@ const BalanceBody = Type.Object({
   periodEndMs: Type.Integer(),
   barred: Type.Boolean(),
   barReason: Type.Union([Type.String(), Type.Null()]),
+  closedAtMs: Type.Optional(Type.Integer({ description: 'set once the line was closed (销户, 携出)' })),
   usageCharged: Type.Boolean({
     description:
       'false while charging has rated nothing on the line: the state it will start from (opening balance less the first fee, full allowances)',
@@ -221,6 +222,7 @@ export function chargingRoutes(app: FastifyInstance, deps: ApiDeps & { catalog?:
         periodEndMs: s.periodEndMs,
         barred: s.barred,
         barReason: s.barReason,
+        ...(s.closedAtMs !== undefined ? { closedAtMs: s.closedAtMs } : {}),
         usageCharged: saved !== null,
         allowances: {
           voiceSec: left(s.allowances.voice),

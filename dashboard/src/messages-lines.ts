@@ -259,6 +259,11 @@ export const lineMessages = [
   ],
   ['bal.barred.suspended', '停机保号中：复机后恢复使用', 'Suspended, number kept: resume to use it'],
   ['bal.barred.closed', '已销户：号码不再计费', 'Closed: the number is no longer charged'],
+  [
+    'hall.closed',
+    '此号码已于 {date} 销户：仍可查看账单与用量记录，或提交投诉。',
+    'This number was closed on {date}: you can still read its bills and usage, or make a complaint.',
+  ],
   ['bal.left', '剩余 {v}', '{v} left'],
 ] as const;
 

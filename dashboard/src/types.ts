@@ -98,6 +98,8 @@ export interface Balance {
   barred: boolean;
   /** Why: balance, credit_limit, lost (挂失), suspended (停机保号); null when not barred. */
   barReason?: string | null;
+  /** Set once charging has closed the line (销户, 携出). */
+  closedAtMs?: number;
   allowances: { voiceSec?: Allowance; sms?: Allowance; dataBytes?: Allowance };
 }
 

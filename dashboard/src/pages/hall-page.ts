@@ -3,7 +3,7 @@ import { api, enc } from '../api-client.ts';
 import { SocketEventController } from '../controllers/socket-event.ts';
 import { I18nController, localText, t, type MsgKey } from '../i18n.ts';
 import { yuan } from '../format.ts';
-import { dateTime } from '../time.ts';
+import { date, dateTime } from '../time.ts';
 import { base, page } from '../styles.ts';
 import type { Balance, Complaint, Customer, Ticket, UsageList, UsageSummary } from '../types.ts';
 import { openerColumn, type Column } from '../components/data-table.ts';
@@ -40,6 +40,8 @@ const HALL_ACTIONS: CareAction[] = [
   'password',
   'profile',
 ];
+/** A closed number (销户, 携出) renews nothing and changes nothing: what is left is the customer's own. */
+const CLOSED_ACTIONS: CareAction[] = ['complaint', 'password', 'profile'];
 
 export class HallPage extends LitElement {
   static override properties = {
@@ -69,6 +71,12 @@ export class HallPage extends LitElement {
       }
       .grid2 > * {
         min-width: 0;
+      }
+      .closed {
+        margin: 0 0 8px;
+        padding: 8px 10px;
+        border-left: 3px solid #f87171;
+        color: #fecaca;
       }
     `,
   ];
@@ -192,6 +200,13 @@ export class HallPage extends LitElement {
         <h2>${t('hall.account')}</h2>
         <p class="muted">${t('hall.level')}<sbss-customer-level></sbss-customer-level></p>
         ${
+          this.balance?.closedAtMs
+            ? html`<p class="closed" data-testid="line-closed">
+                ${t('hall.closed', { date: date(this.balance.closedAtMs) })}
+              </p>`
+            : null
+        }
+        ${
           this.balance
             ? html`<sbss-balance-card .balance=${this.balance}></sbss-balance-card>`
             : html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`
@@ -210,16 +225,21 @@ export class HallPage extends LitElement {
               </p>`
             : null
         }
-        <sbss-care-actions
-          .msisdn=${this.msisdn}
-          .customer=${this.me}
-          channel="web"
-          .actions=${HALL_ACTIONS}
-          @changed=${() => {
-            void this.load();
-            void this.loadMe();
-          }}
-        ></sbss-care-actions>
+        ${
+          // offered once the line's state is known, so no tab appears and then goes away
+          this.balance || this.failed
+            ? html`<sbss-care-actions
+                .msisdn=${this.msisdn}
+                .customer=${this.me}
+                channel="web"
+                .actions=${this.balance?.barReason === 'closed' ? CLOSED_ACTIONS : HALL_ACTIONS}
+                @changed=${() => {
+                  void this.load();
+                  void this.loadMe();
+                }}
+              ></sbss-care-actions>`
+            : null
+        }
       </section>
       <section class="grid2">
         <div class="card">
