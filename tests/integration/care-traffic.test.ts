@@ -120,6 +120,7 @@ describe('care traffic simulator against the real API (nats-server + chdb)', () 
     let lines = 0;
     let renewals = 0;
     let complaints = 0;
+    let orders = 0;
     for (const f of second.flows) {
       const a = before.get(f.seq);
       if (f.kind === 'registrations' && a?.ids.customerId) {
@@ -134,6 +135,11 @@ describe('care traffic simulator against the real API (nats-server + chdb)', () 
           expect(step(f, 'preopen')).toMatchObject({ status: 409, code: 'DUPLICATE' });
           lines++;
         }
+      }
+      if (f.kind === 'orders' && a?.ids.orderId) {
+        // the number is held by the order the first run opened on it: no second order
+        expect(step(f, 'open')).toMatchObject({ status: 409, code: 'DUPLICATE' });
+        orders++;
       }
       if (f.kind === 'renewals' && a?.ids.paymentId) {
         // the request id is the idempotency key: the same payment, never a second charge
@@ -150,6 +156,7 @@ describe('care traffic simulator against the real API (nats-server + chdb)', () 
     expect(lines).toBeGreaterThan(5);
     expect(renewals).toBeGreaterThan(0);
     expect(complaints).toBeGreaterThan(0);
+    expect(orders).toBeGreaterThan(5);
     const same = (kind: string, id: 'orderId' | 'complaintId' | 'ticketId') =>
       second.flows.filter((f) => f.kind === kind && f.ids[id] && before.get(f.seq)?.ids[id] === f.ids[id])
         .length;
