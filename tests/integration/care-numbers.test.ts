@@ -85,7 +85,23 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const loser = winner === a ? b : a;
+    // while held, nobody pre-opens it either (the order's activation would write over that line)
+    const preopen = () =>
+      env.call('agent', 'POST', '/api/v1/preopen', {
+        customerId: loser.customerId,
+        msisdn,
+        planId: 'liuliangwang-39',
+        method: 'alipay',
+        payerAccount: 'buyer5678',
+        amountFen: 3900,
+        customerDataConfirmed: true,
+        attempt: 1,
+        channel: 'counter',
+      });
     expect((await order(loser.customerId, 'num-hold-2')).statusCode).toBe(201);
+    const held = await preopen();
+    expect(held.statusCode).toBe(409);
+    expect(held.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
   });
 
   it('takes over the hold of an order withdrawn without freeing its number (a crash in between)', async () => {

@@ -197,6 +197,18 @@ export async function claimNumber(ctx: CareContext, msisdn: string, orderId: str
   );
 }
 
+/**
+ * Refuses a number for a line opened without an order (上网预开户) while a new-line order holds
+ * it: the order's activation would otherwise write over the line opened meanwhile.
+ */
+export async function assertNumberNotHeld(ctx: CareContext, msisdn: string): Promise<void> {
+  const e = await ctx.orders.kv.get(numberClaimKey(msisdn));
+  const holder =
+    e?.operation === 'PUT' ? (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId : null;
+  if (!holder || (await orderRepo(ctx).get(orderKey(holder)))?.value.status === 'cancelled') return;
+  throw new ApiError('DUPLICATE', `${msisdn} is being taken by order ${holder}`, '/msisdn');
+}
+
 /** Frees a number held by this order (a cancelled order); another order's claim is left alone. */
 export async function releaseNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
   const e = await ctx.orders.kv.get(numberClaimKey(msisdn));

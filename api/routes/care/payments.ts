@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
-import { assertNumberFree, indexLine } from './line-index.ts';
+import { assertNumberFree, assertNumberNotHeld, indexLine } from './line-index.ts';
 import { balanceReader, chargingStateOf, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
@@ -142,6 +142,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
       const customer = await loadCustomer(ctx, session, b.customerId);
       const plan = planOf(ctx, b.planId);
       await assertNumberFree(ctx, b.msisdn);
+      await assertNumberNotHeld(ctx, b.msisdn);
       const orderId = stableId('pre', b.customerId, b.msisdn, b.planId);
       const paymentId = stableId('pay', orderId, b.attempt);
       const outcome = await pay(ctx, {
