@@ -9,6 +9,7 @@ export {
 export { CUSTOMER_NOTICE_KINDS, noticeId, noticeText } from './texts.ts';
 export {
   waitForCareBuckets,
+  noticeEvent,
   publishNoticeEvent,
   recordDue,
   withNextAttempt,

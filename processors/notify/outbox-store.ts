@@ -6,7 +6,7 @@ import {
   type DeliveryState,
   type RetryPolicy,
 } from '../../domain/customer/index.ts';
-import type { Clock } from '../../domain/index.ts';
+import type { Clock, NotificationEvent } from '../../domain/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Nats } from '../../infra/nats/index.ts';
 
@@ -52,25 +52,37 @@ export async function recordDue(due: KV, rec: StoredNotice): Promise<void> {
 }
 
 /** Publishes `bss.notification.<queued|sent|failed>` for a record (the id makes a repeat a no-op). */
-export function publishNoticeEvent(
-  nats: Nats,
-  clock: Clock,
+/** The `bss.notification.*` event of a record (its id makes a repeat a no-op); params trimmed to the schema. */
+export function noticeEvent(
   r: StoredNotice,
-  type: 'notification.queued' | 'notification.sent' | 'notification.failed',
+  type: NotificationEvent['type'],
+  atMs: number,
+  params: Record<string, string> = {},
   reason?: string,
-): Promise<unknown> {
-  const ev = {
+): NotificationEvent {
+  return {
     eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
-    atMs: clock.nowMs(),
+    atMs,
     type,
     notificationId: r.notificationId,
     channel: r.channel,
     to: r.to,
     template: r.template,
     locale: r.locale,
-    params: {},
+    params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k.slice(0, 32), v.slice(0, 200)])),
     ...(reason ? { reason } : {}),
   };
+}
+
+/** Publishes `bss.notification.<queued|sent|failed>` for a record. */
+export function publishNoticeEvent(
+  nats: Nats,
+  clock: Clock,
+  r: StoredNotice,
+  type: NotificationEvent['type'],
+  reason?: string,
+): Promise<unknown> {
+  const ev = noticeEvent(r, type, clock.nowMs(), {}, reason);
   return nats.js.publish(`bss.notification.${type.split('.')[1]}`, enc.encode(JSON.stringify(ev)), {
     msgID: ev.eventId,
   });

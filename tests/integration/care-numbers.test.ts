@@ -15,6 +15,19 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
   afterAll(async () => {
     await env?.close();
   });
+  /** 上网预开户 of `msisdn` for the customer, with a payment the simulated gateway accepts. */
+  const preopen = (customerId: string, msisdn: string) =>
+    env.call('agent', 'POST', '/api/v1/preopen', {
+      customerId,
+      msisdn,
+      planId: 'liuliangwang-39',
+      method: 'alipay',
+      payerAccount: 'buyer5678',
+      amountFen: 3900,
+      customerDataConfirmed: true,
+      attempt: 1,
+      channel: 'counter',
+    });
 
   it('refuses a new line on a number that is a line already, open or closed, naming the field', async () => {
     const c = await registerCustomer(env);
@@ -46,17 +59,7 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     expect(recycled.statusCode).toBe(409);
     expect(recycled.json().error.message).toContain('a closed number is not given out again');
     // pre-opening refuses it the same way, before any payment is taken
-    const pre = await env.call('agent', 'POST', '/api/v1/preopen', {
-      customerId: c.customerId,
-      msisdn: closed,
-      planId: 'liuliangwang-39',
-      method: 'alipay',
-      payerAccount: 'buyer5678',
-      amountFen: 3900,
-      customerDataConfirmed: true,
-      attempt: 1,
-      channel: 'counter',
-    });
+    const pre = await preopen(c.customerId, closed);
     expect(pre.statusCode).toBe(409);
     expect(pre.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
     expect((await order(newMsisdn())).statusCode).toBe(201);
@@ -86,20 +89,8 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const loser = winner === a ? b : a;
     // while held, nobody pre-opens it either (the order's activation would write over that line)
-    const preopen = () =>
-      env.call('agent', 'POST', '/api/v1/preopen', {
-        customerId: loser.customerId,
-        msisdn,
-        planId: 'liuliangwang-39',
-        method: 'alipay',
-        payerAccount: 'buyer5678',
-        amountFen: 3900,
-        customerDataConfirmed: true,
-        attempt: 1,
-        channel: 'counter',
-      });
     expect((await order(loser.customerId, 'num-hold-2')).statusCode).toBe(201);
-    const held = await preopen();
+    const held = await preopen(loser.customerId, msisdn);
     expect(held.statusCode).toBe(409);
     expect(held.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
   });

@@ -1,7 +1,7 @@
 import { stableId, type Clock, type IdGenerator } from '../../../domain/index.ts';
 import type { KV } from '@nats-io/kv';
 import { afterDeliveryAttempt, MAX_DELIVERY_ATTEMPTS } from '../../../domain/customer/index.ts';
-import { recordDue, withNextAttempt } from '../../../processors/notify/index.ts';
+import { noticeEvent, recordDue, withNextAttempt } from '../../../processors/notify/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Recorder } from './recorder.ts';
 import type { NotificationRecord } from './records.ts';
@@ -159,18 +159,7 @@ export class Outbox {
     params: Record<string, string>,
     reason?: string,
   ): Promise<void> {
-    return this.recorder.notification({
-      eventId: `${r.notificationId}.${r.attempts}.${type.split('.')[1]}`,
-      atMs: this.clock.nowMs(),
-      type,
-      notificationId: r.notificationId,
-      channel: r.channel,
-      to: r.to,
-      template: r.template,
-      locale: r.locale,
-      params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k.slice(0, 32), v.slice(0, 200)])),
-      ...(reason ? { reason } : {}),
-    });
+    return this.recorder.notification(noticeEvent(r, type, this.clock.nowMs(), params, reason));
   }
 
   /** One notice of the customer's, or null when it is not (yet) queued. */
