@@ -37,6 +37,7 @@ export const chargingMessages = [
   ['note.no_allowance_roaming', '漫游不抵扣套餐', 'roaming does not use the allowance'],
   ['note.validity_expired', '套餐已过有效期', 'plan validity had expired'],
   ['note.before_period', '发生在本期开始之前', 'before the current period began'],
+  ['note.after_closure', '销户前的使用，销户后才送达', 'made before the line was closed, reported after'],
   ['note.free_night_data', '夜间免费流量', 'free night data'],
   ['note.zero_usage', '零用量', 'zero usage'],
 ] as const;

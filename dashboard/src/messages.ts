@@ -233,6 +233,13 @@ export const screenMessages = [
   ['timeline.payment', '缴费', 'Payment'],
   ['timeline.none', '暂无记录', 'Nothing yet'],
   ['act.renew', '续费/充值', 'Renew / top up'],
+  ['act.payOwed', '缴清欠费', 'Pay what is owed'],
+  ['act.paidOwed', '缴费成功', 'Payment received'],
+  [
+    'act.owedHint',
+    '此号码已销户，尚欠 {v}，可在此缴清。',
+    'This number is closed and owes {v}: you can pay it here.',
+  ],
   ['act.profile', '修改资料', 'Change profile'],
   ['act.complaint', '投诉', 'Complain'],
   ['act.fault', '故障报修', 'Report a fault'],

@@ -4,6 +4,7 @@ import { billsForMonth } from '../billing/period.ts';
 import { applyLineClosure, assertLineOpen, type LineClosure } from './closure.ts';
 import { applyPayment } from './payment.ts';
 import { rate } from './rate.ts';
+import { sentences } from './explain.ts';
 import { defaultCatalog, deepFreeze, MSISDN, subscriber, voice, errorOf } from './test-fixtures.ts';
 
 const cat = defaultCatalog();
@@ -123,6 +124,42 @@ describe('applyLineClosure (销户 / 携号转网 out)', () => {
       ['closure_settlement:payment:renew-2', 'debit', 800],
     ]);
     expect(paid.newState.balanceFen).toBe(0);
+  });
+
+  it('postpaid: a late record of usage from before the closure goes on the final bill, at overage', () => {
+    const s0 = subscriber(cat, 'changxiang-128');
+    const closedAt = shanghaiMs(2025, 3, 20, 15);
+    const c = applyLineClosure(cat, s0, close(closedAt)).newState;
+    // a domestic call made the hour before the closure, reported after it: no allowance is left
+    const late = rate(cat, deepFreeze(c), voice(closedAt - 3_600_000, 120));
+    expect(late.rated.chargeFen).toBeGreaterThan(0);
+    expect(late.rated.allowanceUsed).toBe(0);
+    expect(late.rated.breakdown.notes).toContain('after_closure');
+    expect(sentences(late.rated.breakdown)['zh-CN']).toContain('销户前的使用');
+    expect(late.notifications).toEqual([]);
+    expect(late.newState.balanceFen).toBe(c.balanceFen - late.rated.chargeFen);
+    expect(late.newState).toMatchObject({ barReason: 'closed', closedAtMs: closedAt });
+    expect(late.ledger.map((e) => [e.key.split(':')[0], e.amountFen])).toEqual([
+      ['cdr', late.rated.chargeFen],
+    ]);
+    const bill = billsForMonth(cat, late.newState, '2025-03', shanghaiMs(2025, 4, 1, 2)).bills[0];
+    expect(bill?.lines.find((l) => l.code === 'voice_overage')?.amountFen).toBe(late.rated.chargeFen);
+    expect(bill?.amountDueFen).toBe(-late.newState.balanceFen);
+    // the instant of the closure and after: still refused
+    expect(errorOf(() => rate(cat, c, voice(closedAt, 60)))).toMatchObject({ code: 'LINE_CLOSED' });
+  });
+
+  it('prepaid: a late record after the settlement leaves the customer owing it, barred as closed', () => {
+    const s0 = subscriber(cat, 'dazhongka-8', { openingBalanceFen: 5000 });
+    const closedAt = shanghaiMs(2025, 3, 12);
+    const c = applyLineClosure(cat, s0, close(closedAt)).newState;
+    expect(c.balanceFen).toBe(0);
+    const late = rate(cat, c, voice(closedAt - 60_000, 30, '+442071234567'));
+    expect(late.rated.chargeFen).toBeGreaterThan(0);
+    expect(late.newState.balanceFen).toBe(-late.rated.chargeFen);
+    // no low-balance or exhaustion notice, and the bar stays the closure's
+    expect(late.notifications).toEqual([]);
+    expect(late.newState).toMatchObject({ barred: true, barReason: 'closed' });
   });
 
   it('closing twice changes nothing; nothing but money is taken afterwards', () => {

@@ -77,6 +77,10 @@ export function sentences(b: SentenceFacts, windowNames?: Map<string, Names>): N
     zh.push(b.service === 'sms' ? '接收免费' : '接听免费');
     en.push(b.service === 'sms' ? 'receiving is free' : 'answering is free');
   }
+  if (b.notes.includes('after_closure')) {
+    zh.push('销户前的使用，销户后送达');
+    en.push('made before the line was closed, reported after');
+  }
   zh.push(`收费 ${formatYuan(b.chargeFen)}元`);
   en.push(`charged ${formatYuan(b.chargeFen)} yuan`);
   return { 'zh-CN': zh.join('，'), en: en.join(', ') };

@@ -15,6 +15,7 @@ import { reasonCode } from './reason.ts';
 import type {
   LedgerEntry,
   NoteCode,
+  PeriodCharges,
   RatedSegment,
   RatedUsage,
   RatingBreakdown,
@@ -66,7 +67,10 @@ export function rate(
       `CDR of ${cdr.msisdn} given to the state of ${state.msisdn}`,
       '/msisdn',
     );
-  assertLineOpen(state, `${cdr.type} usage of ${new Date(cdr.startMs).toISOString()}`);
+  // A closed line takes usage only from before its closure (a late record): charged, never allowance.
+  const closed = state.closedAtMs !== undefined;
+  if (closed && cdr.startMs >= (state.closedAtMs ?? 0))
+    assertLineOpen(state, `${cdr.type} usage of ${new Date(cdr.startMs).toISOString()}`);
   const fx: Effects = { state, ledger: [], notifications: [] };
   rollTo(catalog, state, cdr.startMs, fx);
   let s = fx.state;
@@ -75,7 +79,8 @@ export function rate(
   const v = versionOf(planOf(catalog, planId), cdr.startMs);
   const notes: NoteCode[] = [];
   const inPeriod = cdr.startMs >= s.periodStartMs && cdr.startMs < s.periodEndMs;
-  if (!inPeriod) notes.push(cdr.startMs < s.periodStartMs ? 'before_period' : 'validity_expired');
+  if (closed) notes.push('after_closure');
+  else if (!inPeriod) notes.push(cdr.startMs < s.periodStartMs ? 'before_period' : 'validity_expired');
   if (cdr.roaming) notes.push('roaming');
 
   const d = draft(catalog, v, cdr, notes);
@@ -128,12 +133,16 @@ export function rate(
   const key = `cdr:${cdr.cdrId}`;
   if (chargeFen > 0) {
     const before = s.balanceFen;
-    const charges = { ...s.charges };
-    if (d.service === 'voice') charges.voiceFen += chargeFen;
-    else if (d.service === 'sms') charges.smsFen += chargeFen;
-    else charges.dataFen += chargeFen;
-    s = { ...s, balanceFen: before - chargeFen, charges };
-    s = checkBalance(s, before, cdr.startMs, key, fx.notifications, v);
+    const final =
+      closed && s.payment === 'postpaid' ? s.closedPeriods[s.closedPeriods.length - 1] : undefined;
+    if (final) {
+      // late usage of a closed postpaid line goes on its final bill (if that is not issued yet)
+      const closedPeriods = s.closedPeriods.slice(0, -1);
+      closedPeriods.push({ ...final, charges: addCharge(final.charges, d.service, chargeFen) });
+      s = { ...s, balanceFen: before - chargeFen, closedPeriods };
+    } else s = { ...s, balanceFen: before - chargeFen, charges: addCharge(s.charges, d.service, chargeFen) };
+    // a closed line is barred for good: no threshold notices
+    if (!closed) s = checkBalance(s, before, cdr.startMs, key, fx.notifications, v);
   }
   fx.ledger.push({
     key,
@@ -195,6 +204,12 @@ export function rate(
     breakdown,
   };
   return { rated, newState: s, ledger: fx.ledger, notifications: fx.notifications };
+}
+
+function addCharge(c: PeriodCharges, service: Service, fen: number): PeriodCharges {
+  if (service === 'voice') return { ...c, voiceFen: c.voiceFen + fen };
+  if (service === 'sms') return { ...c, smsFen: c.smsFen + fen };
+  return { ...c, dataFen: c.dataFen + fen };
 }
 
 function seg(

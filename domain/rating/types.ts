@@ -190,6 +190,7 @@ export const NoteCode = Type.Union(
     'no_allowance_roaming',
     'validity_expired',
     'before_period',
+    'after_closure',
     'free_night_data',
     'zero_usage',
   ].map((k) => Type.Literal(k)),
@@ -202,6 +203,7 @@ export type NoteCode =
   | 'no_allowance_roaming'
   | 'validity_expired'
   | 'before_period'
+  | 'after_closure'
   | 'free_night_data'
   | 'zero_usage';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectNats } from '../../infra/nats/index.ts';
+import { connectNats, subjects } from '../../infra/nats/index.ts';
+import { encodeBatch } from '../../domain/events/envelope.ts';
 import { openBillsBucket, storeOnce } from '../../processors/billing/index.ts';
 import { newCustomerBody } from '../support/care.ts';
 import { a11y, artifacts, beijingText, login, shot, systemInChromium } from './support.ts';
@@ -393,6 +394,39 @@ describe('care and business hall screens in Chromium', () => {
     await offered.getByRole('button', { name: '投诉', exact: true }).waitFor();
     expect(await offered.getByRole('button', { name: '续费/充值' }).count()).toBe(0);
     expect(await offered.getByRole('button', { name: '携号转网' }).count()).toBe(0);
+    // a call made before the closure reaches charging after it: charged, so the customer owes it,
+    // and the hall offers to pay exactly that (and nothing else that needs the line)
+    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-late-cdr');
+    const lateCall = {
+      type: 'voice',
+      neId: 'MSC-SH-01',
+      recordSeq: 990_001,
+      msisdn: '13800000042',
+      imsi: '460001234567842',
+      cellId: 'SH-SH-0003-1',
+      startMs: Date.now() - 300_000,
+      roaming: false,
+      direction: 'mo',
+      calledNumber: '+442071234567',
+      durationSec: 125,
+    };
+    await nats.js.publish(subjects.rawCdr('MSC-SH-01'), encodeBatch('ui-late-1', [lateCall]), {
+      msgID: 'ui-late-1',
+    });
+    await nats.nc.close();
+    const payOff = offered.getByRole('button', { name: '缴清欠费' });
+    await payOff.waitFor({ timeout: 20_000 });
+    await payOff.click();
+    const owed = await offered.getByTestId('owed').textContent();
+    expect(owed).toMatch(/此号码已销户，尚欠 ¥\d+\.\d\d/);
+    const amount = await offered.getByLabel('金额（元）').inputValue();
+    expect(owed).toContain(`¥${amount}`);
+    await offered.getByLabel('付款账号（在线支付）').fill('customer@example.com');
+    await offered.getByRole('button', { name: '提交' }).click();
+    await offered.getByText('缴费成功').waitFor({ timeout: 15_000 });
+    // paid off: nothing owed, nothing offered to pay
+    await expect.poll(() => payOff.count(), { timeout: 20_000 }).toBe(0);
+    expect(await offered.getByRole('button', { name: '续费/充值' }).count()).toBe(0);
     await hall.context().close();
   });
 });

@@ -188,6 +188,43 @@ describe('携号转网: a number ports out with the owner’s authorization code
     });
     expect(dead).toBe(1);
     expect((await balanceOf(env, SETTLED)).balanceFen).toBe(charging.balanceFen);
+    // a call made before the port and reported after it is still charged once: the customer owes it
+    const lateCall = {
+      subject: subjects.rawCdr('MSC-SH-01'),
+      data: encodeBatch('before-port-1', [intlCall(77, SETTLED, closedAt - 120_000)]),
+      msgId: 'before-port-1',
+    };
+    await new PipelinedPublisher(env.nats.nats.js).publishAll([lateCall]);
+    const owing = await waitFor(async () => {
+      const b = await balanceOf(env, SETTLED);
+      return b.balanceFen < 0 ? b : null;
+    });
+    expect(owing).toMatchObject({ barred: true, barReason: 'closed' });
+    const lateRow = await waitFor(async () => {
+      const rs = await env.chEnv.ch.client.query({
+        query: `SELECT amount_fen FROM streambss.ledger FINAL
+                WHERE msisdn = {m:String} AND key LIKE 'cdr:%' AND at = fromUnixTimestamp64Milli({t:Int64})`,
+        query_params: { m: SETTLED, t: closedAt - 120_000 },
+        format: 'JSONEachRow',
+      });
+      const rows = await rs.json<{ amount_fen: number }>();
+      return rows.length ? rows : null;
+    });
+    expect(lateRow).toEqual([{ amount_fen: -owing.balanceFen }]);
+    // sent again, it changes nothing: the same call once more, then another like it (charged alike)
+    await new PipelinedPublisher(env.nats.nats.js).publishAll([
+      { ...lateCall, msgId: 'before-port-1-again' },
+      {
+        subject: subjects.rawCdr('MSC-SH-01'),
+        data: encodeBatch('before-port-2', [intlCall(78, SETTLED, closedAt - 60_000)]),
+        msgId: 'before-port-2',
+      },
+    ]);
+    const twice = await waitFor(async () => {
+      const b = await balanceOf(env, SETTLED);
+      return b.balanceFen < owing.balanceFen ? b.balanceFen : null;
+    });
+    expect(twice).toBe(2 * owing.balanceFen);
     // the owner's list keeps the number, closed, saying where it went
     const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
       status: string;

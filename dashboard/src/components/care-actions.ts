@@ -3,6 +3,7 @@ import { api, ApiCallError, enc, RequestKey } from '../api-client.ts';
 import { I18nController, lang, t } from '../i18n.ts';
 import { failureText, passwordRefusal } from '../field-errors.ts';
 import { fenFromYuan } from '../money.ts';
+import { yuan } from '../format.ts';
 import { checkPassword, passwordRuleText } from '../../../domain/customer/password.ts';
 import { base, forms } from '../styles.ts';
 import type { Customer } from '../types.ts';
@@ -29,6 +30,7 @@ export class CareActions extends LitElement {
     msisdn: {},
     channel: {},
     actions: { attribute: false },
+    owedFen: { type: Number },
     open: { state: true },
     busy: { state: true },
     result: { state: true },
@@ -57,6 +59,8 @@ export class CareActions extends LitElement {
   declare msisdn: string;
   declare channel: 'counter' | 'web';
   declare actions: CareAction[];
+  /** A closed line that still owes: 续费 becomes paying off the debt, the amount capped at it. */
+  declare owedFen: number;
   declare open: CareAction | null;
   declare busy: boolean;
   declare result: string;
@@ -70,6 +74,7 @@ export class CareActions extends LitElement {
     this.msisdn = '';
     this.channel = 'counter';
     this.actions = [...COUNTER_ACTIONS];
+    this.owedFen = 0;
     this.open = null;
     this.busy = false;
     this.result = '';
@@ -117,7 +122,7 @@ export class CareActions extends LitElement {
           this.keys.renew.settle();
           if (r.status !== 'succeeded')
             throw new ApiCallError(402, 'PAYMENT', t('act.payStatus', { s: r.status }));
-          this.result = t('act.renewed');
+          this.result = t(this.owedFen > 0 ? 'act.paidOwed' : 'act.renewed');
           break;
         }
         case 'profile': {
@@ -203,16 +208,18 @@ export class CareActions extends LitElement {
       ${t('act.submit')}
     </button>`;
     switch (this.open) {
-      case 'renew':
-        return html`<form @submit=${this.run} aria-label=${t('act.renew')}>
+      case 'renew': {
+        const owed = this.owedFen > 0 ? yuan(this.owedFen) : null;
+        return html`<form @submit=${this.run} aria-label=${t(owed ? 'act.payOwed' : 'act.renew')}>
+          ${owed ? html`<p class="muted" data-testid="owed">${t('act.owedHint', { v: `¥${owed}` })}</p>` : null}
           <label
             >${t('act.amount')}<input
               name="amount"
               type="number"
-              min="1"
-              max="10000"
+              min=${owed ? '0.01' : '1'}
+              max=${owed ?? '10000'}
               step="0.01"
-              value="50"
+              .value=${owed ?? '50'}
               required
           /></label>
           <label
@@ -232,6 +239,7 @@ export class CareActions extends LitElement {
           /></label>
           ${submit}
         </form>`;
+      }
       case 'profile': {
         // at the counter the agent sees the ID; online, the login's own number and the ID stay
         // as they are (the mobile is how the hall knows the customer; an ID change needs the
@@ -375,7 +383,7 @@ export class CareActions extends LitElement {
                 this.failure = '';
               }}
             >
-              ${t(`act.${a}`)}
+              ${t(a === 'renew' && this.owedFen > 0 ? 'act.payOwed' : `act.${a}`)}
             </button>`,
         )}
       </div>

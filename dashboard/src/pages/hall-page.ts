@@ -193,6 +193,17 @@ export class HallPage extends LitElement {
     ];
   }
 
+  /** A closed number takes only a complaint, password and profile, and its debt if it owes one. */
+  private actionsOffered(): CareAction[] {
+    if (this.balance?.barReason !== 'closed') return HALL_ACTIONS;
+    return this.closedOwedFen() > 0 ? ['renew', ...CLOSED_ACTIONS] : CLOSED_ACTIONS;
+  }
+
+  private closedOwedFen(): number {
+    const b = this.balance;
+    return b?.barReason === 'closed' && b.balanceFen < 0 ? -b.balanceFen : 0;
+  }
+
   override render() {
     return html`<h1>${t('hall.title')} <span class="muted">${this.msisdn}</span></h1>
       ${this.failed ? html`<sbss-state-panel kind="error" .message=${t('hall.error')}></sbss-state-panel>` : null}
@@ -232,7 +243,8 @@ export class HallPage extends LitElement {
                 .msisdn=${this.msisdn}
                 .customer=${this.me}
                 channel="web"
-                .actions=${this.balance?.barReason === 'closed' ? CLOSED_ACTIONS : HALL_ACTIONS}
+                .actions=${this.actionsOffered()}
+                .owedFen=${this.closedOwedFen()}
                 @changed=${() => {
                   void this.load();
                   void this.loadMe();
