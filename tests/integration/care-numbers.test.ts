@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import { newMsisdn, registerCustomer, startCareEnv, type CareEnv } from '../support/care.ts';
+import { waitFor } from '../support/env.ts';
 
 describe('care: which numbers a new line can take (real NATS + ClickHouse)', () => {
   let env: CareEnv;
@@ -16,16 +17,16 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     await env?.close();
   });
   /** 上网预开户 of `msisdn` for the customer, with a payment the simulated gateway accepts. */
-  const preopen = (customerId: string, msisdn: string) =>
+  const preopen = (customerId: string, msisdn: string, payerAccount = 'buyer5678', attempt = 1) =>
     env.call('agent', 'POST', '/api/v1/preopen', {
       customerId,
       msisdn,
       planId: 'liuliangwang-39',
       method: 'alipay',
-      payerAccount: 'buyer5678',
+      payerAccount,
       amountFen: 3900,
       customerDataConfirmed: true,
-      attempt: 1,
+      attempt,
       channel: 'counter',
     });
 
@@ -95,6 +96,43 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     expect(held.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
   });
 
+  it('a pre-opening holds the number while it pays: held on a timeout, freed when declined', async () => {
+    const [a, b] = [await registerCustomer(env), await registerCustomer(env)];
+    const msisdn = newMsisdn();
+    const order = (requestId: string) =>
+      env.call('agent', 'POST', '/api/v1/orders', {
+        customerId: b.customerId,
+        msisdn,
+        channel: 'counter',
+        requestId,
+      });
+    // the gateway does not answer: the customer will retry, so the number stays theirs
+    const timedOut = await preopen(a.customerId, msisdn, 'buyer9999');
+    expect(timedOut.json().error.code).toBe('PAYMENT_TIMEOUT');
+    const refused = await order('num-pre-b1');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'DUPLICATE', field: '/msisdn' });
+    expect(refused.json().error.message).toMatch(/taken by order pre-/);
+    // declined on the retry: the number is free again
+    const declined = await preopen(a.customerId, msisdn, 'buyer0000', 2);
+    expect(declined.json().error.code).toBe('PAYMENT_FAILED');
+    expect((await order('num-pre-b2')).statusCode).toBe(201);
+    // and now the order holds it against the pre-opening
+    expect((await preopen(a.customerId, msisdn, 'buyer5678', 3)).statusCode).toBe(409);
+  });
+
+  it('a pre-opening and an order for the same free number at once: exactly one gets it', async () => {
+    const [a, b] = [await registerCustomer(env), await registerCustomer(env)];
+    for (let i = 0; i < 5; i++) {
+      const msisdn = newMsisdn();
+      const both = await Promise.all([
+        preopen(a.customerId, msisdn),
+        env.call('agent', 'POST', '/api/v1/orders', { customerId: b.customerId, msisdn, channel: 'counter' }),
+      ]);
+      expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    }
+  });
+
   it('takes over the hold of an order withdrawn without freeing its number (a crash in between)', async () => {
     const [a, b] = [await registerCustomer(env), await registerCustomer(env)];
     const msisdn = newMsisdn();
@@ -114,5 +152,95 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
       channel: 'counter',
     });
     expect(second.statusCode, second.body).toBe(201);
+  });
+
+  /** An order brought to its activation step (the steps before it done, as the API would leave them). */
+  async function orderAtActivation(customerId: string, msisdn: string): Promise<Record<string, unknown>> {
+    const o = await env.call('agent', 'POST', '/api/v1/orders', { customerId, msisdn, channel: 'counter' });
+    expect(o.statusCode, o.body).toBe(201);
+    const orders = await new Kvm(env.nats.nc).open('care_orders');
+    const key = `ord.${o.json().orderId}`;
+    const rec = JSON.parse(new TextDecoder().decode((await orders.get(key))!.value));
+    for (const step of ['customer_info', 'plan_selection', 'contract', 'reservation', 'installation'])
+      rec.steps[step] = { status: 'done', atMs: Date.now(), attempts: 1 };
+    rec.planId = 'liuliangwang-39';
+    await orders.put(key, JSON.stringify(rec));
+    return rec;
+  }
+  let devSeq = 0;
+  const deviceOk = (orderId: string, msisdn: string, step: string) => {
+    const e = {
+      eventId: `num-dev-${++devSeq}`,
+      step,
+      orderId,
+      msisdn,
+      iccid: '8986001234567890999',
+      imsi: '460001234567999',
+      imei: '356938035643809',
+      result: 'ok',
+      atMs: Date.now(),
+    };
+    return env.nats.js.publish(`device.${step}`, JSON.stringify(e), { msgID: e.eventId });
+  };
+  const STEPS = ['sim_activation', 'network_attach', 'device_verification'];
+
+  it('an order whose number got a line meanwhile fails its activation instead of writing over it', async () => {
+    const c = await registerCustomer(env);
+    const msisdn = newMsisdn();
+    const rec = await orderAtActivation(c.customerId, msisdn);
+    const lines = await new Kvm(env.nats.nc).open('care_lines');
+    const theirs = {
+      msisdn,
+      customerId: 'cus-someone-else',
+      status: 'active',
+      planId: 'changxiang-128',
+      openedAtMs: Date.now() - 60_000,
+      contractEndMs: null,
+      devicesOutstanding: [],
+    };
+    await lines.put(msisdn.slice(1), JSON.stringify(theirs));
+    for (const step of STEPS) await deviceOk(rec.orderId as string, msisdn, step);
+    const o = await waitFor(async () => {
+      const x = (await env.call('agent', 'GET', `/api/v1/orders/${rec.orderId as string}`)).json();
+      return x.steps.activation.status === 'pending' ? null : x;
+    });
+    expect(o.steps.activation).toMatchObject({ status: 'failed' });
+    expect(o.steps.activation.reason).toContain('number_taken');
+    const line = JSON.parse(new TextDecoder().decode((await lines.get(msisdn.slice(1)))!.value));
+    expect(line).toEqual(theirs);
+  });
+
+  it('a completed order whose line was never written (a crash in between) opens it on the next device event', async () => {
+    const c = await registerCustomer(env);
+    const msisdn = newMsisdn();
+    const rec = await orderAtActivation(c.customerId, msisdn);
+    const orders = await new Kvm(env.nats.nc).open('care_orders');
+    const atMs = Date.now() - 5_000;
+    const steps = rec.steps as Record<string, unknown>;
+    await orders.put(
+      `ord.${rec.orderId as string}`,
+      JSON.stringify({
+        ...rec,
+        status: 'completed',
+        steps: { ...steps, activation: { status: 'done', atMs, ref: '8986001234567890999', attempts: 1 } },
+      }),
+    );
+    // the device event redelivered after the crash, twice
+    await deviceOk(rec.orderId as string, msisdn, 'device_verification');
+    await deviceOk(rec.orderId as string, msisdn, 'device_verification');
+    const line = await waitFor(async () => {
+      const r = await env.call('agent', 'GET', `/api/v1/lines/${encodeURIComponent(msisdn)}`);
+      return r.statusCode === 200 ? r.json() : null;
+    });
+    expect(line).toMatchObject({ msisdn, customerId: c.customerId, status: 'active', openedAtMs: atMs });
+    // the customer is told once
+    const told = await waitFor(async () => {
+      const r = await env.call('agent', 'GET', `/api/v1/customers/${c.customerId}/notifications`);
+      const items = (r.json().notifications ?? []) as { template: string; channel: string }[];
+      const done = items.filter((n) => n.template === 'activation_done' && n.channel === 'sms');
+      return done.length ? done : null;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(told).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import type { CareContext } from './context.ts';
 import { customerKey } from './customer-view.ts';
 import { orderKey, orderRepo, saveStep, transition, type OrderRecord } from './order-store.ts';
 import { msisdnKey } from './store.ts';
-import { indexLine } from './line-index.ts';
+import { indexLine, numberTakenReason } from './line-index.ts';
 import type { LineRecord } from './records.ts';
 import { simKey } from './sim-swap.ts';
 import { provisionForCharging } from './balance.ts';
@@ -87,6 +87,7 @@ async function handleOne(ctx: CareContext, repo: ReturnType<typeof orderRepo>, m
   if (!e.orderId || !e.orderId.startsWith('ord-')) return;
   for (let attempt = 0; attempt < 20; attempt++) {
     const cur = await repo.get(orderKey(e.orderId));
+    if (cur?.value.status === 'completed') return reopenLine(ctx, cur.value);
     if (!cur || cur.value.status !== 'open') return;
     let next = applyDeviceEvent(cur.value, e);
     const atActivation = nextStep(next as unknown as AcceptanceOrder) === 'activation';
@@ -102,8 +103,15 @@ async function handleOne(ctx: CareContext, repo: ReturnType<typeof orderRepo>, m
       );
       outcome = 'failed';
     } else if (atActivation && Object.values(a).every((s) => s.status === 'ok')) {
-      next = transition(next, 'activation', { ok: true, ref: e.iccid }, e.atMs);
-      outcome = 'done';
+      // the number got a line or another holder meanwhile: opening would write over it
+      const taken = await numberTakenReason(ctx, next.msisdn, next.orderId);
+      next = transition(
+        next,
+        'activation',
+        taken ? { ok: false, reason: taken } : { ok: true, ref: e.iccid },
+        e.atMs,
+      );
+      outcome = taken ? 'failed' : 'done';
     }
     if (next === cur.value) return;
     try {
@@ -113,16 +121,32 @@ async function handleOne(ctx: CareContext, repo: ReturnType<typeof orderRepo>, m
       if (err instanceof ConflictError) continue;
       throw err;
     }
-    if (outcome) await afterActivation(ctx, next, outcome, e);
+    if (outcome) await afterActivation(ctx, next, outcome, e.iccid, e.atMs);
     return;
   }
+}
+
+/**
+ * A completed order whose line is not on record: the process stopped between completing the
+ * order and writing the line. A later device event of the order (a redelivery) finishes it.
+ */
+async function reopenLine(ctx: CareContext, o: OrderRecord): Promise<void> {
+  const step = o.steps.activation;
+  if (step.status !== 'done' || !step.ref || step.atMs === undefined) return;
+  if (await ctx.lines.get(msisdnKey(o.msisdn))) return;
+  ctx.deps.log.warn(
+    { orderId: o.orderId },
+    'activation: the order was completed without its line; opening it now',
+  );
+  await afterActivation(ctx, o, 'done', step.ref, step.atMs);
 }
 
 async function afterActivation(
   ctx: CareContext,
   o: OrderRecord,
   outcome: 'done' | 'failed',
-  e: DeviceEvent,
+  iccid: string,
+  atMs: number,
 ): Promise<void> {
   const customer = await ctx.customers.get(customerKey(o.customerId));
   if (outcome === 'done') {
@@ -137,20 +161,34 @@ async function afterActivation(
       customerId: o.customerId,
       status: 'active',
       planId: o.planId ?? 'unknown',
-      openedAtMs: e.atMs,
-      contractEndMs: o.contractId ? e.atMs + 12 * MONTH_MS : null,
+      openedAtMs: atMs,
+      contractEndMs: o.contractId ? atMs + 12 * MONTH_MS : null,
       devicesOutstanding: rented,
-      sim: { iccid: e.iccid, sinceMs: e.atMs },
+      sim: { iccid, sinceMs: atMs },
     };
     await indexLine(ctx, o.customerId, o.msisdn);
     // the card is the line's from now on (补换卡 checks a new card against these claims)
-    await ctx.sims.create(simKey(e.iccid), { iccid: e.iccid, msisdn: o.msisdn, atMs: e.atMs });
-    await ctx.lines.mutate(msisdnKey(o.msisdn), () => line);
-    if (o.planId) await provisionForCharging(ctx, o.msisdn, o.planId, e.atMs);
+    await ctx.sims.create(simKey(iccid), { iccid, msisdn: o.msisdn, atMs });
+    let written = false;
+    // a line on record is never written over (checked before completing; this closes the race)
+    await ctx.lines.mutate(msisdnKey(o.msisdn), (cur) => {
+      written = !cur;
+      return cur ?? line;
+    });
+    if (!written) {
+      ctx.deps.log.error(
+        { orderId: o.orderId, msisdn: o.msisdn },
+        'activation: the number got a line before this order opened it; the order needs a hand',
+      );
+      return;
+    }
+    if (o.planId) await provisionForCharging(ctx, o.msisdn, o.planId, atMs);
   }
   if (customer)
-    await ctx.notice(customer.value, outcome === 'done' ? 'activation_done' : 'activation_failed', {
-      msisdn: o.msisdn,
-      reason: o.steps.activation.reason ?? '',
-    });
+    await ctx.notice(
+      customer.value,
+      outcome === 'done' ? 'activation_done' : 'activation_failed',
+      { msisdn: o.msisdn, reason: o.steps.activation.reason ?? '' },
+      `activation:${o.orderId}:${outcome}:${atMs}`,
+    );
 }

@@ -158,12 +158,42 @@ export async function assertNumberFree(ctx: CareContext, msisdn: string): Promis
 
 const numberClaimKey = (msisdn: string) => `num.${msisdnKey(msisdn)}`;
 
+/** A claim older than this whose holder is no order on record was left by a pre-opening that died. */
+export const CLAIM_GRACE_MS = 5 * 60_000;
+
+interface Claim {
+  orderId?: string;
+  atMs?: number;
+}
+
+async function readClaim(
+  ctx: CareContext,
+  msisdn: string,
+): Promise<{ claim: Claim | null; revision: number }> {
+  const e = await ctx.orders.kv.get(numberClaimKey(msisdn));
+  if (e?.operation !== 'PUT') return { claim: null, revision: e?.revision ?? 0 };
+  return { claim: JSON.parse(dec.decode(e.value)) as Claim, revision: e.revision };
+}
+
 /**
- * Holds a free number for a new-line order (号码预占): the first order to claim it has it, and
- * another order for it is refused until the holder is cancelled. Claiming again for the same
- * order (a retried request) is fine. The claim outlives the order's activation harmlessly (the
- * line is then on record); cancelling the order frees it (`releaseNumber`), and a claim whose order
- * was cancelled without freeing it is taken over.
+ * Whether a claim no longer holds its number: released, left by an order withdrawn without
+ * releasing it (a crash in between), or left by a pre-opening (no order record) that stopped
+ * before it either opened the line or released the number.
+ */
+async function claimIsStale(ctx: CareContext, claim: Claim | null): Promise<boolean> {
+  if (!claim?.orderId) return true;
+  const order = (await orderRepo(ctx).get(orderKey(claim.orderId)))?.value;
+  if (order) return order.status === 'cancelled';
+  return ctx.deps.clock.nowMs() - (claim.atMs ?? 0) > CLAIM_GRACE_MS;
+}
+
+/**
+ * Holds a free number for a new line (号码预占), for a new-line order or a pre-opening (上网预开户,
+ * whose id stands for the order): the first to claim it has it, and anyone else is refused until
+ * the holder is cancelled or fails. Claiming again for the same id (a retried request) is fine.
+ * The claim outlives the line's opening harmlessly (the line is then on record and refuses the
+ * number by itself); withdrawing the order or a failed pre-opening frees it (`releaseNumber`),
+ * and a stale claim (`claimIsStale`) is taken over.
  */
 export async function claimNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
   await assertNumberFree(ctx, msisdn);
@@ -174,16 +204,13 @@ export async function claimNumber(ctx: CareContext, msisdn: string, orderId: str
     () => false,
   );
   if (created) return;
-  const e = await kv.get(numberClaimKey(msisdn));
-  const holder =
-    e?.operation === 'PUT' ? (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId : null;
+  const cur = await readClaim(ctx, msisdn);
+  const holder = cur.claim?.orderId;
   if (holder === orderId) return;
-  // a claim released meanwhile (its delete marker), or left by an order withdrawn without
-  // releasing it (a crash in between): take it if nobody else does first
-  const stale = !holder || (await orderRepo(ctx).get(orderKey(holder)))?.value.status === 'cancelled';
-  if (stale) {
+  if (await claimIsStale(ctx, cur.claim)) {
+    // take it if nobody else does first
     if (
-      await kv.update(numberClaimKey(msisdn), claim, e?.revision ?? 0).then(
+      await kv.update(numberClaimKey(msisdn), claim, cur.revision).then(
         () => true,
         () => false,
       )
@@ -198,21 +225,25 @@ export async function claimNumber(ctx: CareContext, msisdn: string, orderId: str
 }
 
 /**
- * Refuses a number for a line opened without an order (上网预开户) while a new-line order holds
- * it: the order's activation would otherwise write over the line opened meanwhile.
+ * Why an order may not open its line now (checked when its activation completes), or null: the
+ * number got a line meanwhile, or another order or a pre-opening holds it.
  */
-export async function assertNumberNotHeld(ctx: CareContext, msisdn: string): Promise<void> {
-  const e = await ctx.orders.kv.get(numberClaimKey(msisdn));
-  const holder =
-    e?.operation === 'PUT' ? (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId : null;
-  if (!holder || (await orderRepo(ctx).get(orderKey(holder)))?.value.status === 'cancelled') return;
-  throw new ApiError('DUPLICATE', `${msisdn} is being taken by order ${holder}`, '/msisdn');
+export async function numberTakenReason(
+  ctx: CareContext,
+  msisdn: string,
+  orderId: string,
+): Promise<string | null> {
+  const l = (await ctx.lines.get(msisdnKey(msisdn)))?.value;
+  if (l) return `number_taken: ${msisdn} is already a line (${l.status})`;
+  const { claim } = await readClaim(ctx, msisdn);
+  if (claim?.orderId && claim.orderId !== orderId && !(await claimIsStale(ctx, claim)))
+    return `number_taken: ${msisdn} is held by ${claim.orderId}`;
+  return null;
 }
 
-/** Frees a number held by this order (a cancelled order); another order's claim is left alone. */
+/** Frees a number held by this order or pre-opening; another's claim is left alone. */
 export async function releaseNumber(ctx: CareContext, msisdn: string, orderId: string): Promise<void> {
-  const e = await ctx.orders.kv.get(numberClaimKey(msisdn));
-  if (e?.operation !== 'PUT') return;
-  const holder = (JSON.parse(dec.decode(e.value)) as { orderId?: string }).orderId;
-  if (holder === orderId) await ctx.orders.kv.delete(numberClaimKey(msisdn), { previousSeq: e.revision });
+  const { claim, revision } = await readClaim(ctx, msisdn);
+  if (claim?.orderId === orderId)
+    await ctx.orders.kv.delete(numberClaimKey(msisdn), { previousSeq: revision });
 }

@@ -11,7 +11,7 @@ import { planOf } from './plans.ts';
 import { actorOf, type Actor } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
-import { assertNumberFree, assertNumberNotHeld, indexLine } from './line-index.ts';
+import { claimNumber, indexLine, releaseNumber } from './line-index.ts';
 import { balanceReader, chargingStateOf, isProvisioned, provisionForCharging } from './balance.ts';
 
 const OnlineMethodSchema = Type.Union([
@@ -141,9 +141,9 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
       const session = who(request);
       const customer = await loadCustomer(ctx, session, b.customerId);
       const plan = planOf(ctx, b.planId);
-      await assertNumberFree(ctx, b.msisdn);
-      await assertNumberNotHeld(ctx, b.msisdn);
       const orderId = stableId('pre', b.customerId, b.msisdn, b.planId);
+      // held before the payment, so an order for the same number cannot slip in meanwhile
+      await claimNumber(ctx, b.msisdn, orderId);
       const paymentId = stableId('pay', orderId, b.attempt);
       const outcome = await pay(ctx, {
         paymentId,
@@ -164,7 +164,12 @@ export function paymentRoutes(app: FastifyInstance, ctx: CareContext): void {
         channel: b.channel,
         eventId: `${paymentId}.order`,
       });
-      if (outcome !== 'succeeded') throw payError(outcome, paymentId);
+      if (outcome !== 'succeeded') {
+        // declined: the number is free again; a timeout keeps it for the retry (stale after
+        // CLAIM_GRACE_MS if none comes)
+        if (outcome === 'failed') await releaseNumber(ctx, b.msisdn, orderId);
+        throw payError(outcome, paymentId);
+      }
       const line: LineRecord = {
         msisdn: b.msisdn,
         customerId: b.customerId,
