@@ -12,6 +12,8 @@ export {
   noticeEvent,
   publishNoticeEvent,
   recordDue,
+  sendBounded,
+  GATEWAY_TIMEOUT_MS,
   withNextAttempt,
   type StoredNotice,
 } from './outbox-store.ts';

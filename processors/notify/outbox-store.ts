@@ -121,7 +121,39 @@ export async function waitForCareBuckets<const N extends readonly string[]>(
 
 /** The SMS / e-mail gateway: resolves with a failure reason, or null when accepted. */
 export interface NoticeGateway {
-  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
+  /**
+   * Resolves with a failure reason, or null when accepted. `messageId` is the notice's id: a
+   * gateway that keeps it answers a repeat of the same message without sending it again.
+   */
+  send(channel: 'sms' | 'email', to: string, text: string, messageId?: string): Promise<string | null>;
+}
+
+/**
+ * How long a gateway's answer is awaited. Well under the stuck grace of the retry policy
+ * (`stuckMs`, 1 min), so no sweeper takes a notice over while its first sender still waits on
+ * the gateway; an answer that comes later counts as the passing failure `gateway_timeout`.
+ */
+export const GATEWAY_TIMEOUT_MS = 20_000;
+
+/** One attempt at the gateway: its failure reason or null, `gateway_error` if it threw, bounded in time. */
+export async function sendBounded(
+  gateway: NoticeGateway,
+  rec: { channel: 'sms' | 'email'; to: string; notificationId: string },
+  text: string,
+  timeoutMs = GATEWAY_TIMEOUT_MS,
+): Promise<string | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('gateway_timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      gateway.send(rec.channel, rec.to, text, rec.notificationId).catch(() => 'gateway_error'),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The record written if nobody changed it since `revision`: its new revision, or null. */
@@ -145,7 +177,7 @@ export async function attemptDelivery(
   rec: StoredNotice,
   revision: number,
 ): Promise<'sent' | 'failed' | null> {
-  const reason = await deps.gateway.send(rec.channel, rec.to, rec.text).catch(() => 'gateway_error');
+  const reason = await sendBounded(deps.gateway, rec, rec.text);
   const next = withNextAttempt(afterDeliveryAttempt(rec, reason || null, deps.clock.nowMs()), deps.policy);
   if ((await casUpdate(kv.outbox, `${rec.customerId}.${rec.notificationId}`, next, revision)) === null)
     return null;

@@ -1,7 +1,13 @@
 import { stableId, type Clock, type IdGenerator } from '../../../domain/index.ts';
 import type { KV } from '@nats-io/kv';
 import { afterDeliveryAttempt, MAX_DELIVERY_ATTEMPTS } from '../../../domain/customer/index.ts';
-import { noticeEvent, recordDue, withNextAttempt } from '../../../processors/notify/index.ts';
+import {
+  noticeEvent,
+  recordDue,
+  sendBounded,
+  type NoticeGateway,
+  withNextAttempt,
+} from '../../../processors/notify/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Recorder } from './recorder.ts';
 import type { NotificationRecord } from './records.ts';
@@ -9,9 +15,7 @@ import type { Repo } from './store.ts';
 import { render, type TemplateId } from './templates.ts';
 
 /** The SMS / e-mail gateway. `send` resolves with a failure reason, or null when accepted. */
-export interface MessageGateway {
-  send(channel: 'sms' | 'email', to: string, text: string): Promise<string | null>;
-}
+export type MessageGateway = NoticeGateway;
 
 /**
  * Simulated gateway: e-mail to a `.invalid` domain bounces, SMS to a number ending in 0000 is
@@ -145,7 +149,7 @@ export class Outbox {
     rev: number,
     text = rec.text,
   ): Promise<NotificationRecord> {
-    const reason = await this.gateway.send(rec.channel, rec.to, text).catch(() => 'gateway_error');
+    const reason = await sendBounded(this.gateway, rec, text);
     const next = withNextAttempt(afterDeliveryAttempt(rec, reason || null, this.clock.nowMs()));
     await this.repo.update(key, next, rev);
     await recordDue(this.due, next);
