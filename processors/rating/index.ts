@@ -56,7 +56,7 @@ export {
   type StoredRatedCdr,
   type Explanation,
 } from './explain.ts';
-export { reconcile, type Reconciliation } from './reconcile.ts';
+export { RATED_SINK, reconcile, sinkWatermark, type Reconciliation } from './reconcile.ts';
 export { allStates, readBalance } from './store.ts';
 export { runReconciler, RECONCILIATION_SUBJECT } from './reconciler.ts';
 export {

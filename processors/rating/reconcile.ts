@@ -1,5 +1,10 @@
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import type { SubscriberState } from '../../domain/rating/index.ts';
+import type { Nats } from '../../infra/nats/index.ts';
+import { isNotFound } from '../../infra/nats/index.ts';
+
+/** The consumer that writes RATED into ClickHouse (processors/sink): it acks a message once its rows are in. */
+export const RATED_SINK = { stream: 'RATED', durable: 'sink-cdr-rated' } as const;
 
 export interface Reconciliation {
   atMs: number;
@@ -17,6 +22,26 @@ export interface Reconciliation {
    */
   stateBehindLedger: { msisdn: string; balanceFen: number; ledgerSumFen: number }[];
   ok: boolean;
+  /**
+   * Only rows of RATED messages up to this stream sequence were compared: every one of them is in
+   * both tables (the sink acked it after its inserts). Absent: every row (nothing in flight).
+   */
+  uptoStreamSeq?: number;
+}
+
+/**
+ * The RATED sequence up to which ClickHouse holds every row: the sink's ack floor. Under live
+ * traffic the two tables of one message are written by separate inserts, and a check that read
+ * between them would report drift that is not there. Null when the sink's consumer does not exist.
+ */
+export async function sinkWatermark(nats: Nats): Promise<number | null> {
+  try {
+    const info = await nats.jsm.consumers.info(RATED_SINK.stream, RATED_SINK.durable);
+    return info.ack_floor.stream_seq;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
 }
 
 /**
@@ -28,14 +53,16 @@ export async function reconcile(
   ch: ClickHouse,
   states: Iterable<SubscriberState>,
   nowMs: number,
+  uptoStreamSeq: number | null = null,
 ): Promise<Reconciliation> {
+  const upto = uptoStreamSeq === null ? '' : ` AND stream_seq <= ${Math.trunc(uptoStreamSeq)}`;
   const q = async (sql: string) => {
     const rs = await ch.client.query({ query: sql, format: 'JSONEachRow' });
     return rs.json<Record<string, string | number>>();
   };
   const [totals] = await q(
-    `SELECT (SELECT sum(amount_fen) FROM ${ch.db}.ledger FINAL WHERE kind = 'usage') AS debits,
-            (SELECT sum(charge_fen) FROM ${ch.db}.cdr_rated FINAL) AS charges`,
+    `SELECT (SELECT sum(amount_fen) FROM ${ch.db}.ledger FINAL WHERE kind = 'usage'${upto}) AS debits,
+            (SELECT sum(charge_fen) FROM ${ch.db}.cdr_rated FINAL WHERE 1${upto}) AS charges`,
   );
   const sumDebitsFen = Number(totals?.debits ?? 0);
   const sumChargesFen = Number(totals?.charges ?? 0);
@@ -43,7 +70,7 @@ export async function reconcile(
   for (const r of await q(
     `SELECT msisdn, sum(if(direction = 'credit', amount_fen, -amount_fen)) AS fen,
             argMax(balance_after_fen, (stream_seq, ord)) AS last_balance
-     FROM ${ch.db}.ledger FINAL GROUP BY msisdn`,
+     FROM ${ch.db}.ledger FINAL WHERE 1${upto} GROUP BY msisdn`,
   ))
     sums.set(String(r.msisdn), { fen: Number(r.fen), lastBalance: Number(r.last_balance) });
   const ledgerDrift: Reconciliation['ledgerDrift'] = [];
@@ -69,5 +96,6 @@ export async function reconcile(
     ledgerDrift: ledgerDrift.slice(0, 100),
     stateBehindLedger: stateBehindLedger.slice(0, 100),
     ok: debitsMatchCharges && ledgerDrift.length === 0,
+    ...(uptoStreamSeq === null ? {} : { uptoStreamSeq }),
   };
 }

@@ -3,7 +3,7 @@ import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { Metrics } from '../../infra/metrics/index.ts';
 import type { Nats } from '../../infra/nats/index.ts';
-import { reconcile } from './reconcile.ts';
+import { reconcile, sinkWatermark } from './reconcile.ts';
 import { allStates } from './store.ts';
 import { sleep } from '../../infra/time/index.ts';
 
@@ -20,7 +20,8 @@ export async function runReconciler(
 ): Promise<void> {
   const once = async () => {
     try {
-      const r = await reconcile(deps.ch, await allStates(deps.nats.js), deps.clock.nowMs());
+      const upto = await sinkWatermark(deps.nats);
+      const r = await reconcile(deps.ch, await allStates(deps.nats.js), deps.clock.nowMs(), upto);
       deps.metrics.reconciliationOk.set(r.ok ? 1 : 0);
       if (!r.ok) deps.log.error({ reconciliation: r }, 'charging reconciliation found drift');
       await deps.nats.js.publish(RECONCILIATION_SUBJECT, new TextEncoder().encode(JSON.stringify(r)), {

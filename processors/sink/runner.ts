@@ -11,7 +11,7 @@ import {
   publishDeadLetter,
   runConsumer,
 } from '../../infra/nats/index.ts';
-import { ITEMS_HEADER } from '../rating/index.ts';
+import { ITEMS_HEADER, RATED_SINK } from '../rating/index.ts';
 import { ratedCdrSink } from './rated.ts';
 import { careSinks } from './care.ts';
 import { nocSinks } from './noc.ts';
@@ -36,7 +36,7 @@ export function ratedRowsOf(m: JsMsg): number {
 export const sinks: SinkRole[] = [
   {
     spec: ratedCdrSink,
-    consumer: { stream: 'RATED', durable: 'sink-cdr-rated', maxAckPending: 4000, ackWaitSec: 30 },
+    consumer: { ...RATED_SINK, maxAckPending: 4000, ackWaitSec: 30 },
     rowsOf: ratedRowsOf,
   },
   ...careSinks,

@@ -275,4 +275,51 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
     const denied = await get('/api/v1/charging/reconciliation');
     expect(denied.statusCode).toBe(403);
   });
+
+  it('reconciliation compares only what the sink finished writing, and still finds drift within it', async () => {
+    const login = await env.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'noc', password: 'noc-demo-2026' },
+    });
+    const noc = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
+    type Rec = { ok: boolean; debitsMatchCharges: boolean; sumDebitsFen: number; uptoStreamSeq?: number };
+    const check = async () =>
+      (
+        await env.api.app.inject({ url: '/api/v1/charging/reconciliation', headers: { cookie: noc } })
+      ).json() as Rec;
+    const before = await waitFor(async () => {
+      const r = await check();
+      return r.ok ? r : null;
+    });
+    expect(before.uptoStreamSeq).toBeGreaterThan(0);
+    const upto = before.uptoStreamSeq ?? 0;
+    // one table of a message already written, the other not yet (the sink has not acked it): a
+    // usage debit whose rated row is still to come
+    const usageDebit = (key: string, streamSeq: number) =>
+      env.chEnv.ch.client.insert({
+        table: 'streambss.ledger',
+        values: [
+          {
+            key,
+            msisdn: '+8613600009999',
+            kind: 'usage',
+            direction: 'debit',
+            amount_fen: 123,
+            balance_after_fen: -123,
+            at: '2026-11-28 00:00:00.000',
+            stream_seq: streamSeq,
+          },
+        ],
+        format: 'JSONEachRow',
+      });
+    await usageDebit('cdr:half-written', upto + 1_000_000);
+    const inFlight = await check();
+    expect(inFlight).toMatchObject({ ok: true, sumDebitsFen: before.sumDebitsFen });
+    // the same within what the sink has finished: a debit with no rated usage is drift
+    await usageDebit('cdr:no-rated-row', upto);
+    const drift = await check();
+    expect(drift).toMatchObject({ ok: false, debitsMatchCharges: false });
+    expect(drift.sumDebitsFen).toBe(before.sumDebitsFen + 123);
+  });
 });
