@@ -1,4 +1,4 @@
-import type { JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
+import type { Consumer, FetchOptions, JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
 import { decodeBatch } from '../../domain/index.ts';
 import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
@@ -33,9 +33,18 @@ export async function hasMessageFrom(
   return (await firstSeqFrom(js, stream, subject, fromSeq)) !== null;
 }
 
+/** One pull of `readRange`: the consumer's own fetch, or a fault injected around it in tests. */
+export type FetchBatch = (oc: Consumer, opts: Partial<FetchOptions>) => Promise<AsyncIterable<JsMsg>>;
+const fetchBatch: FetchBatch = (oc, opts) => oc.fetch(opts);
+
+/** Empty reads in a row, with the stream saying messages are there, after which `readRange` gives up. */
+export const MAX_EMPTY_READS = 30;
+
 /**
  * Reads one subject of a stream from a sequence to its current end, in order, through an
- * ephemeral ordered consumer. `visit` sees every message; reading stops at the last one.
+ * ephemeral ordered consumer. `visit` sees every message; reading stops at the last one. A read
+ * that comes back empty while the stream still holds messages in the range is tried again; after
+ * MAX_EMPTY_READS in a row it throws STREAM_READ_STALLED rather than return a short range.
  */
 export async function readRange(
   js: JetStreamClient,
@@ -45,17 +54,16 @@ export async function readRange(
   visit: (m: JsMsg) => Promise<void> | void,
   /** Stop after this stream sequence (default: the end). */
   toSeq = Number.MAX_SAFE_INTEGER,
+  fetch: FetchBatch = fetchBatch,
 ): Promise<number> {
   if (fromSeq > toSeq || !(await hasMessageFrom(js, stream, subject, fromSeq))) return 0;
-  const oc = await js.consumers.get(stream, {
-    filter_subjects: subject,
-    opt_start_seq: Math.max(1, fromSeq),
-  });
+  const open = (seq: number) => js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: seq });
+  let oc = await open(Math.max(1, fromSeq));
   let read = 0;
   let next = Math.max(1, fromSeq);
   let empty = 0;
   for (;;) {
-    const batch = await oc.fetch({ max_messages: 500, expires: 1000 });
+    const batch = await fetch(oc, { max_messages: 500, expires: 1000 });
     let got = 0;
     let last: JsMsg | undefined;
     let past = false;
@@ -81,10 +89,14 @@ export async function readRange(
     // back empty with messages left, and a recovery that stopped there would miss outputs.
     const more = await firstSeqFrom(js, stream, subject, next);
     if (more === null || more > toSeq) break;
-    if (++empty >= 30) {
+    // The ordered consumer counts as delivered what a lost answer carried, and would never send
+    // it again: read on from the first message not seen through a new one.
+    await oc.delete().catch(() => undefined);
+    oc = await open(more);
+    if (++empty >= MAX_EMPTY_READS) {
       await oc.delete().catch(() => undefined);
       throw new Error(
-        `STREAM_READ_STALLED: ${stream} ${subject} has ${more} but 30 reads from ${next} came back empty`,
+        `STREAM_READ_STALLED: ${stream} ${subject} has ${more} but ${MAX_EMPTY_READS} reads from ${next} came back empty`,
       );
     }
   }

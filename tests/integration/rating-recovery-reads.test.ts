@@ -3,7 +3,12 @@ import { newSubscriber } from '../../domain/rating/index.ts';
 import { applyTopology, subjects } from '../../infra/nats/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { loadCatalogFile } from '../../runtime/catalog.ts';
-import { hasMessageFrom, readRange } from '../../processors/rating/recovery.ts';
+import {
+  hasMessageFrom,
+  MAX_EMPTY_READS,
+  readRange,
+  type FetchBatch,
+} from '../../processors/rating/recovery.ts';
 import { loadStates, openChargingStores, saveCheckpoint } from '../../processors/rating/store.ts';
 import { PartitionWorker } from '../../processors/rating/worker.ts';
 import { startTestNats } from '../support/env.ts';
@@ -51,6 +56,53 @@ describe('rating recovery reads (real nats-server)', () => {
       first + 2,
     );
     expect(upTo).toEqual(['input-0', 'input-2']);
+  });
+
+  it('an empty read with messages left is not taken for the end: read again, and never return short', async () => {
+    const first = (await env.nats.jsm.streams.info('CDR')).state.first_seq;
+    // the first two pulls lose their answer (as in a leader election), then the server answers
+    let pulls = 0;
+    const lossy: FetchBatch = async (oc, opts) => {
+      const batch = await oc.fetch(opts);
+      if (++pulls > 2) return batch;
+      for await (const _m of batch) break; // delivered, but never reaches the reader
+      return (async function* () {})();
+    };
+    const seen: string[] = [];
+    const n = await readRange(
+      env.nats.js,
+      'CDR',
+      subjects.charging(1),
+      first,
+      (m) => void seen.push(new TextDecoder().decode(m.data)),
+      Number.MAX_SAFE_INTEGER,
+      lossy,
+    );
+    expect(pulls).toBeGreaterThan(2);
+    expect([n, seen]).toEqual([3, ['input-1', 'input-3', 'input-5']]);
+  });
+
+  it('gives up with STREAM_READ_STALLED when reads stay empty while the stream holds the messages', async () => {
+    const first = (await env.nats.jsm.streams.info('CDR')).state.first_seq;
+    let pulls = 0;
+    const dead: FetchBatch = () => {
+      pulls++;
+      return Promise.resolve((async function* () {})());
+    };
+    const seen: number[] = [];
+    await expect(
+      readRange(
+        env.nats.js,
+        'CDR',
+        subjects.charging(1),
+        first,
+        (m) => void seen.push(m.seq),
+        undefined,
+        dead,
+      ),
+    ).rejects.toThrow(/^STREAM_READ_STALLED: CDR .* has \d+ but 30 reads/);
+    expect(pulls).toBe(MAX_EMPTY_READS);
+    expect(seen).toEqual([]);
   });
 
   it('answers an empty range at once instead of waiting for new messages', async () => {
