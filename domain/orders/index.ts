@@ -97,3 +97,10 @@ export {
   type PortOutBlockCode,
   type PortOutInput,
 } from './port-out.ts';
+export {
+  abandonedAtMs,
+  isAbandoned,
+  lastProgressMs,
+  DEFAULT_ORDER_IDLE_DAYS,
+  type OrderProgress,
+} from './abandon.ts';

@@ -81,6 +81,13 @@ export const ConfigSchema = Type.Object(
       },
     ),
     SESSION_TTL_SEC: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 8 * 3600 }),
+    ORDER_IDLE_DAYS: Type.Integer({
+      minimum: 1,
+      maximum: 90,
+      default: 7,
+      description:
+        'an open new-line order with no progress for this many days is withdrawn by the system: its number, device and visit go back (api role, checked every 10 minutes)',
+    }),
     RECONCILE_INTERVAL_SEC: Type.Integer({
       minimum: 10,
       maximum: 86_400,

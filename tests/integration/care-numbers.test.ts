@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import { newMsisdn, registerCustomer, startCareEnv, type CareEnv } from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
+import { openCareContext } from '../../api/routes/care/index.ts';
+import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
+import { randomIds } from '../../domain/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
 
 describe('care: which numbers a new line can take (real NATS + ClickHouse)', () => {
   let env: CareEnv;
@@ -242,5 +246,46 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     });
     await new Promise((r) => setTimeout(r, 1000));
     expect(told).toHaveLength(1);
+  });
+
+  it('the order sweep prunes claims that hold nothing any more, and keeps those of live orders', async () => {
+    const c = await registerCustomer(env);
+    const [opened, ordered] = [newMsisdn(), newMsisdn()];
+    expect((await preopen(c.customerId, opened)).statusCode).toBe(201);
+    const order = await env.call('agent', 'POST', '/api/v1/orders', {
+      customerId: c.customerId,
+      msisdn: ordered,
+      channel: 'counter',
+    });
+    expect(order.statusCode).toBe(201);
+    const orders = await new Kvm(env.nats.nc).open('care_orders');
+    const claimed = async (m: string) => (await orders.get(`num.${m.slice(1)}`))?.operation === 'PUT';
+    expect([await claimed(opened), await claimed(ordered)]).toEqual([true, true]);
+    const ctx = await openCareContext({
+      config: { CDR_PARTITIONS: 4 },
+      nats: env.nats,
+      ch: env.ch,
+      clock: { nowMs: () => Date.now() },
+      ids: randomIds,
+      log: createLogger('silent'),
+    });
+    try {
+      const r = await sweepOrders(ctx, Date.now(), 7);
+      expect(r.withdrawn).toEqual([]);
+      expect(r.pruned).toBeGreaterThanOrEqual(1);
+    } finally {
+      ctx.close();
+    }
+    // the pre-opened number has its line (which refuses it by itself); the order still holds its own
+    expect([await claimed(opened), await claimed(ordered)]).toEqual([false, true]);
+    expect(
+      (
+        await env.call('agent', 'POST', '/api/v1/orders', {
+          customerId: c.customerId,
+          msisdn: opened,
+          channel: 'counter',
+        })
+      ).statusCode,
+    ).toBe(409);
   });
 });

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCareContext } from '../../api/routes/care/index.ts';
+import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
+import { randomIds } from '../../domain/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
 import {
   newMsisdn,
   registerCustomer,
@@ -7,6 +11,8 @@ import {
   startCareEnv,
   type CareEnv,
 } from '../support/care.ts';
+
+const DAY = 86_400_000;
 
 interface OrderView {
   orderId: string;
@@ -126,5 +132,59 @@ describe('care: 撤单 — an open order is withdrawn and what it holds is relea
     expect(notes.map((n: { template: string }) => n.template)).toEqual(
       expect.arrayContaining(['order_cancelled', 'reservation_cancelled']),
     );
+  });
+
+  it('an order nobody moves on for 7 days is withdrawn by the sweep: number, device and visit go back, no fee', async () => {
+    await setStock(env, 'sh', 'ONT-7', 3, 'ont');
+    const idle = await orderAtInstallation('ONT-7');
+    const { msisdn, customerId } = (await call('GET', `/api/v1/orders/${idle.orderId}`)).json();
+    expect(await available('sh', 'ONT-7')).toBe(2);
+    // a second API instance whose clock reads 8 days on: the visit's slot is long past, so a
+    // withdrawal by hand would cost the visit fee
+    const ctx = await openCareContext({
+      config: { CDR_PARTITIONS: 4 },
+      nats: env.nats,
+      ch: env.ch,
+      clock: { nowMs: () => Date.now() + 8 * DAY },
+      ids: randomIds,
+      log: createLogger('silent'),
+    });
+    try {
+      // not yet idle for 7 days at the real clock: kept
+      expect((await sweepOrders(ctx, Date.now(), 7)).withdrawn).not.toContain(idle.orderId);
+      const swept = await sweepOrders(ctx, Date.now() + 8 * DAY, 7);
+      expect(swept.withdrawn).toContain(idle.orderId);
+      // a second sweep (or a second instance) finds nothing more to do for it
+      expect((await sweepOrders(ctx, Date.now() + 8 * DAY, 7)).withdrawn).not.toContain(idle.orderId);
+    } finally {
+      ctx.close();
+    }
+    const o = (await call('GET', `/api/v1/orders/${idle.orderId}`)).json();
+    expect(o).toMatchObject({ status: 'cancelled', workOrder: { status: 'cancelled' } });
+    expect(await available('sh', 'ONT-7')).toBe(3);
+    const mine = (await env.call('technician', 'GET', '/api/v1/work-orders')).json().workOrders;
+    expect(mine.map((w: { workOrderId: string }) => w.workOrderId)).not.toContain(
+      idle.workOrder!.workOrderId,
+    );
+    // the customer is told why, once, and charged nothing
+    const notes = (await call('GET', `/api/v1/customers/${customerId}/notifications`)).json()
+      .notifications as {
+      template: string;
+      channel: string;
+      text: string;
+    }[];
+    const told = notes.filter((n) => n.template === 'order_auto_withdrawn' && n.channel === 'sms');
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain('超过 7 天未办理');
+    const fees = notes.filter((n) => n.template === 'reservation_cancelled' && n.channel === 'sms');
+    expect(fees.map((n) => n.text)).toEqual([expect.stringContaining('费用 0.00 元')]);
+    // the number is free for someone else
+    const other = await registerCustomer(env);
+    const taken = await call('POST', '/api/v1/orders', {
+      customerId: other.customerId,
+      msisdn,
+      channel: 'counter',
+    });
+    expect(taken.statusCode, taken.body).toBe(201);
   });
 });

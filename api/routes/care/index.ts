@@ -24,9 +24,13 @@ import { chargingOutcomeRoutes } from './charging-outcome.ts';
 import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
+import { sweepOrders } from './order-sweep.ts';
+import { DEFAULT_ORDER_IDLE_DAYS } from '../../../domain/orders/index.ts';
 
 /** How often each API instance finishes stock holds left by crashed requests. */
 const SWEEP_EVERY_MS = 60_000;
+/** How often each API instance withdraws abandoned orders (two at once are safe: compare-and-set). */
+const ORDER_SWEEP_EVERY_MS = 10 * 60_000;
 
 export { openCareContext, type CareDeps, type CareContext } from './context.ts';
 export { careBuckets } from './store.ts';
@@ -80,8 +84,23 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
       );
     }, SWEEP_EVERY_MS);
     sweep.unref();
+    const idleDays = deps.config.ORDER_IDLE_DAYS ?? DEFAULT_ORDER_IDLE_DAYS;
+    const orderSweep = setInterval(() => {
+      sweepOrders(ctx, deps.clock.nowMs(), idleDays).then(
+        (r) => {
+          if (r.withdrawn.length)
+            deps.log.warn(
+              { withdrawn: r.withdrawn, idleDays },
+              'withdrew orders with no progress; their numbers, devices and visits went back',
+            );
+        },
+        (err: unknown) => deps.log.warn({ err }, 'order sweep failed; next try in 10 minutes'),
+      );
+    }, ORDER_SWEEP_EVERY_MS);
+    orderSweep.unref();
     child.addHook('onClose', async () => {
       clearInterval(sweep);
+      clearInterval(orderSweep);
       ac.abort();
       ctx.close();
       await running;

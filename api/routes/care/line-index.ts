@@ -156,17 +156,17 @@ export async function assertNumberFree(ctx: CareContext, msisdn: string): Promis
   );
 }
 
-const numberClaimKey = (msisdn: string) => `num.${msisdnKey(msisdn)}`;
+export const numberClaimKey = (msisdn: string) => `num.${msisdnKey(msisdn)}`;
 
 /** A claim older than this whose holder is no order on record was left by a pre-opening that died. */
 export const CLAIM_GRACE_MS = 5 * 60_000;
 
-interface Claim {
+export interface Claim {
   orderId?: string;
   atMs?: number;
 }
 
-async function readClaim(
+export async function readClaim(
   ctx: CareContext,
   msisdn: string,
 ): Promise<{ claim: Claim | null; revision: number }> {

@@ -28,7 +28,6 @@ const Params = Type.Object(
 export function orderCancelRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const repo = orderRepo(ctx);
-  const { clock, ids } = ctx.deps;
 
   r.post(
     '/api/v1/orders/:orderId/cancel',
@@ -61,25 +60,13 @@ export function orderCancelRoutes(app: FastifyInstance, ctx: CareContext): void 
           'the order is completed and its line active: close the line by unsubscribing',
           '/status',
         );
-      let order: Versioned<OrderRecord> = cur;
-      if (cur.value.status === 'open') {
-        if (cur.revision !== request.body.revision)
-          throw new ApiError(
-            'REVISION_CONFLICT',
-            'the order changed since you read it; reload and retry',
-            '/revision',
-          );
-        const next: OrderRecord = {
-          ...cur.value,
-          status: 'cancelled',
-          ...(cur.value.workOrder?.status === 'assigned'
-            ? { workOrder: { ...cur.value.workOrder, status: 'cancelled' as const } }
-            : {}),
-        };
-        order = { value: next, revision: await repo.update(orderKey(next.orderId), next, cur.revision) };
-        await record(ctx, actor, cur.value, request.body.reason);
-      }
-      const feeFen = await release(ctx, order.value, actor, clock.nowMs(), () => ids.next('hold'));
+      if (cur.value.status === 'open' && cur.revision !== request.body.revision)
+        throw new ApiError(
+          'REVISION_CONFLICT',
+          'the order changed since you read it; reload and retry',
+          '/revision',
+        );
+      const { order, feeFen } = await withdrawOrder(ctx, cur, actor, request.body.reason);
       return reply.code(200).send({
         ...orderView(order.value, order.revision),
         ...(feeFen === null ? {} : { cancelFeeFen: feeFen }),
@@ -88,7 +75,45 @@ export function orderCancelRoutes(app: FastifyInstance, ctx: CareContext): void 
   );
 }
 
-async function record(ctx: CareContext, actor: Actor, o: OrderRecord, reason: string): Promise<void> {
+/**
+ * Withdraws an open order read at `cur.revision` (ConflictError when it changed since) and
+ * releases what it holds; for an order already cancelled, finishes the release. `auto`: the
+ * system withdrew an abandoned order: no cancellation fee, and the customer is told why.
+ */
+export async function withdrawOrder(
+  ctx: CareContext,
+  cur: Versioned<OrderRecord>,
+  actor: Actor,
+  reason: string,
+  auto?: { idleDays: number },
+): Promise<{ order: Versioned<OrderRecord>; feeFen: number | null }> {
+  let order = cur;
+  if (cur.value.status === 'open') {
+    const next: OrderRecord = {
+      ...cur.value,
+      status: 'cancelled',
+      ...(cur.value.workOrder?.status === 'assigned'
+        ? { workOrder: { ...cur.value.workOrder, status: 'cancelled' as const } }
+        : {}),
+    };
+    order = {
+      value: next,
+      revision: await orderRepo(ctx).update(orderKey(next.orderId), next, cur.revision),
+    };
+    await record(ctx, actor, cur.value, reason, auto);
+  }
+  const { clock, ids } = ctx.deps;
+  const feeFen = await release(ctx, order.value, actor, clock.nowMs(), () => ids.next('hold'), !!auto);
+  return { order, feeFen };
+}
+
+async function record(
+  ctx: CareContext,
+  actor: Actor,
+  o: OrderRecord,
+  reason: string,
+  auto?: { idleDays: number },
+): Promise<void> {
   await ctx.recorder.order({
     orderId: o.orderId,
     customerId: o.customerId,
@@ -98,13 +123,20 @@ async function record(ctx: CareContext, actor: Actor, o: OrderRecord, reason: st
     reason,
     channel: o.channel,
   });
-  await ctx.recorder.audit(actor, 'order.cancelled', 'order', o.orderId, {
+  await ctx.recorder.audit(actor, auto ? 'order.auto_withdrawn' : 'order.cancelled', 'order', o.orderId, {
     customerId: o.customerId,
     changes: [{ field: 'status', before: 'open', after: 'cancelled' }],
     reason,
   });
   const customer = await ctx.customers.get(customerKey(o.customerId));
-  if (customer) await ctx.notice(customer.value, 'order_cancelled', { orderId: o.orderId, reason });
+  if (customer && auto)
+    await ctx.notice(
+      customer.value,
+      'order_auto_withdrawn',
+      { orderId: o.orderId, days: String(auto.idleDays), msisdn: o.msisdn },
+      `order_withdrawn:${o.orderId}`,
+    );
+  else if (customer) await ctx.notice(customer.value, 'order_cancelled', { orderId: o.orderId, reason });
 }
 
 /**
@@ -117,6 +149,7 @@ async function release(
   actor: Actor,
   atMs: number,
   token: () => string,
+  waiveFee: boolean,
 ): Promise<number | null> {
   await releaseNumber(ctx, o.msisdn, o.orderId);
   const wo = o.workOrder;
@@ -127,7 +160,7 @@ async function release(
   const res = await ctx.reservations.get(reservationKey(o.reservationId));
   if (!res || res.value.status !== 'reserved') return null;
   try {
-    const done = await cancelReservation(ctx, res, actor, atMs, token());
+    const done = await cancelReservation(ctx, res, actor, atMs, token(), waiveFee);
     return done.value.cancelFeeFen ?? 0;
   } catch (err) {
     // a twin cancelled it meanwhile: released all the same

@@ -91,9 +91,11 @@ export async function completeCancel(
   actor: Actor,
   atMs: number,
   holdToken: string | undefined,
+  /** The system withdrew it (an abandoned order): no fee, whatever the slot. */
+  waiveFee = false,
 ): Promise<Versioned<ReservationRecord>> {
   const { holdToken: _taken, ...r } = res.value;
-  const fee = cancellationFeeFen(r.slotStartMs, atMs);
+  const fee = waiveFee ? 0 : cancellationFeeFen(r.slotStartMs, atMs);
   const next: ReservationRecord = {
     ...r,
     status: 'cancelled',
@@ -135,6 +137,7 @@ export async function cancelReservation(
   actor: Actor,
   atMs: number,
   token: string,
+  waiveFee = false,
 ): Promise<Versioned<ReservationRecord>> {
   const r = res.value;
   const move = await moveStock(ctx, r.region, r.model, {
@@ -145,7 +148,7 @@ export async function cancelReservation(
     token,
   });
   try {
-    return await completeCancel(ctx, res, actor, atMs, move.token);
+    return await completeCancel(ctx, res, actor, atMs, move.token, waiveFee);
   } catch (err) {
     if (err instanceof ConflictError) {
       const winner = await ctx.reservations.get(reservationKey(r.reservationId));

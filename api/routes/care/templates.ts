@@ -12,6 +12,11 @@ export const templates = {
     'zh-CN': '您的订单 {orderId} 已撤销（{reason}）。预约的设备与上门安装随之取消。',
     en: 'Your order {orderId} is withdrawn ({reason}). Its device reservation and installation visit are cancelled.',
   },
+  order_auto_withdrawn: {
+    'zh-CN':
+      '您的订单 {orderId} 已超过 {days} 天未办理，系统已自动撤单：预占的号码 {msisdn} 已释放，预约的设备与上门安装随之取消，不收取费用。如仍需办理，请重新下单。',
+    en: 'Your order {orderId} had no progress for {days} days and was withdrawn: the number {msisdn} held for it is released, and its device reservation and installation visit are cancelled at no charge. Place a new order if you still want the line.',
+  },
   reservation_cancelled: {
     'zh-CN': '您的设备预约 {reservationId} 已取消，费用 {fee} 元。',
     en: 'Your reservation {reservationId} is cancelled; fee {fee} yuan.',
