@@ -27,6 +27,11 @@ export const orderMessages = [
   ['sstate.ok', '成功', 'OK'],
   ['ord.failedReason', '失败原因：{r}', 'Failed: {r}'],
   ['ord.header', '订单 {id} · 号码 {msisdn} · 第 {rev} 版', 'Order {id} · line {msisdn} · revision {rev}'],
+  [
+    'ord.autoWithdraw',
+    '如无进展，系统将于 {at} 自动撤单并释放号码与设备',
+    'With no progress, the system withdraws it on {at} and releases the number and device',
+  ],
   ['ord.newCustomer', '新客户登记', 'Register a new customer'],
   ['ord.existingCustomer', '已有客户', 'Existing customer'],
   ['ord.customerId', '客户编号', 'Customer id'],

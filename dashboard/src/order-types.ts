@@ -41,6 +41,8 @@ export interface OrderView {
   activation: Record<ActivationPart, { status: 'pending' | 'ok' | 'failed'; reason?: string; atMs?: number }>;
   revision: number;
   nextStep: OrderStep | null;
+  /** While open: when the system withdraws it if nothing happens before (订单超时). */
+  autoWithdrawAtMs?: number;
 }
 
 export interface PlanComparison {

@@ -292,6 +292,10 @@ describe('order wizard and rerate in Chromium', () => {
       .getByTestId('current-step')
       .getByRole('heading', { name: '上门安装' })
       .waitFor({ timeout: 15_000 });
+    // while open, the header says when the system withdraws it if nothing happens (7 days on)
+    const autoAt = await agent.getByTestId('auto-withdraw').textContent();
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).toISOString().slice(5, 10);
+    expect(autoAt).toMatch(new RegExp(`如无进展，系统将于 ${inAWeek} \\d\\d:\\d\\d 自动撤单`));
     const cancel = agent.locator('sbss-order-cancel');
     await cancel.getByText('撤单', { exact: true }).click();
     await cancel.getByLabel('撤单原因').fill('客户改用其他宽带');
@@ -305,6 +309,7 @@ describe('order wizard and rerate in Chromium', () => {
     expect(asked).toBe(`确定撤销订单 ${o.orderId}？撤销后不能恢复。`);
     // the wizard offers no more steps for it, and the device is back
     await agent.getByTestId('current-step').getByText('该订单已撤销，不能继续办理').waitFor();
+    expect(await agent.getByTestId('auto-withdraw').count()).toBe(0);
     expect(await agent.getByTestId('current-step').getByRole('button').count()).toBe(0);
     expect(await stockOf()).toBe(before);
     await agent.context().close();

@@ -257,17 +257,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
   });
 
   it('reconciles: Σ debits = Σ charges and every ledger adds up; other roles are refused', async () => {
-    const login = await env.api.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'noc', password: 'noc-demo-2026' },
-    });
-    const noc = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
     const rec = await waitFor(async () => {
-      const r = await env.api.app.inject({
-        url: '/api/v1/charging/reconciliation',
-        headers: { cookie: noc },
-      });
+      const r = await env.call('noc', 'GET', '/api/v1/charging/reconciliation');
       const body = r.json() as { ok: boolean; subscribersChecked: number; stateBehindLedger: unknown[] };
       return body.ok && body.subscribersChecked === 1 && body.stateBehindLedger.length === 0 ? body : null;
     });
@@ -277,17 +268,8 @@ describe('charging through the API: balance, explain a charge, top-up, reconcili
   });
 
   it('reconciliation compares only what the sink finished writing, and still finds drift within it', async () => {
-    const login = await env.api.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'noc', password: 'noc-demo-2026' },
-    });
-    const noc = `sbss_session=${login.cookies.find((c) => c.name === 'sbss_session')?.value}`;
     type Rec = { ok: boolean; debitsMatchCharges: boolean; sumDebitsFen: number; uptoStreamSeq?: number };
-    const check = async () =>
-      (
-        await env.api.app.inject({ url: '/api/v1/charging/reconciliation', headers: { cookie: noc } })
-      ).json() as Rec;
+    const check = async () => (await env.call('noc', 'GET', '/api/v1/charging/reconciliation')).json() as Rec;
     const before = await waitFor(async () => {
       const r = await check();
       return r.ok ? r : null;

@@ -104,7 +104,7 @@ export async function startChargingApi(o: {
     ...(o.messageGateway ? { messageGateway: o.messageGateway } : {}),
   });
   const cookies = new Map<string, string>();
-  for (const u of ['agent', 'supervisor', 'admin', 'customer']) {
+  for (const u of ['agent', 'noc', 'supervisor', 'admin', 'customer']) {
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',

@@ -196,7 +196,7 @@ export function contractRoutes(app: FastifyInstance, ctx: CareContext): void {
         const o = await orders.must(orderKey(next.orderId));
         const done = transition(o.value, 'contract', { ok: true, ref: next.contractId }, now);
         const rev = await saveStep(ctx, orders, o, done, 'contract', actorOf(session));
-        return { contract: next, order: orderView(done, rev) };
+        return { contract: next, order: orderView(ctx, done, rev) };
       }
       return { contract: next };
     },

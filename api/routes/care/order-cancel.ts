@@ -68,7 +68,7 @@ export function orderCancelRoutes(app: FastifyInstance, ctx: CareContext): void 
         );
       const { order, feeFen } = await withdrawOrder(ctx, cur, actor, request.body.reason);
       return reply.code(200).send({
-        ...orderView(order.value, order.revision),
+        ...orderView(ctx, order.value, order.revision),
         ...(feeFen === null ? {} : { cancelFeeFen: feeFen }),
       });
     },

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../../../domain/index.ts';
 import {
+  abandonedAtMs,
+  DEFAULT_ORDER_IDLE_DAYS,
   acceptanceSteps,
   completeStep,
   failStep,
@@ -124,6 +126,11 @@ export async function saveStep(
   return rev;
 }
 
-export function orderView(o: OrderRecord, revision: number) {
-  return { ...o, revision, nextStep: nextStep(asPure(o)) };
+/**
+ * An order as the API answers it: with its revision, its next step and, while open, when the
+ * system withdraws it if nothing happens before (订单超时, `ORDER_IDLE_DAYS`).
+ */
+export function orderView(ctx: CareContext, o: OrderRecord, revision: number) {
+  const at = abandonedAtMs(o, ctx.deps.config.ORDER_IDLE_DAYS ?? DEFAULT_ORDER_IDLE_DAYS);
+  return { ...o, revision, nextStep: nextStep(asPure(o)), ...(at === null ? {} : { autoWithdrawAtMs: at }) };
 }

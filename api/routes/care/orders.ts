@@ -87,11 +87,11 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
             '/requestId',
           );
         if (o.steps.customer_info.status === 'done')
-          return reply.code(201).send(orderView(o, prior.revision));
+          return reply.code(201).send(orderView(ctx, o, prior.revision));
         // The first attempt stopped between creating the order and its first step: finish it.
         const next = transition(o, 'customer_info', { ok: true, ref: b.customerId }, now);
         const rev = await saveStep(ctx, repo, prior, next, 'customer_info', actorOf(session));
-        return reply.code(201).send(orderView(next, rev));
+        return reply.code(201).send(orderView(ctx, next, rev));
       }
       await claimNumber(ctx, b.msisdn, orderId);
       const pure = newAcceptanceOrder(orderId, b.customerId, now);
@@ -119,7 +119,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         'customer_info',
         actorOf(session),
       );
-      return reply.code(201).send(orderView(next, rev));
+      return reply.code(201).send(orderView(ctx, next, rev));
     },
   );
 
@@ -137,7 +137,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
       const o = await repo.must(orderKey(request.params.orderId));
       const session = who(request);
       if (session.role !== 'technician') await loadCustomer(ctx, session, o.value.customerId);
-      return orderView(o.value, o.revision);
+      return orderView(ctx, o.value, o.revision);
     },
   );
 
@@ -181,7 +181,11 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         { ok: true, ref: request.body.planId },
         clock.nowMs(),
       );
-      return orderView(next, await saveStep(ctx, repo, o, next, 'plan_selection', actorOf(who(request))));
+      return orderView(
+        ctx,
+        next,
+        await saveStep(ctx, repo, o, next, 'plan_selection', actorOf(who(request))),
+      );
     },
   );
 
@@ -209,7 +213,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
         { ok: true, ref: res.value.reservationId },
         clock.nowMs(),
       );
-      return orderView(next, await saveStep(ctx, repo, o, next, 'reservation', actorOf(who(request))));
+      return orderView(ctx, next, await saveStep(ctx, repo, o, next, 'reservation', actorOf(who(request))));
     },
   );
 
@@ -266,7 +270,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
           changes: [{ field: 'workOrder.technicianId', before: null, after: request.body.technicianId }],
         },
       );
-      return orderView(next, rev);
+      return orderView(ctx, next, rev);
     },
   );
 
@@ -300,7 +304,7 @@ export function orderRoutes(app: FastifyInstance, ctx: CareContext): void {
       await ctx.recorder.audit(actorOf(who(request)), 'order.activation.retry', 'order', o.value.orderId, {
         customerId: o.value.customerId,
       });
-      return orderView(next, rev);
+      return orderView(ctx, next, rev);
     },
   );
 }

@@ -163,7 +163,7 @@ export function workOrderRoutes(app: FastifyInstance, ctx: CareContext): void {
         workOrderId: wo.workOrderId,
         result: reason ?? (customer.value.locale === 'en' ? 'installed and connected' : '安装完成，连接正常'),
       });
-      return orderView(next, rev);
+      return orderView(ctx, next, rev);
     },
   );
 }

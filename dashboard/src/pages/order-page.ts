@@ -4,6 +4,7 @@ import { api, ApiCallError, enc } from '../api-client.ts';
 import { I18nController, t } from '../i18n.ts';
 import type { OrderChanged, OrderView } from '../order-types.ts';
 import { base, forms, page } from '../styles.ts';
+import { shortDateTime } from '../time.ts';
 import '../components/order-steps.ts';
 import '../components/order-customer.ts';
 import '../components/order-plan.ts';
@@ -182,6 +183,13 @@ export class OrderPage extends LitElement {
         o
           ? html`<p class="muted" data-testid="order-header">
               ${t('ord.header', { id: o.orderId, msisdn: o.msisdn, rev: String(o.revision) })}
+              ${
+                o.autoWithdrawAtMs
+                  ? html`<br /><span data-testid="auto-withdraw"
+                        >${t('ord.autoWithdraw', { at: shortDateTime(o.autoWithdrawAtMs) })}</span
+                      >`
+                  : null
+              }
             </p>`
           : null
       }
