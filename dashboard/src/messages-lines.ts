@@ -207,10 +207,26 @@ export const lineMessages = [
   ['susp.submit', '办理停机保号', 'Suspend the line'],
   [
     'susp.confirm',
-    '为 {msisdn} 办理停机保号？号码将立即停机，直到复机。',
-    'Suspend {msisdn}? It stops at once, until resumed.',
+    '为 {msisdn} 办理停机保号？号码将立即停机，直到复机（最长 {days} 天，到期自动复机）。',
+    'Suspend {msisdn}? It stops at once until resumed ({days} days at most, then it resumes by itself).',
   ],
   ['susp.done', '已办理停机保号，号码已停机并为您保留', 'Suspended; the number is kept for you'],
+  [
+    'susp.resumeOn',
+    '预约复机日期（可选，最长 {days} 天；不填则 {days} 天后自动复机）',
+    'Resume on (optional, {days} days at most; empty: resumes by itself after {days} days)',
+  ],
+  [
+    'susp.confirmUntil',
+    '为 {msisdn} 办理停机保号？号码将立即停机，{date} 08:00 自动复机。',
+    'Suspend {msisdn}? It stops at once and resumes by itself on {date} at 08:00.',
+  ],
+  ['susp.until', '将于 {date} 自动复机', 'Resumes by itself on {date}'],
+  [
+    'susp.err.RESUME_DATE',
+    '复机日期须在 1 小时之后，且不超过停机保号的最长期限',
+    'The resume date must be at least an hour ahead and within the longest suspension allowed',
+  ],
   [
     'susp.state',
     '已于 {at} 停机保号（{by}），每月保号费 ¥{fee}',

@@ -84,6 +84,9 @@ export {
 } from './transfer.ts';
 export {
   suspensionRefusal,
+  plannedResumeMs,
+  suspensionEndMs,
+  DEFAULT_SUSPENSION_MAX_DAYS,
   type SuspensionInput,
   type SuspensionRefusal,
   type SuspensionRefusalCode,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { suspensionRefusal, type SuspensionInput } from './suspension.ts';
+import { plannedResumeMs, suspensionEndMs, suspensionRefusal, type SuspensionInput } from './suspension.ts';
 
 const ok: SuspensionInput = { lineStatus: 'active', lost: false, payment: 'postpaid', balanceFen: 0 };
 
@@ -19,5 +19,31 @@ describe('停机保号 eligibility', () => {
       field: '/msisdn',
       message: 'the line has 128.00 yuan unsettled; it must be paid first',
     });
+  });
+});
+
+describe('停机保号 duration (预约复机)', () => {
+  const since = Date.UTC(2026, 10, 1);
+  const DAY = 86_400_000;
+  it('ends at the date asked for, or at the maximum when none is asked for', () => {
+    expect(plannedResumeMs(since, since + 30 * DAY)).toEqual({ untilMs: since + 30 * DAY });
+    expect(plannedResumeMs(since, undefined)).toEqual({ untilMs: since + 365 * DAY });
+    expect(plannedResumeMs(since, undefined, 180)).toEqual({ untilMs: since + 180 * DAY });
+    expect(plannedResumeMs(since, since + 180 * DAY, 180)).toEqual({ untilMs: since + 180 * DAY });
+  });
+
+  it('refuses a date within the hour or past the maximum, naming the field', () => {
+    expect(plannedResumeMs(since, since + 59 * 60_000)).toMatchObject({
+      code: 'RESUME_DATE',
+      field: '/resumeAtMs',
+    });
+    const late = plannedResumeMs(since, since + 180 * DAY + 1, 180);
+    expect(late).toMatchObject({ code: 'RESUME_DATE', field: '/resumeAtMs' });
+    expect('message' in late && late.message).toContain('180 days at most');
+  });
+
+  it('a suspension recorded before the maximum existed ends at it', () => {
+    expect(suspensionEndMs({ sinceMs: since })).toBe(since + 365 * DAY);
+    expect(suspensionEndMs({ sinceMs: since, untilMs: since + DAY })).toBe(since + DAY);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { formatYuan } from '../money/index.ts';
 
-export type SuspensionRefusalCode = 'LINE_NOT_ACTIVE' | 'LINE_LOST' | 'PREPAID' | 'ARREARS';
+export type SuspensionRefusalCode = 'LINE_NOT_ACTIVE' | 'LINE_LOST' | 'PREPAID' | 'ARREARS' | 'RESUME_DATE';
 
 export interface SuspensionRefusal {
   code: SuspensionRefusalCode;
@@ -45,4 +45,44 @@ export function suspensionRefusal(i: SuspensionInput): SuspensionRefusal | null 
       message: `the line has ${formatYuan(-i.balanceFen)} yuan unsettled; it must be paid first`,
     };
   return null;
+}
+
+/** How long a line may stay suspended, unless configured otherwise (SUSPENSION_MAX_DAYS). */
+export const DEFAULT_SUSPENSION_MAX_DAYS = 365;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * When a suspension starting at `sinceMs` ends by itself (预约复机): the date the customer asked
+ * for, or the longest a suspension may last. A refusal (field `/resumeAtMs`) for a date within
+ * the hour or past the maximum.
+ */
+export function plannedResumeMs(
+  sinceMs: number,
+  requestedMs: number | undefined,
+  maxDays = DEFAULT_SUSPENSION_MAX_DAYS,
+): { untilMs: number } | SuspensionRefusal {
+  const latest = sinceMs + maxDays * DAY_MS;
+  if (requestedMs === undefined) return { untilMs: latest };
+  if (requestedMs < sinceMs + HOUR_MS)
+    return {
+      code: 'RESUME_DATE',
+      field: '/resumeAtMs',
+      message: 'the resume date must be at least an hour ahead',
+    };
+  if (requestedMs > latest)
+    return {
+      code: 'RESUME_DATE',
+      field: '/resumeAtMs',
+      message: `a line may stay suspended ${maxDays} days at most: resume by ${new Date(latest).toISOString()}`,
+    };
+  return { untilMs: requestedMs };
+}
+
+/** When a recorded suspension ends by itself; records from before the maximum existed end at it. */
+export function suspensionEndMs(
+  s: { sinceMs: number; untilMs?: number | undefined },
+  maxDays = DEFAULT_SUSPENSION_MAX_DAYS,
+): number {
+  return s.untilMs ?? s.sinceMs + maxDays * DAY_MS;
 }

@@ -88,6 +88,13 @@ export const ConfigSchema = Type.Object(
       description:
         'an open new-line order with no progress for this many days is withdrawn by the system: its number, device and visit go back (api role, checked every 10 minutes)',
     }),
+    SUSPENSION_MAX_DAYS: Type.Integer({
+      minimum: 30,
+      maximum: 730,
+      default: 365,
+      description:
+        '停机保号 lasts this many days at most: the line resumes by itself then, or at the earlier date the customer chose (api role, checked every 10 minutes)',
+    }),
     RECONCILE_INTERVAL_SEC: Type.Integer({
       minimum: 10,
       maximum: 86_400,

@@ -43,6 +43,9 @@ describe('line status in the hall, in Chromium', () => {
         .toBeGreaterThanOrEqual(0);
     }
 
+    // going abroad for a month: resumes by itself on the day chosen (预约复机)
+    const back = new Date(Date.now() + 30 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    await panel.getByLabel(/预约复机日期（可选，最长 365 天/).fill(back);
     let asked = '';
     page.once('dialog', (d) => {
       asked = d.message();
@@ -50,9 +53,9 @@ describe('line status in the hall, in Chromium', () => {
     });
     await suspend.click();
     await panel.getByText('已办理停机保号，号码已停机并为您保留').waitFor({ timeout: 10_000 });
-    expect(asked).toBe('为 +8613800000042 办理停机保号？号码将立即停机，直到复机。');
+    expect(asked).toBe(`为 +8613800000042 办理停机保号？号码将立即停机，${back} 08:00 自动复机。`);
     expect(await panel.getByTestId('suspension-state').textContent()).toMatch(
-      /已于 \S+ \S+ 停机保号（customer），每月保号费 ¥5\.00/,
+      new RegExp(`已于 \\S+ \\S+ 停机保号（customer），每月保号费 ¥5\\.00\\s+将于 ${back} 08:00:00 自动复机`),
     );
     await expect
       .poll(async () => (await balance()).barReason, { timeout: 15_000, interval: 500 })

@@ -3,16 +3,25 @@ import { newCustomerBody } from '../support/care.ts';
 import {
   balanceOf,
   noticesOf,
+  PARTITIONS,
   recordCareLine,
   startChargingApi,
   type ChargingApiEnv,
 } from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
+import { openCareContext } from '../../api/routes/care/index.ts';
+import { backfillSuspensionIndex, sweepSuspensions } from '../../api/routes/care/suspension-store.ts';
+import { Kvm } from '@nats-io/kv';
+import { randomIds, systemClock } from '../../domain/index.ts';
+import { createLogger } from '../../infra/log/index.ts';
 
 const NOW = Date.now();
 const POSTPAID = '+8613600000311';
 /** Prepaid, in its period: it keeps its number without 停机保号. */
 const PREPAID = '+8613600000312';
+/** Postpaid with a deposit (settled): suspended with a planned resume date. */
+const PLANNED = '+8613600000313';
+const DAY = 86_400_000;
 const url = (msisdn: string, rest: string) => `/api/v1/lines/${encodeURIComponent(msisdn)}${rest}`;
 
 describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, through the API and the charging engine (real servers)', () => {
@@ -27,6 +36,12 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
       lines: [
         { msisdn: POSTPAID, planId: 'changxiang-128', activatedAtMs: NOW - 3_600_000 },
         { msisdn: PREPAID, planId: 'dazhongka-8', activatedAtMs: NOW - 3_600_000, openingBalanceFen: 2000 },
+        {
+          msisdn: PLANNED,
+          planId: 'changxiang-128',
+          activatedAtMs: NOW - 3_600_000,
+          openingBalanceFen: 20_000,
+        },
       ],
       notices: true,
       payments: true,
@@ -36,6 +51,7 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
     for (const [msisdn, planId] of [
       [POSTPAID, 'changxiang-128'],
       [PREPAID, 'dazhongka-8'],
+      [PLANNED, 'changxiang-128'],
     ] as const)
       await recordCareLine(env, { msisdn, customerId, planId, openedAtMs: NOW - 3_600_000 });
   });
@@ -161,5 +177,96 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
     // resumed in the month it was suspended: no fee beyond the month's, nothing dead-lettered
     const dead = await env.nats.nats.jsm.streams.info('DLQ', { subjects_filter: 'dlq.rating.>' });
     expect(Object.keys(dead?.state.subjects ?? {}).filter((k) => k.startsWith('dlq.rating'))).toEqual([]);
+  });
+
+  it('停机保号 ends by itself at the date asked for (预约复机), and never lasts past the maximum', async () => {
+    const suspend = (requestId: string, resumeAtMs?: number) =>
+      call('agent', 'POST', url(PLANNED, '/suspension'), {
+        channel: 'counter',
+        requestId,
+        ...(resumeAtMs ? { resumeAtMs } : {}),
+      });
+    const tooLong = await suspend('suspend-plan-0009', Date.now() + 400 * DAY);
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.json().error).toMatchObject({ field: '/resumeAtMs' });
+    expect(tooLong.json().error.message).toContain('365 days at most');
+    const planned = Date.now() + 2 * DAY;
+    const done = await suspend('suspend-plan-0001', planned);
+    expect(done.statusCode, done.body).toBe(202);
+    expect(done.json().suspension.untilMs).toBe(planned);
+    await waitFor(async () => ((await balance(PLANNED)).barReason === 'suspended' ? true : null));
+    const listed = (await call('agent', 'GET', `/api/v1/customers/${customerId}/lines`)).json().lines as {
+      msisdn: string;
+      suspendedUntilMs?: number;
+    }[];
+    expect(listed.find((l) => l.msisdn.endsWith('0313'))?.suspendedUntilMs).toBe(planned);
+
+    // another API instance whose clock has reached the date: its sweep resumes the line, once
+    const ctx = await openCareContext({
+      config: { CDR_PARTITIONS: PARTITIONS },
+      nats: env.nats.nats,
+      ch: env.chEnv.ch,
+      clock: { nowMs: () => planned + 60_000 },
+      ids: randomIds,
+      log: createLogger('silent'),
+    });
+    try {
+      expect((await sweepSuspensions(ctx, planned - 60_000)).resumed).toEqual([]);
+      expect((await sweepSuspensions(ctx, planned + 60_000)).resumed).toEqual([PLANNED]);
+      expect((await sweepSuspensions(ctx, planned + 60_000)).resumed).toEqual([]);
+    } finally {
+      ctx.close();
+    }
+    const line = (await call('agent', 'GET', url(PLANNED, ''))).json();
+    expect(line.suspension).toBeUndefined();
+    await waitFor(async () => ((await balance(PLANNED)).barred === false ? true : null));
+    // by hand it is no longer suspended either
+    expect(
+      (
+        await call('agent', 'POST', url(PLANNED, '/suspension/resume'), {
+          channel: 'counter',
+          requestId: 'resume-plan-0001',
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('a suspension recorded before the maximum existed is indexed once at start and ends at the maximum', async () => {
+    const kv = await new Kvm(env.nats.nats.nc).open('care_lines');
+    const legacy = '+8613600000399';
+    const sinceMs = Date.now() - 10 * DAY;
+    await kv.put(
+      legacy.slice(1),
+      JSON.stringify({
+        msisdn: legacy,
+        customerId,
+        status: 'active',
+        planId: 'changxiang-128',
+        openedAtMs: sinceMs - DAY,
+        contractEndMs: null,
+        devicesOutstanding: [],
+        suspension: { suspensionId: 'suspend-legacy-1', sinceMs, by: 'agent', channel: 'counter' },
+      }),
+    );
+    await kv.delete('meta.suspension-index-v1'); // as in a deployment from before the index
+    const ctx = await openCareContext({
+      config: { CDR_PARTITIONS: PARTITIONS },
+      nats: env.nats.nats,
+      ch: env.chEnv.ch,
+      clock: systemClock,
+      ids: randomIds,
+      log: createLogger('silent'),
+    });
+    try {
+      expect(await backfillSuspensionIndex(ctx)).toBeGreaterThanOrEqual(1);
+      expect(await backfillSuspensionIndex(ctx)).toBe(0); // once
+      expect((await sweepSuspensions(ctx, sinceMs + 364 * DAY)).resumed).not.toContain(legacy);
+      expect((await sweepSuspensions(ctx, sinceMs + 365 * DAY)).resumed).toContain(legacy);
+    } finally {
+      ctx.close();
+    }
+    const line = JSON.parse(new TextDecoder().decode((await kv.get(legacy.slice(1)))!.value));
+    expect(line.suspension).toBeUndefined();
+    expect((await kv.get(`susp.${legacy.slice(1)}`))?.operation).not.toBe('PUT');
   });
 });

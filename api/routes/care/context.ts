@@ -28,7 +28,7 @@ import { simulatedPaymentGateway, type PaymentGateway } from './gateway.ts';
 
 export interface CareDeps {
   /** CDR_PARTITIONS locates a subscriber's balance in charging's KV layout. */
-  config: { CDR_PARTITIONS: number; ORDER_IDLE_DAYS?: number };
+  config: { CDR_PARTITIONS: number; ORDER_IDLE_DAYS?: number; SUSPENSION_MAX_DAYS?: number };
   nats: Nats;
   ch: ClickHouse;
   clock: Clock;

@@ -25,11 +25,12 @@ import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
 import { sweepOrders } from './order-sweep.ts';
+import { backfillSuspensionIndex, sweepSuspensions } from './suspension-store.ts';
 import { DEFAULT_ORDER_IDLE_DAYS } from '../../../domain/orders/index.ts';
 
 /** How often each API instance finishes stock holds left by crashed requests. */
 const SWEEP_EVERY_MS = 60_000;
-/** How often each API instance withdraws abandoned orders (two at once are safe: compare-and-set). */
+/** How often each API instance withdraws abandoned orders and ends due suspensions (two at once are safe: compare-and-set). */
 const ORDER_SWEEP_EVERY_MS = 10 * 60_000;
 
 export { openCareContext, type CareDeps, type CareContext } from './context.ts';
@@ -46,6 +47,7 @@ export { templates } from './templates.ts';
 export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
   void app.register(async (child) => {
     const ctx = await openCareContext(deps);
+    await backfillSuspensionIndex(ctx);
     customerRoutes(child, ctx);
     customerReviewRoutes(child, ctx);
     accountRoutes(child, ctx);
@@ -86,6 +88,13 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
     sweep.unref();
     const idleDays = deps.config.ORDER_IDLE_DAYS ?? DEFAULT_ORDER_IDLE_DAYS;
     const orderSweep = setInterval(() => {
+      sweepSuspensions(ctx, deps.clock.nowMs()).then(
+        (r) => {
+          if (r.resumed.length)
+            deps.log.info({ resumed: r.resumed }, '停机保号 ended: lines resumed at their planned date');
+        },
+        (err: unknown) => deps.log.warn({ err }, 'suspension sweep failed; next try in 10 minutes'),
+      );
       sweepOrders(ctx, deps.clock.nowMs(), idleDays).then(
         (r) => {
           if (r.withdrawn.length)

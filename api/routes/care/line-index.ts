@@ -1,6 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { shanghaiIso } from '../../../domain/catalog/index.ts';
 import { maskPhone } from '../../../domain/customer/index.ts';
+import { DEFAULT_SUSPENSION_MAX_DAYS, suspensionEndMs } from '../../../domain/orders/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Logger } from '../../../infra/log/index.ts';
 import type { CareContext } from './context.ts';
@@ -98,7 +99,15 @@ export function lineView(ctx: CareContext, l: LineRecord, reveal: boolean) {
     ...(l.closedAtMs !== undefined ? { closedAtMs: l.closedAtMs } : {}),
     devicesOutstanding: l.devicesOutstanding.length,
     ...(l.loss ? { lostSinceMs: l.loss.reportedAtMs } : {}),
-    ...(l.suspension ? { suspendedSinceMs: l.suspension.sinceMs } : {}),
+    ...(l.suspension
+      ? {
+          suspendedSinceMs: l.suspension.sinceMs,
+          suspendedUntilMs: suspensionEndMs(
+            l.suspension,
+            ctx.deps.config.SUSPENSION_MAX_DAYS ?? DEFAULT_SUSPENSION_MAX_DAYS,
+          ),
+        }
+      : {}),
     ...(l.portOut?.ported ? { portedTo: l.portOut.ported.recipient } : {}),
     ...(l.sim ? { simLast4: l.sim.iccid.slice(-4) } : {}),
   };

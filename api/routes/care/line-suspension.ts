@@ -2,9 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
-import { suspensionRefusal } from '../../../domain/orders/index.ts';
-import { PipelinedPublisher } from '../../../infra/nats/index.ts';
-import { sendLineSuspension } from '../../../processors/rating/index.ts';
+import { plannedResumeMs, suspensionRefusal } from '../../../domain/orders/index.ts';
 import { ApiError } from '../../errors.ts';
 import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
@@ -13,10 +11,25 @@ import { loadLine } from './customer-view.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
+import { indexSuspension, maxSuspensionDays, resumeLine, sendSuspension } from './suspension-store.ts';
 
 const Params = Type.Object({ msisdn: E164 }, { additionalProperties: false });
 const Body = Type.Object(
   { channel: Channel, requestId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) },
+  { additionalProperties: false },
+);
+const SuspendBody = Type.Object(
+  {
+    channel: Channel,
+    requestId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }),
+    resumeAtMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          '预约复机: when the line resumes by itself (an hour ahead at least, SUSPENSION_MAX_DAYS at most; default: the maximum)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -29,9 +42,8 @@ const Body = Type.Object(
  */
 export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const publisher = new PipelinedPublisher(ctx.deps.nats.js, 16);
   const send = (suspensionId: string, msisdn: string, suspended: boolean, atMs: number) =>
-    sendLineSuspension(publisher, ctx.deps.config.CDR_PARTITIONS, { suspensionId, msisdn, suspended, atMs });
+    sendSuspension(ctx, suspensionId, msisdn, suspended, atMs);
 
   r.post(
     '/api/v1/lines/:msisdn/suspension',
@@ -41,7 +53,7 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
         summary:
           'Suspend a postpaid line and keep the number (停机保号): the catalog’s keep-number fee a month until resumed',
         params: Params,
-        body: Body,
+        body: SuspendBody,
       },
       config: { roles: staffAndCustomer },
     },
@@ -66,12 +78,18 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
         balanceFen: (await chargingStateOf(ctx, msisdn))?.balanceFen ?? null,
       });
       if (refusal) throw refusalError(refusal);
+      const sinceMs = ctx.deps.clock.nowMs();
+      const planned = plannedResumeMs(sinceMs, b.resumeAtMs, maxSuspensionDays(ctx));
+      if ('code' in planned) throw refusalError(planned);
       const suspension: NonNullable<LineRecord['suspension']> = {
         suspensionId: stableId('suspend', msisdn, b.requestId),
-        sinceMs: ctx.deps.clock.nowMs(),
+        sinceMs,
         by: session.username,
         channel: b.channel,
+        untilMs: planned.untilMs,
       };
+      // due first, so no suspension is missing from it (an entry without one is dropped by the sweep)
+      await indexSuspension(ctx, msisdn, { suspensionId: suspension.suspensionId, untilMs: planned.untilMs });
       // compare-and-set: a line that changed since it was checked answers 409, nothing sent
       await ctx.lines.update(msisdnKey(msisdn), { ...line.value, suspension }, line.revision);
       await send(suspension.suspensionId, msisdn, true, suspension.sinceMs);
@@ -101,14 +119,7 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
       const was = line.value.suspension;
       if (!was) throw new ApiError('INVALID_STATE', 'the line is not suspended', '/msisdn');
       const resumeId = stableId('resume', msisdn, request.body.requestId);
-      // charging first: if the record's write then fails, the retry (same id) changes nothing there
-      await send(resumeId, msisdn, false, ctx.deps.clock.nowMs());
-      const { suspension: _ended, ...rest } = line.value;
-      await ctx.lines.update(msisdnKey(msisdn), rest, line.revision);
-      await ctx.recorder.audit(actorOf(session), 'line.resumed', 'order', resumeId, {
-        customerId: line.value.customerId,
-        changes: [{ field: 'suspension', before: 'suspended', after: null }],
-      });
+      await resumeLine(ctx, line, resumeId, actorOf(session));
       return { resumed: true, suspensionId: was.suspensionId, suspendedSinceMs: was.sinceMs };
     },
   );

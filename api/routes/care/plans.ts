@@ -12,6 +12,8 @@ export function planOf(ctx: CareContext, planId: string) {
 }
 
 /** Plan selection (资费方案选择): the catalog, and a comparison against expected usage. */
+import { maxSuspensionDays } from './suspension-store.ts';
+
 export function planRoutes(app: FastifyInstance, ctx: CareContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get(
@@ -30,6 +32,8 @@ export function planRoutes(app: FastifyInstance, ctx: CareContext): void {
         sms: 0,
       }).map(({ fits: _f, shortfall: _s, ...p }) => p),
       keepNumberFeeFen: ctx.catalog.keepNumberFeeFen,
+      /** The longest a 停机保号 may last (预约复机 at the latest). */
+      suspensionMaxDays: maxSuspensionDays(ctx),
     }),
   );
   r.post(

@@ -103,7 +103,16 @@ export const LineRecord = Type.Object({
     }),
   ),
   /** 停机保号: the line is stopped and its number kept, from when, by whom, until 复机. */
-  suspension: Type.Optional(Type.Object({ suspensionId: Id, sinceMs: Ms, by: Str(64), channel: Channel })),
+  suspension: Type.Optional(
+    Type.Object({
+      suspensionId: Id,
+      sinceMs: Ms,
+      by: Str(64),
+      channel: Channel,
+      /** 预约复机: when it ends by itself (absent in records from before the maximum existed). */
+      untilMs: Type.Optional(Ms),
+    }),
+  ),
   /**
    * 携号转网: the authorization code given (only its hash: the code went to the owner by SMS),
    * until when it is good, wrong codes tried against it; and the port once done.

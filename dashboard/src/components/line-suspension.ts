@@ -3,7 +3,7 @@ import { api } from '../api-client.ts';
 import { failureText, refusalCode } from '../field-errors.ts';
 import { yuan } from '../format.ts';
 import { lookup, t } from '../i18n.ts';
-import { dateTime } from '../time.ts';
+import { date, dateTime, fromDateTimeInput } from '../time.ts';
 import { base, forms } from '../styles.ts';
 import { LineActionPanel } from './line-action-panel.ts';
 import './state-panel.ts';
@@ -12,6 +12,8 @@ interface Suspension {
   suspensionId: string;
   sinceMs: number;
   by: string;
+  /** 预约复机: when it resumes by itself. */
+  untilMs?: number;
 }
 
 /** A refusal of 停机保号 in the screen's words (arrears, prepaid, lost), else the API's. */
@@ -30,6 +32,7 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
     ...LineActionPanel.properties,
     suspension: { state: true },
     feeFen: { state: true },
+    maxDays: { state: true },
   };
   static override styles = [
     base,
@@ -43,18 +46,24 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
   declare suspension: Suspension | null;
   /** The catalog's monthly fee of a suspended line (GET /api/v1/plans), null until read. */
   declare feeFen: number | null;
+  /** The longest a suspension may last (same answer). */
+  declare maxDays: number;
 
   constructor() {
     super();
     this.suspension = null;
     this.feeFen = null;
+    this.maxDays = 365;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void api
-      .get<{ keepNumberFeeFen: number }>('/api/v1/plans')
-      .then((r) => (this.feeFen = r.keepNumberFeeFen))
+      .get<{ keepNumberFeeFen: number; suspensionMaxDays?: number }>('/api/v1/plans')
+      .then((r) => {
+        this.feeFen = r.keepNumberFeeFen;
+        this.maxDays = r.suspensionMaxDays ?? this.maxDays;
+      })
       .catch(() => undefined);
   }
 
@@ -62,8 +71,23 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
     this.suspension = line?.suspension ?? null;
   }
 
-  private run(path: string, confirmText: string, done: string): void {
-    if (confirm(confirmText)) void this.send(path, {}, done, word);
+  private run(path: string, confirmText: string, done: string, body: Record<string, unknown> = {}): void {
+    if (confirm(confirmText)) void this.send(path, body, done, word);
+  }
+
+  /** 停机保号 with the resume date chosen (a Beijing date; empty: the longest allowed). */
+  private suspend(): void {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input[name="resumeOn"]');
+    const day = input?.value ?? '';
+    const resumeAtMs = day ? fromDateTimeInput(`${day}T08:00`) : Number.NaN;
+    this.run(
+      '/suspension',
+      day
+        ? t('susp.confirmUntil', { msisdn: this.msisdn, date: day })
+        : t('susp.confirm', { msisdn: this.msisdn, days: String(this.maxDays) }),
+      t('susp.done'),
+      Number.isNaN(resumeAtMs) ? {} : { resumeAtMs },
+    );
   }
 
   override render() {
@@ -76,6 +100,7 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
         s
           ? html`<p class="stopped" data-testid="suspension-state">
                 ${t('susp.state', { at: dateTime(s.sinceMs), by: s.by, fee })}
+                ${s.untilMs ? html`<br />${t('susp.until', { date: dateTime(s.untilMs) })}` : null}
               </p>
               <button
                 type="button"
@@ -91,12 +116,18 @@ export class LineSuspension extends LineActionPanel<{ suspension?: Suspension }>
                 ${t('susp.resume')}
               </button>`
           : html`<p class="muted">${t('susp.rule', { fee })}</p>
+              <label
+                >${t('susp.resumeOn', { days: String(this.maxDays) })}<input
+                  name="resumeOn"
+                  type="date"
+                  min=${date(Date.now() + 86_400_000)}
+                  max=${date(Date.now() + this.maxDays * 86_400_000)}
+              /></label>
               <button
                 type="button"
                 class="primary"
                 ?disabled=${this.action.busy}
-                @click=${() =>
-                  this.run('/suspension', t('susp.confirm', { msisdn: this.msisdn }), t('susp.done'))}
+                @click=${() => this.suspend()}
               >
                 ${t('susp.submit')}
               </button>`
