@@ -6,7 +6,7 @@ import { newSubscriber } from '../../domain/rating/index.ts';
 import { partitionOf } from '../../domain/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
 import { balanceKey } from '../../processors/rating/index.ts';
-import { newCustomerBody, newMsisdn, startCareEnv, type CareEnv } from '../support/care.ts';
+import { newCustomerBody, newMsisdn, startCareEnv, type CareEnv, preopenLine } from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
 
 describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (real NATS + ClickHouse)', () => {
@@ -23,18 +23,8 @@ describe('care: pre-opening, renewal, unsubscribe, usage, level, notifications (
     const c = (await env.call('agent', 'POST', '/api/v1/customers', body)).json().customer;
     return { ...c, mobile: body.mobile as string };
   };
-  const preopen = (customerId: string, msisdn: string, payerAccount: string, attempt = 1) =>
-    env.call('agent', 'POST', '/api/v1/preopen', {
-      customerId,
-      msisdn,
-      planId: 'liuliangwang-39',
-      method: 'alipay',
-      payerAccount,
-      amountFen: 3900,
-      customerDataConfirmed: true,
-      attempt,
-      channel: 'counter',
-    });
+  const preopen = (customerId: string, msisdn: string, payerAccount?: string, attempt?: number) =>
+    preopenLine(env, customerId, msisdn, payerAccount, attempt);
   /** The newest successful payment on the BSS stream. */
   const lastPayment = async () => {
     const sub = await env.nats.jsm.streams

@@ -5,12 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
-import { newMsisdn, registerCustomer, startCareEnv, type CareEnv } from '../support/care.ts';
+import {
+  newMsisdn,
+  registerCustomer,
+  startCareEnv,
+  type CareEnv,
+  preopenLine,
+  otherApiInstance,
+} from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
-import { openCareContext } from '../../api/routes/care/index.ts';
 import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
-import { randomIds } from '../../domain/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
 
 describe('care: which numbers a new line can take (real NATS + ClickHouse)', () => {
   let env: CareEnv;
@@ -20,19 +24,8 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
   afterAll(async () => {
     await env?.close();
   });
-  /** 上网预开户 of `msisdn` for the customer, with a payment the simulated gateway accepts. */
-  const preopen = (customerId: string, msisdn: string, payerAccount = 'buyer5678', attempt = 1) =>
-    env.call('agent', 'POST', '/api/v1/preopen', {
-      customerId,
-      msisdn,
-      planId: 'liuliangwang-39',
-      method: 'alipay',
-      payerAccount,
-      amountFen: 3900,
-      customerDataConfirmed: true,
-      attempt,
-      channel: 'counter',
-    });
+  const preopen = (customerId: string, msisdn: string, payerAccount?: string, attempt?: number) =>
+    preopenLine(env, customerId, msisdn, payerAccount, attempt);
 
   it('refuses a new line on a number that is a line already, open or closed, naming the field', async () => {
     const c = await registerCustomer(env);
@@ -261,14 +254,7 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     const orders = await new Kvm(env.nats.nc).open('care_orders');
     const claimed = async (m: string) => (await orders.get(`num.${m.slice(1)}`))?.operation === 'PUT';
     expect([await claimed(opened), await claimed(ordered)]).toEqual([true, true]);
-    const ctx = await openCareContext({
-      config: { CDR_PARTITIONS: 4 },
-      nats: env.nats,
-      ch: env.ch,
-      clock: { nowMs: () => Date.now() },
-      ids: randomIds,
-      log: createLogger('silent'),
-    });
+    const ctx = await otherApiInstance(env.nats, env.ch);
     try {
       const r = await sweepOrders(ctx, Date.now(), 7);
       expect(r.withdrawn).toEqual([]);

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCareContext } from '../../api/routes/care/index.ts';
 import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
-import { randomIds } from '../../domain/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
 import {
   newMsisdn,
   registerCustomer,
@@ -10,6 +7,7 @@ import {
   setStock,
   startCareEnv,
   type CareEnv,
+  otherApiInstance,
 } from '../support/care.ts';
 
 const DAY = 86_400_000;
@@ -141,14 +139,7 @@ describe('care: 撤单 — an open order is withdrawn and what it holds is relea
     expect(await available('sh', 'ONT-7')).toBe(2);
     // a second API instance whose clock reads 8 days on: the visit's slot is long past, so a
     // withdrawal by hand would cost the visit fee
-    const ctx = await openCareContext({
-      config: { CDR_PARTITIONS: 4 },
-      nats: env.nats,
-      ch: env.ch,
-      clock: { nowMs: () => Date.now() + 8 * DAY },
-      ids: randomIds,
-      log: createLogger('silent'),
-    });
+    const ctx = await otherApiInstance(env.nats, env.ch, { nowMs: () => Date.now() + 8 * DAY });
     try {
       // not yet idle for 7 days at the real clock: kept
       expect((await sweepOrders(ctx, Date.now(), 7)).withdrawn).not.toContain(idle.orderId);

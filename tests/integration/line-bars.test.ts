@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCustomerBody } from '../support/care.ts';
+import { newCustomerBody, otherApiInstance } from '../support/care.ts';
 import {
   balanceOf,
   noticesOf,
@@ -9,11 +9,9 @@ import {
   type ChargingApiEnv,
 } from '../support/charging-api.ts';
 import { waitFor } from '../support/env.ts';
-import { openCareContext } from '../../api/routes/care/index.ts';
 import { backfillSuspensionIndex, sweepSuspensions } from '../../api/routes/care/suspension-store.ts';
 import { Kvm } from '@nats-io/kv';
-import { randomIds, systemClock } from '../../domain/index.ts';
-import { createLogger } from '../../infra/log/index.ts';
+import { systemClock } from '../../domain/index.ts';
 
 const NOW = Date.now();
 const POSTPAID = '+8613600000311';
@@ -202,14 +200,12 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
     expect(listed.find((l) => l.msisdn.endsWith('0313'))?.suspendedUntilMs).toBe(planned);
 
     // another API instance whose clock has reached the date: its sweep resumes the line, once
-    const ctx = await openCareContext({
-      config: { CDR_PARTITIONS: PARTITIONS },
-      nats: env.nats.nats,
-      ch: env.chEnv.ch,
-      clock: { nowMs: () => planned + 60_000 },
-      ids: randomIds,
-      log: createLogger('silent'),
-    });
+    const ctx = await otherApiInstance(
+      env.nats.nats,
+      env.chEnv.ch,
+      { nowMs: () => planned + 60_000 },
+      PARTITIONS,
+    );
     try {
       expect((await sweepSuspensions(ctx, planned - 60_000)).resumed).toEqual([]);
       expect((await sweepSuspensions(ctx, planned + 60_000)).resumed).toEqual([PLANNED]);
@@ -249,14 +245,7 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
       }),
     );
     await kv.delete('meta.suspension-index-v1'); // as in a deployment from before the index
-    const ctx = await openCareContext({
-      config: { CDR_PARTITIONS: PARTITIONS },
-      nats: env.nats.nats,
-      ch: env.chEnv.ch,
-      clock: systemClock,
-      ids: randomIds,
-      log: createLogger('silent'),
-    });
+    const ctx = await otherApiInstance(env.nats.nats, env.chEnv.ch, systemClock, PARTITIONS);
     try {
       expect(await backfillSuspensionIndex(ctx)).toBeGreaterThanOrEqual(1);
       expect(await backfillSuspensionIndex(ctx)).toBe(0); // once

@@ -1,10 +1,11 @@
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
-import { simulatedGateway } from '../../api/routes/care/index.ts';
+import { openCareContext, simulatedGateway, type CareContext } from '../../api/routes/care/index.ts';
+import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import { applyTopology, type Nats } from '../../infra/nats/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
 import { createMetrics } from '../../infra/metrics/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
-import { randomIds, systemClock } from '../../domain/index.ts';
+import { randomIds, systemClock, type Clock } from '../../domain/index.ts';
 import { residentIdCheckChar } from '../../domain/customer/index.ts';
 import { runSinks, sinks } from '../../processors/sink/index.ts';
 import { openTestClickHouse, startTestNats } from './env.ts';
@@ -133,3 +134,43 @@ export const registerCustomer = async (env: CareEnv) =>
 /** Sets a region's stock of a device model (supervisor). */
 export const setStock = (env: CareEnv, region: string, model: string, available: number, kind = 'cpe') =>
   env.call('supervisor', 'PUT', `/api/v1/inventory/${region}/${model}`, { kind, available });
+
+/** 上网预开户 of `msisdn` for the customer (agent, ¥39 plan); the simulated gateway declines payer
+ * accounts ending 0000 and times out on 9999. Raise `attempt` to retry after a failure. */
+export const preopenLine = (
+  env: CareEnv,
+  customerId: string,
+  msisdn: string,
+  payerAccount = 'buyer5678',
+  attempt = 1,
+) =>
+  env.call('agent', 'POST', '/api/v1/preopen', {
+    customerId,
+    msisdn,
+    planId: 'liuliangwang-39',
+    method: 'alipay',
+    payerAccount,
+    amountFen: 3900,
+    customerDataConfirmed: true,
+    attempt,
+    channel: 'counter',
+  });
+
+/**
+ * The care context of another API instance on the same servers (its sweeps, at a clock of the
+ * test's choosing). Close it when done.
+ */
+export const otherApiInstance = (
+  nats: Nats,
+  ch: ClickHouse,
+  clock: Clock = systemClock,
+  partitions = 4,
+): Promise<CareContext> =>
+  openCareContext({
+    config: { CDR_PARTITIONS: partitions },
+    nats,
+    ch,
+    clock,
+    ids: randomIds,
+    log: createLogger('silent'),
+  });
