@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { connectNats, subjects } from '../../infra/nats/index.ts';
-import { encodeBatch } from '../../domain/events/envelope.ts';
-import { openBillsBucket, storeOnce } from '../../processors/billing/index.ts';
 import { newCustomerBody } from '../support/care.ts';
 import { a11y, artifacts, beijingText, login, shot, systemInChromium } from './support.ts';
+import { publishRawCdrs, storeDemoOctoberBill } from './fixtures.ts';
 
 /**
  * Care and the business hall against the whole system (real simulator), in Chromium: bills and
- * levels, 客户360, 上网预开户, self-registration, and 退订 from application to closed line (last: it
- * closes the demo line).
+ * levels, 客户360, 上网预开户, and 退订 from application to closed line (last: it closes the demo
+ * line). Self-registration is in hall-registration.test.ts.
  */
 describe('care and business hall screens in Chromium', () => {
   const ui = systemInChromium();
@@ -16,27 +14,7 @@ describe('care and business hall screens in Chromium', () => {
   it("business hall: a postpaid customer reads last month's bill line by line; the agent sees it in 客户360", async () => {
     // October's bill for the demo line, as the month-end bill run stores it (the line itself
     // started yesterday, so no period of it has ended to bill).
-    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-bills');
-    const startMs = Date.UTC(2026, 8, 30, 16); // 2026-10-01 00:00 Beijing
-    const endMs = Date.UTC(2026, 9, 31, 16);
-    await storeOnce(await openBillsBucket(nats.nc), {
-      billId: `bill:+8613800000042:${startMs}`,
-      msisdn: '+8613800000042',
-      planId: 'changxiang-128',
-      planVersion: 1,
-      periodStartMs: startMs,
-      periodEndMs: endMs,
-      issuedAtMs: endMs + 3_600_000,
-      dueAtMs: endMs + 15 * 86_400_000,
-      lines: [
-        { code: 'monthly_fee', name: { 'zh-CN': '套餐月费', en: 'Monthly fee' }, amountFen: 12800 },
-        { code: 'discount', name: { 'zh-CN': '优惠', en: 'Discount' }, amountFen: -2000 },
-        { code: 'data_overage', name: { 'zh-CN': '超出流量', en: 'Data overage' }, amountFen: 345 },
-      ],
-      totalFen: 11145,
-      amountDueFen: 11145,
-    });
-    await nats.nc.close();
+    await storeDemoOctoberBill(ui.env.sys.natsUrl);
     const page = await login(ui.browser, ui.env.url, 'customer', { phone: true });
     await expect.poll(() => page.url()).toContain('#/hall');
     // 有效期至 names the last valid day: the period ends at the next local midnight, which the
@@ -184,115 +162,6 @@ describe('care and business hall screens in Chromium', () => {
     await agent.context().close();
   });
 
-  it('business hall: a customer registers their own account on a phone, then logs in with it', async () => {
-    const ctx = await ui.browser.newContext({
-      viewport: { width: 390, height: 844 },
-      locale: 'zh-CN',
-      isMobile: true,
-    });
-    const page = await ctx.newPage();
-    const sent: string[] = [];
-    const sentPasswords: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().endsWith('/api/v1/accounts')) sent.push(r.method());
-      if (r.url().endsWith('/api/v1/accounts/password')) sentPasswords.push(r.method());
-    });
-    await page.goto(ui.env.url);
-    // neither the login nor the registration is wider than the phone (they were by 4 and 15 px)
-    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
-    expect(await pageWidth()).toBeLessThanOrEqual(390);
-    await page.getByRole('button', { name: '注册网上营业厅账号' }).click();
-    const form = page.locator('sbss-register-form');
-    await form.getByLabel('用户名').waitFor();
-    expect(await pageWidth()).toBeLessThanOrEqual(390);
-    await form.getByLabel('用户名').fill('lisi2026');
-    await form.getByLabel('姓名').fill('李五');
-    await form.getByLabel('手机号').fill('13800000042');
-    await form.getByLabel('电子邮箱').fill('li.si@example.com');
-    await form.getByLabel('密码', { exact: true }).fill('abc');
-    await form.getByLabel('确认密码').fill('abc');
-    await form.getByRole('button', { name: '注册' }).click();
-    // the password rule is the API's own code, checked before anything is sent
-    await form.getByText('密码长度须为 8 到 64 位').waitFor();
-    expect(await form.getByLabel('密码', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    await form.getByLabel('密码', { exact: true }).fill('Hall-Pass-2026');
-    await form.getByLabel('确认密码').fill('Hall-Pass-2025');
-    await form.getByRole('button', { name: '注册' }).click();
-    await form.getByText('两次输入的密码不一致').waitFor();
-    expect(sent).toEqual([]);
-    await form.getByLabel('确认密码').fill('Hall-Pass-2026');
-    await form.getByRole('button', { name: '注册' }).click();
-    // the name must be the one on record for that number
-    await form.getByText('没有找到该姓名和手机号的客户，请先到营业厅办理登记').waitFor();
-    await form.getByLabel('姓名').fill('李四');
-    await form.getByRole('button', { name: '注册' }).click();
-    await page.getByText('注册成功，请登录').waitFor();
-    expect(await page.getByLabel('用户名').inputValue()).toBe('lisi2026');
-    expect(await pageWidth()).toBeLessThanOrEqual(390);
-    await page.getByLabel('密码').fill('Hall-Pass-2026');
-    await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.url()).toContain('#/hall');
-    await page.getByText('+8613800000042').first().waitFor();
-    // 修改密码 in the hall: the current one must be right, then the new one is the login
-    const actions = page.locator('sbss-care-actions');
-    await actions.getByRole('button', { name: '修改密码' }).click();
-    await actions.getByLabel('当前密码').fill('Hall-Pass-2025');
-    await actions.getByLabel('新密码').fill('Hall-Pass-2027');
-    await actions.getByLabel('确认密码').fill('Hall-Pass-2027');
-    await actions.getByRole('button', { name: '提交' }).click();
-    await actions.getByText(/办理失败: the current password is wrong/).waitFor();
-    await actions.getByLabel('当前密码').fill('Hall-Pass-2026');
-    // the rule is checked before sending (the phone number in it) ...
-    const before = sentPasswords.length;
-    await actions.getByLabel('新密码').fill('Aa-13800000042');
-    await actions.getByLabel('确认密码').fill('Aa-13800000042');
-    await actions.getByRole('button', { name: '提交' }).click();
-    await actions.getByText('密码不能包含手机号或用户名').waitFor();
-    expect(sentPasswords.length).toBe(before);
-    // ... and the API's own refusal (the username in it) reads in the screen's language alone
-    await actions.getByLabel('新密码').fill('Xy-lisi2026!');
-    await actions.getByLabel('确认密码').fill('Xy-lisi2026!');
-    await actions.getByRole('button', { name: '提交' }).click();
-    await expect.poll(() => actions.locator('[role=alert]').textContent()).toBe('密码不能包含手机号或用户名');
-    expect(sentPasswords.length).toBe(before + 1);
-    await actions.getByLabel('新密码').fill('Hall-Pass-2027');
-    await actions.getByLabel('确认密码').fill('Hall-Pass-2027');
-    await actions.getByRole('button', { name: '提交' }).click();
-    await actions.getByText('密码已修改，下次登录请使用新密码').waitFor();
-    await page.getByRole('button', { name: '退出登录' }).click();
-    await page.getByLabel('用户名').fill('lisi2026');
-    await page.getByLabel('密码').fill('Hall-Pass-2027');
-    await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.url()).toContain('#/hall');
-    // 我的资料: the customer's own details, and what they may change online (not the number
-    // they log in with, nor the ID: that takes the counter)
-    const mine = page.getByTestId('my-profile');
-    await expect
-      .poll(() => mine.textContent(), { timeout: 10_000 })
-      .toMatch(/我的资料：李四 · 邮箱 \S+@example\.com/);
-    await actions.getByRole('button', { name: '修改资料' }).click();
-    expect(await actions.getByLabel('手机号').count()).toBe(0);
-    expect(await actions.getByLabel('证件号码').count()).toBe(0);
-    await actions.getByText('手机号码与证件信息的变更请携带证件到营业厅办理。').waitFor();
-    await actions.getByLabel('电子邮箱').fill('lisi.home@example.com');
-    await actions.getByRole('button', { name: '提交' }).click();
-    await actions.getByText('资料已修改').waitFor({ timeout: 10_000 });
-    await expect.poll(() => mine.textContent()).toMatch(/邮箱 lisi\.home@example\.com/);
-    await page.getByRole('button', { name: '退出登录' }).click();
-    // the same username again is refused under the username
-    await page.getByRole('button', { name: '注册网上营业厅账号' }).click();
-    await form.getByLabel('用户名').fill('lisi2026');
-    await form.getByLabel('姓名').fill('李四');
-    await form.getByLabel('手机号').fill('13800000042');
-    await form.getByLabel('电子邮箱').fill('li.si@example.com');
-    await form.getByLabel('密码', { exact: true }).fill('Hall-Pass-2026');
-    await form.getByLabel('确认密码').fill('Hall-Pass-2026');
-    await form.getByRole('button', { name: '注册' }).click();
-    await form.getByText('该用户名已被使用').waitFor();
-    expect(sent).toEqual(['POST', 'POST', 'POST']);
-    await ctx.close();
-  });
-
   it('care 360: a notice the gateway failed is sent again from the timeline', async () => {
     const agent = await login(ui.browser, ui.env.url, 'agent');
     // the simulated e-mail gateway fails the first delivery to a "flaky" address
@@ -396,24 +265,21 @@ describe('care and business hall screens in Chromium', () => {
     expect(await offered.getByRole('button', { name: '携号转网' }).count()).toBe(0);
     // a call made before the closure reaches charging after it: charged, so the customer owes it,
     // and the hall offers to pay exactly that (and nothing else that needs the line)
-    const nats = await connectNats(ui.env.sys.natsUrl, 'ui-test-late-cdr');
-    const lateCall = {
-      type: 'voice',
-      neId: 'MSC-SH-01',
-      recordSeq: 990_001,
-      msisdn: '13800000042',
-      imsi: '460001234567842',
-      cellId: 'SH-SH-0003-1',
-      startMs: Date.now() - 300_000,
-      roaming: false,
-      direction: 'mo',
-      calledNumber: '+442071234567',
-      durationSec: 125,
-    };
-    await nats.js.publish(subjects.rawCdr('MSC-SH-01'), encodeBatch('ui-late-1', [lateCall]), {
-      msgID: 'ui-late-1',
-    });
-    await nats.nc.close();
+    await publishRawCdrs(ui.env.sys.natsUrl, 'ui-late-1', [
+      {
+        type: 'voice',
+        neId: 'MSC-SH-01',
+        recordSeq: 990_001,
+        msisdn: '13800000042',
+        imsi: '460001234567842',
+        cellId: 'SH-SH-0003-1',
+        startMs: Date.now() - 300_000,
+        roaming: false,
+        direction: 'mo',
+        calledNumber: '+442071234567',
+        durationSec: 125,
+      },
+    ]);
     const payOff = offered.getByRole('button', { name: '缴清欠费' });
     await payOff.waitFor({ timeout: 20_000 });
     await payOff.click();
