@@ -105,6 +105,12 @@ export function createMetrics(o: { processMetrics?: boolean } = {}) {
       labelNames: ['how'] as const,
       registers: [registry],
     }),
+    careSweeps: new Counter({
+      name: 'streambss_care_sweep_actions_total',
+      help: 'What the care sweeps did by themselves (action: order_withdrawn for 订单超时, line_resumed for 停机保号 that reached its date, claim_pruned, suspension_index_dropped)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
+import { runCareSweeps, sweepOrders } from '../../api/routes/care/order-sweep.ts';
+import { createMetrics } from '../../infra/metrics/index.ts';
 import {
   newMsisdn,
   registerCustomer,
@@ -139,12 +140,16 @@ describe('care: 撤单 — an open order is withdrawn and what it holds is relea
     expect(await available('sh', 'ONT-7')).toBe(2);
     // a second API instance whose clock reads 8 days on: the visit's slot is long past, so a
     // withdrawal by hand would cost the visit fee
-    const ctx = await otherApiInstance(env.nats, env.ch, { nowMs: () => Date.now() + 8 * DAY });
+    const metrics = createMetrics({ processMetrics: false });
+    const ctx = await otherApiInstance(env.nats, env.ch, { nowMs: () => Date.now() + 8 * DAY }, 4, metrics);
     try {
       // not yet idle for 7 days at the real clock: kept
       expect((await sweepOrders(ctx, Date.now(), 7)).withdrawn).not.toContain(idle.orderId);
-      const swept = await sweepOrders(ctx, Date.now() + 8 * DAY, 7);
-      expect(swept.withdrawn).toContain(idle.orderId);
+      // the pass each API instance runs every 10 minutes: counted for the operators
+      const swept = await runCareSweeps(ctx, Date.now() + 8 * DAY);
+      expect(swept.orders?.withdrawn).toContain(idle.orderId);
+      const counted = await metrics.registry.getSingleMetricAsString('streambss_care_sweep_actions_total');
+      expect(counted).toMatch(/action="order_withdrawn"} [1-9]/);
       // a second sweep (or a second instance) finds nothing more to do for it
       expect((await sweepOrders(ctx, Date.now() + 8 * DAY, 7)).withdrawn).not.toContain(idle.orderId);
     } finally {

@@ -3,7 +3,7 @@ import { openCareContext, simulatedGateway, type CareContext } from '../../api/r
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import { applyTopology, type Nats } from '../../infra/nats/index.ts';
 import { loadConfig } from '../../infra/config/index.ts';
-import { createMetrics } from '../../infra/metrics/index.ts';
+import { createMetrics, type Metrics } from '../../infra/metrics/index.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { randomIds, systemClock, type Clock } from '../../domain/index.ts';
 import { residentIdCheckChar } from '../../domain/customer/index.ts';
@@ -165,6 +165,7 @@ export const otherApiInstance = (
   ch: ClickHouse,
   clock: Clock = systemClock,
   partitions = 4,
+  metrics?: Metrics,
 ): Promise<CareContext> =>
   openCareContext({
     config: { CDR_PARTITIONS: partitions },
@@ -173,4 +174,5 @@ export const otherApiInstance = (
     clock,
     ids: randomIds,
     log: createLogger('silent'),
+    ...(metrics ? { metrics } : {}),
   });

@@ -24,9 +24,8 @@ import { chargingOutcomeRoutes } from './charging-outcome.ts';
 import { transferRoutes } from './transfer.ts';
 import { usageReportRoutes } from './usage-report.ts';
 import { sweepStockHolds } from './reservation-stock.ts';
-import { sweepOrders } from './order-sweep.ts';
-import { backfillSuspensionIndex, sweepSuspensions } from './suspension-store.ts';
-import { DEFAULT_ORDER_IDLE_DAYS } from '../../../domain/orders/index.ts';
+import { runCareSweeps } from './order-sweep.ts';
+import { backfillSuspensionIndex } from './suspension-store.ts';
 
 /** How often each API instance finishes stock holds left by crashed requests. */
 const SWEEP_EVERY_MS = 60_000;
@@ -86,25 +85,8 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
       );
     }, SWEEP_EVERY_MS);
     sweep.unref();
-    const idleDays = deps.config.ORDER_IDLE_DAYS ?? DEFAULT_ORDER_IDLE_DAYS;
     const orderSweep = setInterval(() => {
-      sweepSuspensions(ctx, deps.clock.nowMs()).then(
-        (r) => {
-          if (r.resumed.length)
-            deps.log.info({ resumed: r.resumed }, '停机保号 ended: lines resumed at their planned date');
-        },
-        (err: unknown) => deps.log.warn({ err }, 'suspension sweep failed; next try in 10 minutes'),
-      );
-      sweepOrders(ctx, deps.clock.nowMs(), idleDays).then(
-        (r) => {
-          if (r.withdrawn.length)
-            deps.log.warn(
-              { withdrawn: r.withdrawn, idleDays },
-              'withdrew orders with no progress; their numbers, devices and visits went back',
-            );
-        },
-        (err: unknown) => deps.log.warn({ err }, 'order sweep failed; next try in 10 minutes'),
-      );
+      void runCareSweeps(ctx, deps.clock.nowMs());
     }, ORDER_SWEEP_EVERY_MS);
     orderSweep.unref();
     child.addHook('onClose', async () => {

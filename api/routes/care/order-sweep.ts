@@ -4,7 +4,7 @@
  * number claims that no longer hold anything. It reads only the claims (`num.*` in
  * `care_orders`), one per order still open or recently finished, never every order.
  */
-import { isAbandoned } from '../../../domain/orders/index.ts';
+import { DEFAULT_ORDER_IDLE_DAYS, isAbandoned } from '../../../domain/orders/index.ts';
 import { ConflictError } from '../../errors.ts';
 import type { CareContext } from './context.ts';
 import { CLAIM_GRACE_MS, numberClaimKey, readClaim } from './line-index.ts';
@@ -12,6 +12,7 @@ import { withdrawOrder } from './order-cancel.ts';
 import { orderKey, orderRepo } from './order-store.ts';
 import type { Actor } from './recorder.ts';
 import { msisdnKey } from './store.ts';
+import { sweepSuspensions, type SuspensionSweepResult } from './suspension-store.ts';
 
 const SWEEPER: Actor = { userId: 'order-sweep', role: 'system' };
 
@@ -65,4 +66,42 @@ export async function sweepOrders(
     if (deleted) out.pruned++;
   }
   return out;
+}
+
+/**
+ * One pass of what care does by itself (each API instance, every 10 minutes): 停机保号 that
+ * reached its date resumes, abandoned orders are withdrawn. Counted in
+ * `streambss_care_sweep_actions_total{action}` and logged; a failure is logged and left to the
+ * next pass.
+ */
+export async function runCareSweeps(
+  ctx: CareContext,
+  nowMs: number,
+): Promise<{ suspensions: SuspensionSweepResult | null; orders: OrderSweepResult | null }> {
+  const { log, metrics } = ctx.deps;
+  const idleDays = ctx.deps.config.ORDER_IDLE_DAYS ?? DEFAULT_ORDER_IDLE_DAYS;
+  const suspensions = await sweepSuspensions(ctx, nowMs).catch((err: unknown) => {
+    log.warn({ err }, 'suspension sweep failed; next try in 10 minutes');
+    return null;
+  });
+  if (suspensions) {
+    metrics?.careSweeps.inc({ action: 'line_resumed' }, suspensions.resumed.length);
+    metrics?.careSweeps.inc({ action: 'suspension_index_dropped' }, suspensions.dropped);
+    if (suspensions.resumed.length)
+      log.info({ resumed: suspensions.resumed }, '停机保号 ended: lines resumed at their planned date');
+  }
+  const orders = await sweepOrders(ctx, nowMs, idleDays).catch((err: unknown) => {
+    log.warn({ err }, 'order sweep failed; next try in 10 minutes');
+    return null;
+  });
+  if (orders) {
+    metrics?.careSweeps.inc({ action: 'order_withdrawn' }, orders.withdrawn.length);
+    metrics?.careSweeps.inc({ action: 'claim_pruned' }, orders.pruned);
+    if (orders.withdrawn.length)
+      log.warn(
+        { withdrawn: orders.withdrawn, idleDays },
+        'withdrew orders with no progress; their numbers, devices and visits went back',
+      );
+  }
+  return { suspensions, orders };
 }
