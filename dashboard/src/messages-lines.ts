@@ -156,6 +156,12 @@ export const lineMessages = [
   ['pc.isCurrent', '当前套餐', 'Current plan'],
   ['pc.isPending', '下期套餐', 'Next period'],
   ['pc.conversion', '预转后：转为后付费', 'Becomes postpaid'],
+  ['pc.toPrepaid', '后转预：转为预付费', 'Becomes prepaid'],
+  [
+    'pc.toPrepaidConfirm',
+    '付费方式将由后付费转为预付费：本月照常出账；下期起每期月费从余额预扣，余额不足时需先充值续费，否则停机。',
+    'The line becomes prepaid: this month is billed as usual; from the next period each period is paid from the balance in advance, and without enough balance the line stops until it is topped up and renewed.',
+  ],
   [
     'pc.conversionConfirm',
     '付费方式将由预付费转为后付费：余额留作账户预存款，此后每月出账缴费，欠费达信用额度时停机。',

@@ -372,6 +372,11 @@ export const screenMessages = [
     'A prepaid line has no monthly bill: charges come off the balance as you go (see the usage below)',
   ],
   [
+    'bill.prepaidFormer',
+    '已转为预付费，此后不再出月账单；以下是转换前后付费月份的账单',
+    'Now prepaid, with no more monthly bills; these are the bills of the months it was postpaid',
+  ],
+  [
     'bill.none',
     '暂无账单：每月出账后会显示在这里',
     "No bills yet: each month's bill appears here once it is issued",

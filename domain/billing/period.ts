@@ -37,8 +37,9 @@ const MAX_PERIODS = 400;
 /** Starts of the periods that have ended by `atMs`: those the state kept, then those it would roll through. */
 export function endedPeriodStarts(catalog: CompiledCatalog, s: SubscriberState, atMs: number): number[] {
   const starts = new Set(s.closedPeriods.map((p) => p.startMs));
-  // a closed line's last period is among those it kept: none follows it
-  if (s.closedAtMs !== undefined) return [...starts].sort((a, b) => a - b);
+  // a closed line's last period is among those it kept: none follows it; a prepaid line (after
+  // 后转预) has only the postpaid months it kept
+  if (s.closedAtMs !== undefined || s.payment !== 'postpaid') return [...starts].sort((a, b) => a - b);
   const plan = catalog.plans.get(s.planId);
   let start = s.periodStartMs;
   let end = s.periodEndMs;
@@ -61,7 +62,8 @@ export function billsForMonth(
 ): { bills: Bill[]; notBilled: NotBilled[] } {
   const range = monthRange(month);
   const out = { bills: [] as Bill[], notBilled: [] as NotBilled[] };
-  if (!range || s.payment !== 'postpaid') return out;
+  // a prepaid line has bills only for the postpaid months it had before 后转预
+  if (!range || (s.payment !== 'postpaid' && s.closedPeriods.length === 0)) return out;
   for (const start of endedPeriodStarts(catalog, s, atMs)) {
     if (start < range.startMs || start >= range.endMs) continue;
     try {

@@ -28,15 +28,30 @@ const byId = (o: Partial<PlanChangeInput>) =>
   Object.fromEntries(planChangeChoices(input(o)).map((c) => [c.planId, c]));
 
 describe('planChangeChoices', () => {
-  it('offers the other plans of the same payment type, cheapest first, and says why not the rest', () => {
+  it('offers every other plan, cheapest first, and says why not the line’s own', () => {
     const cs = planChangeChoices(input());
     expect(cs.map((c) => [c.planId, c.role, c.action, c.refusal?.code ?? null])).toEqual([
-      ['card', 'option', null, 'PAYMENT_TYPE'],
+      ['card', 'option', 'change', null],
       ['small', 'option', 'change', null],
       ['mid', 'current', null, 'CURRENT_PLAN'],
       ['big', 'option', 'change', null],
     ]);
-    expect(cs[0]?.refusal?.text['zh-CN']).toContain('付费方式不同');
+  });
+
+  it('a postpaid line to a prepaid plan (后转预): settled first, and not while suspended', () => {
+    expect(byId({ balanceFen: 0 }).card).toMatchObject({
+      action: 'change',
+      toPrepaid: true,
+      conversion: false,
+    });
+    expect(byId({ balanceFen: 0 }).small?.toPrepaid).toBe(false);
+    const owing = byId({ balanceFen: -12_800 }).card;
+    expect(owing).toMatchObject({ action: null, refusal: { code: 'ARREARS' } });
+    expect(owing?.refusal?.text['zh-CN']).toContain('结清费用');
+    // what the line owes does not hold back a change that keeps it postpaid
+    expect(byId({ balanceFen: -12_800 }).big?.action).toBe('change');
+    expect(byId({ balanceFen: 0, suspended: true }).card?.refusal?.code).toBe('SUSPENDED');
+    expect(byId({ suspended: true }).big?.action).toBe('change');
   });
 
   it('offers a prepaid line the postpaid plans as a conversion (预转后), and its own type as a change', () => {
@@ -44,12 +59,8 @@ describe('planChangeChoices', () => {
     expect(c.mid).toMatchObject({ action: 'change', conversion: true, refusal: null });
     expect(c.big?.conversion).toBe(true);
     expect(c.card).toMatchObject({ role: 'current', conversion: false });
-    // and never the other way
-    expect(byId({}).card).toMatchObject({
-      action: null,
-      conversion: false,
-      refusal: { code: 'PAYMENT_TYPE' },
-    });
+    // a postpaid line's move to prepaid is the other conversion (后转预), not this one
+    expect(byId({}).card).toMatchObject({ conversion: false, toPrepaid: true });
     expect(byId({}).big?.conversion).toBe(false);
   });
 

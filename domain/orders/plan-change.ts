@@ -11,7 +11,8 @@ export type PlanChangeRefusalCode =
   | 'LINE_NOT_ACTIVE'
   | 'CURRENT_PLAN'
   | 'ALREADY_PENDING'
-  | 'PAYMENT_TYPE'
+  | 'ARREARS'
+  | 'SUSPENDED'
   | 'PAID_AHEAD'
   | 'CONTRACT_DOWNGRADE';
 
@@ -31,6 +32,10 @@ export interface PlanChangeInput {
   nowMs: number;
   /** The plans on sale (planSummaries). */
   plans: PlanSummary[];
+  /** The line's money as charging holds it (negative: owed); null when charging does not know it. */
+  balanceFen?: number | null;
+  /** 停机保号: no change of how the line pays until it resumes. */
+  suspended?: boolean;
 }
 
 export interface PlanChoice extends PlanSummary {
@@ -40,6 +45,11 @@ export interface PlanChoice extends PlanSummary {
   action: 'change' | 'withdraw' | null;
   /** A prepaid line moving to a postpaid plan (预转后): its credit stays, bills follow each month. */
   conversion: boolean;
+  /**
+   * A postpaid line moving to a prepaid plan (后转预): this month is billed as usual, the first
+   * prepaid period is bought from the balance when it starts.
+   */
+  toPrepaid: boolean;
   refusal: PlanChangeRefusal | null;
 }
 
@@ -82,11 +92,23 @@ export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
           '已申请变更为该套餐，下期生效',
           'already asked for: it starts next period',
         );
-      else if (!why && role === 'option' && current?.payment === 'postpaid' && p.payment === 'prepaid')
+      else if (!why && role === 'option' && current && current.payment !== p.payment && i.suspended)
         why = refusal(
-          'PAYMENT_TYPE',
-          '预付费套餐：付费方式不同，后付费号码不能改为预付费',
-          'a prepaid plan: a postpaid line stays postpaid',
+          'SUSPENDED',
+          '停机保号中：复机后才能改变付费方式',
+          'suspended (number kept): resume the line before changing how it pays',
+        );
+      else if (
+        !why &&
+        role === 'option' &&
+        current?.payment === 'postpaid' &&
+        p.payment === 'prepaid' &&
+        (i.balanceFen ?? 0) < 0
+      )
+        why = refusal(
+          'ARREARS',
+          '后转预须先结清费用（含本月月费）',
+          'settle the charges (this month’s fee included) before moving to prepaid',
         );
       else if (!why && role === 'option' && inTerm && current && p.monthlyFeeFen < current.monthlyFeeFen) {
         const day = shanghaiIso(i.contractEndMs ?? 0).slice(0, 10);
@@ -97,6 +119,7 @@ export function planChangeChoices(i: PlanChangeInput): PlanChoice[] {
         );
       }
       const conversion = role === 'option' && current?.payment === 'prepaid' && p.payment === 'postpaid';
-      return { ...p, role, action: why ? null : action, conversion, refusal: why };
+      const toPrepaid = role === 'option' && current?.payment === 'postpaid' && p.payment === 'prepaid';
+      return { ...p, role, action: why ? null : action, conversion, toPrepaid, refusal: why };
     });
 }

@@ -77,7 +77,8 @@ export function closeBill(
   atMs: number,
 ): BillResult {
   const plan = planOf(catalog, state.planId);
-  if (plan.payment !== 'postpaid')
+  // a prepaid line (after 后转预) still has the bills of the postpaid months it kept
+  if (plan.payment !== 'postpaid' && !state.closedPeriods.some((p) => p.startMs === periodStartMs))
     throw new RatingError('NOT_POSTPAID', `plan ${plan.id} is prepaid: no bills`, '/planId');
   const fx: Effects = { state, ledger: [], notifications: [] };
   rollTo(catalog, state, atMs, fx);
@@ -99,7 +100,11 @@ export function closeBill(
   const lines = billLines(period.charges);
   const totalFen = lines.reduce((a, l) => a + l.amountFen, 0);
   const c = s.charges;
-  const openPeriodFen = c.feeFen - c.discountFen + c.voiceFen + c.smsFen + c.dataFen + (c.addOnFen ?? 0);
+  // a postpaid period under way is billed later; a prepaid one (after 后转预) was paid when it began
+  const openPeriodFen =
+    s.payment === 'postpaid'
+      ? c.feeFen - c.discountFen + c.voiceFen + c.smsFen + c.dataFen + (c.addOnFen ?? 0)
+      : 0;
   const bill: Bill = {
     billId: `bill:${s.msisdn}:${period.startMs}`,
     msisdn: s.msisdn,

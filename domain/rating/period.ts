@@ -153,10 +153,18 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
     // an expired prepaid line waits for its renewal, unless it is converting to postpaid (预转后)
     const converting = s.nextPlanId !== undefined && catalog.plans.get(s.nextPlanId)?.payment === 'postpaid';
     if (current.payment === 'prepaid' && s.paidPeriodsAhead <= 0 && !converting) break;
-    const plan = nextPlanOf(catalog, s);
+    // 后转预 waits while the line is suspended (停机保号): it converts at the first boundary after 复机
+    const pending = nextPlanOf(catalog, s);
+    const waits =
+      current.payment === 'postpaid' && pending.payment === 'prepaid' && s.barReason === 'suspended';
+    const plan = waits ? current : pending;
     const v = versionAt(plan, startMs) ?? plan.versions[0];
     if (!v) break;
     const closing = s;
+    if (current.payment === 'postpaid' && plan.payment === 'prepaid') {
+      s = toPrepaid(s, plan, v, startMs, fx);
+      continue;
+    }
     if (plan.id !== s.planId) s = switchPlan(s, plan, startMs, fx.notifications);
     if (plan.payment === 'postpaid') {
       const closed = {
@@ -187,6 +195,71 @@ export function rollTo(catalog: CompiledCatalog, state: SubscriberState, atMs: n
       s = withNewPeriod({ ...s, paidPeriodsAhead: s.paidPeriodsAhead - 1 }, v, s.periodIndex + 1, startMs);
   }
   fx.state = s;
+}
+
+/**
+ * 后转预 at the boundary `startMs`: the postpaid month ends and is kept for its bill; the line is
+ * prepaid from here, with no credit limit. The first prepaid period is bought from the balance
+ * when it covers the fee; otherwise the line waits expired for a renewal (told `renewal_failed`),
+ * and usage meanwhile is charged from the balance. A credit-limit bar is judged again as a
+ * prepaid line's: barred while the balance is not above zero.
+ */
+function toPrepaid(
+  s: SubscriberState,
+  plan: CompiledPlan,
+  v: CompiledPlanVersion,
+  startMs: number,
+  fx: Effects,
+): SubscriberState {
+  const closed = {
+    index: s.periodIndex,
+    startMs: s.periodStartMs,
+    endMs: s.periodEndMs,
+    planVersion: s.periodPlanVersion,
+    planId: s.planId,
+    charges: s.charges,
+  };
+  let next: SubscriberState = {
+    ...switchPlan(
+      { ...s, closedPeriods: [...s.closedPeriods, closed].slice(-24) },
+      plan,
+      startMs,
+      fx.notifications,
+    ),
+    creditLimitFen: 0,
+  };
+  const fee = feeFor(v, next.periodIndex + 1);
+  const net = fee.feeFen - fee.discountFen;
+  const cause = `conversion:${s.msisdn}:${startMs}`;
+  if (next.balanceFen >= net) {
+    next = withNewPeriod(next, v, next.periodIndex + 1, startMs);
+    next = { ...next, balanceFen: next.balanceFen - net };
+    fx.ledger.push(feeEntry(next, v, startMs, net, startMs));
+  } else {
+    // expired from the boundary: no period, no allowance, until a renewal buys one
+    const empty = { totalUnits: 0, usedUnits: 0 };
+    next = {
+      ...next,
+      periodStartMs: startMs,
+      periodEndMs: startMs,
+      periodPlanVersion: v.version,
+      allowances: { voice: empty, sms: empty, data: empty },
+      charges: zeroCharges(),
+    };
+    fx.notifications.push(
+      notice(`renewal_failed:${cause}`, 'renewal_failed', next.msisdn, startMs, {
+        balanceFen: next.balanceFen,
+        feeFen: net,
+      }),
+    );
+  }
+  if (next.barReason === 'credit_limit') next = { ...next, barReason: 'balance' };
+  if (next.barred) return liftBarIfCleared(next, startMs, cause, fx.notifications);
+  if (next.balanceFen > 0) return next;
+  fx.notifications.push(
+    notice(`line_barred:${cause}`, 'line_barred', next.msisdn, startMs, { reason: 'balance' }),
+  );
+  return { ...next, barred: true, barReason: 'balance' };
 }
 
 /**

@@ -81,8 +81,8 @@ describe('applyPlanChange (套餐变更, 次月生效)', () => {
     });
   });
 
-  it('refuses a change of payment type and an unknown plan, naming the field', () => {
-    const s0 = subscriber(cat, 'changxiang-128');
+  it('refuses a change of payment type while suspended, and an unknown plan, naming the field', () => {
+    const s0 = { ...subscriber(cat, 'changxiang-128'), barred: true, barReason: 'suspended' as const };
     expect(errorOf(() => applyPlanChange(cat, s0, change('dazhongka-8')))).toMatchObject({
       code: 'PAYMENT_TYPE_CHANGE',
       field: '/planId',

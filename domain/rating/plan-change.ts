@@ -61,7 +61,10 @@ export function planTermsAt(catalog: CompiledCatalog, state: SubscriberState, no
  *   period keeps its plan, allowances and prices;
  * - a prepaid line may move to a postpaid plan (预转后): at its period end, or at once when it has
  *   expired; its credit stays as credit on the postpaid account, its last prepaid period is not
- *   billed. A postpaid line stays postpaid (后转预 is not offered): `PAYMENT_TYPE_CHANGE`;
+ *   billed;
+ * - a postpaid line may move to a prepaid plan (后转预): at its period end the postpaid month is
+ *   closed for its bill and the first prepaid period is bought from the balance (see rollTo); not
+ *   while suspended (停机保号), nor any change of payment then: `PAYMENT_TYPE_CHANGE`;
  * - no change (and no withdrawal) while prepaid periods are paid ahead, because those periods
  *   were bought at a plan's price: `PAID_AHEAD`;
  * - asking for the plan the line is on with nothing pending: `SAME_PLAN`.
@@ -83,13 +86,13 @@ export function applyPlanChange(
   const s = fx.state;
   const current = planOf(catalog, s.planId);
   const target = planOf(catalog, change.planId);
-  // 预转后 is offered (the prepaid credit stays as credit on the postpaid account); 后转预 is not:
-  // a postpaid line's periods are billed after they end, a prepaid one's bought before they start
+  // 预转后: the prepaid credit stays as credit on the postpaid account. 后转预: the last postpaid
+  // month is billed as usual, and the first prepaid period is bought from the balance at the boundary
   const converting = current.payment === 'prepaid' && target.payment === 'postpaid';
-  if (target.payment !== current.payment && !converting)
+  if (target.payment !== current.payment && s.barReason === 'suspended')
     throw new RatingError(
       'PAYMENT_TYPE_CHANGE',
-      `${target.id} is ${target.payment} and the line is ${current.payment}: a postpaid line stays postpaid`,
+      `${target.id} is ${target.payment}: a suspended line (停机保号) resumes before it changes how it pays`,
       '/planId',
     );
   if (s.paidPeriodsAhead > 0)

@@ -83,7 +83,10 @@ export async function closePeriod(
     bills: [],
     notBilled: [],
   };
-  const states = (await allStates(deps.nats.js)).filter((s) => s.payment === 'postpaid');
+  // postpaid lines, and prepaid ones with postpaid months kept from before 后转预
+  const states = (await allStates(deps.nats.js)).filter(
+    (s) => s.payment === 'postpaid' || s.closedPeriods.length > 0,
+  );
   states.sort((a, b) => a.msisdn.localeCompare(b.msisdn));
   for (const s of states) {
     report.lines++;

@@ -37,8 +37,8 @@ const REFUSAL: Record<string, { 'zh-CN': string; en: string }> = {
   },
   PAID_AHEAD: { 'zh-CN': '已预缴后续周期，生效后方可变更', en: 'periods are paid ahead on the current plan' },
   PAYMENT_TYPE_CHANGE: {
-    'zh-CN': '后付费号码不能改为预付费套餐',
-    en: 'a postpaid line cannot move to a prepaid plan',
+    'zh-CN': '停机保号中，复机后才能改变付费方式',
+    en: 'the line is suspended (number kept): resume it before changing how it pays',
   },
   SAME_PLAN: { 'zh-CN': '已是该套餐', en: 'the line is already on that plan' },
 };

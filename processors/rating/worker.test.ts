@@ -49,13 +49,14 @@ describe('PartitionWorker: plan changes on chg.<n>.plan', () => {
 
   it('tells the customer a change it refuses (no dead letter for their situation); dead-letters an unknown plan', async () => {
     const w = worker();
-    const r = await w.apply(planMsg(1, 'dazhongka-8'));
+    // the line's own plan with nothing waiting: nothing to change, and the customer is told why
+    const r = await w.apply(planMsg(1, 'changxiang-128'));
     expect(r.deadLetters).toEqual([]);
     expect(r.output.notifications).toEqual([
       expect.objectContaining({
         key: 'plan_change:pc-1',
         kind: 'plan_change_refused',
-        params: { planId: 'dazhongka-8', code: 'PAYMENT_TYPE_CHANGE' },
+        params: { planId: 'changxiang-128', code: 'SAME_PLAN' },
       }),
     ]);
     const unknown = await w.apply(planMsg(3, 'no-such-plan', 'pc-3'));

@@ -114,8 +114,10 @@ describe('customer cases in Chromium', () => {
     const rows = panel.getByTestId('plan-choices').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(2);
     expect(await panel.locator('tr.current td').last().textContent()).toContain('当前套餐');
-    // another payment type cannot be chosen here, and the row says why
-    expect(await panel.getByTestId('plan-choices').innerText()).toContain('后付费号码不能改为预付费');
+    // a prepaid plan is 后转预: the row says so, or that the charges are settled first
+    expect(await panel.getByTestId('plan-choices').innerText()).toMatch(
+      /后转预须先结清费用|后转预：转为预付费/,
+    );
     const open = panel.locator('input[name=planId]:not([disabled])').first();
     const planId = await open.getAttribute('value');
     await open.check();

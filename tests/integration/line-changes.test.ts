@@ -78,7 +78,12 @@ describe('line changes through the API and the charging engine: plan change (套
     const byId = Object.fromEntries((review.choices as Choice[]).map((c) => [c.planId, c]));
     expect(byId['shangwu-288']).toMatchObject({ action: 'change', refusal: null });
     expect(byId['changxiang-128']).toMatchObject({ role: 'current', refusal: { code: 'CURRENT_PLAN' } });
-    expect(byId['dazhongka-8']?.refusal?.code).toBe('PAYMENT_TYPE');
+    // 后转预 waits until what the line owes (this month's fee) is settled
+    expect(byId['dazhongka-8']).toMatchObject({
+      action: null,
+      toPrepaid: true,
+      refusal: { code: 'ARREARS' },
+    });
 
     const body = {
       planId: 'shangwu-288',
@@ -228,9 +233,37 @@ describe('line changes through the API and the charging engine: plan change (套
     expect(told.map((n) => n.text)).toEqual([
       '您的号码已转为后付费套餐「畅享套餐128元」，即日生效：余额留作账户预存款，此后每月出账。',
     ]);
-    // a postpaid line does not go back
-    const back = (await call('agent', 'GET', url(CONVERTING))).json().choices as Choice[];
-    expect(back.find((c) => c.planId === 'dazhongka-8')?.refusal?.code).toBe('PAYMENT_TYPE');
+    // and back (后转预): once what it owes is settled, from its next period
+    const owing = (await call('agent', 'GET', url(CONVERTING))).json().choices as Choice[];
+    expect(owing.find((c) => c.planId === 'dazhongka-8')?.refusal?.code).toBe('ARREARS');
+    const settle = await call(
+      'agent',
+      'POST',
+      `/api/v1/subscribers/${encodeURIComponent(CONVERTING)}/renewals`,
+      {
+        requestId: 'convert-settle-0001',
+        amountFen: 13_100,
+        method: 'cash',
+        channel: 'counter',
+      },
+    );
+    expect(settle.statusCode, settle.body).toBe(201);
+    await waitFor(async () => ((await balance(CONVERTING)).balanceFen >= 0 ? true : null));
+    const back = (await call('agent', 'GET', url(CONVERTING))).json();
+    expect(back.choices.find((c: Choice) => c.planId === 'dazhongka-8')).toMatchObject({
+      action: 'change',
+      toPrepaid: true,
+      refusal: null,
+    });
+    const toPrepaid = await call('agent', 'POST', url(CONVERTING), {
+      planId: 'dazhongka-8',
+      channel: 'counter',
+      requestId: 'convert-req-0002',
+    });
+    expect(toPrepaid.statusCode, toPrepaid.body).toBe(202);
+    const periodEndMs = (await balance(CONVERTING)).periodEndMs;
+    expect(toPrepaid.json().planChange.effectiveFromMs).toBe(periodEndMs);
+    await waitFor(async () => ((await balance(CONVERTING)).nextPlanId === 'dazhongka-8' ? true : null));
   });
 
   it('sells an add-on pack once per request: its units on this period, its fee on the ledger, the customer told', async () => {

@@ -58,6 +58,8 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
       contractEndMs: line.value.contractEndMs,
       nowMs: now,
       plans: planSummaries(ctx.catalog, now),
+      balanceFen: state?.balanceFen ?? null,
+      suspended: line.value.suspension !== undefined,
     });
     return { line, now, state, planId, pending, choices, effectiveFromMs: terms?.effectiveFromMs ?? null };
   };

@@ -93,8 +93,8 @@ export class BillList extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    if ((changed.has('msisdn') || changed.has('payment')) && this.msisdn && this.payment === 'postpaid')
-      void this.load();
+    // a prepaid line too: it may have bills of the months before it moved to prepaid (后转预)
+    if ((changed.has('msisdn') || changed.has('payment')) && this.msisdn && this.payment) void this.load();
   }
 
   async load(): Promise<void> {
@@ -140,14 +140,20 @@ export class BillList extends LitElement {
 
   override render() {
     if (!this.payment) return null;
-    if (this.payment === 'prepaid') return html`<p class="muted">${t('bill.prepaid')}</p>`;
+    const prepaid = this.payment === 'prepaid';
+    if (prepaid && !this.bills?.length)
+      return html`<p class="muted" data-testid="bill-prepaid">${t('bill.prepaid')}</p>`;
     if (this.failed)
       return html`<sbss-state-panel kind="error" .message=${t('bill.error')}></sbss-state-panel>`;
     if (!this.bills)
       return html`<sbss-state-panel kind="loading" .message=${t('app.loading')}></sbss-state-panel>`;
     if (!this.bills.length)
       return html`<sbss-state-panel kind="empty" .message=${t('bill.none')}></sbss-state-panel>`;
-    return html`${this.bills.map((b, i) => this.bill(b, i === 0))}`;
+    // after 后转预: the bills of the months the line was postpaid
+    const former = prepaid
+      ? html`<p class="muted" data-testid="bill-prepaid">${t('bill.prepaidFormer')}</p>`
+      : null;
+    return html`${former}${this.bills.map((b, i) => this.bill(b, i === 0))}`;
   }
 }
 customElements.define('sbss-bill-list', BillList);

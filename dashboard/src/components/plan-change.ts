@@ -23,6 +23,8 @@ interface Choice {
   action: 'change' | 'withdraw' | null;
   /** A prepaid line moving to this postpaid plan (预转后). */
   conversion?: boolean;
+  /** 后转预: a postpaid line to a prepaid plan. */
+  toPrepaid?: boolean;
   refusal: { code: string; text: Named } | null;
 }
 
@@ -182,11 +184,14 @@ export class PlanChange extends LitElement {
       return;
     }
     const plan = this.nameOf(this.chosen);
-    const conversion = r.choices.find((c) => c.planId === this.chosen)?.conversion === true;
+    const choice = r.choices.find((c) => c.planId === this.chosen);
+    const conversion = choice?.conversion === true;
     // an expired prepaid line converting to postpaid has no renewal to wait for: it starts now
     const starts = when(r.effectiveFromMs ?? (conversion ? Date.now() : null));
     const asked =
-      t('pc.confirm', { plan, when: starts }) + (conversion ? `\n${t('pc.conversionConfirm')}` : '');
+      t('pc.confirm', { plan, when: starts }) +
+      (conversion ? `\n${t('pc.conversionConfirm')}` : '') +
+      (choice?.toPrepaid ? `\n${t('pc.toPrepaidConfirm')}` : '');
     if (!confirm(asked)) return;
     const form = e.target as HTMLFormElement;
     const reason = String(new FormData(form).get('reason') ?? '').trim();
@@ -220,7 +225,7 @@ export class PlanChange extends LitElement {
     if (c.role === 'current') return t('pc.isCurrent');
     if (c.role === 'pending') return t('pc.isPending');
     if (c.refusal) return local(c.refusal.text);
-    return c.conversion ? t('pc.conversion') : '';
+    return c.conversion ? t('pc.conversion') : c.toPrepaid ? t('pc.toPrepaid') : '';
   }
 
   override render() {
