@@ -5,7 +5,7 @@ import { applyPayment } from './payment.ts';
 import { applyPlanChange, type PlanChange } from './plan-change.ts';
 import { rate } from './rate.ts';
 import { applyLineSuspension } from './suspension.ts';
-import { deepFreeze, defaultCatalog, errorOf, MSISDN, subscriber, voice } from './test-fixtures.ts';
+import { deepFreeze, defaultCatalog, errorOf, MSISDN, sms, subscriber, voice } from './test-fixtures.ts';
 import { billsForMonth } from '../billing/period.ts';
 
 const cat = defaultCatalog();
@@ -118,6 +118,14 @@ describe('后转预: a postpaid line moves to a prepaid plan', () => {
       ['monthly_fee', 'discount', 'voice_overage'], // the first month is discounted
     ]);
     expect(bills.bills[0]?.amountDueFen).toBe(0);
+  });
+
+  it('a first period that takes the balance to exactly zero leaves the line in service, as a renewal does', () => {
+    const s0 = subscriber(cat, 'changxiang-128', { openingBalanceFen: 7200 }); // March's 64.00 + 8.00
+    const asked = applyPlanChange(cat, s0, toPrepaid(shanghaiMs(2025, 3, 10))).newState;
+    const april = rate(cat, asked, sms(APRIL + 3_600_000)).newState;
+    expect(april).toMatchObject({ payment: 'prepaid', periodStartMs: APRIL, barred: false });
+    expect(april.balanceFen).toBe(0); // the SMS came out of the allowance
   });
 
   it('without it: the line waits expired and barred for a renewal, which starts the period', () => {

@@ -231,7 +231,8 @@ function toPrepaid(
   const fee = feeFor(v, next.periodIndex + 1);
   const net = fee.feeFen - fee.discountFen;
   const cause = `conversion:${s.msisdn}:${startMs}`;
-  if (next.balanceFen >= net) {
+  const bought = next.balanceFen >= net;
+  if (bought) {
     next = withNewPeriod(next, v, next.periodIndex + 1, startMs);
     next = { ...next, balanceFen: next.balanceFen - net };
     fx.ledger.push(feeEntry(next, v, startMs, net, startMs));
@@ -255,7 +256,8 @@ function toPrepaid(
   }
   if (next.barReason === 'credit_limit') next = { ...next, barReason: 'balance' };
   if (next.barred) return liftBarIfCleared(next, startMs, cause, fx.notifications);
-  if (next.balanceFen > 0) return next;
+  // a period bought leaves the balance at zero or above, as a renewal does: not barred for it
+  if (bought || next.balanceFen > 0) return next;
   fx.notifications.push(
     notice(`line_barred:${cause}`, 'line_barred', next.msisdn, startMs, { reason: 'balance' }),
   );
