@@ -241,6 +241,48 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     expect(told).toHaveLength(1);
   });
 
+  it('a completed order whose line was written but never provisioned for charging gets it on the next device event', async () => {
+    const c = await registerCustomer(env);
+    const msisdn = newMsisdn();
+    const rec = await orderAtActivation(c.customerId, msisdn);
+    const atMs = Date.now() - 5_000;
+    const iccid = '8986001234567890999';
+    const steps = rec.steps as Record<string, unknown>;
+    const orders = await new Kvm(env.nats.nc).open('care_orders');
+    await orders.put(
+      `ord.${rec.orderId as string}`,
+      JSON.stringify({
+        ...rec,
+        status: 'completed',
+        steps: { ...steps, activation: { status: 'done', atMs, ref: iccid, attempts: 1 } },
+      }),
+    );
+    // the line as the activation wrote it, then the process stopped
+    const lines = await new Kvm(env.nats.nc).open('care_lines');
+    await lines.put(
+      msisdn.slice(1),
+      JSON.stringify({
+        msisdn,
+        customerId: c.customerId,
+        status: 'active',
+        planId: 'liuliangwang-39',
+        openedAtMs: atMs,
+        contractEndMs: null,
+        devicesOutstanding: [],
+        sim: { iccid, sinceMs: atMs },
+      }),
+    );
+    const balance = () =>
+      env.call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`);
+    expect((await balance()).statusCode).toBe(404);
+    await deviceOk(rec.orderId as string, msisdn, 'device_verification');
+    const known = await waitFor(async () => {
+      const r = await balance();
+      return r.statusCode === 200 ? r.json() : null;
+    });
+    expect(known).toMatchObject({ planId: 'liuliangwang-39' });
+  });
+
   it('the order sweep prunes claims that hold nothing any more, and keeps those of live orders', async () => {
     const c = await registerCustomer(env);
     const [opened, ordered] = [newMsisdn(), newMsisdn()];

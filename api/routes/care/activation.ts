@@ -10,7 +10,7 @@ import { msisdnKey } from './store.ts';
 import { indexLine, numberTakenReason } from './line-index.ts';
 import type { LineRecord } from './records.ts';
 import { simKey } from './sim-swap.ts';
-import { provisionForCharging } from './balance.ts';
+import { isProvisioned, provisionForCharging } from './balance.ts';
 
 export const ACTIVATION_CONSUMER = {
   stream: 'DEVICE',
@@ -126,18 +126,23 @@ async function handleOne(ctx: CareContext, repo: ReturnType<typeof orderRepo>, m
   }
 }
 
+/** Whether a line record is the one this order's activation wrote. */
+const openedBy = (l: LineRecord, o: OrderRecord, iccid: string, atMs: number) =>
+  l.customerId === o.customerId && l.sim?.iccid === iccid && l.openedAtMs === atMs;
+
 /**
- * A completed order whose line is not on record: the process stopped between completing the
- * order and writing the line. A later device event of the order (a redelivery) finishes it.
+ * A completed order whose opening did not finish: the process stopped after completing the order
+ * and before writing the line, or before provisioning it for charging. A later device event of
+ * the order (the redelivery of the one being handled) finishes it; every step is idempotent.
  */
 async function reopenLine(ctx: CareContext, o: OrderRecord): Promise<void> {
   const step = o.steps.activation;
   if (step.status !== 'done' || !step.ref || step.atMs === undefined) return;
-  if (await ctx.lines.get(msisdnKey(o.msisdn))) return;
-  ctx.deps.log.warn(
-    { orderId: o.orderId },
-    'activation: the order was completed without its line; opening it now',
-  );
+  const l = (await ctx.lines.get(msisdnKey(o.msisdn)))?.value;
+  // written by someone else (or changed since: transferred, closed): not ours to finish
+  if (l && !openedBy(l, o, step.ref, step.atMs)) return;
+  if (l && o.planId && (await isProvisioned(ctx, o.msisdn))) return;
+  ctx.deps.log.warn({ orderId: o.orderId }, 'activation: finishing the opening of a completed order');
   await afterActivation(ctx, o, 'done', step.ref, step.atMs);
 }
 
@@ -169,13 +174,13 @@ async function afterActivation(
     await indexLine(ctx, o.customerId, o.msisdn);
     // the card is the line's from now on (补换卡 checks a new card against these claims)
     await ctx.sims.create(simKey(iccid), { iccid, msisdn: o.msisdn, atMs });
-    let written = false;
+    let ours = false;
     // a line on record is never written over (checked before completing; this closes the race)
     await ctx.lines.mutate(msisdnKey(o.msisdn), (cur) => {
-      written = !cur;
+      ours = !cur || openedBy(cur, o, iccid, atMs);
       return cur ?? line;
     });
-    if (!written) {
+    if (!ours) {
       ctx.deps.log.error(
         { orderId: o.orderId, msisdn: o.msisdn },
         'activation: the number got a line before this order opened it; the order needs a hand',
