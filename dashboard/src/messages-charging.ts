@@ -1,5 +1,30 @@
-/** Texts of a charge's breakdown (计费明细) as [key, zh-CN, en]. */
+/** Texts of monthly bills (月账单) and of a charge's breakdown (计费明细) as [key, zh-CN, en]. */
 export const chargingMessages = [
+  // 月账单 (bill-list)
+  ['bill.title', '我的账单', 'My bills'],
+  ['bill.staffTitle', '月账单', 'Monthly bills'],
+  ['bill.period', '{period} 月账单', 'Bill for {period}'],
+  ['bill.due', '应缴 ¥{v}', 'Due ¥{v}'],
+  ['bill.dueBy', '缴费截止 {date}', 'Pay by {date}'],
+  ['bill.range', '账期 {from} 至 {to}', 'Period {from} to {to}'],
+  ['bill.total', '本期合计', 'Total this period'],
+  [
+    'bill.prepaid',
+    '预付费号码没有月账单：费用实时从余额中扣除，见下方用量明细',
+    'A prepaid line has no monthly bill: charges come off the balance as you go (see the usage below)',
+  ],
+  [
+    'bill.prepaidFormer',
+    '已转为预付费，此后不再出月账单；以下是转换前后付费月份的账单',
+    'Now prepaid, with no more monthly bills; these are the bills of the months it was postpaid',
+  ],
+  [
+    'bill.none',
+    '暂无账单：每月出账后会显示在这里',
+    "No bills yet: each month's bill appears here once it is issued",
+  ],
+  ['bill.error', '账单加载失败', 'Could not load the bills'],
+  // 计费明细 (charge-breakdown)
   ['cb.plan', '套餐', 'Plan'],
   ['cb.planValue', '{name}（第 {v} 版，资费目录 {catalog}）', '{name} (version {v}, catalog {catalog})'],
   ['cb.service', '业务', 'Service'],
