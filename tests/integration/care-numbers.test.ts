@@ -12,6 +12,7 @@ import {
   type CareEnv,
   preopenLine,
   otherApiInstance,
+  writeLineRecord,
 } from '../support/care.ts';
 import { waitFor } from '../support/env.ts';
 import { sweepOrders } from '../../api/routes/care/order-sweep.ts';
@@ -29,25 +30,14 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
 
   it('refuses a new line on a number that is a line already, open or closed, naming the field', async () => {
     const c = await registerCustomer(env);
-    const lines = await new Kvm(env.nats.nc).open('care_lines');
     const [open, closed] = [newMsisdn(), newMsisdn()];
-    for (const [msisdn, status] of [
-      [open, 'active'],
-      [closed, 'closed'],
-    ] as const)
-      await lines.put(
-        msisdn.slice(1),
-        JSON.stringify({
-          msisdn,
-          customerId: 'cus-someone-else',
-          status,
-          planId: 'changxiang-128',
-          openedAtMs: Date.now() - 86_400_000,
-          ...(status === 'closed' ? { closedAtMs: Date.now() - 3_600_000 } : {}),
-          contractEndMs: null,
-          devicesOutstanding: [],
-        }),
-      );
+    await writeLineRecord(env.nats, { msisdn: open, customerId: 'cus-someone-else' });
+    await writeLineRecord(env.nats, {
+      msisdn: closed,
+      customerId: 'cus-someone-else',
+      status: 'closed',
+      closedAtMs: Date.now() - 3_600_000,
+    });
     const order = (msisdn: string) =>
       env.call('agent', 'POST', '/api/v1/orders', { customerId: c.customerId, msisdn, channel: 'counter' });
     const taken = await order(open);
@@ -186,16 +176,7 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
     const msisdn = newMsisdn();
     const rec = await orderAtActivation(c.customerId, msisdn);
     const lines = await new Kvm(env.nats.nc).open('care_lines');
-    const theirs = {
-      msisdn,
-      customerId: 'cus-someone-else',
-      status: 'active',
-      planId: 'changxiang-128',
-      openedAtMs: Date.now() - 60_000,
-      contractEndMs: null,
-      devicesOutstanding: [],
-    };
-    await lines.put(msisdn.slice(1), JSON.stringify(theirs));
+    const theirs = await writeLineRecord(env.nats, { msisdn, customerId: 'cus-someone-else' });
     for (const step of STEPS) await deviceOk(rec.orderId as string, msisdn, step);
     const o = await waitFor(async () => {
       const x = (await env.call('agent', 'GET', `/api/v1/orders/${rec.orderId as string}`)).json();
@@ -258,20 +239,13 @@ describe('care: which numbers a new line can take (real NATS + ClickHouse)', () 
       }),
     );
     // the line as the activation wrote it, then the process stopped
-    const lines = await new Kvm(env.nats.nc).open('care_lines');
-    await lines.put(
-      msisdn.slice(1),
-      JSON.stringify({
-        msisdn,
-        customerId: c.customerId,
-        status: 'active',
-        planId: 'liuliangwang-39',
-        openedAtMs: atMs,
-        contractEndMs: null,
-        devicesOutstanding: [],
-        sim: { iccid, sinceMs: atMs },
-      }),
-    );
+    await writeLineRecord(env.nats, {
+      msisdn,
+      customerId: c.customerId,
+      planId: 'liuliangwang-39',
+      openedAtMs: atMs,
+      sim: { iccid, sinceMs: atMs },
+    });
     const balance = () =>
       env.call('agent', 'GET', `/api/v1/subscribers/${encodeURIComponent(msisdn)}/balance`);
     expect((await balance()).statusCode).toBe(404);

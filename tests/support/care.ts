@@ -1,4 +1,5 @@
 import { createApi, seedDemoUsers, type Api } from '../../api/index.ts';
+import { Kvm } from '@nats-io/kv';
 import { openCareContext, simulatedGateway, type CareContext } from '../../api/routes/care/index.ts';
 import type { ClickHouse } from '../../infra/clickhouse/index.ts';
 import { applyTopology, type Nats } from '../../infra/nats/index.ts';
@@ -176,3 +177,24 @@ export const otherApiInstance = (
     log: createLogger('silent'),
     ...(metrics ? { metrics } : {}),
   });
+
+/**
+ * Writes a line record straight into `care_lines`, as another writer (or an earlier version) left
+ * it: active on changxiang-128 since a day ago unless `line` says otherwise. Returns the record.
+ */
+export async function writeLineRecord(
+  nats: Nats,
+  line: { msisdn: string; customerId: string } & Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const record = {
+    status: 'active',
+    planId: 'changxiang-128',
+    openedAtMs: Date.now() - 86_400_000,
+    contractEndMs: null,
+    devicesOutstanding: [],
+    ...line,
+  };
+  const kv = await new Kvm(nats.nc).open('care_lines');
+  await kv.put(line.msisdn.slice(1), JSON.stringify(record));
+  return record;
+}
