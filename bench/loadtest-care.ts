@@ -26,6 +26,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const env = await startBenchEnv();
   const log = createLogger('silent');
   const ac = new AbortController();
+  // the buckets the API opens (users, sessions, care) exist before it starts, as under npm start
+  await applyTopology(env.nats.nc, env.nats.jsm, []);
   const baseline = Fastify({ logger: false });
   baseline.get('/ping', async () => ({ ok: true, customerId: 'cus-baseline', name: 'baseline' }));
   const api = await createApi({
@@ -41,7 +43,6 @@ export async function run(): Promise<Record<string, unknown>> {
     userRateLimits: { lookupsMax: 1_000_000_000, exportsMax: 1_000_000_000, windowMs: 60_000 },
   });
   try {
-    await applyTopology(env.nats.nc, env.nats.jsm, []);
     await seedDemoUsers(env.nats, log);
     const url = await api.listen();
     const baseUrl = await baseline.listen({ port: 0, host: '127.0.0.1' });
