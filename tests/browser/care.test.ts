@@ -265,6 +265,16 @@ describe('care and business hall screens in Chromium', () => {
     expect(await offered.getByRole('button', { name: '携号转网' }).count()).toBe(0);
     // a call made before the closure reaches charging after it: charged, so the customer owes it,
     // and the hall offers to pay exactly that (and nothing else that needs the line)
+    const balanceFen = () =>
+      hall.evaluate(
+        async () =>
+          (
+            (await (await fetch('/api/v1/subscribers/%2B8613800000042/balance')).json()) as {
+              balanceFen: number;
+            }
+          ).balanceFen,
+      );
+    const before = await balanceFen();
     await publishRawCdrs(ui.env.sys.natsUrl, 'ui-late-1', [
       {
         type: 'voice',
@@ -280,13 +290,17 @@ describe('care and business hall screens in Chromium', () => {
         durationSec: 125,
       },
     ]);
+    await expect.poll(balanceFen, { timeout: 20_000, interval: 500 }).toBeLessThan(before);
+    const owes = -(await balanceFen());
+    const owesText = `¥${Math.trunc(owes / 100)}.${String(owes % 100).padStart(2, '0')}`;
     const payOff = offered.getByRole('button', { name: '缴清欠费' });
     await payOff.waitFor({ timeout: 20_000 });
     await payOff.click();
-    const owed = await offered.getByTestId('owed').textContent();
-    expect(owed).toMatch(/此号码已销户，尚欠 ¥\d+\.\d\d/);
-    const amount = await offered.getByLabel('金额（元）').inputValue();
-    expect(owed).toContain(`¥${amount}`);
+    // the form offers what is owed now (the hall reads the balance every 5 s)
+    await expect
+      .poll(() => offered.getByTestId('owed').textContent(), { timeout: 15_000 })
+      .toBe(`此号码已销户，尚欠 ${owesText}，可在此缴清。`);
+    expect(`¥${await offered.getByLabel('金额（元）').inputValue()}`).toBe(owesText);
     await offered.getByLabel('付款账号（在线支付）').fill('customer@example.com');
     await offered.getByRole('button', { name: '提交' }).click();
     await offered.getByText('缴费成功').waitFor({ timeout: 15_000 });
