@@ -252,6 +252,11 @@ export const lineMessages = [
     'A prepaid line keeps its number while it has balance: no suspension needed',
   ],
   [
+    'susp.err.TO_PREPAID_PENDING',
+    '已申请后转预（下期生效），预付费号码无需停机保号；如需停机请先撤销套餐变更',
+    'A move to prepaid starts next period, and a prepaid line needs no suspension; withdraw the change first to suspend',
+  ],
+  [
     'susp.err.LINE_LOST',
     '号码已挂失，请先解挂或补换卡',
     'The line is reported lost: restore it or replace the SIM first',

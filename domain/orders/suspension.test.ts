@@ -14,6 +14,10 @@ describe('停机保号 eligibility', () => {
     expect(suspensionRefusal({ ...ok, lineStatus: 'closed', lost: true })?.code).toBe('LINE_NOT_ACTIVE');
     expect(suspensionRefusal({ ...ok, lost: true, payment: 'prepaid' })?.code).toBe('LINE_LOST');
     expect(suspensionRefusal({ ...ok, payment: 'prepaid', balanceFen: -5 })?.code).toBe('PREPAID');
+    expect(suspensionRefusal({ ...ok, toPrepaidPending: true, balanceFen: -5 })?.code).toBe(
+      'TO_PREPAID_PENDING',
+    );
+    expect(suspensionRefusal({ ...ok, toPrepaidPending: false })).toBeNull();
     expect(suspensionRefusal({ ...ok, balanceFen: -12_800 })).toEqual({
       code: 'ARREARS',
       field: '/msisdn',

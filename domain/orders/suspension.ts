@@ -5,7 +5,8 @@
  */
 import { formatYuan } from '../money/index.ts';
 
-export type SuspensionRefusalCode = 'LINE_NOT_ACTIVE' | 'LINE_LOST' | 'PREPAID' | 'ARREARS' | 'RESUME_DATE';
+export type SuspensionRefusalCode =
+  'LINE_NOT_ACTIVE' | 'LINE_LOST' | 'PREPAID' | 'TO_PREPAID_PENDING' | 'ARREARS' | 'RESUME_DATE';
 
 export interface SuspensionRefusal {
   code: SuspensionRefusalCode;
@@ -20,6 +21,8 @@ export interface SuspensionInput {
   payment: 'prepaid' | 'postpaid';
   /** The line's money as charging holds it: negative is owed. Null when charging does not know it. */
   balanceFen: number | null;
+  /** A move to a prepaid plan (后转预) waits for the next period. */
+  toPrepaidPending?: boolean;
 }
 
 /** Why the line cannot be suspended now, or null. Checked in this order: the first reason is given. */
@@ -37,6 +40,14 @@ export function suspensionRefusal(i: SuspensionInput): SuspensionRefusal | null 
       code: 'PREPAID',
       field: '/msisdn',
       message: 'a prepaid line keeps its number while it has balance: no suspension needed',
+    };
+  // Charging would hold the conversion back until 复机, and the line then pays as prepaid anyway.
+  if (i.toPrepaidPending)
+    return {
+      code: 'TO_PREPAID_PENDING',
+      field: '/msisdn',
+      message:
+        'a move to a prepaid plan waits for the next period, and a prepaid line needs no suspension: withdraw the change first to suspend',
     };
   if (i.balanceFen !== null && i.balanceFen < 0)
     return {

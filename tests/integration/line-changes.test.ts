@@ -264,6 +264,16 @@ describe('line changes through the API and the charging engine: plan change (套
     const periodEndMs = (await balance(CONVERTING)).periodEndMs;
     expect(toPrepaid.json().planChange.effectiveFromMs).toBe(periodEndMs);
     await waitFor(async () => ((await balance(CONVERTING)).nextPlanId === 'dazhongka-8' ? true : null));
+    // a suspension asked for now would hold the conversion back until 复机: refused, with the way out
+    const suspend = await call('agent', 'POST', url(CONVERTING, '/suspension'), {
+      channel: 'counter',
+      requestId: 'convert-susp-0003',
+    });
+    expect(suspend.statusCode, suspend.body).toBe(422);
+    expect(suspend.json().error).toMatchObject({ code: 'NOT_ELIGIBLE', field: '/msisdn' });
+    expect(suspend.json().error.message).toMatch(
+      /withdraw the change first to suspend \(TO_PREPAID_PENDING\)$/,
+    );
   });
 
   it('sells an add-on pack once per request: its units on this period, its fee on the ledger, the customer told', async () => {

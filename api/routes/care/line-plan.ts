@@ -1,3 +1,10 @@
+import type { CompiledCatalog } from '../../../domain/catalog/index.ts';
+import {
+  planTermsAt,
+  RatingError,
+  type PlanTerms,
+  type SubscriberState,
+} from '../../../domain/rating/index.ts';
 import type { LineRecord, PlanChangeRecord } from './records.ts';
 
 /**
@@ -56,4 +63,14 @@ export function planView(
       ? { planId: charging.nextPlanId, effectiveFromMs: charging.effectiveFromMs, request }
       : null,
   };
+}
+
+/** The line's plan terms by the catalog care knows (as saved when it does not know the plan). */
+export function chargingTermsOf(catalog: CompiledCatalog, state: SubscriberState, now: number): PlanTerms {
+  try {
+    return planTermsAt(catalog, state, now);
+  } catch (err) {
+    if (!(err instanceof RatingError)) throw err;
+    return { planId: state.planId, nextPlanId: state.nextPlanId ?? null, effectiveFromMs: state.periodEndMs };
+  }
 }

@@ -8,6 +8,7 @@ import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
 import { refusalError, staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadLine } from './customer-view.ts';
+import { chargingTermsOf, planView } from './line-plan.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type LineRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -71,14 +72,21 @@ export function lineSuspensionRoutes(app: FastifyInstance, ctx: CareContext): vo
       const plan = ctx.catalog.plans.get(line.value.planId);
       if (!plan)
         throw new ApiError('INVALID_STATE', `plan ${line.value.planId} is not in the catalog`, '/msisdn');
+      const state = await chargingStateOf(ctx, msisdn);
+      const now = ctx.deps.clock.nowMs();
+      const { pending } = planView(line.value, now, state ? chargingTermsOf(ctx.catalog, state, now) : null);
       const refusal = suspensionRefusal({
         lineStatus: line.value.status,
         lost: line.value.loss !== undefined,
         payment: plan.payment,
-        balanceFen: (await chargingStateOf(ctx, msisdn))?.balanceFen ?? null,
+        balanceFen: state?.balanceFen ?? null,
+        toPrepaidPending:
+          plan.payment === 'postpaid' &&
+          pending !== null &&
+          ctx.catalog.plans.get(pending.planId)?.payment === 'prepaid',
       });
       if (refusal) throw refusalError(refusal);
-      const sinceMs = ctx.deps.clock.nowMs();
+      const sinceMs = now;
       const planned = plannedResumeMs(sinceMs, b.resumeAtMs, maxSuspensionDays(ctx));
       if ('code' in planned) throw refusalError(planned);
       const suspension: NonNullable<LineRecord['suspension']> = {

@@ -3,12 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stableId } from '../../../domain/index.ts';
 import { planChangeChoices, planSummaries } from '../../../domain/orders/index.ts';
-import {
-  planTermsAt,
-  RatingError,
-  type PlanTerms,
-  type SubscriberState,
-} from '../../../domain/rating/index.ts';
 import { PipelinedPublisher } from '../../../infra/nats/index.ts';
 import { sendPlanChange } from '../../../processors/rating/index.ts';
 import type { Session } from '../../auth/index.ts';
@@ -17,7 +11,7 @@ import { E164 } from '../../schemas.ts';
 import { chargingStateOf } from './balance.ts';
 import { staffAndCustomer, who, type CareContext } from './context.ts';
 import { loadLine } from './customer-view.ts';
-import { planView } from './line-plan.ts';
+import { chargingTermsOf, planView } from './line-plan.ts';
 import { actorOf } from './recorder.ts';
 import { Channel, type PlanChangeRecord } from './records.ts';
 import { msisdnKey } from './store.ts';
@@ -48,7 +42,7 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
     const line = await loadLine(ctx, session, msisdn);
     const now = clock.nowMs();
     const state = await chargingStateOf(ctx, msisdn);
-    const terms = state ? termsOf(ctx, state, now) : null;
+    const terms = state ? chargingTermsOf(ctx.catalog, state, now) : null;
     const { planId, pending } = planView(line.value, now, terms);
     const choices = planChangeChoices({
       lineStatus: line.value.status,
@@ -183,14 +177,4 @@ export function planChangeRoutes(app: FastifyInstance, ctx: CareContext): void {
       return reply.code(202).send({ planChange: rec, planId: v.planId });
     },
   );
-}
-
-/** The line's plan terms by the catalog care knows (as saved when it does not know the plan). */
-function termsOf(ctx: CareContext, state: SubscriberState, now: number): PlanTerms {
-  try {
-    return planTermsAt(ctx.catalog, state, now);
-  } catch (err) {
-    if (!(err instanceof RatingError)) throw err;
-    return { planId: state.planId, nextPlanId: state.nextPlanId ?? null, effectiveFromMs: state.periodEndMs };
-  }
 }
