@@ -84,6 +84,35 @@ describe('PartitionWorker: plan changes on chg.<n>.plan', () => {
     await skipped.apply(planMsg(1, 'shangwu-288'), { cdrIds: new Set(), effectKeys: new Set() });
     expect(skipped.states.get(MSISDN)?.state.nextPlanId).toBeUndefined();
   });
+
+  it('recovering: an input that carries the same CDR or payment twice is re-applied as it was charged, once', async () => {
+    // a switch that sent a call again inside one batch, a payment sent twice in one message
+    const call = voice(shanghaiMs(2025, 3, 20, 10), 95, '+12025550123');
+    const payment = {
+      paymentId: 'twice',
+      msisdn: MSISDN,
+      amountFen: 5000,
+      purpose: 'top_up',
+      atMs: shanghaiMs(2025, 3, 20, 11),
+    };
+    const inputs: InputMessage[] = [
+      { seq: 1, subject: 'chg.0.cdr', data: encodeBatch('b-twice', [call, call]) },
+      { seq: 2, subject: 'chg.0.pay', data: encodeBatch('pay-twice', [payment, payment]) },
+    ];
+    const live = worker();
+    const outputs = [];
+    for (const m of inputs) outputs.push(await live.apply(m));
+    expect(outputs.map((o) => o.duplicates)).toEqual([1, 1]);
+    expect(outputs[0]?.output.items).toHaveLength(1);
+    expect(outputs[0]?.output.items[0]?.chargeFen).toBeGreaterThan(0);
+
+    // rebuilt from those outputs (a crash before the checkpoint): the same state, not the call
+    // and the payment taken twice
+    const recovered = worker();
+    for (const [i, m] of inputs.entries())
+      await recovered.apply(m, replayFilterOf(encodeRatingOutput(outputs[i]!.output)) ?? undefined);
+    expect(recovered.states.get(MSISDN)?.state).toEqual(live.states.get(MSISDN)?.state);
+  });
 });
 
 describe('PartitionWorker: add-on packs on chg.<n>.addon', () => {

@@ -160,8 +160,11 @@ export class PartitionWorker {
         );
     });
     await this.ensureStates(valid.map((v) => v.cdr.msisdn));
+    // What the output charged, each once: an input can carry the same CDR twice (a network
+    // element that sent it again inside one batch); live, the dedup index skips the second copy.
+    const toReplay = replay && new Set(replay.cdrIds);
     for (const { cdr, index } of valid) {
-      if (replay && !replay.cdrIds.has(cdr.cdrId)) continue;
+      if (toReplay && !toReplay.delete(cdr.cdrId)) continue;
       const entry = this.states.get(cdr.msisdn);
       if (!entry) {
         out.deadLetters.push(
@@ -241,9 +244,10 @@ export class PartitionWorker {
       return [];
     });
     await this.ensureStates(valid.map((v) => v.x.msisdn));
+    const toReplay = replay && new Set(replay.effectKeys); // each once, as for CDRs
     for (const { x, index } of valid) {
       const key = spec.key(x);
-      if (replay && !replay.effectKeys.has(key)) continue;
+      if (toReplay && !toReplay.delete(key)) continue;
       const entry = this.states.get(x.msisdn);
       if (!entry) {
         out.deadLetters.push(

@@ -95,6 +95,16 @@ describe('two rating processes sharing partitions by lease, one SIGKILLed every 
           ),
         };
     }
+    // A quarter carry a few of their CDRs twice (a switch that sent them again inside one batch): live,
+    // the dedup index drops the copies, and a recovery that replays such an input must too.
+    for (const [i, b] of batches.entries()) {
+      const d = i % 4 === 1 ? decodeBatch(b.data) : null;
+      if (d?.ok)
+        batches[i] = {
+          ...b,
+          data: encodeBatch(d.batch.batchId, [...d.batch.items, ...d.batch.items.slice(0, 3)]),
+        };
+    }
     /** Lines asked to change plan (套餐变更) mid-stream, and to which plan (same payment type). */
     const changed = new Map<string, string>();
     let published = 0;
