@@ -1,4 +1,11 @@
-import type { Consumer, FetchOptions, JetStreamClient, JsMsg, MsgRequest } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  type Consumer,
+  type FetchOptions,
+  type JetStreamClient,
+  type JsMsg,
+  type MsgRequest,
+} from '@nats-io/jetstream';
 import { subjects } from '../../infra/nats/index.ts';
 import { decodeBatch } from '../../domain/index.ts';
 import { outputParts, INPUT_SEQ_HEADER } from './contracts.ts';
@@ -40,13 +47,27 @@ const fetchBatch: FetchBatch = (oc, opts) => oc.fetch(opts);
 /** Empty reads in a row, with the stream saying messages are there, after which `readRange` gives up. */
 export const MAX_EMPTY_READS = 30;
 
+export interface ReadRangeOptions {
+  /** Stop after this stream sequence (default: the end). */
+  toSeq?: number;
+  /**
+   * Only the newest message of each subject (a KV bucket's current values), in stream order.
+   * Every message after the last one read is still either one of those or older than one, so
+   * "the stream holds a message after it" means the same as for a plain range: more to read.
+   */
+  lastPerSubject?: boolean;
+  /** The pull itself, replaced in tests to lose answers. */
+  fetch?: FetchBatch;
+}
+
 /**
  * Reads one subject of a stream from a sequence to its current end, in order, through an
  * ephemeral ordered consumer. `visit` sees every message; reading stops at the last one. A read
- * that comes back empty while the stream still holds messages in the range is tried again; after
- * MAX_EMPTY_READS in a row it throws STREAM_READ_STALLED rather than return a short range (the
- * partition's recovery then starts over). Reading on through a new consumer instead was tried
- * (e6d2e10) and reverted: with it, cluster chaos runs ended with saved balances off their ledger.
+ * that comes back empty while the stream still holds messages in the range (an answer lost in an
+ * election) goes on from the first message not seen, through a new consumer: the old one counts
+ * what the lost answer carried as delivered and would never send it again. After MAX_EMPTY_READS
+ * in a row it throws STREAM_READ_STALLED rather than return a short range (the partition's
+ * recovery then starts over).
  */
 export async function readRange(
   js: JetStreamClient,
@@ -54,15 +75,16 @@ export async function readRange(
   subject: string,
   fromSeq: number,
   visit: (m: JsMsg) => Promise<void> | void,
-  /** Stop after this stream sequence (default: the end). */
-  toSeq = Number.MAX_SAFE_INTEGER,
-  fetch: FetchBatch = fetchBatch,
+  opts: ReadRangeOptions = {},
 ): Promise<number> {
+  const toSeq = opts.toSeq ?? Number.MAX_SAFE_INTEGER;
+  const fetch = opts.fetch ?? fetchBatch;
   if (fromSeq > toSeq || !(await hasMessageFrom(js, stream, subject, fromSeq))) return 0;
-  const oc = await js.consumers.get(stream, {
-    filter_subjects: subject,
-    opt_start_seq: Math.max(1, fromSeq),
-  });
+  // From a given message on, every message is read: the newest value of a key still comes last.
+  const open = (seq: number) => js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: seq });
+  let oc = await (opts.lastPerSubject
+    ? js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.LastPerSubject })
+    : open(Math.max(1, fromSeq)));
   let read = 0;
   let next = Math.max(1, fromSeq);
   let empty = 0;
@@ -93,6 +115,8 @@ export async function readRange(
     // back empty with messages left, and a recovery that stopped there would miss outputs.
     const more = await firstSeqFrom(js, stream, subject, next);
     if (more === null || more > toSeq) break;
+    await oc.delete().catch(() => undefined);
+    oc = await open(more);
     if (++empty >= MAX_EMPTY_READS) {
       await oc.delete().catch(() => undefined);
       throw new Error(

@@ -195,7 +195,7 @@ async function recoverPartition(
   const worker = new PartitionWorker(catalog, p, lines.lookup, deps.clock.nowMs);
   const fence = newFence();
   const ckpt = await readCheckpoint(stores.checkpoints, p, fence);
-  for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log, fence))
+  for (const [msisdn, entry] of await loadStates(deps.nats.js, p, deps.log, fence, ckpt?.states))
     worker.states.set(msisdn, entry);
   worker.appliedThrough = ckpt?.inputSeq ?? 0;
   const outputs = await scanOutputs(deps.nats.js, p, ckpt?.ratedSeq ?? 0);
@@ -209,7 +209,7 @@ async function recoverPartition(
       (m) => {
         if (m.seq <= worker.appliedThrough) worker.remember({ seq: m.seq, subject: m.subject, data: m.data });
       },
-      worker.appliedThrough,
+      { toSeq: worker.appliedThrough },
     );
   const session: Session = {
     worker,

@@ -1,11 +1,11 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { partitionOf } from '../../domain/index.ts';
 import type { SubscriberState, Provisioning } from '../../domain/rating/index.ts';
 import type { Logger } from '../../infra/log/index.ts';
 import type { PartitionWorker, SubscriberEntry } from './worker.ts';
-import { hasMessageFrom } from './recovery.ts';
+import { readRange, type FetchBatch } from './recovery.ts';
 import {
   balanceKey,
   chunkKey,
@@ -27,6 +27,8 @@ export interface Checkpoint {
   /** RATED stream sequence of the last output published at that point (recovery reads from here). */
   ratedSeq: number;
   atMs: number;
+  /** How many line states the partition held when it saved (absent in checkpoints before it was kept). */
+  states?: number;
 }
 
 /**
@@ -121,14 +123,23 @@ export async function readCheckpoint(
   const e = await kv.get(checkpointKey(partition));
   if (fence) fence.checkpoint = e?.revision ?? 0;
   if (!e || e.operation !== 'PUT') return null;
-  const c = e.json<Checkpoint>();
-  return Number.isInteger(c?.inputSeq) && Number.isInteger(c?.ratedSeq) ? c : null;
+  const c = e.json<Partial<Record<keyof Checkpoint, unknown>>>();
+  if (!Number.isInteger(c?.inputSeq) || !Number.isInteger(c?.ratedSeq)) return null;
+  return {
+    inputSeq: c.inputSeq as number,
+    ratedSeq: c.ratedSeq as number,
+    atMs: typeof c.atMs === 'number' ? c.atMs : 0,
+    ...(Number.isInteger(c.states) ? { states: c.states as number } : {}),
+  };
 }
 
 /**
  * Reads the current value of every key matching `filter` in one stream pass (an ordered
  * consumer on the bucket's stream, last value per key), instead of one JetStream API request
- * per key — those queue up and time out when a partition holds many lines.
+ * per key — those queue up and time out when a partition holds many lines. A read that comes
+ * back empty with values left fails (`STREAM_READ_STALLED`) instead of returning some of them:
+ * a partition recovered from part of its states would start the missing lines over from their
+ * opening balance.
  */
 export async function readBucket(
   js: JetStreamClient,
@@ -136,35 +147,18 @@ export async function readBucket(
   filter: string,
   /** Filled with each key's revision (deleted keys too), for fenced writes. */
   revisions?: Map<string, number>,
+  fetch?: FetchBatch,
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   const prefix = `$KV.${bucket}.`;
-  if (!(await hasMessageFrom(js, `KV_${bucket}`, `${prefix}${filter}`, 1))) return out;
-  const oc = await js.consumers.get(`KV_${bucket}`, {
-    filter_subjects: `${prefix}${filter}`,
-    deliver_policy: DeliverPolicy.LastPerSubject,
-  });
-  try {
-    for (;;) {
-      const batch = await oc.fetch({ max_messages: 1000, expires: 1000 });
-      let got = 0;
-      let pending = -1;
-      for await (const m of batch) {
-        got++;
-        pending = m.info.pending;
-        const op = m.headers?.get('KV-Operation');
-        const key = m.subject.slice(prefix.length);
-        revisions?.set(key, m.seq);
-        if (op === 'DEL' || op === 'PURGE') out.delete(key);
-        else out.set(key, m.data);
-        // The last value: stop now instead of waiting out the fetch's expiry (1 s).
-        if (pending === 0) break;
-      }
-      if (got === 0 || pending === 0) break;
-    }
-  } finally {
-    await oc.delete().catch(() => undefined);
-  }
+  const visit = (m: JsMsg) => {
+    const op = m.headers?.get('KV-Operation');
+    const key = m.subject.slice(prefix.length);
+    revisions?.set(key, m.seq);
+    if (op === 'DEL' || op === 'PURGE') out.delete(key);
+    else out.set(key, m.data);
+  };
+  await readRange(js, `KV_${bucket}`, `${prefix}${filter}`, 1, visit, { lastPerSubject: true, fetch });
   return out;
 }
 
@@ -174,13 +168,26 @@ export async function loadStates(
   partition: number,
   log: Logger,
   fence?: StateFence,
+  /** The checkpoint's count of states: fewer found means the read was short, never "start those lines over". */
+  expected?: number,
 ): Promise<Map<string, SubscriberEntry>> {
   const out = new Map<string, SubscriberEntry>();
+  let unreadable = 0;
   for (const [k, value] of await readBucket(js, 'balances', `p${partition}.>`, fence?.chunks)) {
     const bad = readSavedValue(value, out);
+    unreadable += bad;
     if (bad > 0) log.warn({ key: k, unreadable: bad }, 'unreadable balance state skipped');
   }
+  if (expected !== undefined && out.size + unreadable < expected)
+    throw new StatesShortError(
+      `RATING_STATES_SHORT: partition ${partition} saved ${expected} line states but ${out.size + unreadable} were read; recovering again`,
+    );
   return out;
+}
+
+/** A partition's saved states read back fewer than its checkpoint counted. */
+export class StatesShortError extends Error {
+  readonly code = 'RATING_STATES_SHORT';
 }
 
 /**
@@ -213,7 +220,7 @@ export async function saveCheckpoint(
     );
   }
   worker.dirty.clear();
-  const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs };
+  const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs, states: worker.states.size };
   const key = checkpointKey(worker.partition);
   const data = enc.encode(JSON.stringify(c));
   if (!fence) await stores.checkpoints.put(key, data);
