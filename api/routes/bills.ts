@@ -39,6 +39,12 @@ const BillView = Type.Object({
   ),
   totalFen: Type.Integer(),
   amountDueFen: Type.Integer(),
+  supplements: Type.Optional(
+    Type.String({
+      description:
+        '补收账单: the billId of the same period this bill adds late charges to (masked for staff)',
+    }),
+  ),
 });
 const LineParams = Type.Object({ msisdn: E164 }, { additionalProperties: false });
 
@@ -65,9 +71,12 @@ export function billRoutes(
     if (s.role === 'customer' && s.customerMsisdn !== msisdn)
       throw new ForbiddenError('customers may only see their own bills');
     const full = s.role === 'customer';
+    const id = (billId: string, msisdn: string) =>
+      full ? billId : billId.replace(msisdn, maskMsisdn(msisdn));
     return (b: Bill) => ({
       ...b,
-      billId: full ? b.billId : `bill:${maskMsisdn(b.msisdn)}:${b.periodStartMs}`,
+      billId: id(b.billId, b.msisdn),
+      ...(b.supplements ? { supplements: id(b.supplements, b.msisdn) } : {}),
       msisdn: full ? b.msisdn : maskMsisdn(b.msisdn),
       period: new Date(b.periodStartMs + 8 * 3_600_000).toISOString().slice(0, 7),
     });
@@ -138,7 +147,7 @@ export function billRoutes(
       schema: {
         tags: ['billing'],
         summary:
-          'Close a month for postpaid lines: one bill per period started in it (idempotent: closing again returns the same bills, moves no money)',
+          'Close a month for postpaid lines: one bill per period started in it (idempotent: closing again returns the same bills, moves no money); charges that reached a billed period later (迟到话单) get a 补收账单',
         security: [{ cookieAuth: [] }],
         body: Type.Object({ period: Month }, { additionalProperties: false }),
         response: {
@@ -147,6 +156,9 @@ export function billRoutes(
             lines: Type.Integer(),
             issued: Type.Integer(),
             existing: Type.Integer(),
+            supplementary: Type.Integer({
+              description: '补收账单 issued by this run (counted in issued too)',
+            }),
             totalFen: Type.Integer(),
             notBilled: Type.Integer(),
           }),

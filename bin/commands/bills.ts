@@ -22,7 +22,7 @@ async function close(f: CloseFlags): Promise<void> {
     if (f.json) console.log(JSON.stringify(r, null, 2));
     else {
       console.log(
-        `period ${r.period}: ${r.lines} postpaid line(s), ${r.issued} bill(s) issued, ${r.existing} already issued, total ${yuan(r.totalFen)} yuan`,
+        `period ${r.period}: ${r.lines} postpaid line(s), ${r.issued} bill(s) issued (${r.supplementary} 补收 for late usage), ${r.existing} already issued, total ${yuan(r.totalFen)} yuan`,
       );
       for (const n of r.notBilled)
         console.log(`  not billed ${n.msisdn} ${n.periodStartMs}: ${n.code} ${n.message}`);

@@ -5,6 +5,12 @@ export const chargingMessages = [
   ['bill.staffTitle', '月账单', 'Monthly bills'],
   ['bill.period', '{period} 月账单', 'Bill for {period}'],
   ['bill.due', '应缴 ¥{v}', 'Due ¥{v}'],
+  ['bill.periodLate', '{period} 补收账单', 'Supplementary bill for {period}'],
+  [
+    'bill.lateHint',
+    '账单出具后才送达的用量（迟到话单），按原账期补收',
+    'Usage of this period that reached billing after its bill was issued, billed here',
+  ],
   ['bill.dueBy', '缴费截止 {date}', 'Pay by {date}'],
   ['bill.range', '账期 {from} 至 {to}', 'Period {from} to {to}'],
   ['bill.total', '本期合计', 'Total this period'],

@@ -6,3 +6,4 @@ export {
   MONTH_PATTERN,
   type NotBilled,
 } from './period.ts';
+export { supplementaryBill } from './supplement.ts';

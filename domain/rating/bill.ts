@@ -34,6 +34,8 @@ export interface Bill {
   totalFen: number;
   /** What the account still owes for this and earlier periods at issue time (0 if in credit). */
   amountDueFen: number;
+  /** 补收账单: the bill of the same period this one adds late charges to. */
+  supplements?: string;
 }
 
 export interface BillResult {

@@ -1,7 +1,13 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { billsForMonth, monthOf, monthRange, type NotBilled } from '../../domain/billing/index.ts';
+import {
+  billsForMonth,
+  monthOf,
+  monthRange,
+  supplementaryBill,
+  type NotBilled,
+} from '../../domain/billing/index.ts';
 import type { CompiledCatalog } from '../../domain/catalog/index.ts';
 import type { Bill } from '../../domain/rating/index.ts';
 import type { Nats } from '../../infra/nats/index.ts';
@@ -53,6 +59,8 @@ export interface CloseReport {
   issued: number;
   /** Bills that an earlier run had already stored (returned unchanged). */
   existing: number;
+  /** 补收账单 stored by this run: charges that reached a period after its bill (in `issued` too). */
+  supplementary: number;
   totalFen: number;
   bills: Bill[];
   notBilled: (NotBilled & { msisdn: string })[];
@@ -79,6 +87,7 @@ export async function closePeriod(
     lines: 0,
     issued: 0,
     existing: 0,
+    supplementary: 0,
     totalFen: 0,
     bills: [],
     notBilled: [],
@@ -98,14 +107,47 @@ export async function closePeriod(
       else report.existing++;
       report.totalFen += stored.bill.totalFen;
       report.bills.push(stored.bill);
+      const late = stored.created ? null : await supplementOnce(kv, bill, deps.catalog.dueDays);
+      if (!late) continue;
+      report.issued++;
+      report.supplementary++;
+      report.totalFen += late.totalFen;
+      report.bills.push(late);
     }
   }
   return report;
 }
 
+/** The key of a period's n-th supplementary bill (n ≥ 1): one token, so `<digits>.*` lists it. */
+export const supplementKey = (bill: Bill, n: number) =>
+  `${billKey(bill.msisdn, bill.periodStartMs)}-late${n}`;
+
+/**
+ * Issues the 补收账单 of `current`'s period when its charges now exceed the bills stored for it
+ * (late usage); null when they do not, or when another run stored that supplement first.
+ */
+async function supplementOnce(kv: KV, current: Bill, dueDays: number): Promise<Bill | null> {
+  const issued: Bill[] = [];
+  for (let n = 0; ; n++) {
+    const e = await kv.get(
+      n === 0 ? billKey(current.msisdn, current.periodStartMs) : supplementKey(current, n),
+    );
+    const b = e && e.operation === 'PUT' ? parseBill(e.value) : null;
+    if (!b) break;
+    issued.push(b);
+  }
+  const late = supplementaryBill(current, issued, dueDays);
+  if (!late) return null;
+  const stored = await storeOnce(kv, late, supplementKey(current, issued.length));
+  return stored.created ? stored.bill : null;
+}
+
 /** Stores a bill unless its period already has one; returns the bill in the store either way. */
-export async function storeOnce(kv: KV, bill: Bill): Promise<{ bill: Bill; created: boolean }> {
-  const key = billKey(bill.msisdn, bill.periodStartMs);
+export async function storeOnce(
+  kv: KV,
+  bill: Bill,
+  key = billKey(bill.msisdn, bill.periodStartMs),
+): Promise<{ bill: Bill; created: boolean }> {
   try {
     await kv.create(key, enc.encode(JSON.stringify(bill)));
     return { bill, created: true };
@@ -135,5 +177,6 @@ export async function readBills(kv: KV, msisdn: string, period?: string): Promis
     const b = e && e.operation === 'PUT' ? parseBill(e.value) : null;
     if (b && (!period || monthOf(b.periodStartMs) === period)) out.push(b);
   }
-  return out.sort((a, b) => b.periodStartMs - a.periodStartMs);
+  // newest period first; a period's 补收账单 after its bill
+  return out.sort((a, b) => b.periodStartMs - a.periodStartMs || a.issuedAtMs - b.issuedAtMs);
 }

@@ -6,5 +6,6 @@ export {
   openBillsBucket,
   readBills,
   storeOnce,
+  supplementKey,
   type CloseReport,
 } from './bills.ts';

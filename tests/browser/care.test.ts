@@ -52,6 +52,14 @@ describe('care and business hall screens in Chromium', () => {
       '套餐月费 128.00 优惠 -20.00 超出流量 3.45 本期合计 111.45',
     );
     expect(await bill.locator('caption').textContent()).toMatch(/账期 2026-10-01 至 2026-10-31/);
+    // the 补收账单 of October's late call comes after its bill, titled and explained as such
+    const late = bills.getByTestId('bill').nth(1);
+    expect(await late.locator('summary').textContent()).toMatch(
+      /2026-10 补收账单\s*应缴 ¥2\.30\s*缴费截止 2026-11-20/,
+    );
+    expect(await late.getByTestId('bill-late').textContent()).toBe(
+      '账单出具后才送达的用量（迟到话单），按原账期补收',
+    );
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(pageWidth).toBeLessThanOrEqual(page.viewportSize()!.width);
     await bills.screenshot({ path: `${artifacts}/hall-bills-phone.png` });

@@ -17,6 +17,8 @@ export interface BillView {
   lines: { code: string; name: { 'zh-CN': string; en: string }; amountFen: number }[];
   totalFen: number;
   amountDueFen: number;
+  /** 补收账单: the bill of the same period this one adds late charges to. */
+  supplements?: string;
 }
 
 /**
@@ -113,13 +115,14 @@ export class BillList extends LitElement {
     const l = lang();
     return html`<details ?open=${open} data-testid="bill">
       <summary>
-        <span>${t('bill.period', { period: b.period })}</span>
+        <span>${t(b.supplements ? 'bill.periodLate' : 'bill.period', { period: b.period })}</span>
         <span class="amount">${t('bill.due', { v: yuan(b.amountDueFen) })}</span>
         <span class="muted">${t('bill.dueBy', { date: lastDay(b.dueAtMs) })}</span>
       </summary>
       <table>
         <caption class="muted">
           ${t('bill.range', { from: date(b.periodStartMs), to: lastDay(b.periodEndMs) })}
+          ${b.supplements ? html`<br /><span data-testid="bill-late">${t('bill.lateHint')}</span>` : null}
         </caption>
         <tbody>
           ${b.lines.map(
