@@ -210,7 +210,9 @@ export async function saveCheckpoint(
   }
   const chunks = [...chunksToSave(worker.states, worker.dirty)];
   for (let i = 0; i < chunks.length; i += 64) {
-    await Promise.all(
+    // Every write of the group settles before a failure is thrown: the revisions of those that
+    // landed are then in the fence, and a retry does not take its own writes for someone else's.
+    const writes = await Promise.allSettled(
       chunks.slice(i, i + 64).map(async ([chunk, entries]) => {
         const key = chunkKey(worker.partition, chunk);
         const data = enc.encode(JSON.stringify({ v: 2, entries } satisfies StateChunk));
@@ -218,6 +220,9 @@ export async function saveCheckpoint(
         fence.chunks.set(key, await fencedPut(stores.balances, key, data, fence.chunks.get(key) ?? 0));
       }),
     );
+    const failed = writes.filter((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (failed.length > 0)
+      throw (failed.find((w) => w.reason instanceof StateFencedError) ?? failed[0]!).reason;
   }
   worker.dirty.clear();
   const c: Checkpoint = { inputSeq: through, ratedSeq, atMs: nowMs, states: worker.states.size };

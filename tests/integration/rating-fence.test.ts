@@ -12,6 +12,7 @@ import {
   type ChargingStores,
 } from '../../processors/rating/store.ts';
 import { PartitionWorker } from '../../processors/rating/worker.ts';
+import { chunkKey, chunkOf } from '../../processors/rating/state-chunks.ts';
 import { createLogger } from '../../infra/log/index.ts';
 import { startTestNats } from '../support/env.ts';
 
@@ -73,5 +74,46 @@ describe('fenced balance writes (real nats-server KV)', () => {
     // B keeps writing with its fence
     await saveCheckpoint(stores, writer(800, 30), 6, Date.now(), fenceB);
     expect((await loadStates(env.nats.js, 0, log)).get(msisdn)?.state.balanceFen).toBe(800);
+  });
+
+  it('a checkpoint whose chunk write failed is retried at once, without taking its own landed writes for a rival', async () => {
+    const other = '+8613900000123'; // another chunk of partition 0 than `msisdn`'s
+    expect(chunkOf(other)).not.toBe(chunkOf(msisdn));
+    const twoLines = (balanceFen: number, seq: number) => {
+      const w = writer(balanceFen, seq);
+      const { state } = newSubscriber(catalog, {
+        msisdn: other,
+        planId: 'dazhongka-8',
+        activatedAtMs: Date.UTC(2026, 10, 1),
+      });
+      w.states.set(other, { state: { ...state, balanceFen }, throughSeq: 0 });
+      w.dirty.add(other);
+      return w;
+    };
+    const fence = newFence();
+    await readCheckpoint(stores.checkpoints, 0, fence);
+    await loadStates(env.nats.js, 0, log, fence);
+    await saveCheckpoint(stores, twoLines(500, 40), 7, Date.now(), fence);
+    // an election: the write of one chunk fails at once, the other lands but its answer is late
+    const failing = chunkKey(0, chunkOf(msisdn));
+    const kv = stores.balances;
+    const flaky = new Proxy(kv, {
+      get(target, prop, receiver) {
+        if (prop !== 'update') return Reflect.get(target, prop, receiver) as unknown;
+        return async (key: string, data: Uint8Array, revision: number) => {
+          if (key === failing) throw new Error('no responders: $KV.balances');
+          const landed = await target.update(key, data, revision);
+          await new Promise((r) => setTimeout(r, 300));
+          return landed;
+        };
+      },
+    });
+    await expect(
+      saveCheckpoint({ ...stores, balances: flaky }, twoLines(400, 50), 8, Date.now(), fence),
+    ).rejects.toThrow(/no responders/);
+    // the idle checkpoint tries again: its own landed write is in the fence, so nothing is fenced
+    await saveCheckpoint(stores, twoLines(300, 60), 9, Date.now(), fence);
+    const saved = await loadStates(env.nats.js, 0, log);
+    expect([saved.get(msisdn)?.state.balanceFen, saved.get(other)?.state.balanceFen]).toEqual([300, 300]);
   });
 });
