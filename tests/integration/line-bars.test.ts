@@ -207,9 +207,13 @@ describe('bars the owner asks for: 挂失 / 解挂 and 停机保号 / 复机, th
       PARTITIONS,
     );
     try {
-      expect((await sweepSuspensions(ctx, planned - 60_000)).resumed).toEqual([]);
+      // before the date: nothing, and the API sweeps again at the date (not at its next round)
+      expect(await sweepSuspensions(ctx, planned - 60_000)).toMatchObject({
+        resumed: [],
+        nextDueMs: planned,
+      });
       expect((await sweepSuspensions(ctx, planned + 60_000)).resumed).toEqual([PLANNED]);
-      expect((await sweepSuspensions(ctx, planned + 60_000)).resumed).toEqual([]);
+      expect(await sweepSuspensions(ctx, planned + 60_000)).toMatchObject({ resumed: [] });
     } finally {
       ctx.close();
     }

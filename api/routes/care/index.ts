@@ -85,13 +85,23 @@ export function careRoutes(app: FastifyInstance, deps: CareDeps): void {
       );
     }, SWEEP_EVERY_MS);
     sweep.unref();
-    const orderSweep = setInterval(() => {
-      void runCareSweeps(ctx, deps.clock.nowMs());
-    }, ORDER_SWEEP_EVERY_MS);
+    // Every 10 minutes, and again when a planned 复机 falls before the next round, so a line
+    // resumes at its date rather than up to 10 minutes after it.
+    let resumeAt: NodeJS.Timeout | undefined;
+    const careSweeps = () =>
+      void runCareSweeps(ctx, deps.clock.nowMs()).then(({ suspensions }) => {
+        clearTimeout(resumeAt);
+        const wait = (suspensions?.nextDueMs ?? Infinity) - deps.clock.nowMs();
+        if (wait >= ORDER_SWEEP_EVERY_MS) return;
+        resumeAt = setTimeout(careSweeps, Math.max(0, wait));
+        resumeAt.unref();
+      });
+    const orderSweep = setInterval(careSweeps, ORDER_SWEEP_EVERY_MS);
     orderSweep.unref();
     child.addHook('onClose', async () => {
       clearInterval(sweep);
       clearInterval(orderSweep);
+      clearTimeout(resumeAt);
       ac.abort();
       ctx.close();
       await running;

@@ -69,8 +69,9 @@ export async function sweepOrders(
 }
 
 /**
- * One pass of what care does by itself (each API instance, every 10 minutes): 停机保号 that
- * reached its date resumes, abandoned orders are withdrawn. Counted in
+ * One pass of what care does by itself (each API instance, every 10 minutes, and at the next
+ * planned 复机 when it comes sooner): 停机保号 that reached its date resumes, abandoned orders are
+ * withdrawn. Counted in
  * `streambss_care_sweep_actions_total{action}` and logged; a failure is logged and left to the
  * next pass.
  */

@@ -75,11 +75,13 @@ export interface SuspensionSweepResult {
   suspended: number;
   resumed: string[];
   dropped: number;
+  /** The earliest planned 复机 still ahead (to sweep again then), or null. */
+  nextDueMs: number | null;
 }
 
 /** Resumes the suspensions whose end has come (预约复机 or the maximum); drops stale index entries. */
 export async function sweepSuspensions(ctx: CareContext, nowMs: number): Promise<SuspensionSweepResult> {
-  const out: SuspensionSweepResult = { suspended: 0, resumed: [], dropped: 0 };
+  const out: SuspensionSweepResult = { suspended: 0, resumed: [], dropped: 0, nextDueMs: null };
   const maxDays = maxSuspensionDays(ctx);
   for (const key of await ctx.lines.keys('susp.*')) {
     const msisdn = `+${key.slice('susp.'.length)}`;
@@ -91,7 +93,11 @@ export async function sweepSuspensions(ctx: CareContext, nowMs: number): Promise
       continue;
     }
     out.suspended++;
-    if (suspensionEndMs(s, maxDays) > nowMs) continue;
+    const endMs = suspensionEndMs(s, maxDays);
+    if (endMs > nowMs) {
+      out.nextDueMs = Math.min(out.nextDueMs ?? endMs, endMs);
+      continue;
+    }
     try {
       await resumeLine(ctx, line, stableId('resume', msisdn, 'auto', s.suspensionId), SWEEPER);
       out.resumed.push(msisdn);
