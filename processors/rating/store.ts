@@ -137,9 +137,10 @@ export async function readCheckpoint(
  * Reads the current value of every key matching `filter` in one stream pass (an ordered
  * consumer on the bucket's stream, last value per key), instead of one JetStream API request
  * per key — those queue up and time out when a partition holds many lines. A read that comes
- * back empty with values left fails (`STREAM_READ_STALLED`) instead of returning some of them:
- * a partition recovered from part of its states would start the missing lines over from their
- * opening balance.
+ * back empty with values left goes on through a new consumer, and after 30 such reads fails
+ * (`STREAM_READ_STALLED`, see readRange) instead of returning some of them: a partition
+ * recovered from part of its states would start the missing lines over from their opening
+ * balance.
  */
 export async function readBucket(
   js: JetStreamClient,
